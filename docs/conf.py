@@ -1,0 +1,26 @@
+"""Sphinx configuration of the dailyarchive documentation and sample archive."""
+
+project = "Syria Daily archive"
+author = "dailyarchive"
+copyright = "2019, Syria Daily (sample archive); toolkit: dailyarchive"
+language = "en"
+
+extensions = ["myst_parser", "dailyarchive.sphinxext"]
+
+# The archive folder, relative to this file (`invoke build --archive` overrides it).
+dailyarchive_archive = "../archive"
+
+source_suffix = {".md": "markdown"}
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+# Raw HTML in Markdown renders as text: bulletins and imports cannot inject markup.
+myst_disable_syntax = ["html_block", "html_inline"]
+myst_enable_extensions = ["colon_fence", "deflist"]
+suppress_warnings = ["myst.header"]
+
+html_theme = "alabaster"
+html_title = "Syria Daily archive"
+# No global toctree in any sidebar: it renders the whole archive on every page.
+html_sidebars = {"**": ["searchbox.html"]}
+html_theme_options = {"show_relbars": False, "fixed_sidebar": False}
+html_show_sourcelink = False
+html_copy_source = False

@@ -1,0 +1,31 @@
+"""dailyarchive: keep a daily record as versioned MyST bulletins and publish it with Sphinx."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .catalog import Catalog, build_catalog
+from .errors import ArchiveInvalid, ArchiveNotFound, DailyArchiveError, Problem, has_errors
+from .load import LoadedArchive, load_archive
+from .rules import check
+
+__all__ = [
+    "ArchiveInvalid", "ArchiveNotFound", "Catalog", "DailyArchiveError", "LoadedArchive", "Problem",
+    "build_catalog", "check", "check_archive", "has_errors", "load_archive", "load_catalog",
+]
+
+
+def check_archive(root: Path | str, today: dt.date | None = None) -> list[Problem]:
+    """Every problem of the archive at `root`, errors and warnings, sorted by file and line."""
+    return check(load_archive(root), today)
+
+
+def load_catalog(root: Path | str, today: dt.date | None = None, strict: bool = False) -> Catalog:
+    """The Catalog of the archive at `root`; with `strict`, raise ArchiveInvalid on any error."""
+    archive = load_archive(root)
+    if strict:
+        problems = check(archive, today)
+        if has_errors(problems):
+            raise ArchiveInvalid(problems)
+    return build_catalog(archive)

@@ -1,0 +1,207 @@
+"""Turn a loaded archive into a Catalog of pandas DataFrames (no Sphinx here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .load import Gazetteer, LoadedArchive, VersionFile
+
+DATE_COLUMNS = {
+    "bulletins": ["date", "last_revised"],
+    "versions": ["date", "revised"],
+    "figures": ["bulletin_date", "since", "as_of"],
+    "events": ["start", "end", "bulletin_date"],
+}
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The archive as tables. Dates are `datetime64`; name lists are tuples of canonical names.
+
+    - `series`: slug, name, publisher, language, description
+    - `bulletins`: one row per bulletin (its latest version's fields), id as index
+    - `versions`: one row per version file, `is_latest` marks the one readers see
+    - `figures`, `events`: one row per figure / event of every version, with `is_latest`
+    - `links`: see_also links between bulletins (every version), with `is_latest`
+    - `sources`: sources cited by every version
+    - `places`, `actors`, `tags`: the gazetteers, name as index
+    """
+
+    root: Path
+    series: pd.DataFrame
+    bulletins: pd.DataFrame
+    versions: pd.DataFrame
+    figures: pd.DataFrame
+    events: pd.DataFrame
+    links: pd.DataFrame
+    sources: pd.DataFrame
+    places: pd.DataFrame
+    actors: pd.DataFrame
+    tags: pd.DataFrame
+
+    def latest(self, table: str) -> pd.DataFrame:
+        """Rows of `table` that belong to the latest version of their bulletin."""
+        frame: pd.DataFrame = getattr(self, table)
+        return frame[frame["is_latest"]]
+
+
+def build_catalog(archive: LoadedArchive) -> Catalog:
+    """Tables of every valid version of `archive`; invalid files are left to `check`."""
+    versions = sorted(archive.valid_versions(), key=lambda v: (v.bulletin_id, v.number))
+    latest = {v.bulletin_id: v.number for v in versions}
+    names = _Resolver(archive.gazetteers)
+    rows: dict[str, list[dict[str, Any]]] = {t: [] for t in ("versions", "figures", "events", "links", "sources")}
+    for version in versions:
+        _add_rows(rows, version, latest[version.bulletin_id] == version.number, names)
+    frames = {table: _frame(table, data) for table, data in rows.items()}
+    index = link_index(set(frames["versions"]["bulletin_id"]))
+    frames["links"]["target_id"] = [find_bulletin(t, index) for t in frames["links"]["target_id"]]
+    return Catalog(
+        root=archive.root,
+        series=pd.DataFrame([s.model_dump() for s in archive.series.values()],
+                            columns=["slug", "name", "publisher", "language", "description"]),
+        bulletins=_bulletins(frames["versions"]),
+        places=_gazetteer_frame(archive.gazetteers["places"]),
+        actors=_gazetteer_frame(archive.gazetteers["actors"]),
+        tags=_gazetteer_frame(archive.gazetteers["tags"]),
+        **frames,
+    )
+
+
+class _Resolver:
+    """Maps names as written to canonical gazetteer names (unknown names are kept as written)."""
+
+    def __init__(self, gazetteers: dict[str, Gazetteer]) -> None:
+        self.gazetteers = gazetteers
+
+    def one(self, kind: str, name: str | None) -> str | None:
+        if name is None:
+            return None
+        return self.gazetteers[kind].canonical(name) or name
+
+    def many(self, kind: str, names: list[str]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.one(kind, n) or n for n in names))
+
+
+def _add_rows(rows: dict[str, list[dict[str, Any]]], version: VersionFile, is_latest: bool, names: _Resolver) -> None:
+    """Append the rows of one version to every table."""
+    meta = version.meta
+    assert meta is not None
+    key = {"bulletin_id": version.bulletin_id, "version": version.number, "is_latest": is_latest}
+    rows["versions"].append({
+        **key, "series": meta.series, "date": meta.date, "slug": version.slug, "title": meta.title,
+        "revised": meta.revised, "revision_note": meta.revision_note, "summary": meta.summary,
+        "caption": meta.caption, "image": meta.image, "illustrative": meta.illustrative,
+        "places": names.many("places", meta.places), "actors": names.many("actors", meta.actors),
+        "tags": names.many("tags", meta.tags), "path": str(version.path), "sha256": version.sha256,
+        "body": version.body, "body_line": version.body_line,
+    })
+    for index, figure in enumerate(meta.figures):
+        rows["figures"].append({
+            **key, "figure_index": index, "bulletin_date": meta.date,
+            **figure.model_dump(mode="python", exclude={"place"}),
+            "qualifier": figure.qualifier.value, "kind": figure.kind.value,
+            "as_of": figure.as_of or meta.date, "place": names.one("places", figure.place),
+            "path": str(version.path), "line": version.line_of("figures", index),
+        })
+    for index, event in enumerate(meta.events):
+        rows["events"].append({
+            **key, "event_index": index, "bulletin_date": meta.date, "date_text": event.date.text,
+            "precision": event.date.precision, "start": event.date.start, "end": event.date.end,
+            "place": names.one("places", event.place), "actors": names.many("actors", event.actors),
+            "what": event.what, "path": str(version.path), "line": version.line_of("events", index),
+        })
+    for index, target in enumerate(meta.see_also):
+        rows["links"].append({**key, "source_id": version.bulletin_id, "target": target,
+                              "target_id": resolve_link(target, meta.series),
+                              "line": version.line_of("see_also", index)})
+    for index, source in enumerate(meta.sources):
+        rows["sources"].append({**key, "source_index": index, **source.model_dump()})
+
+
+def resolve_link(target: str, series: str) -> str:
+    """A see_also target as written → a bulletin id, or a `<series>/<date>` prefix to match.
+
+    `2019-07-05` (same series) and `syria-daily/2019-07-05` give `syria-daily/2019-07-05`;
+    a full id `syria-daily/2019-07-05-slug` is returned as it is.
+    """
+    target = target.strip().strip("/")
+    return target if "/" in target else f"{series}/{target}"
+
+
+def link_index(ids: set[str]) -> dict[str, list[str]]:
+    """Bulletin ids by full id and by `<series>/<date>`, for resolving see_also targets."""
+    index: dict[str, list[str]] = {}
+    for bulletin_id in ids:
+        index.setdefault(bulletin_id, []).append(bulletin_id)
+        index.setdefault(bulletin_id[: bulletin_id.index("/") + 11], []).append(bulletin_id)
+    return index
+
+
+def find_bulletin(target_id: str, index: dict[str, list[str]]) -> str | None:
+    """The one bulletin that `target_id` (an id or a `<series>/<date>`) names, else None."""
+    matches = index.get(target_id, [])
+    return matches[0] if len(matches) == 1 else None
+
+
+COLUMNS = {
+    "versions": ["bulletin_id", "version", "is_latest", "series", "date", "slug", "title", "revised",
+                 "revision_note", "summary", "caption", "image", "illustrative", "places", "actors", "tags",
+                 "path", "sha256", "body", "body_line"],
+    "figures": ["bulletin_id", "version", "is_latest", "figure_index", "bulletin_date", "id", "measure", "group",
+                "parent", "value", "qualifier", "low", "high", "text", "kind", "since", "as_of", "place",
+                "reported_by", "claimed_by", "path", "line"],
+    "events": ["bulletin_id", "version", "is_latest", "event_index", "bulletin_date", "date_text", "precision",
+               "start", "end", "place", "actors", "what", "path", "line"],
+    "links": ["bulletin_id", "version", "is_latest", "source_id", "target", "target_id", "line"],
+    "sources": ["bulletin_id", "version", "is_latest", "source_index", "title", "publisher", "url", "accessed"],
+}
+
+
+def _frame(table: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """A frame with fixed columns (also when empty) and dates as datetime64."""
+    frame = pd.DataFrame(rows, columns=COLUMNS[table])
+    for column in DATE_COLUMNS.get(table, []) + (["accessed"] if table == "sources" else []):
+        frame[column] = pd.to_datetime(frame[column])
+    for column in ("value", "low", "high"):
+        if column in frame:
+            frame[column] = frame[column].astype("float64")
+    for column in ("version", "figure_index", "event_index", "source_index", "line", "body_line"):
+        if column in frame:
+            frame[column] = frame[column].astype("int64")
+    if "is_latest" in frame:
+        frame["is_latest"] = frame["is_latest"].astype(bool)
+    return frame
+
+
+def _bulletins(versions: pd.DataFrame) -> pd.DataFrame:
+    """One row per bulletin: the latest version's fields plus version count and last correction."""
+    latest = versions[versions["is_latest"]].set_index("bulletin_id")
+    counts = versions.groupby("bulletin_id")["version"].count()
+    bulletins = latest.drop(columns=["is_latest", "body", "body_line"]).rename(columns={"version": "latest_version"})
+    bulletins["n_versions"] = counts.reindex(bulletins.index).astype("int64")
+    bulletins["corrected"] = bulletins["n_versions"] > 1
+    bulletins["last_revised"] = bulletins["revised"]
+    bulletins = bulletins.drop(columns=["revised"])
+    bulletins["year"] = bulletins["date"].dt.year.astype("int64")
+    bulletins["month"] = bulletins["date"].dt.month.astype("int64")
+    bulletins["url"] = [bulletin_url(i, d) for i, d in zip(bulletins.index, bulletins["date"])]
+    return bulletins.sort_values(["series", "date", "slug"])
+
+
+def bulletin_url(bulletin_id: str, date: pd.Timestamp) -> str:
+    """The permanent URL path of a bulletin: `<series>/<year>/<date>-<slug>/`."""
+    series, name = bulletin_id.split("/", 1)
+    return f"{series}/{date.year:04d}/{name}/"
+
+
+def _gazetteer_frame(gazetteer: Gazetteer) -> pd.DataFrame:
+    """A gazetteer as a frame indexed by canonical name."""
+    frame = pd.DataFrame([e.model_dump() for e in gazetteer.entries],
+                         columns=["name", "aliases", "parent", "kind", "description"])
+    frame["aliases"] = frame["aliases"].map(tuple)
+    return frame.set_index("name")

@@ -1,0 +1,91 @@
+"""Problems found in an archive, the catalogue of rule ids, and the package's exceptions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Level = Literal["error", "warning"]
+
+#: Every rule id `check` can report, with one line of help. Ids are stable:
+#: users silence or grep for them, so never rename one.
+RULES: dict[str, str] = {
+    "file-unreadable": "the file cannot be read (permissions, a symlink loop, not UTF-8)",
+    "file-too-large": "a version file is larger than the limit; split the bulletin or move data out",
+    "yaml-syntax": "the YAML front matter or gazetteer file does not parse",
+    "front-matter-missing": "a version file must start with front matter between two '---' lines",
+    "field-required": "a required front-matter field is missing",
+    "field-unknown": "a front-matter key the format does not define (often a typo)",
+    "field-invalid": "a field has the wrong type or an impossible value",
+    "date-format": "a date is not YYYY-MM-DD (or YYYY-MM / YYYY for event dates), or not a calendar day",
+    "date-future": "a date lies after today",
+    "path-layout": "the file is not at <series>/<year>/<date>-<slug>/vN.md",
+    "path-mismatch": "the folder's series, year or date differs from the front matter",
+    "version-number": "`version` differs from the file name vN.md",
+    "version-gap": "versions of a bulletin must run 1, 2, 3 ... without gaps",
+    "revision-missing": "a version above 1 needs `revised` and `revision_note`",
+    "revision-date": "`revised` must not be before the bulletin's date or an earlier revision",
+    "body-empty": "the Markdown body after the front matter is empty",
+    "series-unknown": "the series is not in series.yml",
+    "place-unknown": "a place name is not in places.yml (canonical name or alias)",
+    "actor-unknown": "an actor name is not in actors.yml (canonical name or alias)",
+    "tag-unknown": "a tag is not in tags.yml (canonical name or alias)",
+    "gazetteer-invalid": "a gazetteer or series entry is malformed, duplicated, or has an unknown parent",
+    "see-also-unknown": "a see_also target is not a bulletin of the archive",
+    "image-missing": "`image` names a file that is not in the bulletin's folder",
+    "duplicate-id": "two folders give the same bulletin id, or two figures the same figure id",
+    "figure-bounds": "a figure breaks low <= value <= high",
+    "figure-parent": "a subgroup is larger than its parent, or its parent id does not exist",
+    "figure-dates": "a figure breaks since <= as_of <= the bulletin's date",
+    "figure-kind-mixed": "one series mixes stocks and flows (running totals, increments, windows)",
+    "figure-baseline": "a running total or window needs `since`",
+    "running-total-fell": "a running total is lower than in an earlier bulletin of the same series",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with an archive file, located at `path:line`."""
+
+    path: Path
+    line: int
+    level: Level
+    rule: str
+    message: str
+
+    def __post_init__(self) -> None:
+        if self.rule not in RULES:
+            raise ValueError(f"unknown rule id {self.rule!r}: add it to errors.RULES")
+
+    def format(self, root: Path | None = None) -> str:
+        """`path:line: level: message (rule-id)`, with the path relative to `root` when given."""
+        path = self.path
+        if root is not None:
+            try:
+                path = self.path.relative_to(root)
+            except ValueError:
+                pass
+        return f"{path}:{self.line}: {self.level}: {self.message} ({self.rule})"
+
+
+def has_errors(problems: list[Problem]) -> bool:
+    """True when any problem is an error (warnings alone do not fail a check)."""
+    return any(p.level == "error" for p in problems)
+
+
+class DailyArchiveError(Exception):
+    """Base of the package's exceptions."""
+
+
+class ArchiveNotFound(DailyArchiveError):
+    """The archive folder does not exist or has no series.yml."""
+
+
+class ArchiveInvalid(DailyArchiveError):
+    """The archive has errors; `problems` lists every one."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        errors = [p for p in problems if p.level == "error"]
+        super().__init__(f"the archive has {len(errors)} error(s); run `invoke check` to list them")

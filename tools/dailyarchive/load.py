@@ -1,0 +1,277 @@
+"""Read an archive folder into validated models and a list of every problem found."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import ArchiveNotFound, Problem
+from .schema import GazetteerEntry, Series, Version
+from .yamlmarks import Key, Parsed, YamlSyntaxError, parse
+
+#: A version file larger than this is refused (a daily bulletin is a few KB).
+MAX_FILE_BYTES = 8 * 1024 * 1024
+
+VERSION_PATH = re.compile(
+    r"^(?P<series>[^/]+)/(?P<year>[^/]+)/(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)/v(?P<n>[1-9]\d*)\.md$"
+)
+GAZETTEER_FILES = {"places": "places.yml", "actors": "actors.yml", "tags": "tags.yml"}
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class VersionFile:
+    """One `vN.md` file: where it is, what the path says, and its parsed front matter."""
+
+    path: Path
+    series: str
+    year: str
+    date: str
+    slug: str
+    number: int
+    meta: Version | None = None
+    parsed: Parsed | None = None
+    body: str = ""
+    body_line: int = 1
+    sha256: str = ""
+
+    @property
+    def bulletin_id(self) -> str:
+        """`<series>/<date>-<slug>`, the bulletin's permanent identity."""
+        return f"{self.series}/{self.date}-{self.slug}"
+
+    def line_of(self, *key: str | int) -> int:
+        """The file line of a front-matter key (or of the nearest enclosing one)."""
+        return self.parsed.line_of(key, 2) if self.parsed else 1
+
+
+@dataclass
+class Gazetteer:
+    """Entries of places.yml, actors.yml or tags.yml and a lookup from any alias."""
+
+    path: Path
+    entries: list[GazetteerEntry] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)
+    by_alias: dict[str, str] = field(default_factory=dict)
+
+    def canonical(self, name: str) -> str | None:
+        """The canonical name for `name` or one of its aliases (case-insensitive)."""
+        return self.by_alias.get(name.casefold())
+
+    def suggest(self, name: str) -> str | None:
+        """The closest known name or alias, for a "did you mean" hint."""
+        close = difflib.get_close_matches(name.casefold(), list(self.by_alias), n=1, cutoff=0.6)
+        return self.by_alias[close[0]] if close else None
+
+
+@dataclass
+class LoadedArchive:
+    """Everything read from an archive folder, valid or not, and the problems found."""
+
+    root: Path
+    series: dict[str, Series]
+    gazetteers: dict[str, Gazetteer]
+    versions: list[VersionFile]
+    problems: list[Problem]
+
+    def valid_versions(self) -> list[VersionFile]:
+        """The version files whose front matter passed the schema."""
+        return [v for v in self.versions if v.meta is not None]
+
+
+def load_archive(root: Path | str) -> LoadedArchive:
+    """Read every file of the archive at `root`; never stops at the first problem."""
+    root = Path(root)
+    if not (root / "series.yml").is_file():
+        raise ArchiveNotFound(f"{root}: no series.yml here; pass the archive folder (the one holding series.yml)")
+    problems: list[Problem] = []
+    series = {s.slug: s for s, _ in _load_list(root / "series.yml", Series, problems)}
+    gazetteers = {name: _load_gazetteer(root / file, problems) for name, file in GAZETTEER_FILES.items()}
+    versions = [load_version(path, root, problems) for path in _version_paths(root, problems)]
+    return LoadedArchive(root, series, gazetteers, [v for v in versions if v is not None], problems)
+
+
+def _version_paths(root: Path, problems: list[Problem]) -> list[Path]:
+    """Every Markdown file under the series folders, in path order; symlinks are reported."""
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+        for name in dirs:
+            if (here / name).is_symlink():
+                problems.append(Problem(here / name, 1, "warning", "file-unreadable",
+                                        "symbolic link to a folder is not followed: move the bulletin into the archive"))
+        if here == root:
+            continue
+        found.extend(here / f for f in files if f.endswith(".md"))
+    return sorted(found)
+
+
+def load_version(path: Path, root: Path, problems: list[Problem]) -> VersionFile | None:
+    """Read one version file; append its problems; return None when the path is not a version."""
+    relative = path.relative_to(root).as_posix()
+    match = VERSION_PATH.match(relative)
+    if not match:
+        problems.append(Problem(path, 1, "error", "path-layout",
+                                "not where a version belongs: put it at <series>/<year>/<date>-<slug>/vN.md "
+                                "(slug in lower-case letters, digits and hyphens)"))
+        return None
+    version = VersionFile(path, match["series"], match["year"], match["date"], match["slug"], int(match["n"]))
+    text = _read_text(path, problems)
+    if text is None:
+        return version
+    version.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    front, version.body, version.body_line = split_front_matter(text)
+    if front is None:
+        problems.append(Problem(path, 1, "error", "front-matter-missing",
+                                "no front matter: start the file with a line '---', the YAML fields, and another '---'"))
+        return version
+    try:
+        version.parsed = parse(front, first_line=2)
+    except YamlSyntaxError as exc:
+        problems.append(Problem(path, exc.line, "error", "yaml-syntax", f"column {exc.column}: {exc}"))
+        return version
+    version.meta = _validate(Version, version.parsed, path, problems)
+    return version
+
+
+def _read_text(path: Path, problems: list[Problem]) -> str | None:
+    """The file's text without a byte-order mark, or None after reporting why it cannot be read."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.append(Problem(path, 1, "error", "file-too-large",
+                                    f"{size / 1e6:.1f} MB is over the {MAX_FILE_BYTES // 2**20} MiB limit: "
+                                    "move tables or images into files beside the bulletin"))
+            return None
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(path, 1, "error", "file-unreadable",
+                                f"cannot read the file ({exc.strerror or exc}): fix the link or permissions"))
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(Problem(path, line, "error", "file-unreadable",
+                                f"byte {exc.start} is not UTF-8: save the file as UTF-8"))
+        return None
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """Split `---` front matter from the body: (yaml or None, body, first line of the body)."""
+    if not text.startswith("---"):
+        return None, text, 1
+    first_newline = text.find("\n")
+    if first_newline < 0 or text[:first_newline].rstrip() != "---":
+        return None, text, 1
+    closing = re.search(r"^(---|\.\.\.)[ \t]*\r?$", text[first_newline + 1 :], re.MULTILINE)
+    if closing is None:
+        return None, text, 1
+    front = text[first_newline + 1 : first_newline + 1 + closing.start()]
+    rest_start = first_newline + 1 + closing.end()
+    body = text[rest_start:].lstrip("\r\n")
+    body_line = text[: len(text) - len(body)].count("\n") + 1
+    return front, body, body_line
+
+
+def _validate(model: type[M], parsed: Parsed, path: Path, problems: list[Problem], key: Key = ()) -> M | None:
+    """Validate data against a model, turning each pydantic error into a located problem."""
+    data = parsed.data
+    for at in key:
+        data = data[at]
+    for duplicate, line in parsed.duplicates:
+        if duplicate[: len(key)] == key:
+            problems.append(Problem(path, line, "error", "field-invalid",
+                                    f"`{duplicate[-1]}` is given twice: keep one (YAML keeps only the last)"))
+    if not isinstance(data, dict):
+        problems.append(Problem(path, parsed.line_of(key, 1), "error", "field-invalid",
+                                f"expected key: value pairs here, found {type(data).__name__}"))
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            problems.append(_problem_from(error, model, parsed, path, key))
+        return None
+
+
+def _problem_from(error: Any, model: type[BaseModel], parsed: Parsed, path: Path, key: Key) -> Problem:
+    """One located problem from one pydantic error, with a hint on how to fix it."""
+    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    name = ".".join(str(p) for p in loc) or "front matter"
+    line = parsed.line_of((*key, *loc), 2)
+    kind = error["type"]
+    if kind == "missing":
+        return Problem(path, parsed.line_of((*key, *loc[:-1]), 1), "error", "field-required",
+                       f"`{name}` is missing: add `{loc[-1]}:` with a value")
+    if kind == "extra_forbidden":
+        fields = _fields_at(model, loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), fields, n=1)
+        hint = f"did you mean `{close[0]}`?" if close else "remove it or check the spelling (see docs/format.md)"
+        return Problem(path, line, "error", "field-unknown", f"unknown key `{name}`: {hint}")
+    message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+    rule = "date-format" if kind == "date_format" else "field-invalid"
+    return Problem(path, line, "error", rule, f"`{name}`: {message}")
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Field names of the model reached by following `loc` (list indexes skipped)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        annotation = current.model_fields[part].annotation
+        args = getattr(annotation, "__args__", ())
+        current = next((a for a in args if isinstance(a, type) and issubclass(a, BaseModel)), None)
+        if current is None:
+            return []
+    return list(current.model_fields)
+
+
+def _load_list(path: Path, model: type[M], problems: list[Problem]) -> list[tuple[M, int]]:
+    """A YAML file holding a list of entries, each validated against `model`, with its line."""
+    text = _read_text(path, problems) if path.is_file() else None
+    if text is None:
+        if not path.exists():
+            problems.append(Problem(path, 1, "error", "gazetteer-invalid",
+                                    f"{path.name} is missing: create it (an empty list `[]` is allowed)"))
+        return []
+    try:
+        parsed = parse(text)
+    except YamlSyntaxError as exc:
+        problems.append(Problem(path, exc.line, "error", "yaml-syntax", f"column {exc.column}: {exc}"))
+        return []
+    if parsed.data is None:
+        return []
+    if not isinstance(parsed.data, list):
+        problems.append(Problem(path, 1, "error", "gazetteer-invalid",
+                                "expected a list of entries, each starting with '- name:'"))
+        return []
+    entries = [(_validate(model, parsed, path, problems, (i,)), parsed.lines[(i,)]) for i in range(len(parsed.data))]
+    return [(entry, line) for entry, line in entries if entry is not None]
+
+
+def _load_gazetteer(path: Path, problems: list[Problem]) -> Gazetteer:
+    """Read places.yml, actors.yml or tags.yml; report duplicate names and unknown parents."""
+    gazetteer = Gazetteer(path)
+    for entry, line in _load_list(path, GazetteerEntry, problems):
+        gazetteer.entries.append(entry)
+        gazetteer.lines.setdefault(entry.name, line)
+        for alias in (entry.name, *entry.aliases):
+            owner = gazetteer.by_alias.setdefault(alias.casefold(), entry.name)
+            if owner != entry.name:
+                problems.append(Problem(path, gazetteer.lines[entry.name], "error", "gazetteer-invalid",
+                                        f"'{alias}' names both '{owner}' and '{entry.name}': keep it on one entry"))
+    for entry in gazetteer.entries:
+        if entry.parent and gazetteer.canonical(entry.parent) is None:
+            problems.append(Problem(path, gazetteer.lines[entry.name], "error", "gazetteer-invalid",
+                                    f"parent '{entry.parent}' of '{entry.name}' is not in {path.name}: add it or fix the name"))
+    return gazetteer

@@ -1,0 +1,1 @@
+"""Publishing: build the Sphinx project into HTML (later PDF, EPUB and downloads)."""

@@ -1,0 +1,279 @@
+"""Archive-wide checks over loaded files: paths, versions, names, links, figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from .catalog import find_bulletin, link_index, resolve_link
+from .errors import Problem
+from .load import LoadedArchive, VersionFile
+from .schema import FigureKind, Figure, Qualifier
+
+Rule = Callable[[LoadedArchive, dt.date], Iterator[Problem]]
+VersionRule = Callable[[VersionFile, LoadedArchive, dt.date], Iterator[Problem]]
+
+
+def check(archive: LoadedArchive, today: dt.date | None = None) -> list[Problem]:
+    """Every problem of the archive: what loading found plus every rule below, sorted by file and line."""
+    today = today or dt.date.today()
+    problems = list(archive.problems)
+    for version in archive.valid_versions():
+        for version_rule in VERSION_RULES:
+            problems.extend(version_rule(version, archive, today))
+    for rule in ARCHIVE_RULES:
+        problems.extend(rule(archive, today))
+    return sorted(set(problems), key=lambda p: (str(p.path), p.line, p.rule, p.message))
+
+
+def _error(version: VersionFile, key: tuple[str | int, ...], rule: str, message: str) -> Problem:
+    return Problem(version.path, version.line_of(*key), "error", rule, message)
+
+
+def path_matches_front_matter(version: VersionFile, archive: LoadedArchive, today: dt.date) -> Iterator[Problem]:
+    """The folder's series, year and date agree with the front matter; the series exists."""
+    meta = version.meta
+    assert meta is not None
+    if meta.series != version.series:
+        yield _error(version, ("series",), "path-mismatch",
+                     f"series '{meta.series}' but the file is in folder '{version.series}': move it or fix `series`")
+    if meta.series not in archive.series:
+        known = ", ".join(sorted(archive.series)) or "none yet"
+        yield _error(version, ("series",), "series-unknown",
+                     f"series '{meta.series}' is not in series.yml (known: {known}): add it there")
+    if meta.date.isoformat() != version.date:
+        yield _error(version, ("date",), "path-mismatch",
+                     f"date {meta.date} but the folder says {version.date}: rename the folder or fix `date`")
+    if version.year != version.date[:4]:
+        yield _error(version, ("date",), "path-mismatch",
+                     f"the bulletin of {version.date} is in year folder '{version.year}': move it to '{version.date[:4]}'")
+
+
+def version_fields(version: VersionFile, archive: LoadedArchive, today: dt.date) -> Iterator[Problem]:
+    """`version` matches vN.md; corrections carry `revised` and `revision_note`; the body is not empty."""
+    meta = version.meta
+    assert meta is not None
+    if meta.version != version.number:
+        yield _error(version, ("version",), "version-number",
+                     f"`version: {meta.version}` in file v{version.number}.md: make them agree")
+    if meta.version > 1:
+        for name in ("revised", "revision_note"):
+            if not getattr(meta, name):
+                yield _error(version, (), "revision-missing",
+                             f"version {meta.version} is a correction: add `{name}:` (what changed and when)")
+    if meta.revised and meta.revised < meta.date:
+        yield _error(version, ("revised",), "revision-date",
+                     f"revised {meta.revised} is before the bulletin's date {meta.date}")
+    if not version.body.strip():
+        yield Problem(version.path, version.body_line, "error", "body-empty",
+                      "the bulletin has no text after the front matter: write the body")
+
+
+def no_future_dates(version: VersionFile, archive: LoadedArchive, today: dt.date) -> Iterator[Problem]:
+    """No date of the front matter lies after today."""
+    meta = version.meta
+    assert meta is not None
+    dates: list[tuple[tuple[str | int, ...], dt.date | None]] = [(("date",), meta.date), (("revised",), meta.revised)]
+    dates += [(("figures", i, "since"), f.since) for i, f in enumerate(meta.figures)]
+    dates += [(("figures", i, "as_of"), f.as_of) for i, f in enumerate(meta.figures)]
+    dates += [(("events", i, "date"), e.date.start) for i, e in enumerate(meta.events)]
+    for key, value in dates:
+        if value is not None and value > today:
+            yield _error(version, key, "date-future", f"{value} is in the future (today is {today}): check the year")
+
+
+def names_are_known(version: VersionFile, archive: LoadedArchive, today: dt.date) -> Iterator[Problem]:
+    """Places, actors and tags are in the gazetteer (a canonical name or an alias)."""
+    meta = version.meta
+    assert meta is not None
+    uses: list[tuple[str, tuple[str | int, ...], str]] = []
+    uses += [("places", ("places", i), n) for i, n in enumerate(meta.places)]
+    uses += [("actors", ("actors", i), n) for i, n in enumerate(meta.actors)]
+    uses += [("tags", ("tags", i), n) for i, n in enumerate(meta.tags)]
+    uses += [("places", ("events", i, "place"), e.place) for i, e in enumerate(meta.events) if e.place]
+    uses += [("actors", ("events", i, "actors", j), a) for i, e in enumerate(meta.events) for j, a in enumerate(e.actors)]
+    uses += [("places", ("figures", i, "place"), f.place) for i, f in enumerate(meta.figures) if f.place]
+    for kind, key, name in uses:
+        gazetteer = archive.gazetteers[kind]
+        if gazetteer.canonical(name) is None:
+            guess = gazetteer.suggest(name)
+            hint = f"did you mean '{guess}'?" if guess else f"add it to {gazetteer.path.name} or fix the spelling"
+            yield _error(version, key, f"{kind[:-1]}-unknown", f"'{name}' is not in {gazetteer.path.name}: {hint}")
+
+
+def image_exists(version: VersionFile, archive: LoadedArchive, today: dt.date) -> Iterator[Problem]:
+    """`image` names a file in the bulletin's folder."""
+    meta = version.meta
+    assert meta is not None
+    if meta.image and not (version.path.parent / meta.image).is_file():
+        yield _error(version, ("image",), "image-missing",
+                     f"'{meta.image}' is not in {version.path.parent.name}/: add the file or fix the name")
+
+
+def figures_are_consistent(version: VersionFile, archive: LoadedArchive, today: dt.date) -> Iterator[Problem]:
+    """Bounds, subgroups, baselines and dates of each figure of one version."""
+    meta = version.meta
+    assert meta is not None
+    by_id: dict[str, Figure] = {}
+    for i, figure in enumerate(meta.figures):
+        if figure.id:
+            if figure.id in by_id:
+                yield _error(version, ("figures", i, "id"), "duplicate-id",
+                             f"figure id '{figure.id}' is used twice in this version: rename one")
+            by_id[figure.id] = figure
+    for i, figure in enumerate(meta.figures):
+        yield from _figure_bounds(version, i, figure)
+        yield from _figure_dates(version, i, figure, meta.date)
+        if figure.parent is not None:
+            parent = by_id.get(figure.parent)
+            if parent is None:
+                yield _error(version, ("figures", i, "parent"), "figure-parent",
+                             f"parent '{figure.parent}' is not the id of a figure of this version: "
+                             f"add `id: {figure.parent}` to the whole figure")
+            elif headline(figure) is not None and headline(parent) is not None and headline(figure) > headline(parent):
+                yield _error(version, ("figures", i, "value"), "figure-parent",
+                             f"subgroup {figure.group} ({headline(figure):g}) is larger than its parent "
+                             f"{parent.group} ({headline(parent):g}): check both numbers")
+
+
+def headline(figure: Figure) -> float | None:
+    """The number a figure is charted at: its lowest stated bound (None for vague words)."""
+    if figure.low is not None:
+        return figure.low
+    if figure.qualifier is Qualifier.up_to:
+        return None
+    return figure.value
+
+
+def _figure_bounds(version: VersionFile, i: int, figure: Figure) -> Iterator[Problem]:
+    """low <= value <= high, and a qualifier that agrees with the bounds."""
+    low, value, high = figure.low, figure.value, figure.high
+    pairs = [("low", low, "value", value), ("value", value, "high", high), ("low", low, "high", high)]
+    for small_name, small, big_name, big in pairs:
+        if small is not None and big is not None and small > big:
+            yield _error(version, ("figures", i, big_name), "figure-bounds",
+                         f"{small_name} {small:g} is above {big_name} {big:g}: swap or correct them")
+    if figure.qualifier in (Qualifier.at_least, Qualifier.more_than) and high is not None and value is not None and high < value:
+        yield _error(version, ("figures", i, "high"), "figure-bounds", f"'{figure.qualifier.value} {value:g}' cannot have high {high:g}")
+
+
+def _figure_dates(version: VersionFile, i: int, figure: Figure, bulletin_date: dt.date) -> Iterator[Problem]:
+    """since <= as_of <= the bulletin's date; running totals and windows have a `since`."""
+    as_of = figure.as_of or bulletin_date
+    if figure.kind in (FigureKind.running_total, FigureKind.window) and figure.since is None:
+        yield _error(version, ("figures", i, "kind"), "figure-baseline",
+                     f"a {figure.kind.value} needs `since:` (the date it counts from)")
+    if figure.since and figure.since > as_of:
+        yield _error(version, ("figures", i, "since"), "figure-dates", f"since {figure.since} is after as_of {as_of}")
+    if as_of > bulletin_date:
+        yield _error(version, ("figures", i, "as_of"), "figure-dates",
+                     f"as_of {as_of} is after the bulletin's date {bulletin_date}: a bulletin cannot report the future")
+
+
+def bulletin_ids_unique(archive: LoadedArchive, today: dt.date) -> Iterator[Problem]:
+    """No two folders give the same bulletin id."""
+    folders: dict[str, set[Path]] = defaultdict(set)
+    for version in archive.versions:
+        folders[version.bulletin_id].add(version.path.parent)
+    for bulletin_id, paths in folders.items():
+        if len(paths) > 1:
+            first, *others = sorted(paths)
+            for other in others:
+                yield Problem(other, 1, "error", "duplicate-id",
+                              f"bulletin id {bulletin_id} is also used by {first}: merge the folders or change a slug")
+
+
+def versions_contiguous(archive: LoadedArchive, today: dt.date) -> Iterator[Problem]:
+    """Each bulletin has v1, v2, ... without gaps; corrections are not dated before earlier ones."""
+    by_bulletin: dict[str, list[VersionFile]] = defaultdict(list)
+    for version in archive.versions:
+        by_bulletin[version.bulletin_id].append(version)
+    for versions in by_bulletin.values():
+        versions.sort(key=lambda v: v.number)
+        numbers = [v.number for v in versions]
+        if numbers != list(range(1, len(numbers) + 1)):
+            missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
+            yield Problem(versions[-1].path, 1, "error", "version-gap",
+                          f"versions {numbers} of this bulletin skip v{missing[0]}: "
+                          "number corrections v2, v3 ... without gaps (never delete a published version)")
+        previous = None
+        for version in versions:
+            revised = version.meta.revised if version.meta else None
+            if revised and previous and revised < previous:
+                yield _error(version, ("revised",), "revision-date",
+                             f"revised {revised} is before the previous version's revision {previous}")
+            previous = revised or previous
+
+
+def see_also_targets_exist(archive: LoadedArchive, today: dt.date) -> Iterator[Problem]:
+    """Every see_also names exactly one bulletin of the archive."""
+    index = link_index({v.bulletin_id for v in archive.valid_versions()})
+    for version in archive.valid_versions():
+        assert version.meta is not None
+        for i, target in enumerate(version.meta.see_also):
+            resolved = find_bulletin(resolve_link(target, version.meta.series), index)
+            if resolved is None:
+                ambiguous = len(index.get(resolve_link(target, version.meta.series), [])) > 1
+                hint = ("several bulletins share that date: give the full id <series>/<date>-<slug>" if ambiguous
+                        else "give a date (2019-07-05) or a full id of a bulletin in the archive")
+                yield _error(version, ("see_also", i), "see-also-unknown", f"see_also '{target}' names no bulletin: {hint}")
+            elif resolved == version.bulletin_id:
+                yield _error(version, ("see_also", i), "see-also-unknown", f"see_also '{target}' points at this bulletin itself")
+
+
+def series_consistent(archive: LoadedArchive, today: dt.date) -> Iterator[Problem]:
+    """Stocks and flows are not mixed in one series; running totals do not fall (latest versions)."""
+    latest = _latest_versions(archive)
+    kinds: dict[tuple[str, ...], dict[str, tuple[VersionFile, int]]] = defaultdict(dict)
+    totals: dict[tuple[str, ...], list[tuple[dt.date, float, VersionFile, int]]] = defaultdict(list)
+    for version in latest:
+        meta = version.meta
+        assert meta is not None
+        for i, figure in enumerate(meta.figures):
+            place = _canonical(archive, figure.place)
+            key = (meta.series, figure.measure, figure.group, place)
+            kinds[key].setdefault("stock" if figure.kind is FigureKind.stock else "flow", (version, i))
+            value = headline(figure)
+            if figure.kind is FigureKind.running_total and value is not None:
+                since = figure.since.isoformat() if figure.since else ""
+                totals[(*key, since)].append((figure.as_of or meta.date, value, version, i))
+    for key, seen in kinds.items():
+        if len(seen) == 2:
+            stock_version, stock_index = seen["stock"]
+            flow_version, _ = seen["flow"]
+            yield _error(stock_version, ("figures", stock_index, "kind"), "figure-kind-mixed",
+                         f"{key[1]} of {key[2]} at {key[3] or 'no place'} is a stock here but a flow in "
+                         f"{flow_version.path}: give one of them another measure or group")
+    for key, points in totals.items():
+        points.sort(key=lambda p: (p[0], str(p[2].path)))
+        peak = points[0]
+        for point in points[1:]:
+            if point[1] < peak[1]:
+                yield Problem(point[2].path, point[2].line_of("figures", point[3], "value"), "warning", "running-total-fell",
+                              f"{key[1]} of {key[2]} since {key[4]}: {point[1]:g} as of {point[0]} is below "
+                              f"{peak[1]:g} as of {peak[0]} in {peak[2].path}: a revision, a change of scope or another "
+                              "source? say so in the body; the chart marks the fall")
+            if point[1] >= peak[1]:
+                peak = point
+
+
+def _latest_versions(archive: LoadedArchive) -> list[VersionFile]:
+    latest: dict[str, VersionFile] = {}
+    for version in archive.valid_versions():
+        if version.bulletin_id not in latest or version.number > latest[version.bulletin_id].number:
+            latest[version.bulletin_id] = version
+    return list(latest.values())
+
+
+def _canonical(archive: LoadedArchive, place: str | None) -> str:
+    if place is None:
+        return ""
+    return archive.gazetteers["places"].canonical(place) or place
+
+
+VERSION_RULES: list[VersionRule] = [
+    path_matches_front_matter, version_fields, no_future_dates, names_are_known, image_exists, figures_are_consistent,
+]
+ARCHIVE_RULES: list[Rule] = [bulletin_ids_unique, versions_contiguous, see_also_targets_exist, series_consistent]

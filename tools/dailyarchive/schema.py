@@ -1,0 +1,230 @@
+"""Pydantic models of the archive's files: series, gazetteer, version front matter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from enum import Enum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+def parse_day(value: Any) -> dt.date:
+    """Parse a `YYYY-MM-DD` string (or a date) into a date, with a helpful error."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if not re.fullmatch(DATE_PATTERN, text):
+        raise _date_error(f"'{text}' is not a date: write it as YYYY-MM-DD, for example 2019-07-09")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise _date_error(f"'{text}' is not a day of the calendar: check the month and day") from None
+
+
+def _date_error(message: str) -> PydanticCustomError:
+    """A validation error of type `date_format`, which `check` reports under rule date-format."""
+    return PydanticCustomError("date_format", message)
+
+
+class PartialDate(BaseModel):
+    """A date known to the day, the month or the year (`2019-07-09`, `2019-07`, `2019`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    precision: Literal["day", "month", "year"]
+    start: dt.date
+    end: dt.date
+
+    @classmethod
+    def parse(cls, value: Any) -> PartialDate:
+        """Read `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; raise ValueError with a fix otherwise."""
+        if isinstance(value, PartialDate):
+            return value
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        text = str(value).strip()
+        if not re.fullmatch(PARTIAL_DATE_PATTERN, text):
+            raise _date_error(
+                f"'{text}' is not a date: write YYYY-MM-DD, YYYY-MM (month precision) or YYYY (year precision)"
+            )
+        parts = [int(p) for p in text.split("-")]
+        try:
+            if len(parts) == 3:
+                day = dt.date(*parts)
+                return cls(text=text, precision="day", start=day, end=day)
+            if len(parts) == 2:
+                first = dt.date(parts[0], parts[1], 1)
+                following = dt.date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
+                return cls(text=text, precision="month", start=first, end=following - dt.timedelta(days=1))
+            return cls(text=text, precision="year", start=dt.date(parts[0], 1, 1), end=dt.date(parts[0], 12, 31))
+        except ValueError:
+            raise _date_error(f"'{text}' is not a day of the calendar: check the month and day") from None
+
+
+Day = Annotated[dt.date, BeforeValidator(parse_day), Field(json_schema_extra={"pattern": DATE_PATTERN})]
+Vague = Annotated[PartialDate, BeforeValidator(PartialDate.parse)]
+Count = Annotated[float, Field(ge=0)]
+NameList = Annotated[list[str], BeforeValidator(lambda v: [v] if isinstance(v, str) else v)]
+
+
+class Strict(BaseModel):
+    """Base of every model: unknown keys are errors, so typos never pass silently."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Series(Strict):
+    """One bulletin series (`series.yml`)."""
+
+    slug: str = Field(pattern=SLUG_PATTERN, description="Folder name and URL part of the series")
+    name: str = Field(min_length=1, description="Display name, e.g. Syria Daily")
+    publisher: str = Field(min_length=1)
+    language: str = Field(default="en", description="BCP 47 language code of the bulletins")
+    description: str = ""
+
+
+class GazetteerEntry(Strict):
+    """A place, actor or tag with its canonical name and aliases."""
+
+    name: str = Field(min_length=1, description="Canonical name")
+    aliases: NameList = Field(default_factory=list, description="Other spellings, other languages")
+    parent: str | None = Field(default=None, description="Canonical name of the enclosing place")
+    kind: str = Field(default="", description="province, town, area, armed group, state, ...")
+    description: str = ""
+
+
+class Qualifier(str, Enum):
+    """How exactly a bulletin states a number."""
+
+    exact = "exact"
+    at_least = "at least"
+    more_than = "more than"
+    about = "about"
+    up_to = "up to"
+    vague = "vague"
+
+
+class FigureKind(str, Enum):
+    """Whether a number is a running total, a daily increment, a stock or a window."""
+
+    running_total = "running-total"
+    increment = "increment"
+    stock = "stock"
+    window = "window"
+
+
+MEASURES = (
+    "killed", "injured", "displaced", "displacements", "detained", "facilities-attacked",
+    "positions-captured", "vehicles-destroyed", "vehicles-seized", "weapons-seized",
+    "casualties", "rescuers-killed", "population", "airstrikes",
+)
+
+
+class Figure(Strict):
+    """One number a bulletin reports, with the words that qualify it."""
+
+    id: str | None = Field(default=None, description="Local name, for `parent` of a subgroup")
+    measure: str = Field(pattern=SLUG_PATTERN, description="killed, injured, displaced, ... (" + ", ".join(MEASURES) + ")")
+    group: str = Field(default="all", pattern=SLUG_PATTERN, description="civilians, children, combatants, all, ...")
+    parent: str | None = Field(default=None, description="`id` of the figure this one is a subgroup of")
+    value: Count | None = Field(default=None, description="The number as reported")
+    qualifier: Qualifier = Qualifier.exact
+    low: Count | None = Field(default=None, description="Lowest number the bulletin allows")
+    high: Count | None = Field(default=None, description="Highest number the bulletin allows")
+    text: str | None = Field(default=None, description="The words of a vague count: scores, dozens ...")
+    kind: FigureKind
+    since: Day | None = Field(default=None, description="Baseline of a running total, start of a window")
+    as_of: Day | None = Field(default=None, description="Defaults to the bulletin's date")
+    place: str | None = None
+    reported_by: str | None = None
+    claimed_by: str | None = None
+
+    @model_validator(mode="after")
+    def _has_a_number(self) -> Figure:
+        if self.qualifier is Qualifier.vague:
+            if not self.text:
+                raise ValueError("a vague figure needs `text` with the bulletin's words (scores, dozens ...)")
+        elif self.value is None and self.low is None and self.high is None:
+            raise ValueError("a figure needs `value` (or `low`/`high`); for words like 'scores' use qualifier: vague and text")
+        return self
+
+
+class Source(Strict):
+    """Who reported what."""
+
+    title: str = Field(min_length=1)
+    publisher: str | None = None
+    url: str | None = Field(default=None, pattern=r"^https?://")
+    accessed: Day | None = None
+
+
+class Event(Strict):
+    """Something that happened, at a place, with a date of day, month or year precision."""
+
+    date: Vague = Field(json_schema_extra={"type": "string", "pattern": PARTIAL_DATE_PATTERN})
+    place: str | None = None
+    actors: NameList = Field(default_factory=list)
+    what: str = Field(min_length=1)
+
+
+class Version(Strict):
+    """Front matter of one version file `vN.md` of a bulletin."""
+
+    series: str = Field(pattern=SLUG_PATTERN)
+    date: Day
+    title: str = Field(min_length=1)
+    version: int = Field(ge=1)
+    revised: Day | None = None
+    revision_note: str | None = None
+    summary: str = ""
+    caption: str = ""
+    image: str | None = None
+    illustrative: bool = False
+    places: NameList = Field(default_factory=list)
+    actors: NameList = Field(default_factory=list)
+    tags: NameList = Field(default_factory=list)
+    see_also: Annotated[list[str], BeforeValidator(lambda v: [str(x) for x in v] if isinstance(v, list) else [str(v)])] = Field(
+        default_factory=list, description="Bulletins by date (2019-07-05) or full id (series/2019-07-05-slug)"
+    )
+    sources: list[Source] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=list)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a version's front matter, for editors and validators."""
+    schema = Version.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://dailyarchive.invalid/schema/bulletin.schema.json"
+    schema["title"] = "dailyarchive bulletin version front matter"
+    return _dates_as_strings(schema)
+
+
+def _dates_as_strings(node: Any) -> Any:
+    """YAML dates arrive as strings in a JSON validator: describe them as patterned strings."""
+    if isinstance(node, dict):
+        if node.get("format") == "date":
+            node = {k: v for k, v in node.items() if k != "format"}
+            node.setdefault("pattern", DATE_PATTERN)
+        if "$ref" in node and node["$ref"].endswith("/PartialDate"):
+            return {"type": "string", "pattern": PARTIAL_DATE_PATTERN}
+        return {k: _dates_as_strings(v) for k, v in node.items() if not (k == "PartialDate")}
+    if isinstance(node, list):
+        return [_dates_as_strings(v) for v in node]
+    return node
+
+
+def json_schema_text() -> str:
+    """The JSON Schema as stable, indented text."""
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"

@@ -1,0 +1,23 @@
+"""Sphinx extension: stage the archive's pages into the project and build them.
+
+Add ``"dailyarchive.sphinxext"`` to ``extensions`` and set ``dailyarchive_archive``
+to the archive folder (relative to the folder of ``conf.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from ._stage import exclude_includes, stage_archive
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register config values and event handlers."""
+    app.setup_extension("myst_parser")
+    app.add_config_value("dailyarchive_archive", "archive", "env", types=[str])
+    app.add_config_value("dailyarchive_latest_count", 10, "env", types=[int])
+    app.connect("config-inited", exclude_includes)
+    app.connect("builder-inited", stage_archive)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

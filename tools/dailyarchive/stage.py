@@ -1,0 +1,46 @@
+"""Write generated files into a folder only when their content changed, and remove stale ones."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_if_changed(path: Path, content: str | bytes) -> bool:
+    """Write `content` atomically unless the file already holds it; True when written."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def sync_files(folder: Path, files: dict[str, str | bytes], manifest: str) -> tuple[int, int]:
+    """Make `folder` hold `files` (relative path → content); delete files staged before but not now.
+
+    The list of staged paths is kept in `manifest` (relative to `folder`), so files
+    that were never staged (hand-written pages) are never deleted. Returns (written, removed).
+    """
+    manifest_path = folder / manifest
+    before = set(manifest_path.read_text(encoding="utf-8").splitlines()) if manifest_path.exists() else set()
+    written = sum(write_if_changed(folder / relative, content) for relative, content in files.items())
+    removed = 0
+    for stale in sorted(before - set(files)):
+        path = folder / stale
+        if path.is_file():
+            path.unlink()
+            removed += 1
+    write_if_changed(manifest_path, "\n".join(sorted(files)) + "\n")
+    return written, removed
