@@ -2,7 +2,10 @@
 # Install the Debian packages that the tests, the browser checks and the PDF need.
 # Safe to run again: it does nothing when everything is already there.
 set -euo pipefail
-packages=(chromium poppler-utils)
+# chromium: the browser tests (Playwright drives it; its own browser download cannot work offline).
+# fonts-noto-core: Noto Sans/Naskh Arabic and other scripts, so RTL text renders in screenshots and checks.
+# poppler-utils: pdftoppm/pdfinfo for the PDF checks.
+packages=(chromium fonts-noto-core poppler-utils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

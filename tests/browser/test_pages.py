@@ -1,0 +1,29 @@
+"""The home and bulletin pages load cleanly in Chromium, from file:// and from a loopback server."""
+
+from __future__ import annotations
+
+from browsing import BULLETIN, HOME
+
+
+def test_home_page_loads_without_errors_or_remote_requests(visitor):
+    page = visitor.open(HOME)
+    assert "Syria Daily" in page.title()
+    assert page.locator("h1").first.is_visible()
+    assert visitor.problems() == []
+
+
+def test_home_page_lists_latest_bulletins_that_open(visitor):
+    page = visitor.open(HOME)
+    page.get_by_role("link", name="Opposition factions strike regime lines in northern Latakia").first.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith(BULLETIN)
+    assert visitor.problems() == []
+
+
+def test_bulletin_page_shows_title_date_and_body(visitor):
+    page = visitor.open(BULLETIN)
+    assert page.locator("h1").first.inner_text().startswith("Opposition factions strike regime lines")
+    body = page.locator("main, [role=main]").first.inner_text()
+    assert "9 July 2019" in body or "09 July 2019" in body
+    assert "Latakia" in body
+    assert visitor.problems() == []
