@@ -66,6 +66,39 @@ def build(c: Context, archive: str = str(ARCHIVE), out: str = str(BUILD), strict
         raise Exit("the build failed: see the messages above", code=result.status)
 
 
+@task(help={"bulletins": "how many bulletins to generate (default 1,000)", "out": "folder to write the archive into (created)",
+            "series": "how many series to spread them over (default 1)", "seed": "random seed: the same seed gives the same files"})
+def generate(c: Context, out: str, bulletins: int = 1_000, series: int = 1, seed: int = 0) -> None:
+    """Write a synthetic archive of illustrative bulletins (for benchmarks and tests)."""
+    from dailyarchive.generate import generate_archive
+
+    started = time.perf_counter()
+    try:
+        result = generate_archive(Path(out), bulletins, series=series, seed=seed,
+                                  progress=lambda done, total: print(f"{done:,} / {total:,} bulletins", flush=True))
+    except ValueError as exc:
+        raise Exit(str(exc), code=2) from None
+    print(f"wrote {result.bulletins:,} bulletins ({result.versions:,} versions) in {len(result.series)} series "
+          f"to {result.root} in {time.perf_counter() - started:.1f} s")
+
+
+@task(help={"bulletins": "bulletins in the generated archive (default 10,000; 2,000 is the quick form)",
+            "out": "working folder: archive, builds, logs and bench.json (default _build/bench)",
+            "seed": "random seed of the generated archive", "series": "series to spread the bulletins over"})
+def bench(c: Context, bulletins: int = 10_000, out: str = str(BUILD / "bench"), seed: int = 0, series: int = 1) -> None:
+    """Measure check, the plain-Sphinx floor, the full build, add-one and correct-one rebuilds, and sizes."""
+    from dailyarchive.bench import markdown_table, run_bench
+
+    started = time.perf_counter()
+    result = run_bench(bulletins, Path(out), DOCS, seed=seed, series=series,
+                       progress=lambda step: print(f"[{time.perf_counter() - started:7.1f} s] {step}", flush=True))
+    print("\n" + markdown_table(result))
+    print(f"bench.json: {Path(out) / 'bench.json'} (logs of every step in {Path(out) / 'logs'}); "
+          f"{time.perf_counter() - started:.0f} s in all")
+    if result.get("build_status"):
+        raise Exit(f"the full build failed: see {Path(out) / 'logs' / 'build.log'}", code=1)
+
+
 @task(help={"args": "extra arguments for pytest, e.g. '-k load -x'"})
 def test(c: Context, args: str = "") -> None:
     """Run the test suite (installs the system packages the browser and PDF tests need first)."""
