@@ -51,6 +51,7 @@ class Visitor:
     page_errors: list[str] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    requested: list[str] = field(default_factory=list)
 
     def open(self, relative: str = HOME, viewport: dict[str, int] = DESKTOP) -> Page:
         """Load a page of the site (forgetting what earlier pages logged) and wait until it has loaded."""
@@ -64,7 +65,7 @@ class Visitor:
 
     def clear(self) -> None:
         """Forget what was logged so far."""
-        for log in (self.console_errors, self.page_errors, self.blocked, self.failed):
+        for log in (self.console_errors, self.page_errors, self.blocked, self.failed, self.requested):
             log.clear()
 
     def problems(self) -> list[str]:
@@ -113,6 +114,7 @@ def new_visitor(browser: Browser, site: Site) -> tuple[Visitor, BrowserContext]:
     visitor = Visitor(site, page)
     context.route("**/*", visitor._on_route)
     page.on("console", visitor._on_console)
+    page.on("request", lambda req: visitor.requested.append(req.url))
     page.on("pageerror", lambda error: visitor.page_errors.append(str(error)))
     page.on("requestfailed", lambda req: visitor.failed.append(
         f"{req.url} ({req.failure})") if site.is_local(req.url) else None)

@@ -7,6 +7,7 @@ is aborted and recorded, so a test can assert that no request left the machine.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -103,3 +104,23 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     folder = factory.getbasetemp() / "screenshots"
     if folder.is_dir() and any(folder.iterdir()):
         terminalreporter.write_line(f"browser screenshots: {folder} ({len(list(folder.glob('*.png')))} files)")
+
+
+@pytest.fixture
+def broken_copy(request: pytest.FixtureRequest, sample_build, tmp_path: Path) -> Iterator:
+    """Make a copy of the sample build, break it with a function, and get a file:// visitor of the copy.
+
+    Usage: ``visitor = broken_copy(lambda folder: ...)``; used to show that the checks can fail.
+    """
+    contexts = []
+
+    def make(breaker) -> Visitor:  # noqa: ANN001 - a callable taking the copied folder
+        folder = shutil.copytree(sample_build.outdir, tmp_path / "html")
+        breaker(folder)
+        visitor, context = new_visitor(request.getfixturevalue("chromium"), Site("file", folder.as_uri() + "/", folder))
+        contexts.append(context)
+        return visitor
+
+    yield make
+    for context in contexts:
+        context.close()

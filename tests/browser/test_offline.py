@@ -1,0 +1,30 @@
+"""No request leaves the machine: pages of the build load only local files, and the guard does catch one."""
+
+from __future__ import annotations
+
+import pytest
+from browsing import BULLETIN, HOME, SEARCH
+
+PAGES = [HOME, BULLETIN, SEARCH, "syria-daily/index.html", "syria-daily/2019/07/index.html"]
+
+
+@pytest.mark.parametrize("relative", PAGES)
+def test_page_loads_only_local_files(visitor, relative):
+    visitor.open(relative)
+    assert len(visitor.requested) > 1, "no request but the page itself: the listener is not working"
+    assert [url for url in visitor.requested if not visitor.site.is_local(url)] == []
+    assert visitor.blocked == []
+
+
+def test_guard_catches_a_remote_resource(broken_copy):
+    remote = "https://cdn.example.org/vega.min.js"
+
+    def add_remote_script(folder):
+        home = folder / HOME
+        home.write_text(home.read_text(encoding="utf-8").replace(
+            "</head>", f'<script src="{remote}"></script></head>', 1), encoding="utf-8")
+
+    visitor = broken_copy(add_remote_script)
+    visitor.open(HOME)
+    assert visitor.blocked == [remote]
+    assert any("remote request blocked" in problem for problem in visitor.problems())
