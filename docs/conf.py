@@ -17,10 +17,23 @@ myst_disable_syntax = ["html_block", "html_inline"]
 myst_enable_extensions = ["colon_fence", "deflist"]
 suppress_warnings = ["myst.header"]
 
+# Theme: alabaster, measured cheapest (docs/performance.md), with our header, landmarks and print CSS
+# (_templates/layout.html, _static/dailyarchive.css). No global toctree in any sidebar: it renders the
+# whole archive on every page. Prev/next and breadcrumbs are in each generated page's text instead.
 html_theme = "alabaster"
 html_title = "Syria Daily archive"
-# No global toctree in any sidebar: it renders the whole archive on every page.
+templates_path = ["_templates"]
+html_static_path = ["_static"]
+html_css_files = ["dailyarchive.css"]
 html_sidebars = {"**": ["searchbox.html"]}
-html_theme_options = {"show_relbars": False, "fixed_sidebar": False}
+html_theme_options = {
+    "show_relbars": False,
+    "fixed_sidebar": False,
+    "show_powered_by": False,
+    "footer_text": "#555",
+    "sidebar_text": "#444",
+    "anchor": "#767676",
+}
 html_show_sourcelink = False
 html_copy_source = False
+html_show_sphinx = False

@@ -10,7 +10,7 @@ from sphinx.util import logging
 
 from ..catalog import build_catalog
 from ..load import load_archive
-from ..pages import INCLUDE_DIR, PageSettings, staged_pages
+from ..pages import EXTRA_DIR, INCLUDE_DIR, PageSettings, staged_pages
 from ..rules import check
 from ..stage import sync_files
 
@@ -31,6 +31,29 @@ def stage_archive(app: Sphinx) -> None:
         logger.warning("%s (%s)", problem.message, problem.rule, location=f"{problem.path}:{problem.line}",
                        type="dailyarchive", subtype=problem.rule)
     catalog = build_catalog(archive)
-    pages = staged_pages(catalog, PageSettings(latest_count=app.config.dailyarchive_latest_count))
+    app.emit("dailyarchive-catalog", catalog)
+    settings = PageSettings(latest_count=app.config.dailyarchive_latest_count,
+                            existing_docs=hand_written_docs(Path(app.srcdir)))
+    pages = staged_pages(catalog, settings)
     written, removed = sync_files(Path(app.srcdir), pages, MANIFEST)
     logger.info("dailyarchive: %d pages staged (%d written, %d removed)", len(pages), written, removed)
+    add_extra_files(app)
+
+
+def hand_written_docs(srcdir: Path) -> frozenset[str]:
+    """Docnames of the project's top-level pages (and the chronology), so generated pages link only those."""
+    found = {path.stem for path in srcdir.glob("*.md")}
+    if (srcdir / "chronology" / "index.md").is_file():
+        found.add("chronology/index")
+    return frozenset(found)
+
+
+def add_extra_files(app: Sphinx) -> None:
+    """HTML builds copy the staged static files (the latest versions' permanent pages) into the output.
+
+    Sphinx copies only files that differ from the output's copy, so an unchanged
+    archive writes none of them again. EPUB leaves them out: they are web pages.
+    """
+    extra = Path(app.srcdir) / EXTRA_DIR
+    if app.builder.format == "html" and not app.builder.name.startswith("epub") and extra.is_dir():
+        app.config.html_extra_path = [*app.config.html_extra_path, str(extra)]

@@ -1,0 +1,80 @@
+"""Catalog → the files to stage: MyST pages (bulletins, versions, diffs, indexes), bodies, images, stubs.
+
+One module per page kind: `bulletin` (the latest version's page), `versions`
+(earlier versions, diffs, the latest version's permanent URL), `browse` (home,
+series, year, month), `names` (places, actors, tags). `slots` holds the places
+where other parts of the toolkit insert their directives. Every page is a
+function of its staged text only, so Sphinx rebuilds exactly the pages whose
+text changed.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..catalog import Catalog
+from ._context import (BODY_DIR, EXTRA_DIR, INCLUDE_DIR, NAME_KINDS, Context, PageSettings, build_context,
+                       diff_docname, docname, month_docname, version_docname)
+from ._text import myst_escape
+from .browse import HOME_INCLUDE, home_include, month_page, series_page, year_page
+from .bulletin import body_path, bulletin_page, image_name, image_source
+from .names import name_pages
+from .versions import diff_page, latest_stub, latest_stub_path, older_version_page
+
+__all__ = [
+    "BODY_DIR", "EXTRA_DIR", "HOME_INCLUDE", "INCLUDE_DIR", "PageSettings", "diff_docname", "docname",
+    "month_docname", "myst_escape", "staged_pages", "version_docname",
+]
+
+
+def staged_pages(catalog: Catalog, settings: PageSettings | None = None) -> dict[str, str | bytes]:
+    """Every generated file as {path relative to the source folder: text (or bytes for images)}."""
+    ctx = build_context(catalog, settings or PageSettings())
+    pages: dict[str, str | bytes] = {}
+    pages.update(browse_pages(ctx))
+    for bulletin_id in ctx.bulletins:
+        pages.update(bulletin_files(ctx, bulletin_id))
+    for kind in NAME_KINDS:
+        pages.update(name_pages(ctx, kind))
+    pages[HOME_INCLUDE] = home_include(ctx, set(pages))
+    return pages
+
+
+def browse_pages(ctx: Context) -> dict[str, str]:
+    """Series, year and month pages of every series."""
+    pages: dict[str, str] = {}
+    bulletins = ctx.catalog.bulletins
+    for slug, series in ctx.series.items():
+        in_series = bulletins[bulletins["series"] == slug]
+        pages[f"{slug}/index.md"] = series_page(ctx, series, in_series)
+        if in_series.empty:
+            continue
+        years = sorted(int(y) for y in in_series["year"].unique())
+        months = sorted({(int(y), int(m)) for y, m in zip(in_series["year"], in_series["month"])})
+        span = (pd.Timestamp(in_series["date"].min()).date(), pd.Timestamp(in_series["date"].max()).date())
+        for year, in_year in in_series.groupby("year"):
+            pages[f"{slug}/{int(year):04d}/index.md"] = year_page(ctx, series, int(year), in_year, years)
+            for month, in_month in in_year.groupby("month"):
+                pages[month_docname(slug, int(year), int(month)) + ".md"] = month_page(
+                    ctx, series, int(year), int(month), in_month, months, span)
+    return pages
+
+
+def bulletin_files(ctx: Context, bulletin_id: str) -> dict[str, str | bytes]:
+    """A bulletin's page, its bodies, earlier versions, diffs, the latest version's stub and its images."""
+    bulletin = ctx.bulletins[bulletin_id]
+    url = bulletin["url"].rstrip("/")
+    latest = int(bulletin["latest_version"])
+    files: dict[str, str | bytes] = {f"{docname(url)}.md": bulletin_page(ctx, bulletin_id),
+                                     latest_stub_path(bulletin): latest_stub(ctx, bulletin)}
+    for version in ctx.versions[bulletin_id]:
+        number = int(version["version"])
+        files[body_path(bulletin, number)] = str(version["body"]).rstrip() + "\n"
+        if number < latest:
+            files[f"{version_docname(url, number)}.md"] = older_version_page(ctx, bulletin_id, number)
+        if number > 1:
+            files[f"{diff_docname(url, number)}.md"] = diff_page(ctx, bulletin_id, number)
+        source = image_source(version)
+        if source is not None:
+            files[f"{url}/{image_name(str(version['image']))}"] = source.read_bytes()
+    return files

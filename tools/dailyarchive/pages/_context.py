@@ -1,0 +1,169 @@
+"""The catalog as plain lookups for page writers: built once, so each page costs the same at any size."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ..catalog import Catalog
+from ._text import name_slugs, present
+
+#: Staged helper files live here (excluded from the Sphinx project as documents).
+INCLUDE_DIR = "_dailyarchive"
+#: Files under this folder are copied as they are into the HTML output (`html_extra_path`).
+EXTRA_DIR = f"{INCLUDE_DIR}/extra"
+#: Bulletin bodies are staged here and included, so a body's unclosed fence cannot swallow the page.
+BODY_DIR = f"{INCLUDE_DIR}/bodies"
+NAME_KINDS = ("places", "actors", "tags")
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PageSettings:
+    """What the pages need to know beyond the catalog."""
+
+    latest_count: int = 10
+    #: Documents of the hand-written project (docnames), so the home page links only what exists.
+    existing_docs: frozenset[str] = frozenset()
+    #: A place, actor or tag page splits a year into months above this many bulletins.
+    max_listing: int = 400
+
+
+def docname(bulletin_url: str) -> str:
+    """The Sphinx docname of a bulletin page from its URL path (`.../<date>-<slug>/index`)."""
+    return bulletin_url.rstrip("/") + "/index"
+
+
+def version_docname(bulletin_url: str, number: int) -> str:
+    """The permanent page of one version: `.../<date>-<slug>/v<N>`."""
+    return f"{bulletin_url.rstrip('/')}/v{number}"
+
+
+def diff_docname(bulletin_url: str, new: int) -> str:
+    """The page of changes from version `new - 1` to `new`: `.../<date>-<slug>/diff-v<N-1>-v<N>`."""
+    return f"{bulletin_url.rstrip('/')}/diff-v{new - 1}-v{new}"
+
+
+def month_docname(series: str, year: int, month: int) -> str:
+    """Docname of a month page: `<series>/<year>/<mm>/index`."""
+    return f"{series}/{year:04d}/{month:02d}/index"
+
+
+@dataclass
+class NameIndex:
+    """One gazetteer (places, actors or tags): slugs, entries, hierarchy and the bulletins naming each."""
+
+    kind: str
+    entries: dict[str, Row]
+    slugs: dict[str, str]
+    children: dict[str, list[str]] = field(default_factory=dict)
+    bulletins: dict[str, list[str]] = field(default_factory=dict)
+    by_alias: dict[str, str] = field(default_factory=dict)
+
+    def canonical(self, name: str) -> str | None:
+        """The entry named `name` or having it as an alias (case-insensitive); None for unknown names."""
+        return name if name in self.entries else self.by_alias.get(name.casefold())
+
+    def docname(self, name: str, part: str = "index") -> str:
+        """`places/<slug>/index` or `places/<slug>/<year>` (or `<year>-<mm>`)."""
+        return f"{self.kind}/{self.slugs[name]}/{part}"
+
+    def ancestors(self, name: str) -> list[str]:
+        """Enclosing entries from the nearest up (cycles and unknown parents stop the walk)."""
+        chain: list[str] = []
+        parent = self.entries.get(name, {}).get("parent")
+        while present(parent) and parent in self.entries and parent not in chain and parent != name:
+            chain.append(parent)
+            parent = self.entries[parent].get("parent")
+        return chain
+
+
+@dataclass
+class Context:
+    """Everything a page writer reads, as dicts keyed by bulletin id or (bulletin id, version)."""
+
+    catalog: Catalog
+    settings: PageSettings
+    series: dict[str, Row]
+    bulletins: dict[str, Row]
+    versions: dict[str, list[Row]]
+    figures: dict[tuple[str, int], list[Row]]
+    events: dict[tuple[str, int], list[Row]]
+    sources: dict[tuple[str, int], list[Row]]
+    links: dict[tuple[str, int], list[Row]]
+    backlinks: dict[str, list[str]]
+    neighbours: dict[str, tuple[str | None, str | None]]
+    names: dict[str, NameIndex]
+
+    def version(self, bulletin_id: str, number: int) -> Row:
+        """One version row of a bulletin."""
+        return next(v for v in self.versions[bulletin_id] if v["version"] == number)
+
+
+def build_context(catalog: Catalog, settings: PageSettings) -> Context:
+    """Group every table of `catalog` once by bulletin and version."""
+    bulletins = {row["bulletin_id"]: row for row in _records(catalog.bulletins.reset_index())}
+    versions: dict[str, list[Row]] = defaultdict(list)
+    for row in _records(catalog.versions.sort_values(["bulletin_id", "version"])):
+        versions[row["bulletin_id"]].append(row)
+    backlinks: dict[str, list[str]] = defaultdict(list)
+    for row in _records(catalog.latest("links")):
+        target = row["target_id"]
+        if present(target) and target in bulletins and row["source_id"] not in backlinks[target]:
+            backlinks[target].append(row["source_id"])
+    for sources in backlinks.values():
+        sources.sort(key=lambda b: (bulletins[b]["date"], b))
+    return Context(
+        catalog=catalog, settings=settings, bulletins=bulletins,
+        series={row["slug"]: row for row in _records(catalog.series)}, versions=dict(versions),
+        figures=_by_version(catalog.figures, "figure_index"), events=_by_version(catalog.events, "event_index"),
+        sources=_by_version(catalog.sources, "source_index"), links=_by_version(catalog.links, "line"),
+        backlinks=dict(backlinks), neighbours=_neighbours(catalog.bulletins),
+        names={kind: _name_index(kind, getattr(catalog, kind), catalog.bulletins) for kind in NAME_KINDS},
+    )
+
+
+def _records(frame: pd.DataFrame) -> list[Row]:
+    """Rows as dicts (plain Python values where pandas allows)."""
+    return frame.to_dict("records")
+
+
+def _by_version(frame: pd.DataFrame, order: str) -> dict[tuple[str, int], list[Row]]:
+    """Rows grouped by (bulletin id, version), in the order of `order`."""
+    grouped: dict[tuple[str, int], list[Row]] = defaultdict(list)
+    for row in _records(frame.sort_values(["bulletin_id", "version", order])):
+        grouped[(row["bulletin_id"], int(row["version"]))].append(row)
+    return dict(grouped)
+
+
+def _neighbours(bulletins: pd.DataFrame) -> dict[str, tuple[str | None, str | None]]:
+    """(previous, next) bulletin id of the same series, in date order, for every bulletin."""
+    result: dict[str, tuple[str | None, str | None]] = {}
+    for _, in_series in bulletins.sort_values(["series", "date", "slug"]).groupby("series", sort=False):
+        ids = list(in_series.index)
+        for position, bulletin_id in enumerate(ids):
+            result[bulletin_id] = (ids[position - 1] if position else None,
+                                   ids[position + 1] if position + 1 < len(ids) else None)
+    return result
+
+
+def _name_index(kind: str, gazetteer: pd.DataFrame, bulletins: pd.DataFrame) -> NameIndex:
+    """Slugs, children and the bulletins that name each entry directly (latest versions)."""
+    unique = gazetteer[~gazetteer.index.duplicated()]
+    entries = {name: {"name": name, **row} for name, row in unique.to_dict("index").items()}
+    index = NameIndex(kind, entries, name_slugs(sorted(entries)))
+    for name, entry in entries.items():
+        for alias in (name, *entry.get("aliases", ())):
+            index.by_alias.setdefault(str(alias).casefold(), name)
+        parent = entry.get("parent")
+        if present(parent) and parent in entries and parent != name:
+            index.children.setdefault(parent, []).append(name)
+    for bulletin_id, names in zip(bulletins.index, bulletins[kind]):
+        for name in names:
+            if name in entries:
+                index.bulletins.setdefault(name, []).append(bulletin_id)
+    return index
