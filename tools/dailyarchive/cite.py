@@ -1,0 +1,205 @@
+"""Citations of one version of a bulletin: plain text, BibTeX, RIS, CSL-JSON and Highwire meta tags.
+
+``citations(catalog)`` gives a `Citation` per version; ``directive(citation)`` is the MyST block a page
+stages (it carries every value the box shows, so the page changes when the citation does).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, replace
+from datetime import date as Date
+from typing import Any
+
+import pandas as pd
+
+from .catalog import Catalog
+
+DIRECTIVE = "dailyarchive-cite"
+_LATEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
+                  "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+_LATEX_RE = re.compile("|".join(re.escape(c) for c in _LATEX_SPECIAL))
+
+
+@dataclass(frozen=True)
+class Citation:
+    """What a citation of one version says. Dates are ISO `YYYY-MM-DD`; `revised` is '' for a first version.
+
+    `page` is the Sphinx docname of the version's permanent page; `url` its absolute URL when the
+    archive's base URL is known ('' otherwise).
+    """
+
+    bulletin_id: str
+    version: int
+    title: str
+    series: str
+    series_name: str
+    publisher: str
+    date: str
+    revised: str = ""
+    revision_note: str = ""
+    summary: str = ""
+    language: str = ""
+    tags: tuple[str, ...] = ()
+    page: str = ""
+    url: str = ""
+
+    @property
+    def key(self) -> str:
+        """A BibTeX key: `<series>:<date>-<slug>:v<N>`."""
+        return f"{self.bulletin_id.replace('/', ':')}:v{self.version}"
+
+
+def version_docname(bulletin_url: str, version: int) -> str:
+    """Docname of a version's permanent page: `<series>/<year>/<date>-<slug>/v<N>`."""
+    return f"{bulletin_url.rstrip('/')}/v{version}"
+
+
+def citation(bulletin: Mapping[str, Any], version: Mapping[str, Any], series: Mapping[str, Any]) -> Citation:
+    """The citation of one version, from rows of the catalog's bulletins, versions and series tables."""
+    revised = version.get("revised")
+    return Citation(
+        bulletin_id=str(version["bulletin_id"]), version=int(version["version"]), title=_text(version["title"]),
+        series=str(version["series"]), series_name=_text(series.get("name")) or str(version["series"]),
+        publisher=_text(series.get("publisher")), date=f"{version['date']:%Y-%m-%d}",
+        revised=f"{revised:%Y-%m-%d}" if revised is not None and not pd.isna(revised) else "",
+        revision_note=_text(version.get("revision_note")), summary=_text(version.get("summary")),
+        language=_text(series.get("language")), tags=tuple(version.get("tags") or ()),
+        page=version_docname(str(bulletin["url"]), int(version["version"])))
+
+
+def citations(catalog: Catalog) -> dict[tuple[str, int], Citation]:
+    """A citation for every version of the catalog, keyed by (bulletin id, version)."""
+    series = {row["slug"]: row for row in catalog.series.to_dict("records")}
+    bulletins = catalog.bulletins
+    return {(row["bulletin_id"], int(row["version"])): citation(bulletins.loc[row["bulletin_id"]], row,
+                                                                  series.get(row["series"], {}))
+            for row in catalog.versions.to_dict("records")}
+
+
+def directive(citation: Citation) -> str:
+    """The MyST block that renders the "Cite this version" box (the data as one line of ASCII JSON)."""
+    data = json.dumps(asdict(citation), ensure_ascii=True, sort_keys=True)
+    return f"```{{{DIRECTIVE}}}\n{data}\n```\n"
+
+
+def from_json(text: str) -> Citation:
+    """The citation that `directive` wrote (raises ValueError or TypeError on anything else)."""
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        raise ValueError("a citation is a JSON object")
+    data["tags"] = tuple(data.get("tags", ()))
+    return Citation(**data)
+
+
+def with_url(citation: Citation, url: str) -> Citation:
+    """The same citation with its permanent URL."""
+    return replace(citation, url=url)
+
+
+def human_date(iso: str) -> str:
+    """`2019-07-09` → `9 July 2019`."""
+    day = Date.fromisoformat(iso)
+    return f"{day.day} {day:%B %Y}"
+
+
+def plain(citation: Citation) -> str:
+    """A plain-text citation: publisher, title, series and date, version, URL."""
+    parts = [f"{citation.publisher}." if citation.publisher else "", f"\u201c{citation.title}.\u201d",
+             f"{citation.series_name}, {human_date(citation.date)}.", f"{_version_words(citation)}."]
+    if citation.url:
+        parts.append(f"{citation.url}.")
+    return " ".join(p for p in parts if p)
+
+
+def _version_words(citation: Citation) -> str:
+    words = f"Version {citation.version}"
+    return f"{words}, corrected {human_date(citation.revised)}" if citation.revised else words
+
+
+def note(citation: Citation) -> str:
+    """The version note: `Version 2, corrected 12 July 2019: <revision note>`."""
+    words = _version_words(citation)
+    return f"{words}: {citation.revision_note}" if citation.revision_note else words
+
+
+def latex_escape(text: str) -> str:
+    """Text safe inside a BibTeX field: LaTeX special characters escaped, one line."""
+    return _LATEX_RE.sub(lambda m: _LATEX_SPECIAL[m.group()], " ".join(text.split()))
+
+
+def bibtex(citation: Citation) -> str:
+    """A BibTeX `@misc` entry (biblatex reads `date`, `url`, `language` too)."""
+    day = Date.fromisoformat(citation.date)
+    fields = [("author", "{" + latex_escape(citation.publisher or citation.series_name) + "}"),
+              ("title", "{" + latex_escape(citation.title) + "}"),
+              ("howpublished", latex_escape(citation.series_name)),
+              ("year", str(day.year)), ("month", str(day.month)), ("date", citation.date),
+              ("version", str(citation.version)), ("note", latex_escape(note(citation)))]
+    if citation.publisher:
+        fields.append(("publisher", latex_escape(citation.publisher)))
+    if citation.language:
+        fields.append(("language", latex_escape(citation.language)))
+    if citation.url:
+        fields.append(("url", re.sub(r"[\s{}]", "", citation.url)))
+    width = max(len(name) for name, _ in fields)
+    body = ",\n".join(f"  {name:<{width}} = {{{value}}}" for name, value in fields)
+    return f"@misc{{{citation.key},\n{body}\n}}\n"
+
+
+def ris(citation: Citation) -> str:
+    """A RIS record (type NEWS: an article of a news series)."""
+    day = Date.fromisoformat(citation.date)
+    lines = [("TY", "NEWS"), ("TI", citation.title), ("AU", citation.publisher or citation.series_name),
+             ("T2", citation.series_name), ("PB", citation.publisher), ("PY", str(day.year)),
+             ("DA", f"{day:%Y/%m/%d}/"), ("ET", str(citation.version)), ("N1", note(citation)),
+             ("AB", citation.summary), ("LA", citation.language), ("UR", citation.url)]
+    lines += [("KW", tag) for tag in citation.tags]
+    text = "".join(f"{tag}  - {' '.join(value.split())}\n" for tag, value in lines if value)
+    return text + "ER  - \n"
+
+
+def csl(citation: Citation) -> dict[str, object]:
+    """The CSL-JSON item (type article-newspaper)."""
+    item: dict[str, object] = {
+        "id": f"{citation.bulletin_id}/v{citation.version}", "type": "article-newspaper",
+        "title": citation.title, "container-title": citation.series_name,
+        "author": [{"literal": citation.publisher or citation.series_name}],
+        "issued": {"date-parts": [_date_parts(citation.date)]}, "version": str(citation.version),
+        "note": note(citation),
+    }
+    if citation.revised:
+        item["available-date"] = {"date-parts": [_date_parts(citation.revised)]}
+    optional = {"publisher": citation.publisher, "abstract": citation.summary, "language": citation.language,
+                "URL": citation.url, "keyword": ", ".join(citation.tags)}
+    item.update({k: v for k, v in optional.items() if v})
+    return item
+
+
+def csl_json(citation: Citation) -> str:
+    """CSL-JSON text: a list holding the one item, as citation managers import it."""
+    return json.dumps([csl(citation)], ensure_ascii=False, indent=2) + "\n"
+
+
+def highwire(citation: Citation) -> list[tuple[str, str]]:
+    """Highwire Press `citation_*` meta tags (name, content), as Zotero and Google Scholar read them."""
+    tags = [("citation_title", citation.title), ("citation_author", citation.publisher or citation.series_name),
+            ("citation_publisher", citation.publisher),
+            ("citation_publication_date", citation.date.replace("-", "/")),
+            ("citation_online_date", citation.revised.replace("-", "/")),
+            ("citation_language", citation.language), ("citation_abstract", citation.summary),
+            ("citation_keywords", "; ".join(citation.tags)), ("citation_public_url", citation.url)]
+    return [(name, content) for name, content in tags if content]
+
+
+def _date_parts(iso: str) -> list[int]:
+    day = Date.fromisoformat(iso)
+    return [day.year, day.month, day.day]
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return " ".join(str(value).split())

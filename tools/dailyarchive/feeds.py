@@ -1,0 +1,244 @@
+"""Catalog → discovery files: Atom feeds per series and tag, sitemap.xml, robots.txt, Memento TimeMaps.
+
+Pure functions: they return {path relative to the output folder: text}; the Sphinx glue writes them.
+URLs are absolute when the site's base URL is known, and relative to the file that holds them
+otherwise (Atom and link-format resolve relative references against the file's own URL).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+import uuid
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+
+from .catalog import Catalog
+from .cite import version_docname
+
+ATOM = "http://www.w3.org/2005/Atom"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+FEED_DIR = "feeds"
+FEED_ENTRIES = 50
+SITEMAP_LIMIT = 50_000
+TIMEMAP = "timemap.link"
+_NAMESPACE = uuid.UUID("6f1c6a3e-8a4e-5b52-9d7e-3f0b8c4d2a10")
+
+
+@dataclass(frozen=True)
+class Site:
+    """How pages are addressed: `page_url(docname)` is a page's path from the site root."""
+
+    baseurl: str = ""
+    page_url: Callable[[str], str] = lambda docname: f"{docname}.html"
+
+    def href(self, target: str, here: str) -> str:
+        """The URL of `target` (a path from the site root) as written in the file at `here`."""
+        if self.baseurl:
+            return self.baseurl.rstrip("/") + "/" + target
+        relative = posixpath.relpath(target or ".", posixpath.dirname(here) or ".")
+        return relative + ("/" if target.endswith("/") and not relative.endswith("/") else "")
+
+
+def slug(name: str) -> str:
+    """A file name for a tag: lower case, diacritics dropped, runs of other characters as `-`."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M")).lower()
+    return re.sub(r"[^\w]+", "-", plain).strip("-_") or "tag"
+
+
+def feed_path(kind: str, name: str) -> str:
+    """Where a feed is written: `feeds/<series>.atom` or `feeds/tags/<tag>.atom`."""
+    return f"{FEED_DIR}/{name}.atom" if kind == "series" else f"{FEED_DIR}/tags/{slug(name)}.atom"
+
+
+def entry_id(bulletin_id: str) -> str:
+    """The permanent Atom id of a bulletin (a name-based UUID: it survives a move of the site)."""
+    return f"urn:uuid:{uuid.uuid5(_NAMESPACE, bulletin_id)}"
+
+
+def _timestamp(day: pd.Timestamp) -> str:
+    return f"{day:%Y-%m-%d}T00:00:00Z"
+
+
+def _updated(row: pd.Series) -> pd.Timestamp:
+    return row["last_revised"] if bool(row["corrected"]) and not pd.isna(row["last_revised"]) else row["date"]
+
+
+def atom_feed(catalog: Catalog, bulletins: pd.DataFrame, path: str, title: str, site: Site,
+              alternate: str = "") -> str:
+    """An Atom feed of the latest `FEED_ENTRIES` bulletins by last change; a correction is an updated entry."""
+    ET.register_namespace("", ATOM)
+    rows = bulletins.assign(_updated=[_updated(r) for _, r in bulletins.iterrows()])
+    rows = rows.sort_values(["_updated", "date"], ascending=False, kind="stable").head(FEED_ENTRIES)
+    notes = catalog.latest("versions").set_index("bulletin_id")["revision_note"]
+    publisher = _publisher(catalog, rows)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    _sub(feed, "id", entry_id(f"feed:{path}"))
+    _sub(feed, "title", title)
+    _sub(feed, "updated", _timestamp(rows["_updated"].max()) if len(rows) else "1970-01-01T00:00:00Z")
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", type="application/atom+xml", href=site.href(path, path))
+    if alternate:
+        ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=site.href(alternate, path))
+    _sub(ET.SubElement(feed, f"{{{ATOM}}}author"), "name", publisher)
+    _sub(feed, "generator", "dailyarchive")
+    for bulletin_id, row in rows.iterrows():
+        feed.append(_entry(bulletin_id, row, notes.get(bulletin_id), path, site))
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _entry(bulletin_id: str, row: pd.Series, revision_note: object, path: str, site: Site) -> ET.Element:
+    entry = ET.Element(f"{{{ATOM}}}entry")
+    _sub(entry, "id", entry_id(bulletin_id))
+    _sub(entry, "title", _text(row["title"]))
+    _sub(entry, "published", _timestamp(row["date"]))
+    _sub(entry, "updated", _timestamp(row["_updated"]))
+    page = site.page_url(row["url"].rstrip("/") + "/index")
+    ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=site.href(page, path))
+    for tag in row["tags"]:
+        ET.SubElement(entry, f"{{{ATOM}}}category", term=tag)
+    summary = _text(row["summary"])
+    if bool(row["corrected"]):
+        when = f"{row['last_revised']:%d %B %Y}".lstrip("0") if not pd.isna(row["last_revised"]) else ""
+        correction = f"Corrected {'on ' + when if when else ''} (version {int(row['latest_version'])})"
+        note = _text(revision_note)
+        summary = f"{correction}: {note}. {summary}" if note else f"{correction}. {summary}"
+    if summary.strip():
+        _sub(entry, "summary", summary.strip())
+    return entry
+
+
+def feeds(catalog: Catalog, site: Site) -> dict[str, str]:
+    """An Atom feed for every series and every tag that has bulletins."""
+    files: dict[str, str] = {}
+    bulletins = catalog.bulletins
+    for row in catalog.series.itertuples():
+        in_series = bulletins[bulletins["series"] == row.slug]
+        if len(in_series):
+            path = feed_path("series", row.slug)
+            files[path] = atom_feed(catalog, in_series, path, _text(row.name), site,
+                                    site.page_url(f"{row.slug}/index"))
+    used = sorted({t for tags in bulletins["tags"] for t in tags})
+    taken: set[str] = set(files)
+    for tag in used:
+        path = feed_path("tag", tag)
+        while path in taken:
+            path = path.removesuffix(".atom") + "-.atom"
+        taken.add(path)
+        tagged = bulletins[[tag in tags for tags in bulletins["tags"]]]
+        files[path] = atom_feed(catalog, tagged, path, f"Tag: {tag}", site)
+    return files
+
+
+def sitemap(urls: Iterable[tuple[str, str]], site: Site) -> dict[str, str]:
+    """`sitemap.xml` for (path, lastmod) pairs; past 50,000 URLs, an index of `sitemap-N.xml` files."""
+    urls = list(urls)
+    chunks = [urls[i:i + SITEMAP_LIMIT] for i in range(0, len(urls), SITEMAP_LIMIT)] or [[]]
+    if len(chunks) == 1:
+        return {"sitemap.xml": _urlset(chunks[0], "sitemap.xml", site)}
+    files = {f"sitemap-{n}.xml": _urlset(chunk, f"sitemap-{n}.xml", site) for n, chunk in enumerate(chunks, 1)}
+    ET.register_namespace("", SITEMAP)
+    index = ET.Element(f"{{{SITEMAP}}}sitemapindex")
+    for name in files:
+        _sub(ET.SubElement(index, f"{{{SITEMAP}}}sitemap"), "loc", site.href(name, "sitemap.xml"), SITEMAP)
+    files["sitemap.xml"] = _xml(index)
+    return files
+
+
+def _urlset(urls: list[tuple[str, str]], here: str, site: Site) -> str:
+    ET.register_namespace("", SITEMAP)
+    root = ET.Element(f"{{{SITEMAP}}}urlset")
+    for path, lastmod in urls:
+        url = ET.SubElement(root, f"{{{SITEMAP}}}url")
+        _sub(url, "loc", site.href(path, here), SITEMAP)
+        if lastmod:
+            _sub(url, "lastmod", lastmod, SITEMAP)
+    return _xml(root)
+
+
+def sitemap_urls(catalog: Catalog, site: Site, docnames: Iterable[str]) -> list[tuple[str, str]]:
+    """(page path, lastmod) of every page: bulletin and version pages get the date of their last change."""
+    lastmod: dict[str, str] = {}
+    for row in catalog.versions.itertuples():
+        changed = row.revised if not pd.isna(row.revised) else row.date
+        bulletin_url = catalog.bulletins.at[row.bulletin_id, "url"]
+        lastmod[version_docname(bulletin_url, int(row.version))] = f"{changed:%Y-%m-%d}"
+    for bulletin_id, row in catalog.bulletins.iterrows():
+        lastmod[row["url"].rstrip("/") + "/index"] = f"{_updated(row):%Y-%m-%d}"
+    return [(site.page_url(d), lastmod.get(d, "")) for d in sorted(docnames)]
+
+
+def robots(site: Site) -> str:
+    """`robots.txt`: everything may be crawled; the sitemap is named when the base URL is known."""
+    lines = ["User-agent: *", "Allow: /"]
+    if site.baseurl:
+        lines.append(f"Sitemap: {site.href('sitemap.xml', 'robots.txt')}")
+    return "\n".join(lines) + "\n"
+
+
+def http_date(day: pd.Timestamp) -> str:
+    """An RFC 1123 date at midnight UTC, as Memento uses: `Tue, 09 Jul 2019 00:00:00 GMT`."""
+    stamp = datetime(day.year, day.month, day.day)
+    return stamp.strftime("%a, %d %b %Y 00:00:00 GMT")
+
+
+def timemaps(catalog: Catalog, site: Site) -> dict[str, str]:
+    """A Memento TimeMap (RFC 7089, application/link-format) in every bulletin's folder.
+
+    It lists the permanent page of every version (`v<N>.html`) with the date it was published or
+    corrected; the bulletin's page is the original resource.
+    """
+    files: dict[str, str] = {}
+    for bulletin_id, rows in catalog.versions.sort_values("version").groupby("bulletin_id", sort=False):
+        bulletin_url = catalog.bulletins.at[bulletin_id, "url"]
+        here = bulletin_url + TIMEMAP
+        original = site.page_url(bulletin_url.rstrip("/") + "/index")
+        mementos = []
+        for row in rows.itertuples():
+            docname = version_docname(bulletin_url, int(row.version))
+            moment = row.revised if not pd.isna(row.revised) else row.date
+            mementos.append((site.href(site.page_url(docname), here), http_date(moment)))
+        links = [f'<{site.href(original, here)}>;rel="original"']
+        if mementos:
+            links.append(f'<{site.href(here, here)}>;rel="self";type="application/link-format"'
+                         f';from="{mementos[0][1]}";until="{mementos[-1][1]}"')
+        for number, (url, moment) in enumerate(mementos):
+            rel = "memento"
+            if number == 0:
+                rel = "first memento"
+            if number == len(mementos) - 1:
+                rel = "last memento" if number else "first last memento"
+            links.append(f'<{url}>;rel="{rel}";datetime="{moment}"')
+        files[here] = ",\n".join(links) + "\n"
+    return files
+
+
+def _publisher(catalog: Catalog, rows: pd.DataFrame) -> str:
+    series = catalog.series.set_index("slug")
+    names = [series.at[s, "publisher"] for s in dict.fromkeys(rows["series"]) if s in series.index]
+    return "; ".join(_text(n) for n in names if _text(n)) or "dailyarchive"
+
+
+def _sub(parent: ET.Element, tag: str, text: str, namespace: str = ATOM) -> ET.Element:
+    child = ET.SubElement(parent, f"{{{namespace}}}{tag}")
+    child.text = text
+    return child
+
+
+def _xml(root: ET.Element) -> str:
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _text(value: object) -> str:
+    """Text of a catalog cell, one line, without characters XML cannot hold."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    text = " ".join(str(value).split())
+    return "".join(c for c in text if c in "\t\n\r" or (ord(c) >= 0x20 and ord(c) not in (0xFFFE, 0xFFFF)))

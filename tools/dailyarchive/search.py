@@ -1,0 +1,276 @@
+"""Catalog → the static search data: a manifest of facets and shards, and one index and text file per series-year.
+
+The files are JavaScript that call ``DailyArchiveSearch.setManifest/addShard/addText`` (see
+``sphinxext/static/dailyarchive-search.js``), so the browser loads them with ``<script>`` tags, which
+works from ``file://`` where ``fetch`` does not. A reader searching one year loads the manifest, that
+year's index and, for the snippets of the results it shows, that year's text file.
+
+Index format of a shard: ``docs`` is a list of ``[url, date, title, summary, places, actors, tags,
+versions]`` (facets as indices into the manifest's vocabularies); ``index`` maps a token to postings
+``doc * 4 + weight`` (weight 3: title, 2: summary, caption and names, 1: body, events, sources).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.colon_fence import colon_fence_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.myst_blocks import myst_block_plugin
+from mdit_py_plugins.myst_role import myst_role_plugin
+
+from .catalog import Catalog
+
+#: Bumped when the layout of the files changes (old shards are then rebuilt).
+FORMAT = 1
+#: Where the files go, relative to the HTML output folder.
+SEARCH_DIR = "_search"
+MANIFEST = "manifest.js"
+#: The global object the script files call (defined by dailyarchive-search.js).
+GLOBAL = "DailyArchiveSearch"
+TITLE, NAMES, BODY = 3, 2, 1
+STOP_WORDS = frozenset("""
+a about after also an and are as at be been before but by can could did do does for from had has have he her
+his if in into is it its may more most no nor not of on or our she should so than that the their them then there
+these they this those to under up was we were what when where which while who will with would you
+""".split())
+_APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc`]")
+_THOUSANDS = re.compile(r"(\d),(?=\d{3}\b)")
+_WORD = re.compile(r"[^\W_]+")
+_DIRECTIVE_OPTION = re.compile(r"^:[\w-]+:")
+_HEADER_RE = re.compile(r"^/\* dailyarchive-search format=(\d+) digest=([0-9a-f]+) \*/")
+MAX_TEXT = 20_000
+
+
+def normalize(text: str) -> str:
+    """Lower case without diacritics (NFKD, combining marks dropped); the JS does the same."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.category(c).startswith("M")).lower()
+
+
+def tokenize(text: str) -> list[str]:
+    """Search tokens of `text`: normalized words, apostrophes joined, stop words and single letters dropped."""
+    flat = _THOUSANDS.sub(r"\1", _APOSTROPHES.sub("", normalize(text)))
+    return [w for w in _WORD.findall(flat) if (len(w) > 1 or w.isdigit()) and w not in STOP_WORDS and len(w) <= 40]
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    return (MarkdownIt("commonmark").use(myst_role_plugin).use(myst_block_plugin)
+            .use(colon_fence_plugin).use(deflist_plugin))
+
+
+def plain_text(markdown: str) -> str:
+    """The readable text of a MyST body: markup, directive options and role names removed, one line."""
+    parts: list[str] = []
+    for token in _markdown().parse(markdown):
+        parts.extend(_token_text(token))
+    return " ".join(" ".join(parts).split())
+
+
+def _token_text(token: Token) -> Iterable[str]:
+    if token.type == "inline":
+        for child in token.children or []:
+            if child.type in ("text", "code_inline", "myst_role"):
+                yield child.content
+            elif child.type in ("softbreak", "hardbreak"):
+                yield " "
+    elif token.type in ("fence", "colon_fence", "code_block"):
+        lines = token.content.splitlines()
+        if token.info.startswith("{"):
+            lines = [line for line in lines if not _DIRECTIVE_OPTION.match(line)]
+        yield " ".join(lines)
+    elif token.type in ("paragraph_close", "heading_close", "list_item_close"):
+        yield " "
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The facet values of the manifest, and their positions (what shards refer to)."""
+
+    series: list[dict[str, str]]
+    places: list[dict[str, Any]]
+    actors: list[dict[str, Any]]
+    tags: list[dict[str, Any]]
+
+    def positions(self, kind: str) -> dict[str, int]:
+        """Name → position in the `kind` list."""
+        return {entry["name"]: i for i, entry in enumerate(getattr(self, kind))}
+
+    def digest(self) -> str:
+        """A digest of the vocabulary, part of every shard's digest."""
+        return _digest(json.dumps([self.series, self.places, self.actors, self.tags], sort_keys=True))
+
+
+def vocabulary(catalog: Catalog) -> Vocabulary:
+    """Every series, place, actor and tag (gazetteer entries plus names used but not in it)."""
+    bulletins = catalog.bulletins
+    events = catalog.latest("events")
+    facets: dict[str, list[dict[str, Any]]] = {}
+    for kind in ("places", "actors", "tags"):
+        gazetteer: pd.DataFrame = getattr(catalog, kind)
+        used = set(_flatten(bulletins[kind]))
+        used |= set(events["place"].dropna()) if kind == "places" else set()
+        used |= set(_flatten(events["actors"])) if kind == "actors" else set()
+        names = list(gazetteer.index) + sorted(used - set(gazetteer.index))
+        facets[kind] = [{"name": name, "aliases": list(gazetteer.at[name, "aliases"]) if name in gazetteer.index else []}
+                        for name in names]
+    positions = {entry["name"]: i for i, entry in enumerate(facets["places"])}
+    for entry in facets["places"]:
+        parent = catalog.places.at[entry["name"], "parent"] if entry["name"] in catalog.places.index else None
+        entry["parent"] = positions.get(parent, -1) if isinstance(parent, str) else -1
+    series = [{"slug": row.slug, "name": row.name} for row in catalog.series.itertuples()]
+    return Vocabulary(series=series, **facets)
+
+
+def _flatten(column: Iterable[Iterable[str]]) -> Iterable[str]:
+    for names in column:
+        yield from names
+
+
+@dataclass(frozen=True)
+class ShardPlan:
+    """One series-year: its bulletins and a digest of everything its files are made from."""
+
+    series: str
+    year: int
+    bulletin_ids: tuple[str, ...]
+    digest: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.series}/{self.year:04d}"
+
+    @property
+    def index_file(self) -> str:
+        return f"{self.series}-{self.year:04d}.js"
+
+    @property
+    def text_file(self) -> str:
+        return f"{self.series}-{self.year:04d}.text.js"
+
+
+def plan_shards(catalog: Catalog, vocab: Vocabulary, url_style: str = "") -> list[ShardPlan]:
+    """The shards to write, each with a digest of its bulletins' version files, the vocabulary and `url_style`."""
+    base = vocab.digest() + url_style + str(FORMAT)
+    latest = catalog.latest("versions").set_index("bulletin_id")["sha256"]
+    counts = catalog.bulletins["n_versions"]
+    plans = []
+    for (series, year), rows in catalog.bulletins.groupby(["series", "year"], sort=True):
+        ids = tuple(rows.index)
+        parts = [base] + [f"{i}:{latest[i]}:{counts[i]}" for i in ids]
+        plans.append(ShardPlan(str(series), int(year), ids, _digest("\n".join(parts))))
+    return plans
+
+
+def shard_payloads(catalog: Catalog, plan: ShardPlan, vocab: Vocabulary,
+                   page_url: Callable[[str], str]) -> tuple[dict[str, Any], list[str]]:
+    """The index payload and the list of texts (snippet source) of one shard."""
+    bulletins = catalog.bulletins.loc[list(plan.bulletin_ids)].sort_values(["date", "slug"])
+    latest = catalog.latest("versions").set_index("bulletin_id")
+    events = catalog.latest("events").groupby("bulletin_id")
+    sources = catalog.latest("sources").groupby("bulletin_id")
+    pos = {kind: vocab.positions(kind) for kind in ("places", "actors", "tags")}
+    aliases = {kind: {e["name"]: e["aliases"] for e in getattr(vocab, kind)} for kind in pos}
+    docs: list[list[Any]] = []
+    texts: list[str] = []
+    postings: dict[str, dict[int, int]] = {}
+    for number, (bulletin_id, row) in enumerate(bulletins.iterrows()):
+        body = plain_text(latest.at[bulletin_id, "body"])
+        its_events = events.get_group(bulletin_id) if bulletin_id in events.groups else None
+        its_sources = sources.get_group(bulletin_id) if bulletin_id in sources.groups else None
+        places = list(dict.fromkeys([*row["places"], *([] if its_events is None else its_events["place"].dropna())]))
+        actors = list(dict.fromkeys([*row["actors"], *([] if its_events is None else _flatten(its_events["actors"]))]))
+        names = [n for kind, values in (("places", places), ("actors", actors), ("tags", row["tags"]))
+                 for v in values for n in (v, *aliases[kind].get(v, []))]
+        fields = [(TITLE, _text(row["title"])), (NAMES, _text(row["summary"])), (NAMES, _text(row["caption"])),
+                  (NAMES, " ".join(names)), (BODY, body)]
+        if its_events is not None:
+            fields.append((BODY, " ".join(_text(w) for w in its_events["what"])))
+        if its_sources is not None:
+            fields.append((BODY, " ".join(f"{_text(t)} {_text(p)}" for t, p in
+                                          zip(its_sources["title"], its_sources["publisher"]))))
+        for weight, text in fields:
+            for token in tokenize(text):
+                best = postings.setdefault(token, {})
+                best[number] = max(best.get(number, 0), weight)
+        docs.append([page_url(row["url"].rstrip("/") + "/index"), f"{row['date']:%Y-%m-%d}", _text(row["title"]),
+                     _text(row["summary"]), [pos["places"][p] for p in places], [pos["actors"][a] for a in actors],
+                     [pos["tags"][t] for t in row["tags"]], int(row["n_versions"])])
+        texts.append(body[:MAX_TEXT])
+    index = {token: [doc * 4 + weight for doc, weight in sorted(found.items())]
+             for token, found in sorted(postings.items())}
+    return {"docs": docs, "index": index}, texts
+
+
+def manifest_payload(vocab: Vocabulary, plans: list[ShardPlan], catalog: Catalog) -> dict[str, Any]:
+    """The manifest: facet vocabularies, stop words and one entry per shard (file names, first and last date)."""
+    shards = []
+    for plan in plans:
+        dates = catalog.bulletins.loc[list(plan.bulletin_ids), "date"]
+        shards.append({"key": plan.key, "series": plan.series, "year": plan.year, "docs": len(plan.bulletin_ids),
+                       "from": f"{dates.min():%Y-%m-%d}", "to": f"{dates.max():%Y-%m-%d}",
+                       "index": plan.index_file, "text": plan.text_file})
+    return {"format": FORMAT, "series": vocab.series, "places": vocab.places, "actors": vocab.actors,
+            "tags": vocab.tags, "stop": sorted(STOP_WORDS), "shards": shards}
+
+
+def script(call: str, *arguments: Any, digest: str = "") -> str:
+    """A script file calling ``DailyArchiveSearch.<call>(...)`` with JSON arguments, safe to load anywhere.
+
+    JSON is ASCII-only (no encoding trouble from ``file://``) and ``<`` is written ``\\u003c``, so no text can
+    close a script element or open an HTML comment.
+    """
+    header = f"/* dailyarchive-search format={FORMAT} digest={digest} */\n" if digest else ""
+    args = ",".join(json.dumps(a, ensure_ascii=True, separators=(",", ":")).replace("<", "\\u003c")
+                    for a in arguments)
+    return f"{header}{GLOBAL}.{call}({args});\n"
+
+
+def file_digest(text: str) -> str | None:
+    """The digest written in the first line of a shard file (None when absent or of another format)."""
+    match = _HEADER_RE.match(text)
+    return match.group(2) if match and int(match.group(1)) == FORMAT else None
+
+
+def search_files(catalog: Catalog, page_url: Callable[[str], str] = lambda d: f"{d}.html", url_style: str = "",
+                 existing: Callable[[str], str | None] = lambda name: None) -> tuple[dict[str, str], set[str]]:
+    """The search files to write as {name relative to the search folder: JavaScript text}, and every name.
+
+    `existing(name)` gives a shard file's current digest; a shard whose digest is unchanged is not
+    rebuilt and is left out of the files to write (it is still among the names). The manifest is
+    always written.
+    """
+    vocab = vocabulary(catalog)
+    plans = plan_shards(catalog, vocab, url_style)
+    names = {MANIFEST} | {p.index_file for p in plans} | {p.text_file for p in plans}
+    files: dict[str, str] = {}
+    for plan in plans:
+        if existing(plan.index_file) == plan.digest and existing(plan.text_file) == plan.digest:
+            continue
+        payload, texts = shard_payloads(catalog, plan, vocab, page_url)
+        files[plan.index_file] = script("addShard", plan.key, payload, digest=plan.digest)
+        files[plan.text_file] = script("addText", plan.key, texts, digest=plan.digest)
+    files[MANIFEST] = script("setManifest", manifest_payload(vocab, plans, catalog))
+    return files, names
+
+
+def _text(value: object) -> str:
+    """Text of a catalog cell ('' for missing values)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return " ".join(str(value).split())
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,69 @@
+"""What the search, citation and feed glue share: the build's catalog, the site's URLs, the output check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from sphinx.application import Sphinx
+
+from ..catalog import Catalog
+from ..feeds import Site
+
+#: Emitted by the staging step with the build's catalog: ``handler(app, catalog)``.
+CATALOG_EVENT = "dailyarchive-catalog"
+HTML_BUILDERS = frozenset({"html", "dirhtml"})
+_CATALOGS: WeakKeyDictionary[Sphinx, Catalog] = WeakKeyDictionary()
+STATIC = Path(__file__).parent / "static"
+
+
+def remember_catalog(app: Sphinx, catalog: Catalog) -> None:
+    """Keep the catalog of this build for the files written when it finishes."""
+    _CATALOGS[app] = catalog
+
+
+def catalog_of(app: Sphinx) -> Catalog | None:
+    """The catalog staged by this build (None when the archive was not staged)."""
+    return _CATALOGS.get(app)
+
+
+def is_site_builder(app: Sphinx) -> bool:
+    """True for the builders that make the browsable site (not EPUB, single HTML or LaTeX)."""
+    return app.builder is not None and app.builder.name in HTML_BUILDERS
+
+
+def baseurl(app: Sphinx) -> str:
+    """The site's base URL (`dailyarchive_baseurl`, else `html_baseurl`), ending in `/`; '' when unknown."""
+    url = (app.config.dailyarchive_baseurl or app.config.html_baseurl or "").strip()
+    return url.rstrip("/") + "/" if url else ""
+
+
+def page_url(app: Sphinx, docname: str) -> str:
+    """A page's path from the site root: the builder's own URI, or `<docname>.html` for other builders."""
+    if is_site_builder(app):
+        return app.builder.get_target_uri(docname)
+    return f"{docname}.html"
+
+
+def site(app: Sphinx) -> Site:
+    """The site's addressing for the feed, sitemap and TimeMap writers."""
+    return Site(baseurl=baseurl(app), page_url=lambda docname: page_url(app, docname))
+
+
+def add_static_path(app: Sphinx) -> None:
+    """Ship the extension's JavaScript and CSS in `_static`."""
+    if str(STATIC) not in app.config.html_static_path:
+        app.config.html_static_path.append(str(STATIC))
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the catalog event, the base URL setting and the static files."""
+    app.add_event(CATALOG_EVENT)
+    app.add_config_value("dailyarchive_baseurl", "", "env", types=[str],
+                         description="the site's public URL, for permanent links, feeds and the sitemap "
+                                     "(html_baseurl when empty; links are relative when both are empty)")
+    app.connect(CATALOG_EVENT, remember_catalog)
+    app.connect("builder-inited", add_static_path)
+    app.add_css_file("dailyarchive.css")
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
