@@ -88,12 +88,15 @@ def field_changes(old: dict[str, str], new: dict[str, str]) -> list[FieldChange]
 
 def figure_changes(old: list[dict[str, str]], new: list[dict[str, str]],
                    key: tuple[str, ...]) -> list[FigureChange]:
-    """Pair the figures of two versions by the columns in `key` (in order) and say what changed."""
+    """Pair the figures of two versions by the columns in `key` (in order) and say what changed.
+
+    A figure whose key changed (another place, say) shows as removed and added.
+    """
     matcher = SequenceMatcher(None, [tuple(f[k] for k in key) for f in old],
                               [tuple(f[k] for k in key) for f in new], autojunk=False)
     result: list[FigureChange] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        pairs = list(zip(old[i1:i2], new[j1:j2])) if tag in ("equal", "replace") else []
+        pairs = list(zip(old[i1:i2], new[j1:j2])) if tag == "equal" else []
         for before, after in pairs:
             result.append(FigureChange("unchanged" if before == after else "changed", before, after))
         result += [FigureChange("removed", f, None) for f in old[i1 + len(pairs):i2]]
