@@ -65,5 +65,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
                                      "(html_baseurl when empty; links are relative when both are empty)")
     app.connect(CATALOG_EVENT, remember_catalog)
     app.connect("builder-inited", add_static_path)
-    app.add_css_file("dailyarchive.css")
+    app.add_css_file("dailyarchive-ext.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,129 @@
+"""Discovery files: Atom feeds, sitemap, robots.txt and Memento TimeMaps."""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+from pathlib import Path
+
+from defusedxml import ElementTree
+from helpers import write_bulletin
+
+from dailyarchive.catalog import build_catalog
+from dailyarchive.feeds import FEED_ENTRIES, Site, feeds, timemaps
+from dailyarchive.load import load_archive
+from dailyarchive.publish.html import build
+
+ROOT = Path(__file__).resolve().parents[1]
+A = "{http://www.w3.org/2005/Atom}"
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+LATAKIA = "syria-daily/2019/2019-07-09-northern-latakia-counter-attack"
+
+
+def check_atom(text: str) -> list:
+    """Parse a feed and check the elements RFC 4287 requires; returns its entries."""
+    feed = ElementTree.fromstring(text.encode("utf-8"))
+    assert feed.tag == f"{A}feed"
+    for name in ("id", "title", "updated"):
+        assert len(feed.findall(f"{A}{name}")) == 1, name
+    assert RFC3339.fullmatch(feed.findtext(f"{A}updated"))
+    entries = feed.findall(f"{A}entry")
+    assert feed.find(f"{A}author/{A}name").text or all(e.find(f"{A}author") is not None for e in entries)
+    for entry in entries:
+        for name in ("id", "title", "updated"):
+            assert len(entry.findall(f"{A}{name}")) == 1, name
+        assert RFC3339.fullmatch(entry.findtext(f"{A}updated"))
+        assert entry.find(f"{A}link[@rel='alternate']").get("href")
+    return entries
+
+
+def parse_link_format(text: str) -> list[tuple[str, dict[str, str]]]:
+    """RFC 6690 link-format: [(target, {param: value})]."""
+    links = []
+    for item in re.split(r",\n", text.strip()):
+        target, *params = item.split(";")
+        assert target.startswith("<") and target.endswith(">"), item
+        values = dict(p.split("=", 1) for p in params)
+        links.append((target[1:-1], {k: v.strip('"') for k, v in values.items()}))
+    return links
+
+
+def test_sample_series_and_tag_feeds_are_valid_atom(sample_build):
+    folder = sample_build.outdir / "feeds"
+    entries = check_atom((folder / "syria-daily.atom").read_text(encoding="utf-8"))
+    catalog = build_catalog(load_archive(ROOT / "archive"))
+    assert len(entries) == min(FEED_ENTRIES, len(catalog.bulletins))
+    for entry in entries:
+        href = entry.find(f"{A}link[@rel='alternate']").get("href")
+        assert (folder / href).resolve().is_file()
+    corrected = [e for e in entries if e.findtext(f"{A}title") == "Opposition factions strike regime lines in northern Latakia"]
+    assert corrected[0].findtext(f"{A}updated") == "2019-07-10T00:00:00Z"
+    assert corrected[0].findtext(f"{A}published") == "2019-07-09T00:00:00Z"
+    assert corrected[0].findtext(f"{A}summary").startswith("Corrected on 10 July 2019 (version 2): ")
+    tags = sorted(p.stem for p in (folder / "tags").glob("*.atom"))
+    assert "counter-attack" in tags
+    for path in (folder / "tags").glob("*.atom"):
+        assert check_atom(path.read_text(encoding="utf-8"))
+
+
+def test_sample_sitemap_and_robots(sample_build):
+    html = sample_build.outdir
+    sitemap = ElementTree.fromstring((html / "sitemap.xml").read_bytes())
+    urls = {u.findtext(f"{SM}loc"): u.findtext(f"{SM}lastmod") for u in sitemap.findall(f"{SM}url")}
+    assert urls[f"{LATAKIA}/index.html"] == "2019-07-10"
+    assert urls[f"{LATAKIA}/v1.html"] == "2019-07-09"
+    assert "index.html" in urls and "search.html" not in urls
+    assert all((html / loc).is_file() for loc in urls)
+    assert (html / "robots.txt").read_text(encoding="utf-8").startswith("User-agent: *\n")
+
+
+def test_sample_timemap_lists_every_version_with_its_date(sample_build):
+    folder = sample_build.outdir / LATAKIA
+    links = parse_link_format((folder / "timemap.link").read_text(encoding="utf-8"))
+    by_rel = {params["rel"]: (target, params) for target, params in links}
+    assert by_rel["original"][0] == "index.html"
+    assert by_rel["self"][1]["type"] == "application/link-format"
+    assert by_rel["first memento"] == ("v1.html", {"rel": "first memento", "datetime": "Tue, 09 Jul 2019 00:00:00 GMT"})
+    assert by_rel["last memento"][0] == "v2.html"
+    assert by_rel["last memento"][1]["datetime"] == "Wed, 10 Jul 2019 00:00:00 GMT"
+    assert all((folder / posixpath.normpath(target)).is_file() for target, _ in links)
+
+
+def test_a_corrected_old_bulletin_comes_back_as_an_updated_entry(archive):
+    for day in range(1, 61):
+        write_bulletin(archive, date=f"2019-{1 + (day - 1) // 28:02d}-{1 + (day - 1) % 28:02d}", slug=f"b{day}",
+                       title=f"Bulletin {day}", tags=["offensive"])
+    write_bulletin(archive, date="2019-01-01", slug="b1", title="Bulletin 1", version=2, revised="2019-06-01",
+                   revision_note="Corrected the toll.", tags=["offensive"])
+    catalog = build_catalog(load_archive(archive))
+    files = feeds(catalog, Site(baseurl="https://archive.example.org/"))
+    assert set(files) == {"feeds/test-daily.atom", "feeds/tags/offensive.atom"}
+    entries = check_atom(files["feeds/test-daily.atom"])
+    assert len(entries) == FEED_ENTRIES
+    assert entries[0].findtext(f"{A}title") == "Bulletin 1"
+    assert entries[0].findtext(f"{A}summary").startswith("Corrected on 1 June 2019 (version 2): Corrected the toll.")
+    assert entries[0].find(f"{A}link").get("href").startswith("https://archive.example.org/test-daily/2019/")
+    assert entries[1].findtext(f"{A}title") == "Bulletin 60"
+    maps = timemaps(catalog, Site(baseurl="https://archive.example.org/"))
+    assert "<https://archive.example.org/test-daily/2019/2019-01-01-b1/v2.html>;rel=\"last memento\"" in \
+        maps["test-daily/2019/2019-01-01-b1/timemap.link"]
+
+
+def test_hostile_titles_stay_text_and_files_are_written_only_when_changed(archive, tmp_path):
+    write_bulletin(archive, title="<entry>&amp; \"x\" \x0b إدلب", tags=["offensive"])
+    out = tmp_path / "out"
+    warnings = io.StringIO()
+    first = build(archive, out, ROOT / "docs", warnings_as_errors=True, status=None, warning=warnings)
+    assert first.status == 0, warnings.getvalue()
+    feed = first.outdir / "feeds" / "test-daily.atom"
+    entries = check_atom(feed.read_text(encoding="utf-8"))
+    assert entries[0].findtext(f"{A}title") == "<entry>&amp; \"x\" إدلب"
+    stamps = {p: p.stat().st_mtime_ns for p in (feed, first.outdir / "sitemap.xml", first.outdir / "robots.txt")}
+    build(archive, out, ROOT / "docs", status=None, warning=io.StringIO())
+    assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
+    write_bulletin(archive, slug="a-bulletin", version=2, title="Renamed", tags=["airstrikes"])
+    build(archive, out, ROOT / "docs", status=None, warning=io.StringIO())
+    assert not (first.outdir / "feeds" / "tags" / "offensive.atom").exists()
+    assert (first.outdir / "feeds" / "tags" / "airstrikes.atom").is_file()
