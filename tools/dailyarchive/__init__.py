@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from .catalog import Catalog, build_catalog
@@ -16,9 +17,12 @@ __all__ = [
 ]
 
 
-def check_archive(root: Path | str, today: dt.date | None = None) -> list[Problem]:
-    """Every problem of the archive at `root`, errors and warnings, sorted by file and line."""
-    return check(load_archive(root), today)
+def check_archive(root: Path | str, today: dt.date | None = None, workers: int | None = None) -> list[Problem]:
+    """Every problem of the archive at `root`, errors and warnings, sorted by file and line.
+
+    Large archives are read in `workers` processes (default: one per CPU); the result is the same.
+    """
+    return check(load_archive(root, workers=workers or os.cpu_count() or 1), today)
 
 
 def load_catalog(root: Path | str, today: dt.date | None = None, strict: bool = False) -> Catalog:

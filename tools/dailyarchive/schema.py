@@ -11,9 +11,13 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
-PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+_DAY = re.compile(DATE_PATTERN)
+_PARTIAL_DATE = re.compile(PARTIAL_DATE_PATTERN)
 
 
 def parse_day(value: Any) -> dt.date:
@@ -23,7 +27,7 @@ def parse_day(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
     text = str(value).strip()
-    if not re.fullmatch(DATE_PATTERN, text):
+    if not _DAY.match(text):
         raise _date_error(f"'{text}' is not a date: write it as YYYY-MM-DD, for example 2019-07-09")
     try:
         return dt.date.fromisoformat(text)
@@ -54,20 +58,22 @@ class PartialDate(BaseModel):
         if isinstance(value, dt.date):
             value = value.isoformat()
         text = str(value).strip()
-        if not re.fullmatch(PARTIAL_DATE_PATTERN, text):
+        if not _PARTIAL_DATE.match(text):
             raise _date_error(
                 f"'{text}' is not a date: write YYYY-MM-DD, YYYY-MM (month precision) or YYYY (year precision)"
             )
         parts = [int(p) for p in text.split("-")]
-        try:
+        try:  # model_construct: the fields are built here, valid by construction
             if len(parts) == 3:
                 day = dt.date(*parts)
-                return cls(text=text, precision="day", start=day, end=day)
+                return cls.model_construct(text=text, precision="day", start=day, end=day)
             if len(parts) == 2:
                 first = dt.date(parts[0], parts[1], 1)
                 following = dt.date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
-                return cls(text=text, precision="month", start=first, end=following - dt.timedelta(days=1))
-            return cls(text=text, precision="year", start=dt.date(parts[0], 1, 1), end=dt.date(parts[0], 12, 31))
+                return cls.model_construct(text=text, precision="month", start=first,
+                                           end=following - dt.timedelta(days=1))
+            return cls.model_construct(text=text, precision="year", start=dt.date(parts[0], 1, 1),
+                                       end=dt.date(parts[0], 12, 31))
         except ValueError:
             raise _date_error(f"'{text}' is not a day of the calendar: check the month and day") from None
 

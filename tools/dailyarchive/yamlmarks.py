@@ -1,15 +1,31 @@
-"""YAML with line numbers: parse text into plain data plus the line of every key."""
+"""YAML with line numbers: parse text into plain data, and find the line of any key when asked.
+
+Data comes from yaml-rs (Rust, about 20 times faster than PyYAML on front matter). The lines of
+keys come from PyYAML's node marks, computed only when a caller asks for one (a problem is being
+reported), so checking an archive whose files are fine never pays for them. Whenever yaml-rs
+rejects a text, PyYAML parses it again and decides: it gives the line and column of a syntax
+error and the line of each duplicated key.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
 from typing import Any
 
 import yaml
+import yaml_rs
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Key = tuple[str | int, ...]
+
+#: Deeper nesting than this is refused (PyYAML's C composer overflows the C stack on very deep input).
+MAX_DEPTH = 200
+#: Texts that yaml-rs reads differently from PyYAML: several documents, and merge keys (`<<:`).
+_PYYAML_ONLY = re.compile(r"^(?:---|\.\.\.)(?:\s|$)|<<\s*:", re.MULTILINE)
+TOO_DEEP = "lists and mappings nested hundreds of levels deep: front matter needs only a few levels"
+_BRACKETS = re.compile(r"[\[\]{}]")
+_RS_POSITION = re.compile(r"line (\d+), column (\d+)")
 
 
 class _DatesAsText(_Base):  # type: ignore[misc, valid-type]
@@ -22,24 +38,8 @@ _DatesAsText.yaml_implicit_resolvers = {
 }
 
 
-@dataclass
-class Parsed:
-    """Data of a YAML document with the 1-based line of each key and list item."""
-
-    data: Any
-    lines: dict[Key, int] = field(default_factory=dict)
-    duplicates: list[tuple[Key, int]] = field(default_factory=list)
-
-    def line_of(self, key: Key, default: int) -> int:
-        """The line of `key`, or of its nearest enclosing key, or `default`."""
-        for end in range(len(key), 0, -1):
-            if key[:end] in self.lines:
-                return self.lines[key[:end]]
-        return default
-
-
 class YamlSyntaxError(ValueError):
-    """The text is not valid YAML; `line` and `column` are 1-based in the parsed text."""
+    """The text is not valid YAML; `line` and `column` are 1-based in the file."""
 
     def __init__(self, message: str, line: int, column: int) -> None:
         super().__init__(message)
@@ -47,8 +47,111 @@ class YamlSyntaxError(ValueError):
         self.column = column
 
 
+class Parsed:
+    """Data of a YAML document; the 1-based file line of each key and list item is found on first use."""
+
+    def __init__(self, data: Any, text: str, first_line: int = 1,
+                 marks: tuple[dict[Key, int], list[tuple[Key, int]]] | None = None) -> None:
+        self.data = data
+        self.text = text
+        self.first_line = first_line
+        self._marks = marks
+        self._top: dict[str, tuple[int, list[int]]] | None = None
+
+    @property
+    def lines(self) -> dict[Key, int]:
+        """The line of every mapping key and sequence item, by its path of keys and indexes."""
+        return self._load_marks()[0]
+
+    @property
+    def duplicates(self) -> list[tuple[Key, int]]:
+        """Keys given twice in one mapping, with the line of the repeated one.
+
+        yaml-rs refuses repeated keys, so only a text that PyYAML read can have them.
+        """
+        return self._marks[1] if self._marks is not None else []
+
+    def line_of(self, key: Key, default: int) -> int:
+        """The line of `key`, or of its nearest enclosing key, or `default`."""
+        if self._marks is None and 1 <= len(key) <= 2:
+            quick = self._quick_line(key)
+            if quick is not None:
+                return quick
+        lines = self.lines
+        for end in range(len(key), 0, -1):
+            if key[:end] in lines:
+                return lines[key[:end]]
+        return default
+
+    def _quick_line(self, key: Key) -> int | None:
+        """The line of a top-level key or of an item of a top-level block list, read from the text
+        without a YAML parser; None when the text is not plainly laid out (the marks then decide)."""
+        if self._top is None:
+            self._top = _top_level_lines(self.text)
+        top = self._top.get(key[0]) if isinstance(key[0], str) else None
+        if top is None or not isinstance(self.data, dict):
+            return None
+        line, items = top
+        if len(key) == 1:
+            return line + self.first_line - 1
+        value = self.data.get(key[0])
+        if not isinstance(key[1], int) or not isinstance(value, list) or len(items) != len(value):
+            return None
+        return items[key[1]] + self.first_line - 1 if key[1] < len(items) else None
+
+    def _load_marks(self) -> tuple[dict[Key, int], list[tuple[Key, int]]]:
+        if self._marks is None:
+            try:
+                node = _compose(self.text)
+            except (yaml.YAMLError, RecursionError):
+                node = None  # yaml-rs read it, PyYAML does not: lines fall back to the defaults
+            self._marks = _marks(node, self.first_line)
+        return self._marks
+
+
 def parse(text: str, first_line: int = 1) -> Parsed:
-    """Parse one YAML document; lines are numbered from `first_line` (the text's first line)."""
+    """Parse one YAML document whose first line is line `first_line` of its file; dates stay text.
+
+    Raises YamlSyntaxError with the parser's line, column and a hint on how to fix it.
+    """
+    if not _PYYAML_ONLY.search(text):
+        try:
+            return Parsed(yaml_rs.loads(text, parse_datetime=False), text, first_line)
+        except yaml_rs.YAMLDecodeError as exc:
+            _refuse_deep_nesting(str(exc), text, first_line)
+        except (ValueError, TypeError, OverflowError):
+            pass  # PyYAML below gives the position and the message
+    return _parse_with_pyyaml(text, first_line)
+
+
+def _refuse_deep_nesting(message: str, text: str, first_line: int) -> None:
+    """Raise for nesting deeper than PyYAML can safely compose (yaml-rs stops at its own limit)."""
+    position = _RS_POSITION.search(message)
+    if "recursion limit" in message and position:
+        raise YamlSyntaxError(TOO_DEEP, int(position[1]) + first_line - 1, int(position[2]))
+    if len(_BRACKETS.findall(text)) > MAX_DEPTH and _flow_depth(text) > MAX_DEPTH:
+        raise YamlSyntaxError(TOO_DEEP, first_line, 1)
+
+
+def _flow_depth(text: str) -> int:
+    """The deepest nesting of brackets (an upper bound: brackets inside quotes count too)."""
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(text):
+        depth = depth + 1 if match[0] in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _compose(text: str) -> yaml.Node | None:
+    loader = _DatesAsText(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def _parse_with_pyyaml(text: str, first_line: int) -> Parsed:
+    """The slow path: PyYAML's nodes give the data, the lines and the errors' positions."""
     loader = _DatesAsText(text)
     try:
         node = loader.get_single_node()
@@ -59,42 +162,85 @@ def parse(text: str, first_line: int = 1) -> Parsed:
         column = (mark.column if mark else 0) + 1
         raise YamlSyntaxError(_explain(exc, text, mark), line, column) from None
     except yaml.YAMLError as exc:
-        raise YamlSyntaxError(str(exc), first_line, 1) from None
+        raise YamlSyntaxError(f"{exc}: check the YAML syntax", first_line, 1) from None
+    except RecursionError:
+        raise YamlSyntaxError(TOO_DEEP, first_line, 1) from None
     finally:
         loader.dispose()
-    parsed = Parsed(data)
-    if node is not None:
-        _collect_lines(node, (), parsed, first_line)
-    return parsed
+    return Parsed(data, text, first_line, _marks(node, first_line))
 
 
 def _explain(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
     """The parser's complaint in one line, with a hint for the usual causes."""
     problem = exc.problem or exc.context or "invalid YAML"
-    hint = "check indentation, colons and quotes around text that contains ': ' or starts with a special character"
+    hint = "check indentation, colons, and quotes around text that contains ': ' or starts with a special character"
     if mark is not None:
         lines = text.splitlines()
         current = lines[mark.line] if mark.line < len(lines) else ""
         if "\t" in current[: mark.column + 1] or "'\\t'" in problem:
             hint = "indent with spaces, not tabs"
+    if "another document" in problem:
+        hint = "keep one YAML document: remove the extra '---' or '...' line"
     return f"{problem}: {hint}"
 
 
-def _collect_lines(node: yaml.Node, key: Key, parsed: Parsed, first_line: int) -> None:
-    """Record the line of every mapping key and sequence item below `node`."""
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            name = str(key_node.value)
-            child = (*key, name)
-            line = key_node.start_mark.line + first_line
-            if name in seen:
-                parsed.duplicates.append((child, line))
-            seen.add(name)
-            parsed.lines[child] = line
-            _collect_lines(value_node, child, parsed, first_line)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            child = (*key, index)
-            parsed.lines[child] = item.start_mark.line + first_line
-            _collect_lines(item, child, parsed, first_line)
+_TOP_KEY = re.compile(r"([A-Za-z_][\w-]*):(?:[ \t]*(\[.*\]))?(?:[ \t]+#.*|[ \t]*)$")
+_ITEM = re.compile(r"( *)-(?: |$)")
+
+
+def _top_level_lines(text: str) -> dict[str, tuple[int, list[int]]]:
+    """1-based lines of the plain top-level keys (`name:` at column 0) and of the items of their
+    lists: a block list (`- ` at the list's indentation) or a list on the key's own line.
+    Callers check the item count against the parsed data, so an unusual layout (a comma inside
+    a quoted item, a list over several lines) only costs the exact parse."""
+    found: dict[str, tuple[int, list[int]]] = {}
+    current: list[int] | None = None
+    indent = -1
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        if current is not None:
+            item = _ITEM.match(line)
+            if item and (indent < 0 or len(item[1]) == indent):
+                indent = len(item[1])
+                current.append(number)
+                continue
+            if indent >= 0 and len(line) - len(stripped) > indent:
+                continue
+            current = None
+        key = _TOP_KEY.match(line)
+        if key and key[1] not in found:
+            if key[2]:  # a one-line flow list: every item is on the key's line
+                found[key[1]] = (number, [number] * (key[2].count(",") + 1))
+            else:
+                current, indent = [], -1
+                found[key[1]] = (number, current)
+    return found
+
+
+def _marks(root: yaml.Node | None, first_line: int) -> tuple[dict[Key, int], list[tuple[Key, int]]]:
+    """The line of every mapping key and sequence item below `root`, and the repeated keys."""
+    lines: dict[Key, int] = {}
+    duplicates: list[tuple[Key, int]] = []
+    stack: list[tuple[yaml.Node, Key]] = [(root, ())] if root is not None else []
+    while stack:  # iterative: deep documents must not exhaust Python's recursion limit
+        node, key = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key_node, value_node in node.value:
+                name = str(key_node.value)
+                child = (*key, name)
+                line = key_node.start_mark.line + first_line
+                if name in seen:
+                    duplicates.append((child, line))
+                seen.add(name)
+                lines[child] = line  # YAML keeps the last value of a repeated key
+                stack.append((value_node, child))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                child = (*key, index)
+                lines[child] = item.start_mark.line + first_line
+                stack.append((item, child))
+    duplicates.sort(key=lambda d: d[1])
+    return lines, duplicates
