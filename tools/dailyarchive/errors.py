@@ -41,6 +41,9 @@ RULES: dict[str, str] = {
     "figure-kind-mixed": "one series mixes stocks and flows (running totals, increments, windows)",
     "figure-baseline": "a running total or window needs `since`",
     "running-total-fell": "a running total is lower than in an earlier bulletin of the same series",
+    "fixity-altered": "a version file sealed in MANIFEST-sha256.txt has changed since (publish a new version instead)",
+    "fixity-missing": "a version file sealed in MANIFEST-sha256.txt is gone",
+    "fixity-unsealed": "a version file is not yet in MANIFEST-sha256.txt (run `invoke seal`)",
 }
 
 
