@@ -41,6 +41,36 @@ def check(c: Context, archive: str = str(ARCHIVE), list_rules: bool = False) -> 
         raise Exit(code=1)
 
 
+@task(help={"archive": "archive folder (default: archive/)"})
+def seal(c: Context, archive: str = str(ARCHIVE)) -> None:
+    """Add every newly published version file to MANIFEST-sha256.txt (refuses if a sealed one changed)."""
+    from dailyarchive.fixity import PublishedFileAltered, seal as seal_archive
+
+    try:
+        result = seal_archive(Path(archive))
+    except PublishedFileAltered as exc:
+        for problem in exc.problems:
+            print(problem.format())
+        raise Exit(str(exc), code=1) from None
+    for relative in result.added:
+        print(f"sealed {relative}")
+    print(f"{len(result.added)} file(s) sealed in {result.manifest}")
+
+
+@task(help={"archive": "archive folder (default: archive/)"})
+def verify(c: Context, archive: str = str(ARCHIVE)) -> None:
+    """Prove that no published version changed: compare every file with MANIFEST-sha256.txt."""
+    from dailyarchive.errors import has_errors
+    from dailyarchive.fixity import verify as verify_archive
+
+    problems = verify_archive(Path(archive))
+    for problem in problems:
+        print(problem.format())
+    if has_errors(problems):
+        raise Exit(code=1)
+    print(f"verified {archive}: every sealed version is intact ({len(problems)} unsealed)")
+
+
 @task(help={"out": "where to write the JSON Schema"})
 def schema(c: Context, out: str = str(DOCS / "schema" / "bulletin.schema.json")) -> None:
     """Write the JSON Schema of a version's front matter (editors use it to validate as you type)."""
