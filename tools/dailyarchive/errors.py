@@ -31,7 +31,8 @@ RULES: dict[str, str] = {
     "place-unknown": "a place name is not in places.yml (canonical name or alias)",
     "actor-unknown": "an actor name is not in actors.yml (canonical name or alias)",
     "tag-unknown": "a tag is not in tags.yml (canonical name or alias)",
-    "gazetteer-invalid": "a gazetteer or series entry is malformed, duplicated, or has an unknown parent",
+    "gazetteer-invalid": "series.yml, places.yml, actors.yml or tags.yml is missing, not a list, or has an entry "
+                         "that is malformed, repeated, or has an unknown parent or a circle of parents",
     "see-also-unknown": "a see_also target is not a bulletin of the archive",
     "image-missing": "`image` names a file that is not in the bulletin's folder",
     "duplicate-id": "two folders give the same bulletin id, or two figures the same figure id",

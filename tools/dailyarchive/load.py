@@ -70,6 +70,7 @@ class Gazetteer:
     entries: list[GazetteerEntry] = field(default_factory=list)
     lines: dict[str, int] = field(default_factory=dict)
     by_alias: dict[str, str] = field(default_factory=dict)
+    broken: bool = False  #: the file could not be read as a list: names are not checked against it
 
     def canonical(self, name: str) -> str | None:
         """The canonical name for `name` or one of its aliases (case-insensitive)."""
@@ -106,7 +107,7 @@ def load_archive(root: Path | str, workers: int = 1) -> LoadedArchive:
     if not (root / "series.yml").is_file():
         raise ArchiveNotFound(f"{root}: no series.yml here; pass the archive folder (the one holding series.yml)")
     problems: list[Problem] = []
-    series = {s.slug: s for s, _ in _load_list(root / "series.yml", Series, problems)}
+    series = _load_series(root / "series.yml", problems)
     gazetteers = {name: _load_gazetteer(root / file, problems) for name, file in GAZETTEER_FILES.items()}
     versions: list[VersionFile] = []
     with _gc_paused():
@@ -264,8 +265,11 @@ def _validate(model: type[M], parsed: Parsed, path: Path, problems: list[Problem
             problems.append(Problem(path, line, "error", "field-invalid",
                                     f"`{duplicate[-1]}` is given twice: keep one (YAML keeps only the last)"))
     if not isinstance(data, dict):
+        what = "front matter" if not key else "entry"
+        fix = ("write `key: value` lines (series, date, title, version ...)" if not key
+               else "write it as `- name: ...` with its fields below")
         problems.append(Problem(path, parsed.line_of(key, 1), "error", "field-invalid",
-                                f"expected key: value pairs here, found {type(data).__name__}"))
+                                f"the {what} must be key: value pairs, found {_kind_of(data)}: {fix}"))
         return None
     try:
         return model.model_validate(data)
@@ -290,8 +294,15 @@ def _problem_from(error: Any, model: type[BaseModel], parsed: Parsed, path: Path
         hint = f"did you mean `{close[0]}`?" if close else "remove it or check the spelling (see docs/format.md)"
         return Problem(path, line, "error", "field-unknown", f"unknown key `{name}`: {hint}")
     message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
-    rule = "date-format" if kind == "date_format" else "field-invalid"
-    return Problem(path, line, "error", rule, f"`{name}`: {message}")
+    if kind == "date_format":
+        return Problem(path, line, "error", "date-format", f"`{name}`: {message}")
+    if kind == "value_error":  # the schema's own validators say how to fix it
+        return Problem(path, line, "error", "field-invalid", f"`{name}`: {message}")
+    found = error.get("input")
+    if isinstance(found, (str, int, float, bool)) or found is None:
+        shown = repr(found) if len(repr(found)) <= 60 else repr(found)[:57] + "..."
+        message = f"{message}, found {shown}"
+    return Problem(path, line, "error", "field-invalid", f"`{name}`: {message} (docs/format.md lists the fields)")
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
@@ -308,42 +319,97 @@ def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     return list(current.model_fields)
 
 
-def _load_list(path: Path, model: type[M], problems: list[Problem]) -> list[tuple[M, int]]:
-    """A YAML file holding a list of entries, each validated against `model`, with its line."""
-    text = _read_text(path, problems) if path.is_file() else None
+def _load_list(path: Path, model: type[M], problems: list[Problem]) -> list[tuple[M, int]] | None:
+    """A YAML file holding a list of entries, each validated against `model`, with its line;
+    None when the file as a whole cannot be used (missing, unreadable, not YAML, not a list)."""
+    if not path.exists():
+        problems.append(Problem(path, 1, "error", "gazetteer-invalid",
+                                f"{path.name} is missing: create it (an empty list `[]` is allowed)"))
+        return None
+    text = _read_text(path, problems)
     if text is None:
-        if not path.exists():
-            problems.append(Problem(path, 1, "error", "gazetteer-invalid",
-                                    f"{path.name} is missing: create it (an empty list `[]` is allowed)"))
-        return []
+        return None
     try:
         parsed = parse(text)
     except YamlSyntaxError as exc:
         problems.append(Problem(path, exc.line, "error", "yaml-syntax", f"column {exc.column}: {exc}"))
-        return []
+        return None
     if parsed.data is None:
         return []
     if not isinstance(parsed.data, list):
         problems.append(Problem(path, 1, "error", "gazetteer-invalid",
-                                "expected a list of entries, each starting with '- name:'"))
-        return []
-    entries = [(_validate(model, parsed, path, problems, (i,)), parsed.lines[(i,)]) for i in range(len(parsed.data))]
+                                f"expected a list of entries, each starting with '- name:', found {_kind_of(parsed.data)}"))
+        return None
+    entries = [(_validate(model, parsed, path, problems, (i,)), parsed.line_of((i,), 1)) for i in range(len(parsed.data))]
     return [(entry, line) for entry, line in entries if entry is not None]
 
 
+def _kind_of(data: Any) -> str:
+    """How a message names the type of a YAML value."""
+    names = {str: "text", bool: "true/false", int: "a number", float: "a number", list: "a list",
+             dict: "key: value pairs", type(None): "nothing"}
+    return names.get(type(data), type(data).__name__)
+
+
+def _load_series(path: Path, problems: list[Problem]) -> dict[str, Series]:
+    """series.yml: every series by slug; a slug given twice is reported."""
+    series: dict[str, Series] = {}
+    for entry, line in _load_list(path, Series, problems) or []:
+        if entry.slug in series:
+            problems.append(Problem(path, line, "error", "gazetteer-invalid",
+                                    f"series '{entry.slug}' is listed twice: keep one entry"))
+        series.setdefault(entry.slug, entry)
+    return series
+
+
 def _load_gazetteer(path: Path, problems: list[Problem]) -> Gazetteer:
-    """Read places.yml, actors.yml or tags.yml; report duplicate names and unknown parents."""
+    """Read places.yml, actors.yml or tags.yml; report repeated names, unknown parents and cycles."""
     gazetteer = Gazetteer(path)
-    for entry, line in _load_list(path, GazetteerEntry, problems):
+    loaded = _load_list(path, GazetteerEntry, problems)
+    if loaded is None:
+        gazetteer.broken = True
+        return gazetteer
+    for entry, line in loaded:
+        if entry.name.casefold() in gazetteer.by_alias:
+            owner = gazetteer.by_alias[entry.name.casefold()]
+            problems.append(Problem(path, line, "error", "gazetteer-invalid",
+                                    f"'{entry.name}' is already {'an entry' if owner == entry.name else f'an alias of {owner!r}'}"
+                                    f" (line {gazetteer.lines[owner]}): merge the two entries"))
+            continue
         gazetteer.entries.append(entry)
-        gazetteer.lines.setdefault(entry.name, line)
+        gazetteer.lines[entry.name] = line
         for alias in (entry.name, *entry.aliases):
             owner = gazetteer.by_alias.setdefault(alias.casefold(), entry.name)
             if owner != entry.name:
-                problems.append(Problem(path, gazetteer.lines[entry.name], "error", "gazetteer-invalid",
-                                        f"'{alias}' names both '{owner}' and '{entry.name}': keep it on one entry"))
+                problems.append(Problem(path, line, "error", "gazetteer-invalid",
+                                        f"alias '{alias}' names both '{owner}' and '{entry.name}': keep it on one entry"))
     for entry in gazetteer.entries:
         if entry.parent and gazetteer.canonical(entry.parent) is None:
+            hint = gazetteer.suggest(entry.parent)
+            fix = f"did you mean '{hint}'?" if hint else "add it or fix the name"
             problems.append(Problem(path, gazetteer.lines[entry.name], "error", "gazetteer-invalid",
-                                    f"parent '{entry.parent}' of '{entry.name}' is not in {path.name}: add it or fix the name"))
+                                    f"parent '{entry.parent}' of '{entry.name}' is not in {path.name}: {fix}"))
+    problems.extend(_parent_cycles(gazetteer))
     return gazetteer
+
+
+def _parent_cycles(gazetteer: Gazetteer) -> Iterator[Problem]:
+    """One problem per circle of parents (A in B, B in A), at its first entry in the file."""
+    parent_of = {e.name: gazetteer.canonical(e.parent) for e in gazetteer.entries if e.parent}
+    reported: set[frozenset[str]] = set()
+    for start in parent_of:
+        chain: list[str] = []
+        name: str | None = start
+        while name in parent_of and name not in chain:
+            chain.append(name)
+            name = parent_of[name]
+        if name not in chain:
+            continue
+        cycle = chain[chain.index(name):]
+        if frozenset(cycle) in reported:
+            continue
+        reported.add(frozenset(cycle))
+        first = min(cycle, key=lambda n: gazetteer.lines[n])
+        loop = cycle[cycle.index(first):] + cycle[: cycle.index(first)] + [first]
+        yield Problem(gazetteer.path, gazetteer.lines[first], "error", "gazetteer-invalid",
+                      f"parents go round in a circle ({' → '.join(loop)}): give one of them a parent outside the circle")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from itertools import groupby
 from pathlib import Path
+from typing import NamedTuple
 
 from .catalog import find_bulletin, link_index, resolve_link
 from .errors import Problem
@@ -61,11 +63,12 @@ def version_fields(version: VersionFile, archive: LoadedArchive, today: dt.date)
     if meta.version > 1:
         for name in ("revised", "revision_note"):
             if not getattr(meta, name):
-                yield _error(version, (), "revision-missing",
-                             f"version {meta.version} is a correction: add `{name}:` (what changed and when)")
+                what = "the date of the correction" if name == "revised" else "what was corrected and why"
+                yield _error(version, ("version",), "revision-missing",
+                             f"version {meta.version} is a correction: add `{name}:` ({what})")
     if meta.revised and meta.revised < meta.date:
         yield _error(version, ("revised",), "revision-date",
-                     f"revised {meta.revised} is before the bulletin's date {meta.date}")
+                     f"revised {meta.revised} is before the bulletin's date {meta.date}: give the day of the correction")
     if not version.body.strip():
         yield Problem(version.path, version.body_line, "error", "body-empty",
                       "the bulletin has no text after the front matter: write the body")
@@ -79,9 +82,11 @@ def no_future_dates(version: VersionFile, archive: LoadedArchive, today: dt.date
     dates += [(("figures", i, "since"), f.since) for i, f in enumerate(meta.figures)]
     dates += [(("figures", i, "as_of"), f.as_of) for i, f in enumerate(meta.figures)]
     dates += [(("events", i, "date"), e.date.start) for i, e in enumerate(meta.events)]
+    dates += [(("sources", i, "accessed"), s.accessed) for i, s in enumerate(meta.sources)]
     for key, value in dates:
         if value is not None and value > today:
-            yield _error(version, key, "date-future", f"{value} is in the future (today is {today}): check the year")
+            yield _error(version, key, "date-future",
+                         f"{value} is in the future (today is {today}): check the year, month and day")
 
 
 def names_are_known(version: VersionFile, archive: LoadedArchive, today: dt.date) -> Iterator[Problem]:
@@ -97,6 +102,8 @@ def names_are_known(version: VersionFile, archive: LoadedArchive, today: dt.date
     uses += [("places", ("figures", i, "place"), f.place) for i, f in enumerate(meta.figures) if f.place]
     for kind, key, name in uses:
         gazetteer = archive.gazetteers[kind]
+        if gazetteer.broken:
+            continue  # its own yaml-syntax problem says why; one error, not one per name
         if gazetteer.canonical(name) is None:
             guess = gazetteer.suggest(name)
             hint = f"did you mean '{guess}'?" if guess else f"add it to {gazetteer.path.name} or fix the spelling"
@@ -107,7 +114,12 @@ def image_exists(version: VersionFile, archive: LoadedArchive, today: dt.date) -
     """`image` names a file in the bulletin's folder."""
     meta = version.meta
     assert meta is not None
-    if meta.image and not (version.path.parent / meta.image).is_file():
+    if not meta.image:
+        return
+    if "/" in meta.image or "\\" in meta.image or meta.image.startswith("."):
+        yield _error(version, ("image",), "image-missing",
+                     f"'{meta.image}' is not a file name: put the image in the bulletin's folder and give its name")
+    elif not (version.path.parent / meta.image).is_file():
         yield _error(version, ("image",), "image-missing",
                      f"'{meta.image}' is not in {version.path.parent.name}/: add the file or fix the name")
 
@@ -122,20 +134,34 @@ def figures_are_consistent(version: VersionFile, archive: LoadedArchive, today: 
             if figure.id in by_id:
                 yield _error(version, ("figures", i, "id"), "duplicate-id",
                              f"figure id '{figure.id}' is used twice in this version: rename one")
-            by_id[figure.id] = figure
+            else:
+                by_id[figure.id] = figure
     for i, figure in enumerate(meta.figures):
         yield from _figure_bounds(version, i, figure)
         yield from _figure_dates(version, i, figure, meta.date)
         if figure.parent is not None:
-            parent = by_id.get(figure.parent)
-            if parent is None:
-                yield _error(version, ("figures", i, "parent"), "figure-parent",
-                             f"parent '{figure.parent}' is not the id of a figure of this version: "
-                             f"add `id: {figure.parent}` to the whole figure")
-            elif headline(figure) is not None and headline(parent) is not None and headline(figure) > headline(parent):
-                yield _error(version, ("figures", i, "value"), "figure-parent",
-                             f"subgroup {figure.group} ({headline(figure):g}) is larger than its parent "
-                             f"{parent.group} ({headline(parent):g}): check both numbers")
+            yield from _figure_parent(version, i, figure, by_id.get(figure.parent))
+
+
+def _figure_parent(version: VersionFile, i: int, figure: Figure, parent: Figure | None) -> Iterator[Problem]:
+    """A subgroup names a figure of the same version, of the same measure, and is not larger."""
+    key = ("figures", i, "parent")
+    if parent is None:
+        yield _error(version, key, "figure-parent",
+                     f"parent '{figure.parent}' is not the id of a figure of this version: "
+                     f"add `id: {figure.parent}` to the whole figure or fix the name")
+    elif parent is figure:
+        yield _error(version, key, "figure-parent", f"figure '{figure.id}' names itself as its parent: remove `parent`")
+    elif parent.measure != figure.measure:
+        yield _error(version, key, "figure-parent",
+                     f"a subgroup counts the same thing as its parent, but this one is '{figure.measure}' "
+                     f"and its parent '{parent.measure}': fix the measure or the parent")
+    else:
+        small, big = headline(figure), headline(parent)
+        if small is not None and big is not None and small > big:
+            yield _error(version, ("figures", i, "value"), "figure-parent",
+                         f"subgroup {figure.group} ({small:g}) is larger than its parent {parent.group} "
+                         f"({big:g}): check both numbers")
 
 
 def headline(figure: Figure) -> float | None:
@@ -208,55 +234,103 @@ def versions_contiguous(archive: LoadedArchive, today: dt.date) -> Iterator[Prob
 
 
 def see_also_targets_exist(archive: LoadedArchive, today: dt.date) -> Iterator[Problem]:
-    """Every see_also names exactly one bulletin of the archive."""
-    index = link_index({v.bulletin_id for v in archive.valid_versions()})
+    """Every see_also names exactly one other bulletin of the archive."""
+    index = link_index({v.bulletin_id for v in archive.versions})
     for version in archive.valid_versions():
         assert version.meta is not None
         for i, target in enumerate(version.meta.see_also):
-            resolved = find_bulletin(resolve_link(target, version.meta.series), index)
+            wanted = resolve_link(target, version.meta.series)
+            resolved = find_bulletin(wanted, index)
             if resolved is None:
-                ambiguous = len(index.get(resolve_link(target, version.meta.series), [])) > 1
-                hint = ("several bulletins share that date: give the full id <series>/<date>-<slug>" if ambiguous
-                        else "give a date (2019-07-05) or a full id of a bulletin in the archive")
-                yield _error(version, ("see_also", i), "see-also-unknown", f"see_also '{target}' names no bulletin: {hint}")
+                yield _error(version, ("see_also", i), "see-also-unknown",
+                             f"see_also '{target}' names no bulletin: {_link_hint(wanted, index)}")
             elif resolved == version.bulletin_id:
-                yield _error(version, ("see_also", i), "see-also-unknown", f"see_also '{target}' points at this bulletin itself")
+                yield _error(version, ("see_also", i), "see-also-unknown",
+                             f"see_also '{target}' points at this bulletin itself: remove it")
+
+
+def _link_hint(wanted: str, index: dict[str, list[str]]) -> str:
+    """How to fix a see_also target that names no bulletin, or several."""
+    matches = index.get(wanted, [])
+    if len(matches) > 1:
+        return f"several bulletins share that date ({', '.join(sorted(matches))}): give the full id"
+    return "give the date of a bulletin of this series (2019-07-05) or a full id <series>/<date>-<slug>"
 
 
 def series_consistent(archive: LoadedArchive, today: dt.date) -> Iterator[Problem]:
-    """Stocks and flows are not mixed in one series; running totals do not fall (latest versions)."""
-    latest = _latest_versions(archive)
-    kinds: dict[tuple[str, ...], dict[str, tuple[VersionFile, int]]] = defaultdict(dict)
-    totals: dict[tuple[str, ...], list[tuple[dt.date, float, VersionFile, int]]] = defaultdict(list)
-    for version in latest:
+    """Within one series (measure, group, place) of the latest versions: stocks and flows are
+    not mixed, and a running total (same baseline) does not fall from one date to a later one."""
+    points = sorted(_series_points(archive), key=lambda p: (p.as_of, str(p.version.path), p.index))
+    first_kind: dict[tuple[str, ...], _Point] = {}
+    reported: set[tuple[str, ...]] = set()
+    for point in points:
+        first = first_kind.setdefault(point.key, point)
+        if point.is_stock != first.is_stock and point.key not in reported:
+            reported.add(point.key)
+            yield _error(point.version, ("figures", point.index, "kind"), "figure-kind-mixed",
+                         f"{_series_name(point.key)} is a {point.kind} here but a "
+                         f"{'stock' if first.is_stock else 'flow'} ({first.kind}) in {_relative(archive, first)}: "
+                         "a stock and a flow cannot share a series; change the measure or the group of one")
+    yield from _falls(archive, [p for p in points if p.kind == FigureKind.running_total.value])
+
+
+def _falls(archive: LoadedArchive, points: list[_Point]) -> Iterator[Problem]:
+    """A warning for each running total below the highest one of an earlier date in its series."""
+    by_series: dict[tuple[str, ...], list[_Point]] = defaultdict(list)
+    for point in points:
+        if point.value is not None:
+            by_series[(*point.key, point.since)].append(point)
+    for series in by_series.values():  # each sorted by as_of
+        peak: _Point | None = None
+        for _, same_day in groupby(series, key=lambda p: p.as_of):
+            day = list(same_day)
+            for point in day:
+                if peak is not None and point.value < peak.value:  # type: ignore[operator]
+                    yield Problem(point.version.path, point.version.line_of("figures", point.index, "value"),
+                                  "warning", "running-total-fell",
+                                  f"{_series_name(point.key)} since {point.since}: {point.value:g} as of "
+                                  f"{point.as_of} is below {peak.value:g} as of {peak.as_of} in "
+                                  f"{_relative(archive, peak)}: a revision, a change of scope or another source? "
+                                  "say which in the body (the chart marks the fall)")
+            highest = max(day, key=lambda p: p.value)  # type: ignore[arg-type, return-value]
+            if peak is None or highest.value > peak.value:  # type: ignore[operator]
+                peak = highest
+
+
+class _Point(NamedTuple):
+    """One figure of a latest version, placed in its series."""
+
+    key: tuple[str, str, str, str]  # series, measure, group, canonical place
+    kind: str
+    is_stock: bool
+    since: str
+    as_of: dt.date
+    value: float | None
+    version: VersionFile
+    index: int
+
+
+def _series_points(archive: LoadedArchive) -> Iterator[_Point]:
+    """Every figure of the latest valid version of each bulletin."""
+    for version in _latest_versions(archive):
         meta = version.meta
         assert meta is not None
         for i, figure in enumerate(meta.figures):
-            place = _canonical(archive, figure.place)
-            key = (meta.series, figure.measure, figure.group, place)
-            kinds[key].setdefault("stock" if figure.kind is FigureKind.stock else "flow", (version, i))
-            value = headline(figure)
-            if figure.kind is FigureKind.running_total and value is not None:
-                since = figure.since.isoformat() if figure.since else ""
-                totals[(*key, since)].append((figure.as_of or meta.date, value, version, i))
-    for key, seen in kinds.items():
-        if len(seen) == 2:
-            stock_version, stock_index = seen["stock"]
-            flow_version, _ = seen["flow"]
-            yield _error(stock_version, ("figures", stock_index, "kind"), "figure-kind-mixed",
-                         f"{key[1]} of {key[2]} at {key[3] or 'no place'} is a stock here but a flow in "
-                         f"{flow_version.path}: give one of them another measure or group")
-    for key, points in totals.items():
-        points.sort(key=lambda p: (p[0], str(p[2].path)))
-        peak = points[0]
-        for point in points[1:]:
-            if point[1] < peak[1]:
-                yield Problem(point[2].path, point[2].line_of("figures", point[3], "value"), "warning", "running-total-fell",
-                              f"{key[1]} of {key[2]} since {key[4]}: {point[1]:g} as of {point[0]} is below "
-                              f"{peak[1]:g} as of {peak[0]} in {peak[2].path}: a revision, a change of scope or another "
-                              "source? say so in the body; the chart marks the fall")
-            if point[1] >= peak[1]:
-                peak = point
+            key = (meta.series, figure.measure, figure.group, _canonical(archive, figure.place))
+            since = figure.since.isoformat() if figure.since else ""
+            yield _Point(key, figure.kind.value, figure.kind is FigureKind.stock, since, figure.as_of or meta.date,
+                         headline(figure), version, i)
+
+
+def _series_name(key: tuple[str, ...]) -> str:
+    """`killed (civilians, Idlib Province)`: how a message names a series."""
+    return f"{key[1]} ({key[2]}, {key[3] or 'no place'})"
+
+
+def _relative(archive: LoadedArchive, point: _Point) -> str:
+    """The file of a point, relative to the archive folder."""
+    path = point.version.path
+    return path.relative_to(archive.root).as_posix() if path.is_relative_to(archive.root) else str(path)
 
 
 def _latest_versions(archive: LoadedArchive) -> list[VersionFile]:
