@@ -54,3 +54,18 @@ def write_raw(root: Path, relative: str, text: str | bytes) -> Path:
     else:
         path.write_text(text, encoding="utf-8")
     return path
+
+
+def line_of(path: Path, text: str, nth: int = 1) -> int:
+    """The 1-based number of the `nth` line of `path` that contains `text`."""
+    hits = [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if text in line]
+    assert len(hits) >= nth, f"{text!r} occurs {len(hits)} time(s) in {path}"
+    return hits[nth - 1]
+
+
+def replace_in(path: Path, old: str, new: str) -> Path:
+    """Replace the one occurrence of `old` in the file (to break a field write_bulletin wrote)."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path

@@ -251,8 +251,9 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
         return None, text, 1
     front = text[first_newline + 1 : closing.start() + 1]
     body = text[closing.end() :].lstrip("\r\n")
-    body_line = text.count("\n", 0, len(text) - len(body)) + 1
-    return front, body, body_line
+    if not body.strip():  # an empty body is reported on the line after the closing `---`
+        return front, body, text.count("\n", 0, closing.end()) + 2
+    return front, body, text.count("\n", 0, len(text) - len(body)) + 1
 
 
 def _validate(model: type[M], parsed: Parsed, path: Path, problems: list[Problem], key: Key = ()) -> M | None:

@@ -192,7 +192,7 @@ def _figure_dates(version: VersionFile, i: int, figure: Figure, bulletin_date: d
         yield _error(version, ("figures", i, "kind"), "figure-baseline",
                      f"a {figure.kind.value} needs `since:` (the date it counts from)")
     if figure.since and figure.since > as_of:
-        yield _error(version, ("figures", i, "since"), "figure-dates", f"since {figure.since} is after as_of {as_of}")
+        yield _error(version, ("figures", i, "since"), "figure-dates", f"since {figure.since} is after as_of {as_of}: a count starts before the day it describes; check both dates")
     if as_of > bulletin_date:
         yield _error(version, ("figures", i, "as_of"), "figure-dates",
                      f"as_of {as_of} is after the bulletin's date {bulletin_date}: a bulletin cannot report the future")
@@ -221,7 +221,7 @@ def versions_contiguous(archive: LoadedArchive, today: dt.date) -> Iterator[Prob
         numbers = [v.number for v in versions]
         if numbers != list(range(1, len(numbers) + 1)):
             missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
-            yield Problem(versions[-1].path, 1, "error", "version-gap",
+            yield Problem(versions[-1].path, versions[-1].line_of("version"), "error", "version-gap",
                           f"versions {numbers} of this bulletin skip v{missing[0]}: "
                           "number corrections v2, v3 ... without gaps (never delete a published version)")
         previous = None
