@@ -47,7 +47,7 @@ def test_plain_text_drops_markup_but_keeps_words():
     body = ("A **bold** [link](https://example.org) and {term}`a role`.\n\n"
             "```{note}\n:class: tip\nInside a note.\n```\n\n- item one\n")
     text = plain_text(body)
-    assert text == "A bold link and a role . Inside a note. item one"
+    assert text == "A bold link and a role. Inside a note. item one"
 
 
 def test_script_is_ascii_and_cannot_close_a_script_element():

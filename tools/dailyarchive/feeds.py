@@ -66,15 +66,13 @@ def _timestamp(day: pd.Timestamp) -> str:
     return f"{day:%Y-%m-%d}T00:00:00Z"
 
 
-def _updated(row: pd.Series) -> pd.Timestamp:
-    return row["last_revised"] if bool(row["corrected"]) and not pd.isna(row["last_revised"]) else row["date"]
-
-
 def atom_feed(catalog: Catalog, bulletins: pd.DataFrame, path: str, title: str, site: Site,
               alternate: str = "") -> str:
     """An Atom feed of the latest `FEED_ENTRIES` bulletins by last change; a correction is an updated entry."""
     ET.register_namespace("", ATOM)
-    rows = bulletins.assign(_updated=[_updated(r) for _, r in bulletins.iterrows()])
+    updated = bulletins["last_revised"].where(bulletins["corrected"] & bulletins["last_revised"].notna(),
+                                              bulletins["date"])
+    rows = bulletins.assign(_updated=updated)
     rows = rows.sort_values(["_updated", "date"], ascending=False, kind="stable").head(FEED_ENTRIES)
     notes = catalog.latest("versions").set_index("bulletin_id")["revision_note"]
     publisher = _publisher(catalog, rows)
@@ -124,15 +122,17 @@ def feeds(catalog: Catalog, site: Site) -> dict[str, str]:
             path = feed_path("series", row.slug)
             files[path] = atom_feed(catalog, in_series, path, _text(row.name), site,
                                     site.page_url(f"{row.slug}/index"))
-    used = sorted({t for tags in bulletins["tags"] for t in tags})
+    tagged: dict[str, list[str]] = {}
+    for bulletin_id, tags in zip(bulletins.index, bulletins["tags"]):
+        for tag in tags:
+            tagged.setdefault(tag, []).append(bulletin_id)
     taken: set[str] = set(files)
-    for tag in used:
+    for tag in sorted(tagged):
         path = feed_path("tag", tag)
         while path in taken:
             path = path.removesuffix(".atom") + "-.atom"
         taken.add(path)
-        tagged = bulletins[[tag in tags for tags in bulletins["tags"]]]
-        files[path] = atom_feed(catalog, tagged, path, f"Tag: {tag}", site)
+        files[path] = atom_feed(catalog, bulletins.loc[tagged[tag]], path, f"Tag: {tag}", site)
     return files
 
 
@@ -164,13 +164,14 @@ def _urlset(urls: list[tuple[str, str]], here: str, site: Site) -> str:
 
 def sitemap_urls(catalog: Catalog, site: Site, docnames: Iterable[str]) -> list[tuple[str, str]]:
     """(page path, lastmod) of every page: bulletin and version pages get the date of their last change."""
+    urls = dict(zip(catalog.bulletins.index, catalog.bulletins["url"]))
     lastmod: dict[str, str] = {}
-    for row in catalog.versions.itertuples():
-        changed = row.revised if not pd.isna(row.revised) else row.date
-        bulletin_url = catalog.bulletins.at[row.bulletin_id, "url"]
-        lastmod[version_docname(bulletin_url, int(row.version))] = f"{changed:%Y-%m-%d}"
-    for bulletin_id, row in catalog.bulletins.iterrows():
-        lastmod[row["url"].rstrip("/") + "/index"] = f"{_updated(row):%Y-%m-%d}"
+    for bulletin_id, number, date, revised in zip(catalog.versions["bulletin_id"], catalog.versions["version"],
+                                                  catalog.versions["date"], catalog.versions["revised"]):
+        changed = date if pd.isna(revised) else revised
+        lastmod[version_docname(urls[bulletin_id], int(number))] = f"{changed:%Y-%m-%d}"
+        page = urls[bulletin_id].rstrip("/") + "/index"
+        lastmod[page] = max(lastmod.get(page, ""), f"{changed:%Y-%m-%d}")
     return [(site.page_url(d), lastmod.get(d, "")) for d in sorted(docnames)]
 
 
@@ -194,29 +195,31 @@ def timemaps(catalog: Catalog, site: Site) -> dict[str, str]:
     It lists the permanent page of every version (`v<N>.html`) with the date it was published or
     corrected; the bulletin's page is the original resource.
     """
-    files: dict[str, str] = {}
-    for bulletin_id, rows in catalog.versions.sort_values("version").groupby("bulletin_id", sort=False):
-        bulletin_url = catalog.bulletins.at[bulletin_id, "url"]
-        here = bulletin_url + TIMEMAP
-        original = site.page_url(bulletin_url.rstrip("/") + "/index")
-        mementos = []
-        for row in rows.itertuples():
-            docname = version_docname(bulletin_url, int(row.version))
-            moment = row.revised if not pd.isna(row.revised) else row.date
-            mementos.append((site.href(site.page_url(docname), here), http_date(moment)))
-        links = [f'<{site.href(original, here)}>;rel="original"']
-        if mementos:
-            links.append(f'<{site.href(here, here)}>;rel="self";type="application/link-format"'
-                         f';from="{mementos[0][1]}";until="{mementos[-1][1]}"')
-        for number, (url, moment) in enumerate(mementos):
-            rel = "memento"
-            if number == 0:
-                rel = "first memento"
-            if number == len(mementos) - 1:
-                rel = "last memento" if number else "first last memento"
-            links.append(f'<{url}>;rel="{rel}";datetime="{moment}"')
-        files[here] = ",\n".join(links) + "\n"
-    return files
+    urls = dict(zip(catalog.bulletins.index, catalog.bulletins["url"]))
+    versions: dict[str, list[tuple[int, pd.Timestamp]]] = {}
+    for bulletin_id, number, date, revised in zip(catalog.versions["bulletin_id"], catalog.versions["version"],
+                                                  catalog.versions["date"], catalog.versions["revised"]):
+        versions.setdefault(bulletin_id, []).append((int(number), date if pd.isna(revised) else revised))
+    return {urls[b] + TIMEMAP: timemap(urls[b], sorted(found), site) for b, found in versions.items()}
+
+
+def timemap(bulletin_url: str, versions: list[tuple[int, pd.Timestamp]], site: Site) -> str:
+    """The TimeMap of one bulletin from its (version, date) pairs in version order."""
+    here = bulletin_url + TIMEMAP
+    original = site.page_url(bulletin_url.rstrip("/") + "/index")
+    mementos = [(site.href(site.page_url(version_docname(bulletin_url, number)), here), http_date(moment))
+                for number, moment in versions]
+    links = [f'<{site.href(original, here)}>;rel="original"',
+             f'<{site.href(here, here)}>;rel="self";type="application/link-format"'
+             f';from="{mementos[0][1]}";until="{mementos[-1][1]}"']
+    for number, (url, moment) in enumerate(mementos):
+        rel = "memento"
+        if number == 0:
+            rel = "first memento"
+        if number == len(mementos) - 1:
+            rel = "last memento" if number else "first last memento"
+        links.append(f'<{url}>;rel="{rel}";datetime="{moment}"')
+    return ",\n".join(links) + "\n"
 
 
 def _publisher(catalog: Catalog, rows: pd.DataFrame) -> str:

@@ -6,8 +6,9 @@ works from ``file://`` where ``fetch`` does not. A reader searching one year loa
 year's index and, for the snippets of the results it shows, that year's text file.
 
 Index format of a shard: ``docs`` is a list of ``[url, date, title, summary, places, actors, tags,
-versions]`` (facets as indices into the manifest's vocabularies); ``index`` maps a token to postings
-``doc * 4 + weight`` (weight 3: title, 2: summary, caption and names, 1: body, events, sources).
+versions]`` (facets as indices into the manifest's vocabularies); ``index`` maps a token to its postings
+(document, weight), weight 3 for the title, 2 for the summary, caption and names, 1 for the body, events
+and sources, encoded by `encode_postings`.
 """
 
 from __future__ import annotations
@@ -22,17 +23,11 @@ from functools import lru_cache
 from typing import Any
 
 import pandas as pd
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.colon_fence import colon_fence_plugin
-from mdit_py_plugins.deflist import deflist_plugin
-from mdit_py_plugins.myst_blocks import myst_block_plugin
-from mdit_py_plugins.myst_role import myst_role_plugin
 
 from .catalog import Catalog
 
 #: Bumped when the layout of the files changes (old shards are then rebuilt).
-FORMAT = 1
+FORMAT = 2
 #: Where the files go, relative to the HTML output folder.
 SEARCH_DIR = "_search"
 MANIFEST = "manifest.js"
@@ -47,15 +42,22 @@ these they this those to under up was we were what when where which while who wi
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc`]")
 _THOUSANDS = re.compile(r"(\d),(?=\d{3}\b)")
 _WORD = re.compile(r"[^\W_]+")
-_DIRECTIVE_OPTION = re.compile(r"^:[\w-]+:")
 _HEADER_RE = re.compile(r"^/\* dailyarchive-search format=(\d+) digest=([0-9a-f]+) \*/")
 MAX_TEXT = 20_000
 
 
+@lru_cache(maxsize=1)
+def _drop_marks() -> dict[int, None]:
+    """A translation table deleting every combining mark (Unicode category M*)."""
+    points = [*range(0x300, 0x20000), *range(0xE0100, 0xE01F0)]
+    return {c: None for c in points if unicodedata.category(chr(c)).startswith("M")}
+
+
 def normalize(text: str) -> str:
     """Lower case without diacritics (NFKD, combining marks dropped); the JS does the same."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.category(c).startswith("M")).lower()
+    if text.isascii():
+        return text.lower()
+    return unicodedata.normalize("NFKD", text).translate(_drop_marks()).lower()
 
 
 def tokenize(text: str) -> list[str]:
@@ -64,34 +66,24 @@ def tokenize(text: str) -> list[str]:
     return [w for w in _WORD.findall(flat) if (len(w) > 1 or w.isdigit()) and w not in STOP_WORDS and len(w) <= 40]
 
 
-@lru_cache(maxsize=1)
-def _markdown() -> MarkdownIt:
-    return (MarkdownIt("commonmark").use(myst_role_plugin).use(myst_block_plugin)
-            .use(colon_fence_plugin).use(deflist_plugin))
+_MARKUP = [
+    (re.compile(r"^\s*(`{3,}|~{3,}|:{3,}).*$|^\s*:[\w-]+:.*$|^\(\S+\)=\s*$|^%.*$|^\s*\[[^\]]+\]:\s.*$", re.M), " "),
+    (re.compile(r"\\(?=[!-/:-@\[-`{-~])"), ""),
+    (re.compile(r"\{[\w:.+-]+\}(?=`)"), ""),
+    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"<(?:https?|mailto):[^>\s]*>"), " "),
+    (re.compile(r"^\s{0,3}(?:#{1,6}\s|>\s?|[-+*]\s+|\d{1,9}[.)]\s+)", re.M), ""),
+    (re.compile(r"[*`~]+|(?<![^\W_])_+|_+(?![^\W_])"), ""),
+]
 
 
 def plain_text(markdown: str) -> str:
-    """The readable text of a MyST body: markup, directive options and role names removed, one line."""
-    parts: list[str] = []
-    for token in _markdown().parse(markdown):
-        parts.extend(_token_text(token))
-    return " ".join(" ".join(parts).split())
-
-
-def _token_text(token: Token) -> Iterable[str]:
-    if token.type == "inline":
-        for child in token.children or []:
-            if child.type in ("text", "code_inline", "myst_role"):
-                yield child.content
-            elif child.type in ("softbreak", "hardbreak"):
-                yield " "
-    elif token.type in ("fence", "colon_fence", "code_block"):
-        lines = token.content.splitlines()
-        if token.info.startswith("{"):
-            lines = [line for line in lines if not _DIRECTIVE_OPTION.match(line)]
-        yield " ".join(lines)
-    elif token.type in ("paragraph_close", "heading_close", "list_item_close"):
-        yield " "
+    """The readable text of a MyST body, one line: fences, directive options, role names, link targets and
+    emphasis marks removed (regular expressions: fast enough for every bulletin of a large archive)."""
+    text = markdown
+    for pattern, replacement in _MARKUP:
+        text = pattern.sub(replacement, text)
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True)
@@ -173,44 +165,84 @@ def plan_shards(catalog: Catalog, vocab: Vocabulary, url_style: str = "") -> lis
     return plans
 
 
-def shard_payloads(catalog: Catalog, plan: ShardPlan, vocab: Vocabulary,
+def bulletin_records(catalog: Catalog, ids: set[str]) -> dict[str, dict[str, Any]]:
+    """The searchable fields of the latest version of the bulletins `ids`, as plain dicts (no pandas in loops)."""
+    def rows(table: str) -> list[dict[str, Any]]:
+        frame = catalog.latest(table)
+        return frame[frame["bulletin_id"].isin(ids)].to_dict("records")
+
+    records = {row["bulletin_id"]: {**row, "what": [], "sources": [], "event_places": [], "event_actors": []}
+               for row in rows("versions")}
+    bulletins = catalog.bulletins[catalog.bulletins.index.isin(ids)]
+    for bulletin_id, url, count in zip(bulletins.index, bulletins["url"], bulletins["n_versions"]):
+        records[bulletin_id].update(url=url, n_versions=int(count))
+    for event in rows("events"):
+        record = records[event["bulletin_id"]]
+        record["what"].append(_text(event["what"]))
+        record["event_places"].extend([event["place"]] if isinstance(event["place"], str) else [])
+        record["event_actors"].extend(event["actors"])
+    for source in rows("sources"):
+        records[source["bulletin_id"]]["sources"].append(f"{_text(source['title'])} {_text(source['publisher'])}")
+    return records
+
+
+def shard_payloads(plan: ShardPlan, records: dict[str, dict[str, Any]], vocab: Vocabulary,
                    page_url: Callable[[str], str]) -> tuple[dict[str, Any], list[str]]:
     """The index payload and the list of texts (snippet source) of one shard."""
-    bulletins = catalog.bulletins.loc[list(plan.bulletin_ids)].sort_values(["date", "slug"])
-    latest = catalog.latest("versions").set_index("bulletin_id")
-    events = catalog.latest("events").groupby("bulletin_id")
-    sources = catalog.latest("sources").groupby("bulletin_id")
     pos = {kind: vocab.positions(kind) for kind in ("places", "actors", "tags")}
     aliases = {kind: {e["name"]: e["aliases"] for e in getattr(vocab, kind)} for kind in pos}
     docs: list[list[Any]] = []
     texts: list[str] = []
     postings: dict[str, dict[int, int]] = {}
-    for number, (bulletin_id, row) in enumerate(bulletins.iterrows()):
-        body = plain_text(latest.at[bulletin_id, "body"])
-        its_events = events.get_group(bulletin_id) if bulletin_id in events.groups else None
-        its_sources = sources.get_group(bulletin_id) if bulletin_id in sources.groups else None
-        places = list(dict.fromkeys([*row["places"], *([] if its_events is None else its_events["place"].dropna())]))
-        actors = list(dict.fromkeys([*row["actors"], *([] if its_events is None else _flatten(its_events["actors"]))]))
-        names = [n for kind, values in (("places", places), ("actors", actors), ("tags", row["tags"]))
+    ordered = sorted((records[i] for i in plan.bulletin_ids), key=lambda r: (r["date"], r["slug"]))
+    for number, record in enumerate(ordered):
+        body = plain_text(record["body"])
+        places = list(dict.fromkeys([*record["places"], *record["event_places"]]))
+        actors = list(dict.fromkeys([*record["actors"], *record["event_actors"]]))
+        names = [n for kind, values in (("places", places), ("actors", actors), ("tags", record["tags"]))
                  for v in values for n in (v, *aliases[kind].get(v, []))]
-        fields = [(TITLE, _text(row["title"])), (NAMES, _text(row["summary"])), (NAMES, _text(row["caption"])),
-                  (NAMES, " ".join(names)), (BODY, body)]
-        if its_events is not None:
-            fields.append((BODY, " ".join(_text(w) for w in its_events["what"])))
-        if its_sources is not None:
-            fields.append((BODY, " ".join(f"{_text(t)} {_text(p)}" for t, p in
-                                          zip(its_sources["title"], its_sources["publisher"]))))
+        fields = [(TITLE, _text(record["title"])), (NAMES, _text(record["summary"])),
+                  (NAMES, _text(record["caption"])), (NAMES, " ".join(names)), (BODY, body),
+                  (BODY, " ".join(record["what"])), (BODY, " ".join(record["sources"]))]
         for weight, text in fields:
             for token in tokenize(text):
                 best = postings.setdefault(token, {})
-                best[number] = max(best.get(number, 0), weight)
-        docs.append([page_url(row["url"].rstrip("/") + "/index"), f"{row['date']:%Y-%m-%d}", _text(row["title"]),
-                     _text(row["summary"]), [pos["places"][p] for p in places], [pos["actors"][a] for a in actors],
-                     [pos["tags"][t] for t in row["tags"]], int(row["n_versions"])])
+                if best.get(number, 0) < weight:
+                    best[number] = weight
+        docs.append([page_url(record["url"].rstrip("/") + "/index"), f"{record['date']:%Y-%m-%d}",
+                     _text(record["title"]), _text(record["summary"]), [pos["places"][p] for p in places],
+                     [pos["actors"][a] for a in actors], [pos["tags"][t] for t in record["tags"]],
+                     record["n_versions"]])
         texts.append(body[:MAX_TEXT])
-    index = {token: [doc * 4 + weight for doc, weight in sorted(found.items())]
-             for token, found in sorted(postings.items())}
+    index = {token: encode_postings(found.items()) for token, found in sorted(postings.items())}
     return {"docs": docs, "index": index}, texts
+
+
+def encode_postings(postings: Iterable[tuple[int, int]]) -> str:
+    """(document, weight) pairs in document order as letters: each `gap * 4 + weight` in base 26,
+    lower-case digits then one upper-case last digit (no separators; the JS `decode` reads it)."""
+    table = _base26()
+    out: list[str] = []
+    previous = 0
+    for doc, weight in postings:
+        value = (doc - previous) * 4 + weight
+        previous = doc
+        out.append(table[value] if value < len(table) else _base26_digits(value))
+    return "".join(out)
+
+
+@lru_cache(maxsize=1)
+def _base26() -> list[str]:
+    return [_base26_digits(value) for value in range(26 ** 3)]
+
+
+def _base26_digits(value: int) -> str:
+    digits = chr(65 + value % 26)
+    value //= 26
+    while value:
+        digits = chr(97 + value % 26) + digits
+        value //= 26
+    return digits
 
 
 def manifest_payload(vocab: Vocabulary, plans: list[ShardPlan], catalog: Catalog) -> dict[str, Any]:
@@ -255,10 +287,10 @@ def search_files(catalog: Catalog, page_url: Callable[[str], str] = lambda d: f"
     plans = plan_shards(catalog, vocab, url_style)
     names = {MANIFEST} | {p.index_file for p in plans} | {p.text_file for p in plans}
     files: dict[str, str] = {}
-    for plan in plans:
-        if existing(plan.index_file) == plan.digest and existing(plan.text_file) == plan.digest:
-            continue
-        payload, texts = shard_payloads(catalog, plan, vocab, page_url)
+    outdated = [p for p in plans if existing(p.index_file) != p.digest or existing(p.text_file) != p.digest]
+    records = bulletin_records(catalog, {i for plan in outdated for i in plan.bulletin_ids})
+    for plan in outdated:
+        payload, texts = shard_payloads(plan, records, vocab, page_url)
         files[plan.index_file] = script("addShard", plan.key, payload, digest=plan.digest)
         files[plan.text_file] = script("addText", plan.key, texts, digest=plan.digest)
     files[MANIFEST] = script("setManifest", manifest_payload(vocab, plans, catalog))

@@ -125,6 +125,19 @@
     return lo;
   }
 
+  /** Postings as written by search.encode_postings: base-26 numbers `gap * 4 + weight`, last digit upper case. */
+  function decode(text, each) {
+    var value = 0, doc = 0;
+    for (var i = 0; i < text.length; i++) {
+      var code = text.charCodeAt(i);
+      if (code >= 97) { value = value * 26 + code - 97; continue; }
+      value = value * 26 + code - 65;
+      doc += value >> 2;
+      each(doc, value & 3);
+      value = 0;
+    }
+  }
+
   /** doc → best score of one term in a shard: exact tokens score their weight, longer ones (prefix) half of it. */
   function termScores(shardKey, term) {
     var shard = state.shards[shardKey], keys = state.keys[shardKey], scores = new Map();
@@ -133,8 +146,8 @@
     for (var i = start; i >= 0 && i < keys.length && keys[i].lastIndexOf(term, 0) === 0; i++) matched.push(keys[i]);
     matched.forEach(function (token) {
       var factor = token === term ? 1 : 0.5;
-      shard.index[token].forEach(function (posting) {
-        var doc = posting >> 2, score = (posting & 3) * factor;
+      decode(shard.index[token], function (doc, weight) {
+        var score = weight * factor;
         if (!(scores.get(doc) >= score)) scores.set(doc, score);
       });
     });
@@ -343,7 +356,7 @@
   }
 
   var api = { setManifest: setManifest, addShard: addShard, addText: addText, normalize: normalize,
-    tokenize: tokenize, compileFilters: compileFilters, neededShards: neededShards, search: search,
+    tokenize: tokenize, decode: decode, compileFilters: compileFilters, neededShards: neededShards, search: search,
     snippet: snippet, state: state };
   root.DailyArchiveSearch = api;
   if (typeof module === "object" && module.exports) module.exports = api;
