@@ -35,13 +35,15 @@ def test_bench_runs_end_to_end_and_writes_every_key(tmp_path: Path) -> None:
 def test_search_index_counts_the_largest_year_shard_and_its_manifest(tmp_path: Path) -> None:
     shards = tmp_path / "_static" / "search"
     shards.mkdir(parents=True)
-    (shards / "2019.js").write_text("x" * 300)
-    (shards / "2020.js").write_text("x" * 100)
+    (shards / "north-daily-2019.js").write_text("x" * 300)
+    (shards / "north-daily-2019.text.js").write_text("x" * 200)
+    (shards / "south-daily-2019.js").write_text("x" * 400)
+    (shards / "north-daily-2020.js").write_text("x" * 100)
     (shards / "manifest.js").write_text("x" * 50)
     (tmp_path / "searchindex.js").write_text("x" * 10_000)
     size, counted = search_index_bytes(tmp_path)
-    assert size == 350
-    assert "2019" in counted and "manifest.js" in counted
+    assert size == 550
+    assert "north-daily-2019.text.js" in counted and "manifest.js" in counted and "south" not in counted
 
 
 def test_search_index_falls_back_to_sphinx_searchindex(tmp_path: Path) -> None:

@@ -47,9 +47,20 @@ KEYS = {
     "largest_page_kb": "largest HTML page, KB",
     "pdf_year_s": "PDF of one year (null when TeX or a PDF builder is missing), seconds",
 }
+#: Further keys of bench.json shown in the table: CPU seconds are steadier than wall time on a busy machine.
+EXTRA_KEYS = {
+    "ratio_cpu": "build CPU seconds / floor CPU seconds",
+    "floor_cpu_s": "CPU seconds (user + system, process and children) of the floor build",
+    "build_cpu_s": "CPU seconds of the full build",
+    "add_one_cpu_s": "CPU seconds of the add-one rebuild",
+    "touch_one_cpu_s": "CPU seconds of the touch-one rebuild",
+    "check_cpu_s": "CPU seconds of the check",
+    "load_avg": "1-minute load average at the start and the end of the run (2 cores: above 2 means contention)",
+}
 #: Targets of issue 6 at 10,000 bulletins: key -> largest acceptable value.
 TARGETS = {"check_s": 5, "ratio": 1.3, "add_one_s": 10, "touch_one_s": 10, "peak_rss_mb": 2048,
            "largest_page_kb": 500, "search_index_mb": 2, "pdf_year_s": 120}
+_PUNCTUATION = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")  # escaped so MyST renders titles literally
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 Progress = Callable[[str], None]
 
@@ -71,6 +82,7 @@ def run_bench(bulletins: int, out: Path, docs: Path, seed: int = 0, series: int 
     for folder in (archive, out / "floor", out / "site", logs):
         shutil.rmtree(folder, ignore_errors=True)
     logs.mkdir(parents=True)
+    load_start = os.getloadavg()[0]
     say(f"generating {bulletins} bulletins in {archive}")
     started = time.perf_counter()
     generated = generate_archive(archive, bulletins, series=series, seed=seed)
@@ -78,27 +90,39 @@ def run_bench(bulletins: int, out: Path, docs: Path, seed: int = 0, series: int 
                               "generate_s": round(time.perf_counter() - started, 2)}
     say("check: loading and checking the archive")
     check = run_step("check", [archive], logs / "check.log")
-    result |= {"check_s": check.seconds, "check_errors": check.report.get("errors")}
+    result |= {"check_s": check.seconds, "check_cpu_s": check.report.get("cpu_s"), "check_errors": check.report.get("errors")}
     say("floor: plain Sphinx + MyST on the same bodies")
     result["floor_pages"] = stage_floor(archive, out / "floor" / "src")
     floor = run_step("floor", [out / "floor"], logs / "floor.log")
-    result |= {"floor_s": floor.seconds, "floor_status": floor.status}
+    result |= {"floor_s": floor.seconds, "floor_cpu_s": floor.report.get("cpu_s"), "floor_status": floor.status}
     site, html = out / "site", out / "site" / "html"
     say("build: full HTML build")
     build = run_step("build", [archive, site, docs], logs / "build.log")
     result |= {"build_s": build.seconds, "build_status": build.status, "build_warnings": build.report.get("warnings"),
                "peak_rss_mb": build.report.get("peak_rss_mb"),
-               "ratio": round(build.seconds / floor.seconds, 3) if floor.seconds else None}
+               "ratio": round(build.seconds / floor.seconds, 3) if floor.seconds else None,
+               "build_cpu_s": build.report.get("cpu_s"), "ratio_cpu": _ratio(build.report, floor.report)}
+    if build.status:
+        say(f"build failed (status {build.status}): see {logs / 'build.log'}; skipping the rebuilds")
+        return _write(out, result | {"error": f"full build failed: see {logs / 'build.log'}"})
     result |= output_sizes(html)
     say("add one: one new bulletin, then rebuild")
     append_bulletin(archive, seed=seed + 1)
-    result["add_one_s"], result["add_one_pages_written"] = _rebuild(archive, site, docs, logs / "add-one.log")
+    result["add_one_s"], result["add_one_pages_written"], result["add_one_cpu_s"] = _rebuild(
+        archive, site, docs, logs / "add-one.log")
     say("touch one: a new version of one bulletin, then rebuild")
     folders = sorted(archive.glob(f"{generated.series[0]}/*/*-*/"))
     write_correction(folders[len(folders) // 2], random.Random(seed + 2))
-    result["touch_one_s"], result["touch_one_pages_written"] = _rebuild(archive, site, docs, logs / "touch-one.log")
+    result["touch_one_s"], result["touch_one_pages_written"], result["touch_one_cpu_s"] = _rebuild(
+        archive, site, docs, logs / "touch-one.log")
     result |= pdf_year(archive, out, docs, logs, say)
-    result["machine"] = machine()
+    result["load_avg"] = [round(load_start, 2), round(os.getloadavg()[0], 2)]
+    return _write(out, result)
+
+
+def _write(out: Path, result: dict[str, Any]) -> dict[str, Any]:
+    """Write bench.json with every KEYS entry first (None when not measured); return what was written."""
+    result = result | {"machine": machine()}
     ordered = {key: result.get(key) for key in KEYS} | {k: v for k, v in result.items() if k not in KEYS}
     (out / "bench.json").write_text(json.dumps(ordered, indent=2) + "\n", encoding="utf-8")
     return ordered
@@ -117,12 +141,17 @@ def run_step(step: str, args: list[Path | str], log: Path) -> StepResult:
     return StepResult(seconds, status, data)
 
 
-def _rebuild(archive: Path, site: Path, docs: Path, log: Path) -> tuple[float, int]:
-    """Rebuild incrementally; (seconds, HTML files that are new or have a new mtime)."""
+def _ratio(build: dict[str, Any], floor: dict[str, Any]) -> float | None:
+    """build CPU / floor CPU, when both steps reported it."""
+    return round(build["cpu_s"] / floor["cpu_s"], 3) if build.get("cpu_s") and floor.get("cpu_s") else None
+
+
+def _rebuild(archive: Path, site: Path, docs: Path, log: Path) -> tuple[float, int, float | None]:
+    """Rebuild incrementally; (seconds, HTML files that are new or have a new mtime, CPU seconds)."""
     before = html_mtimes(site / "html")
     step = run_step("build", [archive, site, docs], log)
     after = html_mtimes(site / "html")
-    return step.seconds, sum(before.get(path) != mtime for path, mtime in after.items())
+    return step.seconds, sum(before.get(path) != mtime for path, mtime in after.items()), step.report.get("cpu_s")
 
 
 def html_mtimes(html: Path) -> dict[str, int]:
@@ -149,8 +178,9 @@ def output_sizes(html: Path) -> dict[str, Any]:
 def search_index_bytes(html: Path) -> tuple[int, str]:
     """What a reader downloads to search one year, and a description of the files counted.
 
-    Year shards are files whose path below `html` mentions "search" and a year (19xx/20xx);
-    the largest year's files plus the year-less files beside them (the manifest) are counted.
+    Year shards are files whose path below `html` mentions "search" and whose name holds a year
+    (19xx/20xx); files sharing the name up to the year (`north-daily-2019.js`, `north-daily-2019.text.js`)
+    form one shard. The largest shard plus the year-less files beside it (the manifest) are counted.
     Without shards, Sphinx's single `searchindex.js` is what a reader loads.
     """
     shards: dict[str, list[Path]] = {}
@@ -158,24 +188,22 @@ def search_index_bytes(html: Path) -> tuple[int, str]:
         relative = path.relative_to(html).as_posix()
         year = YEAR.search(path.name)
         if path.is_file() and "search" in relative.lower() and year and path.suffix in (".js", ".json"):
-            shards.setdefault(year.group(), []).append(path)
+            shards.setdefault(relative[: len(relative) - len(path.name) + year.end()], []).append(path)
     if not shards:
         index = html / "searchindex.js"
         return (index.stat().st_size, "searchindex.js") if index.exists() else (0, "no search index found")
-    year, files = max(shards.items(), key=lambda item: sum(p.stat().st_size for p in item[1]))
+    shard, files = max(shards.items(), key=lambda item: sum(p.stat().st_size for p in item[1]))
     folders = {p.parent for p in files}
     manifest = [p for folder in folders for p in folder.iterdir()
                 if p.is_file() and not YEAR.search(p.name) and p.suffix in (".js", ".json")]
     counted = files + manifest
     names = ", ".join(sorted(p.relative_to(html).as_posix() for p in counted)[:6])
-    return sum(p.stat().st_size for p in counted), f"year {year}: {names}"
+    return sum(p.stat().st_size for p in counted), f"shard {shard}: {names}"
 
 
 def stage_floor(archive: Path, src: Path) -> int:
     """The floor project: each bulletin's latest body as a plain page at its permanent path,
     series/year/month index pages with hidden toctrees, alabaster with no sidebar. Returns pages."""
-    from .pages import myst_escape
-
     src.mkdir(parents=True, exist_ok=True)
     (src / "conf.py").write_text(FLOOR_CONF, encoding="utf-8")
     tree: dict[str, dict[str, dict[str, list[str]]]] = {}
@@ -186,7 +214,7 @@ def stage_floor(archive: Path, src: Path) -> int:
         series, year, name = folder.relative_to(archive).parts
         page = src / series / year / name / "index.md"
         page.parent.mkdir(parents=True, exist_ok=True)
-        page.write_text(f"# {myst_escape(title)}\n\n{body}", encoding="utf-8")
+        page.write_text(f"# {_escape(title)}\n\n{body}", encoding="utf-8")
         tree.setdefault(series, {}).setdefault(year, {}).setdefault(name[5:7], []).append(f"/{series}/{year}/{name}/index")
     _toctree_page(src / "index.md", "Floor", [f"/{s}/index" for s in tree])
     for series, years in tree.items():
@@ -196,6 +224,11 @@ def stage_floor(archive: Path, src: Path) -> int:
             for month, docs in months.items():
                 _toctree_page(src / series / year / month / "index.md", f"{year}-{month}", docs)
     return sum(len(docs) for years in tree.values() for months in years.values() for docs in months.values())
+
+
+def _escape(title: object) -> str:
+    """A title MyST renders literally: one line, ASCII punctuation backslash-escaped."""
+    return _PUNCTUATION.sub(r"\\\1", " ".join(str(title).split()))
 
 
 def _toctree_page(path: Path, title: str, entries: list[str]) -> None:
@@ -250,7 +283,7 @@ def machine() -> dict[str, Any]:
 def markdown_table(result: dict[str, Any]) -> str:
     """The bench result as a Markdown table: key, value, target, meaning."""
     rows = ["| key | value | target | meaning |", "| --- | --- | --- | --- |"]
-    for key, meaning in KEYS.items():
+    for key, meaning in (KEYS | EXTRA_KEYS).items():
         value, target = result.get(key), TARGETS.get(key)
         mark = "" if target is None or value is None else (" ✓" if value <= target else " ✗")
         rows.append(f"| `{key}` | {'—' if value is None else value} | "
@@ -259,6 +292,12 @@ def markdown_table(result: dict[str, Any]) -> str:
 
 
 # ---- child side: `python -m dailyarchive.bench STEP REPORT ARGS...` --------------------------------------------
+
+
+def _cpu_s() -> float:
+    """User + system CPU seconds of this process and its waited-for children (steady under machine load)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return round(own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime, 2)
 
 
 def _peak_rss_mb() -> float:
@@ -298,7 +337,7 @@ def main(argv: list[str]) -> int:
     """Entry point of a child process: run STEP, write REPORT (JSON), exit with the step's status."""
     step, report, *args = argv
     data = _child(step, args)
-    data["peak_rss_mb"] = _peak_rss_mb()
+    data |= {"peak_rss_mb": _peak_rss_mb(), "cpu_s": _cpu_s()}
     Path(report).write_text(json.dumps(data), encoding="utf-8")
     return int(data.get("status") or 0)
 
