@@ -158,6 +158,8 @@ def _parse_with_pyyaml(text: str, first_line: int) -> Parsed:
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
+            mark = exc.context_mark  # something never closed: point where it opens
         line = (mark.line if mark else 0) + first_line
         column = (mark.column if mark else 0) + 1
         raise YamlSyntaxError(_explain(exc, text, mark), line, column) from None
@@ -173,6 +175,8 @@ def _parse_with_pyyaml(text: str, first_line: int) -> Parsed:
 def _explain(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
     """The parser's complaint in one line, with a hint for the usual causes."""
     problem = exc.problem or exc.context or "invalid YAML"
+    if exc.problem and exc.context and mark is exc.context_mark:
+        problem = f"{exc.context} that is never closed ({exc.problem})"
     hint = "check indentation, colons, and quotes around text that contains ': ' or starts with a special character"
     if mark is not None:
         lines = text.splitlines()
