@@ -59,7 +59,8 @@ def build_catalog(archive: LoadedArchive) -> Catalog:
         _add_rows(rows, version, latest[version.bulletin_id] == version.number, names)
     frames = {table: _frame(table, data) for table, data in rows.items()}
     index = link_index(set(frames["versions"]["bulletin_id"]))
-    frames["links"]["target_id"] = [find_bulletin(t, index) for t in frames["links"]["target_id"]]
+    links = frames["links"]
+    links["target_id"] = pd.Series([find_bulletin(t, index) for t in links["target_id"]], index=links.index, dtype=object)
     return Catalog(
         root=archive.root,
         series=pd.DataFrame([s.model_dump() for s in archive.series.values()],
@@ -173,8 +174,9 @@ def _frame(table: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
     for column in ("version", "figure_index", "event_index", "source_index", "line", "body_line"):
         if column in frame:
             frame[column] = frame[column].astype("int64")
-    if "is_latest" in frame:
-        frame["is_latest"] = frame["is_latest"].astype(bool)
+    for column in ("is_latest", "illustrative"):
+        if column in frame:
+            frame[column] = frame[column].astype(bool)
     return frame
 
 
@@ -189,7 +191,8 @@ def _bulletins(versions: pd.DataFrame) -> pd.DataFrame:
     bulletins = bulletins.drop(columns=["revised"])
     bulletins["year"] = bulletins["date"].dt.year.astype("int64")
     bulletins["month"] = bulletins["date"].dt.month.astype("int64")
-    bulletins["url"] = [bulletin_url(i, d) for i, d in zip(bulletins.index, bulletins["date"])]
+    bulletins["url"] = pd.Series([bulletin_url(i, d) for i, d in zip(bulletins.index, bulletins["date"])],
+                                 index=bulletins.index, dtype=object)
     return bulletins.sort_values(["series", "date", "slug"])
 
 

@@ -1,0 +1,110 @@
+"""YAML parsing with lines: the fast path and PyYAML's marks agree, and errors are located."""
+
+from __future__ import annotations
+
+import pytest
+
+from dailyarchive.yamlmarks import Parsed, YamlSyntaxError, _parse_with_pyyaml, parse
+
+FRONT = """\
+series: test-daily
+date: 2019-07-09
+see_also: [2019-07-05, 'syria-daily/2019-07-08-idlib-civilian-toll']
+places:
+  - Idlib Province
+  # a comment between items
+  - محافظة إدلب
+figures:
+- measure: killed
+  value: 544
+  text: |
+    - not an item of the list
+- measure: injured
+  nested:
+  - x
+events: []
+"""
+
+
+def test_dates_stay_text_and_types_are_yaml_types() -> None:
+    data = parse("date: 2019-07-09\nvalue: 544\nratio: 1.5\nflag: true\nnone: ~\nwhen: 2019-02-30\n").data
+    assert data == {"date": "2019-07-09", "value": 544, "ratio": 1.5, "flag": True, "none": None, "when": "2019-02-30"}
+
+
+def test_fast_and_exact_paths_give_the_same_data_and_lines() -> None:
+    fast, exact = parse(FRONT, first_line=2), _parse_with_pyyaml(FRONT, 2)
+    assert fast.data == exact.data
+    keys = [("series",), ("see_also", 0), ("see_also", 1), ("places", 0), ("places", 1), ("figures", 0),
+            ("figures", 1), ("figures", 1, "nested", 0), ("events",), ("figures", 0, "value")]
+    assert [fast.line_of(k, 0) for k in keys] == [exact.lines[k] for k in keys] == [2, 4, 4, 6, 8, 10, 14, 16, 17, 11]
+
+
+def test_lines_come_without_the_exact_parse_for_plain_layouts() -> None:
+    parsed = parse(FRONT, first_line=2)
+    assert parsed.line_of(("figures", 1), 0) == 14 and parsed.line_of(("see_also", 1), 0) == 4
+    assert parsed._marks is None  # the quick scan answered
+    assert parsed.line_of(("figures", 1, "nested"), 0) == 15 and parsed._marks is not None
+
+
+@pytest.mark.parametrize("text, key, line", [
+    ("places: ['a, b', c]\n", ("places", 1), 1),  # a comma inside quotes: the count differs, marks decide
+    ("places: [a,\n  b]\n", ("places", 1), 2),
+    ('"places":\n- a\n- b\n', ("places", 1), 3),
+    ("places:\n  - a\n  - b\nnext: 1\n", ("next",), 4),
+])
+def test_unusual_layouts_fall_back_to_the_marks(text: str, key: tuple, line: int) -> None:
+    assert parse(text).line_of(key, 0) == line
+
+
+def test_line_of_a_missing_key_is_the_nearest_enclosing_one() -> None:
+    parsed = parse(FRONT, first_line=2)
+    assert parsed.line_of(("figures", 0, "low"), 1) == 10 and parsed.line_of(("nothing",), 1) == 1
+
+
+def test_duplicate_keys_are_found_by_the_exact_path() -> None:
+    parsed = parse("a: 1\nb:\n  c: 1\n  c: 2\na: 3\n")
+    assert parsed.data == {"a": 3, "b": {"c": 2}}
+    assert parsed.duplicates == [(("b", "c"), 4), (("a",), 5)]
+    assert parsed.lines[("a",)] == 5  # the value YAML keeps is the last one
+
+
+def test_no_duplicates_without_marks() -> None:
+    parsed = parse("a: 1\n")
+    assert parsed.duplicates == [] and parsed._marks is None
+
+
+@pytest.mark.parametrize("text, line, column, words", [
+    ("a: [1\nb: 2\n", 2, 2, "check indentation"),
+    ("a:\n\tb: 1\n", 2, 1, "indent with spaces, not tabs"),
+    ("a: 'open\n", 1, 4, "never closed"),
+    ("a: 1\n---\nb: 2\n", 2, 1, "keep one YAML document"),
+    ("a: !!python/object:os.system x\n", 1, 4, "constructor"),
+    ("a: " + "[" * 5000 + "]" * 5000 + "\n", 1, None, "nested"),
+])
+def test_syntax_errors_are_located(text: str, line: int, column: int | None, words: str) -> None:
+    with pytest.raises(YamlSyntaxError) as caught:
+        parse(text, first_line=1)
+    assert caught.value.line == line and words in str(caught.value)
+    assert column is None or caught.value.column == column
+
+
+def test_first_line_offsets_every_line() -> None:
+    with pytest.raises(YamlSyntaxError) as caught:
+        parse("a: 1\nb: [\n", first_line=10)
+    assert caught.value.line == 12
+    assert parse("a: 1\nb: 2\n", first_line=10).line_of(("b",), 0) == 11
+
+
+def test_merge_keys_are_merged() -> None:
+    assert parse("base: &b {x: 1}\nd:\n  <<: *b\n  y: 2\n").data["d"] == {"x": 1, "y": 2}
+
+
+def test_empty_text() -> None:
+    assert parse("").data is None and parse("# only a comment\n").data is None
+
+
+def test_parsed_pickles_for_worker_processes() -> None:
+    import pickle
+
+    parsed = pickle.loads(pickle.dumps(parse(FRONT, first_line=2)))
+    assert isinstance(parsed, Parsed) and parsed.line_of(("figures", 1), 0) == 14
