@@ -27,14 +27,23 @@ def cite_version(bulletin: Row, version: Row, series: Row | None = None) -> list
 
 def bulletin_chart(bulletin: Row, figures: list[Row]) -> list[str]:
     """A chart on a bulletin page (after the figures box); `figures` are the latest version's."""
-    return []
+    from ..charts import TOLL_MEASURES, chart_directive
+
+    if not any(f["measure"] in TOLL_MEASURES for f in figures):
+        return []
+    return ["## The toll as of this date", "", *chart_directive(f"bulletin/{bulletin['bulletin_id']}")]
 
 
 def series_chart(series: Row) -> list[str]:
     """A chart on a series page (after the list of years)."""
-    return []
+    from ..charts import chart_directive
+
+    return ["## The toll over time", "", *chart_directive(f"series/{series['slug']}", "No figures reported yet.")]
 
 
 def name_chart(kind: str, entry: Row) -> list[str]:
     """A chart on the page of a place, actor or tag (`kind` is places, actors or tags)."""
-    return []
+    from ..charts import chart_directive
+    from ..series import slug
+
+    return chart_directive(f"place/{slug(entry['name'])}") if kind == "places" else []

@@ -13,6 +13,7 @@ from ..load import load_archive
 from ..pages import EXTRA_DIR, INCLUDE_DIR, PageSettings, staged_pages
 from ..rules import check
 from ..stage import sync_files
+from ._charts import stage_charts
 
 logger = logging.getLogger(__name__)
 MANIFEST = f"{INCLUDE_DIR}/staged.txt"
@@ -27,11 +28,13 @@ def stage_archive(app: Sphinx) -> None:
     """Read the archive, report its problems as warnings, and stage its pages into the source folder."""
     root = (Path(app.confdir) / app.config.dailyarchive_archive).resolve()
     archive = load_archive(root)
-    for problem in check(archive):
+    problems = check(archive)
+    for problem in problems:
         logger.warning("%s (%s)", problem.message, problem.rule, location=f"{problem.path}:{problem.line}",
                        type="dailyarchive", subtype=problem.rule)
     catalog = build_catalog(archive)
     app.emit("dailyarchive-catalog", catalog)
+    stage_charts(app, catalog, problems)
     settings = PageSettings(latest_count=app.config.dailyarchive_latest_count,
                             existing_docs=hand_written_docs(Path(app.srcdir)))
     pages = staged_pages(catalog, settings)

@@ -1,0 +1,411 @@
+"""Series → Altair/Vega-Lite charts with their text alternatives (returns charts; writes no files).
+
+One chart is one bulletin series, measure, place, kind and baseline; its groups
+(civilians, children) are its lines. The Vega-Lite templates are built once with
+Altair; each chart fills in its data, title and notes, so that thousands of charts
+cost string work, not Altair work.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import math
+import textwrap
+from dataclasses import dataclass, field
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from .series import slug
+
+#: Measures that make "the toll" charts, with the verb of a title and the unit of the y axis.
+TOLL_MEASURES: dict[str, tuple[str, str]] = {
+    "killed": ("killed", "people"),
+    "injured": ("injured", "people"),
+    "displaced": ("displaced", "people"),
+    "displacements": ("counted", "displacements"),
+    "facilities-attacked": ("attacked", "facilities"),
+    "detained": ("detained", "people"),
+    "rescuers-killed": ("killed", "people"),
+}
+FULL = {"width": 560, "height": 260, "max_points": 400}
+SMALL = {"width": 300, "height": 150, "max_points": 60}
+CHART_KEY = ["series", "measure", "place", "kind", "since", "until"]
+TABLE_COLUMNS = ["As of", "Group", "Figure as reported", "Low", "High", "Baseline", "Bulletin", "Note"]
+_TOOLTIP = [
+    alt.Tooltip("when:N", title="As of"), alt.Tooltip("group:N", title="Group"),
+    alt.Tooltip("label:N", title="Figure as reported"), alt.Tooltip("bulletin:N", title="Bulletin"),
+    alt.Tooltip("note:N", title="Note"),
+]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart: its Vega-Lite spec as JSON text, and the words and table that stand in for it."""
+
+    chart_id: str
+    title: str
+    spec: str
+    caption: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def digest(self) -> str:
+        """A short hash of everything the chart shows (for file names and staged text)."""
+        return hashlib.sha256((self.spec + self.caption).encode("utf-8")).hexdigest()[:16]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The chart as plain data (what the Sphinx directive reads)."""
+        return {"id": self.chart_id, "title": self.title, "spec": json.loads(self.spec), "caption": self.caption,
+                "columns": TABLE_COLUMNS, "rows": self.rows, "notes": list(self.notes), "digest": self.digest}
+
+
+# --- templates: built once with Altair --------------------------------------------------------
+
+
+@functools.cache
+def template(shape: str, width: int, height: int) -> str:
+    """The Vega-Lite JSON of a chart shape ("series", "window" or "empty") with placeholders."""
+    layers = {"series": _series_layers, "window": _window_layers, "empty": _empty_layers}[shape](width, height)
+    footer = alt.Chart(alt.Data(name="notes")).mark_text(align="left", baseline="top", fontSize=11, color="#444",
+                                                         limit=width).encode(
+        y=alt.Y("i:O", axis=None), text="line:N", x=alt.value(0)).properties(width=width, height=alt.Step(15))
+    chart = alt.vconcat(layers, footer, spacing=6).properties(
+        title=alt.Title("__TITLE__", subtitle=["__SUBTITLE__"], anchor="start"), description="__DESCRIPTION__",
+    ).configure_view(stroke=None).configure_axis(labelFontSize=11, titleFontSize=12)
+    spec = chart.to_dict()
+    spec["datasets"] = "__DATASETS__"
+    return json.dumps(spec, ensure_ascii=False, separators=(",", ":"))
+
+
+def _x(title: str = "Date (as of)") -> alt.X:
+    return alt.X("date:T", title=title, scale=alt.Scale(type="utc"), axis=alt.Axis(labelOverlap=True, tickCount=6))
+
+
+def _series_layers(width: int, height: int) -> alt.LayerChart:
+    """Step line of the headline (low) value, range bars low–high, points, corrections, falls."""
+    y = alt.Y("value:Q", title="__Y_TITLE__", scale=alt.Scale(zero=True), axis=alt.Axis(format=",.0f"))
+    layer = alt.Chart()
+    reported = layer.transform_filter("datum.role != 'earlier' && isValid(datum.value)")
+    ranges = layer.transform_filter("datum.role != 'earlier' && isValid(datum.high) && datum.high > datum.low").mark_rule(
+        strokeWidth=6, opacity=0.3).encode(y=alt.Y("low:Q", title="__Y_TITLE__"), y2="high:Q")
+    line = reported.mark_line(interpolate="step-after").encode(detail="group:N", tooltip=alt.value(None),
+                                                                href=alt.value(None))
+    dots = reported.mark_point(filled=True, size=45, opacity=1)
+    upper = layer.transform_filter("datum.role != 'earlier' && !isValid(datum.value) && isValid(datum.high)").mark_tick(
+        thickness=2).encode(y=alt.Y("high:Q", title="__Y_TITLE__"))
+    earlier = layer.transform_filter("datum.role == 'earlier'").mark_point(shape="diamond", size=70, opacity=0.45)
+    falls = layer.transform_filter("datum.fell").mark_point(shape="triangle-down", size=170, strokeWidth=2).encode(
+        color=alt.value("#b30000"))
+    return alt.layer(ranges, line, dots, upper, earlier, falls, data=alt.Data(name="points")).encode(
+        x=_x(), y=y, color=alt.Color("group:N", title=None, legend=alt.Legend(orient="top")), tooltip=_TOOLTIP,
+        href="url:N").properties(width=width, height=height)
+
+
+def _window_layers(width: int, height: int) -> alt.LayerChart:
+    """A window: one segment from its start to its end at the reported value."""
+    y = alt.Y("value:Q", title="__Y_TITLE__", scale=alt.Scale(zero=True), axis=alt.Axis(format=",.0f"))
+    segment = alt.Chart().mark_rule(strokeWidth=4).encode(x2="end:T")
+    ends = alt.Chart().mark_point(filled=True, size=45).encode(x="end:T")
+    return alt.layer(segment, ends, data=alt.Data(name="points")).encode(
+        x=_x("Period counted"), y=y, tooltip=_TOOLTIP, href="url:N").properties(width=width, height=height)
+
+
+def _empty_layers(width: int, height: int) -> alt.Chart:
+    """A clear message instead of an empty frame."""
+    return alt.Chart(alt.Data(values=[{"message": "__EMPTY__"}])).mark_text(fontSize=15, color="#444").encode(
+        text="message:N").properties(width=width, height=height)
+
+
+def chart_directive(key: str, empty: str = "") -> list[str]:
+    """The MyST lines that place the charts staged for `key` on a page (see sphinxext/_charts.py).
+
+    `empty` is what the page says when `key` has no chart (nothing when empty).
+    """
+    option = [f":empty: {' '.join(empty.split())}"] if empty else []
+    return [f"```{{dailyarchive-charts}} {key}", *option, "```", ""]
+
+
+# --- one chart ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One data row of a chart, with its JSON and its table cells rendered once."""
+
+    role: str
+    group: str
+    value: float
+    ranged: bool
+    summary: str
+    day: str
+    bulletin_day: str
+    fell: bool
+    label: str
+    when: str
+    bulletin: str
+    url: str
+    source: str
+    data: str
+    cells: tuple[str, ...]
+
+
+def point_rows(points: pd.DataFrame, bulletins: pd.DataFrame, earlier: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The data rows of charts: one per reported point and one per earlier (corrected) value.
+
+    `bulletins` is the Catalog's bulletins frame (for titles and URLs). The frame keeps the
+    chart key and `bulletin_date` so that charts can be cut by page and date.
+    """
+    points = points.reset_index(drop=True)
+    info = bulletins.reindex(points["bulletin_id"])
+    counted = points["increment"].where(points["kind"].eq("increment"), points["headline"])
+    rows = pd.DataFrame({
+        **{c: points[c].to_numpy() for c in CHART_KEY}, "role": "point",
+        "date": points["as_of"].dt.strftime("%Y-%m-%d").to_numpy(),
+        "end": points["as_of"].dt.strftime("%Y-%m-%d").to_numpy(),
+        "when": _days(points["as_of"]), "group": points["group"].map(_words).to_numpy(),
+        "value": points["headline"].to_numpy(), "low": points["low"].to_numpy(), "high": points["high"].to_numpy(),
+        "label": [_label(q, v, t, h) + (f"; sum so far {s:,.0f}" if k == "increment" else "")
+                  for q, v, t, h, k, s in zip(points["qualifier"], points["value"], points["text"], counted,
+                                              points["kind"], points["headline"])],
+        "summary": [f"{s:,.0f} in all (the sum of the reports; the latest: {_label(q, v, t, h)})" if k == "increment"
+                    else _label(q, v, t, h) for q, v, t, h, k, s in zip(points["qualifier"], points["value"],
+                                                                         points["text"], counted, points["kind"],
+                                                                         points["headline"])],
+        "baseline": [_baseline(k, b, s) for k, b, s in zip(points["kind"], points["baseline"], points["since"])],
+        "bulletin": [f"{d}, version {v}: {t}" for d, v, t in zip(_days(points["bulletin_date"]), points["version"],
+                                                                 info["title"])],
+        "url": [_page(u) for u in info["url"]], "fell": points["fell"].astype(bool).to_numpy(),
+        "note": np.where(points["fell"].astype(bool), "below an earlier report of this running total: a revision, "
+                         "a change of scope or another source", ""),
+        "bulletin_date": points["bulletin_date"].to_numpy(),
+        "reported_by": points["reported_by"].fillna("").to_numpy() if "reported_by" in points else "",
+    })
+    windows = points["kind"].eq("window").to_numpy()
+    rows.loc[windows, "date"] = points.loc[windows, "since"].to_numpy()
+    if earlier is not None and not earlier.empty:
+        rows = pd.concat([rows, _earlier_rows(earlier, points, bulletins)], ignore_index=True)
+    return rows.sort_values(["date", "role"], kind="stable").reset_index(drop=True)
+
+
+def _earlier_rows(earlier: pd.DataFrame, points: pd.DataFrame, bulletins: pd.DataFrame) -> pd.DataFrame:
+    """Rows for values an earlier version reported, placed on their series."""
+    keys = points.drop_duplicates("series_id").set_index("series_id")
+    earlier = earlier[earlier["series_id"].isin(keys.index)].reset_index(drop=True)
+    info = bulletins.reindex(earlier["bulletin_id"])
+    key = keys.reindex(earlier["series_id"])
+    return pd.DataFrame({
+        **{c: key[c].to_numpy() for c in CHART_KEY}, "role": "earlier",
+        "date": earlier["as_of"].dt.strftime("%Y-%m-%d").to_numpy(), "end": None,
+        "when": _days(earlier["as_of"]), "group": key["group"].map(_words).to_numpy(),
+        "value": earlier["y"].to_numpy(), "low": np.nan, "high": np.nan,
+        "label": [f"{_label(q, v, t, h)} in version {o}, {'withdrawn' if c == 'withdrawn' else f'corrected in version {n}'}"
+                  for q, v, t, h, o, n, c in zip(earlier["qualifier"], earlier["value"], earlier["text"],
+                                                 earlier["headline"], earlier["version"], earlier["latest_version"],
+                                                 earlier["change"])],
+        "baseline": [_baseline(k, b, s) for k, b, s in zip(key["kind"], key["baseline"], key["since"])],
+        "bulletin": [f"{d}, version {v}: {t}" for d, v, t in zip(_days(info["date"]), earlier["version"], info["title"])],
+        "summary": "", "url": [_page(u) for u in info["url"]], "fell": False,
+        "note": "earlier value, since corrected",
+        "bulletin_date": info["date"].to_numpy(), "reported_by": "",
+    })
+
+
+DATA_FIELDS = ["role", "date", "end", "when", "group", "value", "low", "high", "label", "bulletin", "url", "fell", "note"]
+
+
+def rows_by_chart(frame: pd.DataFrame) -> dict[tuple[str, ...], list[Row]]:
+    """The rows of `point_rows` as Row objects, grouped by chart key, in date order."""
+    charts: dict[tuple[str, ...], list[Row]] = {}
+    if frame.empty:
+        return charts
+    days = frame["bulletin_date"].dt.strftime("%Y-%m-%d").to_numpy()
+    records = frame[DATA_FIELDS].astype(object).where(frame[DATA_FIELDS].notna(), None).to_dict("records")
+    keys = zip(*(frame[c].to_numpy() for c in CHART_KEY))
+    extra = zip(days, frame["reported_by"].to_numpy(), frame["summary"].to_numpy(), frame["baseline"].to_numpy())
+    for key, record, (day, source, summary, baseline) in zip(keys, records, extra):
+        record["fell"] = bool(record["fell"])
+        cells = (record["when"], record["group"], record["label"], _number(record["low"]), _number(record["high"]),
+                 baseline, record["bulletin"], record["note"])
+        value, high = record["value"], record["high"]
+        charts.setdefault(key, []).append(Row(
+            role=record["role"], group=record["group"], value=0.0 if value is None else float(value),
+            ranged=high is not None and value is not None and high > (record["low"] or 0), summary=summary or "",
+            day=record["date"], bulletin_day=day, fell=record["fell"],
+            label=record["label"], when=record["when"], bulletin=record["bulletin"], url=record["url"] or "",
+            source=source or "", data=_compact(record), cells=cells))
+    return charts
+
+
+def _compact(record: dict[str, Any]) -> str:
+    """A data row as JSON without what the chart does not draw (Vega reads a missing field as undefined)."""
+    kept = {k: v for k, v in record.items() if v is not None and v != "" and v is not False}
+    if kept.get("role") == "point":
+        del kept["role"]
+    if "high" not in kept or kept.get("low") == kept["high"]:
+        kept.pop("low", None), kept.pop("high", None)
+    if kept.get("end") == kept.get("date"):
+        kept.pop("end", None)
+    for name in ("value", "low", "high"):
+        if isinstance(kept.get(name), float) and kept[name].is_integer():
+            kept[name] = int(kept[name])
+    return json.dumps(kept, ensure_ascii=False, separators=(",", ":"))
+
+
+def make_chart(rows: list[Row], key: dict[str, str], size: dict[str, int] | None = None, excluded: int = 0,
+               as_of: pd.Timestamp | None = None, sources: str = "", total: int | None = None) -> Chart:
+    """A chart of one chart key from its rows (already cut to what the page shows).
+
+    `total` is the number of rows before a caller thinned them (for the "N of M shown" note);
+    rows beyond the size's `max_points` are thinned here. `excluded` counts figures `check` kept off.
+    """
+    size = size or FULL
+    total = max(total or 0, len(rows))
+    reported = [r for r in rows if r.role == "point"]
+    groups = _groups(reported)
+    title, subtitle, y_title = chart_words(key, groups)
+    if as_of is not None:
+        title = f"{title}, as of {_day(as_of)}"
+    shown = _thin(rows, size["max_points"])
+    notes = [f"Source: {sources}."] if sources else []
+    if len(shown) < total:
+        notes.append(f"{len(shown)} of {total} reports shown; every report is in series.csv (downloads).")
+    if excluded:
+        notes.append(f"{excluded} figure{'s' if excluded != 1 else ''} excluded, see check.")
+    marks = [text for present, text in ((any(r.ranged for r in reported), "bars: reported ranges"),
+                                        (any(r.role == "earlier" for r in shown), "faint diamonds: earlier values, since corrected"),
+                                        (any(r.fell for r in shown), "red triangles: falls below an earlier report")) if present]
+    if marks:
+        subtitle = [*subtitle, marks[0].capitalize() + "".join(f"; {m}" for m in marks[1:]) + "."]
+    empty = "No figures reported yet." if not excluded else "No figure left to chart."
+    caption = describe(reported, key, groups, as_of)
+    shape = "empty" if not reported else ("window" if key["kind"] == "window" else "series")
+    wrapped = [part for note in notes for part in textwrap.wrap(note, max(size["width"] // 6, 30))] or [""]
+    lines = json.dumps([{"i": i, "line": line} for i, line in enumerate(wrapped)], ensure_ascii=False)
+    datasets = '{"points":[' + ",".join(r.data for r in shown) + '],"notes":' + lines + "}"
+    text = template(shape, size["width"], size["height"])
+    for placeholder, value in (('"__TITLE__"', title), ('["__SUBTITLE__"]', subtitle), ('"__Y_TITLE__"', y_title),
+                               ('"__DESCRIPTION__"', caption), ('"__EMPTY__"', empty)):
+        text = text.replace(placeholder, json.dumps(value, ensure_ascii=False))
+    spec = text.replace('"__DATASETS__"', datasets)
+    return Chart(chart_id=chart_id(key), title=title, spec=spec, caption=caption,
+                 rows=[{"cells": list(r.cells), "url": r.url} for r in shown], notes=tuple(notes))
+
+
+def _groups(reported: list[Row]) -> list[str]:
+    """The chart's groups, largest latest figure first (civilians before children)."""
+    latest = {row.group: row.value for row in reported}
+    return sorted(latest, key=lambda g: -latest[g])
+
+
+def _thin(rows: list[Row], limit: int) -> list[Row]:
+    """At most `limit` rows: every fall, correction and each group's last point kept, the rest evenly spaced."""
+    if len(rows) <= limit:
+        return rows
+    keep = np.array([r.fell or r.role == "earlier" for r in rows])
+    last = {r.group: i for i, r in enumerate(rows) if r.role == "point"}
+    keep[list(last.values())] = True
+    room = max(limit - int(keep.sum()), 0)
+    others = np.flatnonzero(~keep)
+    if room and len(others):
+        keep[others[np.linspace(0, len(others) - 1, room).round().astype(int)]] = True
+    return [r for r, k in zip(rows, keep) if k]
+
+
+def chart_id(key: dict[str, str]) -> str:
+    """`series/measure/place/kind[/since[/until]]` in slug form."""
+    parts = [slug(key["series"]), slug(key["measure"]), slug(key["place"]), slug(key["kind"])]
+    parts += [p for p in (key.get("since", ""), key.get("until", "")) if p]
+    return "/".join(parts)
+
+
+def chart_words(key: dict[str, str], groups: list[str] | None = None) -> tuple[str, list[str], str]:
+    """Title (what is counted, where), subtitle (since when, how), and y-axis title with its unit."""
+    verb, unit = TOLL_MEASURES.get(key["measure"], (key["measure"].replace("-", " "), "count"))
+    place = f" in {key['place']}" if key["place"] else ""
+    named = [g for g in (groups or []) if g != "all"]
+    who = " and ".join(named) if named else ("people" if unit == "people" else unit)
+    title = f"{who.capitalize()} {verb}{place}"
+    since = _day(pd.Timestamp(key["since"])) if key.get("since") else ""
+    how = {
+        "running-total": f"Running total since {since}, as reported; line: the lowest reported figure",
+        "increment": "New cases reported each day, added up; line: the sum of the lowest reported figures",
+        "stock": f"Number {verb} at each date as reported (a stock: never added up)",
+        "window": (f"Counted between {since} and {_day(pd.Timestamp(key['until']))} (a window: stands alone)"
+                   if key.get("until") else "A window: stands alone"),
+    }[key["kind"]]
+    subtitle = [how]
+    return title, subtitle, f"{unit.capitalize()} {verb} (lowest reported figure)"
+
+
+def describe(reported: list[Row], key: dict[str, str], groups: list[str], as_of: pd.Timestamp | None = None) -> str:
+    """The chart in words: the latest figure of each group, with its qualifier and date."""
+    verb, unit = TOLL_MEASURES.get(key["measure"], (key["measure"].replace("-", " "), "count"))
+    where = f" in {key['place']}" if key["place"] else ""
+    when = f" as of {_day(as_of)}" if as_of is not None else ""
+    if not reported:
+        return f"No figures of {unit} {verb}{where} reported yet{when}."
+    since = f" since {_day(pd.Timestamp(key['since']))}" if key.get("since") and key["kind"] != "window" else ""
+    last = {r.group: r for r in reported}
+    sentences = [f"{(unit if g == 'all' else g).capitalize()}: {last[g].summary} {verb}{where}{since}, "
+                 f"as of {last[g].when} (bulletin of {last[g].bulletin})." for g in groups]
+    return f"Latest figures{when}. " + " ".join(sentences)
+
+
+# --- words ------------------------------------------------------------------------------------------
+
+
+def _number(value: object) -> str:
+    return "" if _missing(value) else f"{value:,.0f}"
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _day(day: object) -> str:
+    if _missing(day) or day is pd.NaT:
+        return ""
+    stamp = pd.Timestamp(day)
+    return f"{stamp.day} {stamp:%B %Y}"
+
+
+def _days(dates: pd.Series) -> np.ndarray:
+    """Dates as words ("9 July 2019"), vectorised."""
+    dates = pd.Series(pd.to_datetime(dates)).reset_index(drop=True)
+    words = dates.dt.day.astype("Int64").astype(str) + dates.dt.strftime(" %B %Y")
+    return words.where(dates.notna(), "").to_numpy(dtype=object)
+
+
+def _words(text: str) -> str:
+    return "all" if text == "all" else str(text).replace("-", " ")
+
+
+def _label(qualifier: str, value: float, text: object, headline: float) -> str:
+    """The figure as the bulletin said it: "at least 544", "scores (counted as 20)"."""
+    if qualifier == "vague":
+        counted = "" if _missing(headline) else f" (counted as {headline:,.0f})"
+        return f"{text}{counted}"
+    number = "" if _missing(value) else f"{value:,.0f}"
+    return number if qualifier == "exact" else f"{qualifier} {number}".strip()
+
+
+def _baseline(kind: str, baseline: object, since: str) -> str:
+    if kind == "stock":
+        return "a stock, as of each date"
+    if kind == "window":
+        return f"window from {_day(pd.Timestamp(since))}" if since else "window"
+    if _missing(baseline) or baseline is pd.NaT:
+        return ""
+    word = "summed from" if kind == "increment" else "since"
+    return f"{word} {_day(baseline)}"
+
+
+def _page(url: object) -> str:
+    """The bulletin's page relative to the site root, as a file path that works from file://."""
+    return "" if not isinstance(url, str) else url.rstrip("/") + "/index.html"

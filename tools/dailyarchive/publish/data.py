@@ -1,0 +1,140 @@
+"""Catalog and series → the data downloads: CSV files and one SQLite database with the same tables.
+
+Every column is described in the data dictionary (docs/data.md); a test keeps the two
+in step. Figures of every version are kept (with `is_latest`), so a historian can see
+what a correction changed; `excluded_by` names the rule that kept a figure off the
+charts, and `series.csv` holds the charted points, so every chart can be recomputed.
+"""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+from pathlib import Path
+
+import pandas as pd
+
+from ..catalog import Catalog
+from ..series import POINT_COLUMNS
+
+DOWNLOAD_DIR = "downloads"
+TABLES: dict[str, list[str]] = {
+    "bulletins": ["bulletin_id", "series", "date", "slug", "title", "latest_version", "n_versions", "corrected",
+                  "last_revised", "summary", "caption", "illustrative", "places", "actors", "tags", "url"],
+    "versions": ["bulletin_id", "version", "is_latest", "date", "revised", "revision_note", "title", "summary",
+                 "sha256", "path"],
+    "figures": ["bulletin_id", "version", "is_latest", "figure_index", "bulletin_date", "id", "measure", "group",
+                "parent", "value", "qualifier", "low", "high", "text", "kind", "since", "as_of", "place",
+                "reported_by", "claimed_by", "excluded_by", "path", "line"],
+    "events": ["bulletin_id", "version", "is_latest", "event_index", "bulletin_date", "date_text", "precision",
+               "start", "end", "place", "actors", "what"],
+    "series": POINT_COLUMNS,
+}
+KEYS: dict[str, tuple[list[str], list[tuple[list[str], str, list[str]]]]] = {
+    "bulletins": (["bulletin_id"], []),
+    "versions": (["bulletin_id", "version"], [(["bulletin_id"], "bulletins", ["bulletin_id"])]),
+    "figures": (["bulletin_id", "version", "figure_index"],
+                [(["bulletin_id", "version"], "versions", ["bulletin_id", "version"])]),
+    "events": (["bulletin_id", "version", "event_index"],
+               [(["bulletin_id", "version"], "versions", ["bulletin_id", "version"])]),
+    "series": (["series_id", "bulletin_id", "version", "figure_index"],
+               [(["bulletin_id", "version", "figure_index"], "figures", ["bulletin_id", "version", "figure_index"])]),
+}
+LIST_SEPARATOR = "; "
+
+
+def data_tables(catalog: Catalog, points: pd.DataFrame, excluded: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The download tables, with plain values: dates as YYYY-MM-DD, name lists joined by "; ",
+    paths relative to the archive folder."""
+    bulletins = catalog.bulletins.reset_index()
+    figures = catalog.figures.copy()
+    rules = excluded.groupby(["bulletin_id", "version", "figure_index"])["rule"].agg(
+        lambda r: LIST_SEPARATOR.join(sorted(set(r)))) if not excluded.empty else pd.Series(dtype=object)
+    keys = list(zip(figures["bulletin_id"], figures["version"], figures["figure_index"]))
+    figures["excluded_by"] = [rules.get(k, "") for k in keys]
+    tables = {"bulletins": bulletins, "versions": catalog.versions, "figures": figures, "events": catalog.events,
+              "series": points}
+    return {name: _plain(frame.reindex(columns=TABLES[name]), catalog.root) for name, frame in tables.items()}
+
+
+def _plain(frame: pd.DataFrame, root: Path) -> pd.DataFrame:
+    """Dates as text, tuples as joined text, paths relative to the archive, booleans as 0/1."""
+    frame = frame.copy()
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            frame[column] = values.dt.strftime("%Y-%m-%d").astype(object).where(values.notna(), None)
+        elif pd.api.types.is_bool_dtype(values):
+            frame[column] = values.astype("int64")
+        elif values.map(lambda v: isinstance(v, tuple)).any():
+            frame[column] = values.map(lambda v: LIST_SEPARATOR.join(v) if isinstance(v, tuple) else v)
+    if "path" in frame:
+        frame["path"] = frame["path"].map(lambda p: _relative(p, root))
+    return frame
+
+
+def _relative(path: object, root: Path) -> object:
+    if not isinstance(path, str):
+        return path
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A table as UTF-8 CSV with a header line (empty cells for missing values)."""
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def sqlite_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
+    """The tables as one SQLite database, with primary and foreign keys, as the bytes of its file."""
+    connection = sqlite3.connect(":memory:")
+    try:
+        connection.execute("PRAGMA foreign_keys = ON")
+        for name in TABLES:
+            connection.execute(_create(name, tables[name]))
+            frame = tables[name].astype(object).where(tables[name].notna(), None)
+            marks = ", ".join("?" for _ in frame.columns)
+            connection.executemany(f'INSERT INTO "{name}" VALUES ({marks})', frame.itertuples(index=False, name=None))
+        connection.commit()
+        return connection.serialize()
+    finally:
+        connection.close()
+
+
+def _create(name: str, frame: pd.DataFrame) -> str:
+    """`CREATE TABLE` with column types, the primary key and the foreign keys of `name`."""
+    columns = [f'"{c}" {_sql_type(frame[c])}' for c in frame.columns]
+    primary, foreign = KEYS[name]
+    columns.append("PRIMARY KEY (" + ", ".join(f'"{c}"' for c in primary) + ")")
+    for mine, table, theirs in foreign:
+        columns.append(f"FOREIGN KEY ({', '.join(mine)}) REFERENCES \"{table}\" ({', '.join(theirs)})")
+    return f'CREATE TABLE "{name}" (\n  ' + ",\n  ".join(columns) + "\n)"
+
+
+def _sql_type(values: pd.Series) -> str:
+    if pd.api.types.is_integer_dtype(values):
+        return "INTEGER"
+    if pd.api.types.is_float_dtype(values):
+        return "REAL"
+    return "TEXT"
+
+
+def download_files(catalog: Catalog, points: pd.DataFrame, excluded: pd.DataFrame) -> dict[str, bytes]:
+    """`<table>.csv` for every table and `archive.sqlite`, by file name."""
+    tables = data_tables(catalog, points, excluded)
+    files = {f"{name}.csv": csv_bytes(frame) for name, frame in tables.items()}
+    files["archive.sqlite"] = sqlite_bytes(tables)
+    return files
+
+
+def read_figures_csv(source: Path | str | io.IOBase) -> pd.DataFrame:
+    """figures.csv as a frame shaped like the Catalog's figures (what `series.build_series` takes)."""
+    frame = pd.read_csv(source, dtype={"id": object, "parent": object, "text": object, "place": object,
+                                       "excluded_by": object, "reported_by": object, "claimed_by": object},
+                        keep_default_na=False, na_values=[""])
+    for column in ("bulletin_date", "since", "as_of"):
+        frame[column] = pd.to_datetime(frame[column])
+    frame["is_latest"] = frame["is_latest"].astype(bool)
+    return frame

@@ -1,0 +1,265 @@
+"""Figures → honest series with low / best / high bounds: pure functions over pandas frames.
+
+A series is one bulletin series, measure, group, place, kind and baseline
+(DESIGN.md, "Rules that make the charts honest"). Running totals stay as
+reported, increments are summed into a cumulative series, stocks stay stocks,
+windows stand alone. Nothing is ever added across two series.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from .errors import Problem
+
+#: The one table for vague words: the smallest number each word is taken to mean.
+#: ACLED codes "tens" as 10, "dozens" as 12 and "hundreds" as 100 (its most
+#: conservative reading); the other words follow the same rule. The bulletin's
+#: own words are always kept beside the number (docs/methods.md).
+VAGUE_WORDS: dict[str, int] = {
+    "a few": 2,
+    "a couple": 2,
+    "several": 3,
+    "a dozen": 12,
+    "tens": 10,
+    "dozens": 12,
+    "scores": 20,
+    "hundreds": 100,
+    "thousands": 1_000,
+    "tens of thousands": 10_000,
+    "hundreds of thousands": 100_000,
+    "millions": 1_000_000,
+}
+
+#: Rules of `check` whose errors keep a figure off the charts (the figure is counted and named, never hidden).
+EXCLUDING_RULES = frozenset({"figure-bounds", "figure-parent", "figure-dates", "figure-baseline", "figure-kind-mixed"})
+
+#: Kinds whose series add up over time: a fall below an earlier value is flagged.
+CUMULATIVE_KINDS = frozenset({"running-total", "increment"})
+
+KEY = ["series", "measure", "group", "place", "kind", "since", "until"]
+POINT_COLUMNS = [
+    "series_id", *KEY, "baseline", "as_of", "bulletin_id", "version", "bulletin_date", "figure_index",
+    "qualifier", "text", "value", "low", "best", "high", "headline", "increment", "fell", "path", "line",
+]
+CORRECTION_COLUMNS = ["series_id", "as_of", "bulletin_id", "version", "latest_version", "qualifier", "text",
+                      "value", "headline", "latest_headline", "y", "change"]
+EXCLUDED_COLUMNS = ["bulletin_id", "version", "figure_index", "rule", "message", "path", "line"]
+_WORD = re.compile(r"[^\w]+", re.UNICODE)
+
+
+def vague_number(text: object) -> float:
+    """The number of the vague-word table for `text` ("scores" → 20), NaN when no entry fits.
+
+    The longest table entry that `text` starts with wins, so "dozens of families" is 12
+    and "tens of thousands" is 10,000, not 10.
+    """
+    if not isinstance(text, str):
+        return math.nan
+    words = " ".join(text.casefold().split())
+    for entry in sorted(VAGUE_WORDS, key=len, reverse=True):
+        if words == entry or words.startswith(entry + " "):
+            return float(VAGUE_WORDS[entry])
+    return math.nan
+
+
+def bounds(figures: pd.DataFrame) -> pd.DataFrame:
+    """low, best, high and headline of each figure, from its value, qualifier and stated bounds.
+
+    | qualifier | low | best | high |
+    | exact N | N | N | N |
+    | at least N, more than N | N | N | open |
+    | about N | — | N | — |
+    | up to N | — | — | N |
+    | vague word w | table[w] | table[w] | open |
+
+    A stated `low` or `high` replaces the derived one. NaN means "not stated"; an open
+    high is NaN too. The headline is the low bound, or the best one when no low is known.
+    """
+    value = figures["value"].astype("float64")
+    qualifier = figures["qualifier"].astype("object")
+    word = figures["text"].map(vague_number).astype("float64") if len(figures) else pd.Series(dtype="float64")
+    is_exact, is_vague = qualifier.eq("exact"), qualifier.eq("vague")
+    floor = qualifier.isin(["exact", "at least", "more than"])
+    low = value.where(floor).fillna(word.where(is_vague))
+    best = value.where(floor | qualifier.eq("about")).fillna(word.where(is_vague))
+    high = value.where(is_exact | qualifier.eq("up to"))
+    stated_low, stated_high = figures["low"].astype("float64"), figures["high"].astype("float64")
+    low = stated_low.fillna(low)
+    high = stated_high.fillna(high)
+    low = low.where(~(high < low), high)
+    best = best.where(~(best < low), low).where(~(best > high), high)
+    headline = low.fillna(best)
+    return pd.DataFrame({"low": low, "best": best, "high": high, "headline": headline}, index=figures.index)
+
+
+def series_keys(figures: pd.DataFrame) -> pd.DataFrame:
+    """The key of each figure's series: series, measure, group, place, kind, since, until.
+
+    `since` is the baseline of a running total or the start of a window (ISO text, or "");
+    `until` is the end of a window (its as_of), so that each window stands alone.
+    """
+    kind = figures["kind"].astype("object")
+    since = figures["since"].dt.strftime("%Y-%m-%d").fillna("")
+    keys = pd.DataFrame({
+        "series": figures["bulletin_id"].astype("object").str.split("/").str[0],
+        "measure": figures["measure"].astype("object"),
+        "group": figures["group"].astype("object"),
+        "place": figures["place"].astype("object").fillna(""),
+        "kind": kind,
+        "since": since.where(kind.isin(["running-total", "window"]), ""),
+        "until": figures["as_of"].dt.strftime("%Y-%m-%d").where(kind.eq("window"), ""),
+    }, index=figures.index)
+    keys["series_id"] = series_id(keys)
+    return keys
+
+
+def series_id(keys: pd.DataFrame) -> pd.Series:
+    """A stable, readable id per key: `series/measure/group/place/kind[/since[/until]]` in slug form."""
+    parts = [keys[c].map(slug) for c in ("series", "measure", "group", "place", "kind")]
+    base = parts[0].str.cat(parts[1:], sep="/")
+    since = keys["since"].where(keys["since"].eq(""), "/" + keys["since"])
+    until = keys["until"].where(keys["until"].eq(""), "/" + keys["until"])
+    return base + since + until
+
+
+def slug(text: object) -> str:
+    """Lower-case words joined by hyphens ("Idlib Province" → "idlib-province"; "" → "all")."""
+    words = _WORD.sub("-", str(text).casefold()).strip("-_") if text else ""
+    return words or "all"
+
+
+def excluded_figures(figures: pd.DataFrame, problems: Iterable[Problem]) -> pd.DataFrame:
+    """Figures that an error of `check` keeps off the charts: one row per figure and rule.
+
+    A problem belongs to the figure of the same file whose first line is the last one at
+    or before the problem's line (the rules report the line of a key inside the figure).
+    """
+    wanted = [p for p in problems if p.level == "error" and p.rule in EXCLUDING_RULES]
+    if not wanted or figures.empty:
+        return pd.DataFrame(columns=EXCLUDED_COLUMNS)
+    starts = figures[["bulletin_id", "version", "figure_index", "path", "line"]].sort_values(["path", "line"])
+    by_path = {path: group for path, group in starts.groupby("path", sort=False)}
+    rows = []
+    for problem in wanted:
+        in_file = by_path.get(str(problem.path))
+        if in_file is None:
+            continue
+        before = in_file[in_file["line"] <= problem.line]
+        if before.empty:
+            continue
+        figure = before.iloc[-1]
+        rows.append({**figure[["bulletin_id", "version", "figure_index"]].to_dict(), "rule": problem.rule,
+                     "message": problem.message, "path": str(problem.path), "line": problem.line})
+    return pd.DataFrame(rows, columns=EXCLUDED_COLUMNS).drop_duplicates()
+
+
+def build_series(figures: pd.DataFrame, excluded: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every charted point of every series, from the latest versions' figures minus `excluded`.
+
+    Running totals and stocks keep their reported bounds; increments become a cumulative
+    series whose low / best / high are sums of the increments' (an open high stays open);
+    windows are one-point series. `fell` marks a running total below an earlier point of
+    its series. Rows are sorted by series and date; columns are POINT_COLUMNS.
+    """
+    latest = _charted(figures, excluded)
+    if latest.empty:
+        return pd.DataFrame(columns=POINT_COLUMNS)
+    carried = latest[["as_of", "bulletin_id", "version", "bulletin_date", "figure_index", "qualifier", "text",
+                      "value", "path", "line"]]
+    points = pd.concat([carried, series_keys(latest), bounds(latest)], axis=1)
+    points = points.sort_values(["series_id", "as_of", "bulletin_date", "bulletin_id", "figure_index"], kind="stable")
+    points["increment"] = points["headline"].where(points["kind"].eq("increment"))
+    points = _accumulate(points.reset_index(drop=True))
+    points["baseline"] = pd.to_datetime(points["since"].replace("", None))
+    first = points.groupby("series_id")["as_of"].transform("min")
+    points["baseline"] = points["baseline"].fillna(first.where(points["kind"].eq("increment")))
+    return points[POINT_COLUMNS].reset_index(drop=True)
+
+
+def _charted(figures: pd.DataFrame, excluded: pd.DataFrame | None) -> pd.DataFrame:
+    """Latest-version figures that no excluding rule names."""
+    latest = figures[figures["is_latest"].astype(bool)]
+    if excluded is not None and not excluded.empty:
+        names = pd.MultiIndex.from_frame(excluded[["bulletin_id", "version", "figure_index"]].astype(
+            {"version": "int64", "figure_index": "int64"}))
+        mine = pd.MultiIndex.from_frame(latest[["bulletin_id", "version", "figure_index"]])
+        latest = latest[~mine.isin(names)]
+    return latest
+
+
+def _accumulate(points: pd.DataFrame) -> pd.DataFrame:
+    """Sum increments into cumulative series; flag running totals that fall below an earlier point.
+
+    `points` is sorted by series and date. An increment with no low counts 0 towards the
+    low sum (a count is never below zero); one with an open high leaves the high sum open.
+    """
+    points = points.copy()
+    by = points["series_id"]
+    increment = points["kind"].eq("increment")
+    low = points["low"].fillna(0.0)
+    best = points["best"].fillna(low)
+    open_high = points["high"].isna().groupby(by).cummax().astype(bool)
+    sums = {
+        "low": low.groupby(by).cumsum(), "best": best.groupby(by).cumsum(),
+        "high": points["high"].groupby(by).cumsum().mask(open_high),
+        "headline": points["headline"].fillna(0.0).groupby(by).cumsum(),
+    }
+    for column, summed in sums.items():
+        points[column] = summed.where(increment, points[column])
+    peak = points["headline"].groupby(by).cummax().groupby(by).ffill().groupby(by).shift(1)
+    points["fell"] = (points["kind"].eq("running-total") & (points["headline"] < peak)).astype(bool)
+    return points
+
+
+def corrections(figures: pd.DataFrame, points: pd.DataFrame) -> pd.DataFrame:
+    """Figures of earlier versions that the latest version changed or withdrew, placed on their series.
+
+    A figure of version N is matched to the latest version's figure of the same bulletin with the
+    same measure, group, place, kind, since and as_of. `y` is where the earlier value sits on
+    the chart: its headline, or for an increment the cumulative value it would have given.
+    """
+    if figures.empty or points.empty:
+        return pd.DataFrame(columns=CORRECTION_COLUMNS)
+    matched = ["bulletin_id", "measure", "group", "place", "kind", "since", "as_of"]
+    frame = pd.concat([figures, bounds(figures)[["headline"]]], axis=1)
+    frame["place"] = frame["place"].astype("object").fillna("")
+    frame["nth"] = frame.groupby([*matched, "version"], dropna=False).cumcount()
+    older, latest = frame[~frame["is_latest"].astype(bool)], frame[frame["is_latest"].astype(bool)]
+    charted = latest.merge(points[["bulletin_id", "figure_index", "series_id", "headline"]].rename(
+        columns={"headline": "shown"}), on=["bulletin_id", "figure_index"])
+    pairs = older.merge(charted[[*matched, "nth", "version", "headline", "series_id", "shown"]],
+                        on=[*matched, "nth"], how="left", suffixes=("", "_latest"))
+    changed = pairs["headline_latest"].isna() | ~np.isclose(pairs["headline"].fillna(-1),
+                                                            pairs["headline_latest"].fillna(-1))
+    pairs = pairs[changed & pairs["series_id"].notna()].copy()
+    increment = pairs["kind"].eq("increment")
+    pairs["y"] = pairs["headline"].where(~increment, pairs["shown"] - pairs["headline_latest"] + pairs["headline"])
+    pairs["change"] = np.where(pairs["headline_latest"].isna(), "withdrawn", "revised")
+    pairs = pairs.rename(columns={"version_latest": "latest_version", "headline_latest": "latest_headline"})
+    return pairs[CORRECTION_COLUMNS].reset_index(drop=True)
+
+
+def series_table(points: pd.DataFrame) -> pd.DataFrame:
+    """One row per series: its key, number of points, first and last date, latest headline, falls."""
+    columns = ["series_id", *KEY, "baseline", "n_points", "first", "last", "latest", "falls"]
+    if points.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = points.groupby("series_id", sort=True)
+    table = grouped[[*KEY, "baseline"]].first()
+    table["n_points"] = grouped.size()
+    table["first"] = grouped["as_of"].min()
+    table["last"] = grouped["as_of"].max()
+    table["latest"] = grouped["headline"].last()
+    table["falls"] = grouped["fell"].sum().astype("int64")
+    return table.reset_index()[columns]
+
+
+def up_to(points: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
+    """The points the archive had published by `day` (bulletins dated on or before it)."""
+    return points[points["bulletin_date"] <= day]
