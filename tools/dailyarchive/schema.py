@@ -14,6 +14,9 @@ from pydantic_core import PydanticCustomError
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+#: An event date in JSON Schema: text, or a bare year (YAML reads `date: 2019` as a number).
+PARTIAL_DATE_SCHEMA = {"anyOf": [{"type": "string", "pattern": PARTIAL_DATE_PATTERN},
+                                 {"type": "integer", "minimum": 1000, "maximum": 9999}]}
 
 
 _DAY = re.compile(DATE_PATTERN)
@@ -178,7 +181,7 @@ class Source(Strict):
 class Event(Strict):
     """Something that happened, at a place, with a date of day, month or year precision."""
 
-    date: Vague = Field(json_schema_extra={"type": "string", "pattern": PARTIAL_DATE_PATTERN})
+    date: Vague = Field(description="YYYY-MM-DD, YYYY-MM (month precision) or YYYY (year precision)")
     place: str | None = None
     actors: NameList = Field(default_factory=list)
     what: str = Field(min_length=1)
@@ -224,7 +227,7 @@ def _dates_as_strings(node: Any) -> Any:
             node = {k: v for k, v in node.items() if k != "format"}
             node.setdefault("pattern", DATE_PATTERN)
         if "$ref" in node and node["$ref"].endswith("/PartialDate"):
-            return {"type": "string", "pattern": PARTIAL_DATE_PATTERN}
+            return {k: v for k, v in node.items() if k != "$ref"} | PARTIAL_DATE_SCHEMA
         return {k: _dates_as_strings(v) for k, v in node.items() if not (k == "PartialDate")}
     if isinstance(node, list):
         return [_dates_as_strings(v) for v in node]
