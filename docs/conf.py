@@ -33,6 +33,8 @@ html_theme_options = {
     "footer_text": "#555",
     "sidebar_text": "#444",
     "anchor": "#767676",
+    "page_width": "1080px",
+    "sidebar_width": "200px",
 }
 html_show_sourcelink = False
 html_copy_source = False

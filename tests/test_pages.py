@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import re
+
 import pytest
+from bs4 import BeautifulSoup
 from helpers import write_bulletin, write_raw
 
 from dailyarchive import load_catalog
@@ -21,6 +24,16 @@ FIGURES = [
     {"measure": "displaced", "group": "all", "value": 330000, "qualifier": "about", "low": 300000,
      "high": 350000, "kind": "stock"},
 ]
+
+
+def raw_html(page: str) -> BeautifulSoup:
+    """Every raw HTML block of a staged page, parsed as one document."""
+    return BeautifulSoup("".join(re.findall(r"```\{raw\} html\n(.*?)\n```", page, re.S)), "html.parser")
+
+
+def links(page: str) -> dict[str, str]:
+    """Link text → href of the raw HTML of a staged page."""
+    return {a.get_text(): a["href"] for a in raw_html(page).find_all("a")}
 
 
 @pytest.fixture
@@ -46,23 +59,31 @@ def test_bulletin_page_shows_the_latest_version_with_everything_around_it(pages)
     assert "Illustrative: this bulletin is demonstration content" in page
     assert "/_dailyarchive/bodies/test-daily/2019/2019-07-09-counter-attack/v2.md" in page
     assert pages["_dailyarchive/bodies/test-daily/2019/2019-07-09-counter-attack/v2.md"] == "Killed as of 8 July.\n"
-    assert "[Mount Turkmen](/places/mount-turkmen/index.md)" in page
-    assert "[HTS]" not in page and "[Hay\\'at Tahrir al\\-Sham](/actors/hay-at-tahrir-al-sham/index.md)" in page
-    assert "## See also" in page and "(/test-daily/2019/2019-06-28-before/index.md)" in page
-    assert "← Previous: 28 June 2019" in page and "Next: 12 July 2019" in page
-    assert "**July 2019**" in page  # an event dated to the month keeps its precision
-    assert "(<https://example.org/a%20b)>)" in page  # a URL cannot end the link early
+    html = raw_html(page)
+    names = html.find("section", id="places-actors-and-tags")
+    assert {a.get_text(): a["href"] for a in names.find_all("a")} == {
+        "Mount Turkmen": "../../../places/mount-turkmen/index.html",
+        "Hay'at Tahrir al-Sham": "../../../actors/hay-at-tahrir-al-sham/index.html",  # the alias HTS, resolved
+        "counter-attack": "../../../tags/counter-attack/index.html"}
+    assert html.find("section", id="see-also").a["href"] == "../2019-06-28-before/index.html"
+    nav = html.find("nav", class_="bulletin-nav").get_text()
+    assert "← Previous: 28 June 2019" in nav and "Next: 12 July 2019" in nav
+    assert html.find("nav", class_="breadcrumbs").find_all("a")[-1]["href"] == "../07/index.html"
+    assert html.find("section", id="events").strong.get_text() == "July 2019"  # the event's own precision
+    assert html.find("section", id="sources").a["href"] == "https://example.org/a b)"
+    assert [a.get_text() for a in html.find("section", id="versions").find_all("a")] == [
+        "Version 1", "Version 2 (this page)", "what changed"]
 
 
 def test_figures_box_keeps_qualifiers_bounds_baselines_and_claims(pages):
-    page = pages[f"{BULLETIN}/index.md"]
-    rows = [line for line in page.splitlines() if line.startswith("| ") and "Figure |" not in line]
-    assert rows[0].startswith("| Killed\\: civilians | at least 544 | running total since 26 April 2019\\, "
-                              "as of 9 July 2019 | [Idlib Province](/places/idlib-province/index.md) | "
-                              "[Hay\\'at Tahrir al\\-Sham]")
-    assert "Killed\\: children \\(part of killed\\: civilians\\)" in rows[1]
-    assert "scores \\(vague count\\)" in rows[2] and "claimed by Someone outside the gazetteer" in rows[2]
-    assert "about 330\\,000 \\(low 300\\,000\\, high 350\\,000\\)" in rows[3]
+    table = raw_html(pages[f"{BULLETIN}/index.md"]).find("section", class_="figures-box").table
+    rows = [[td.get_text() for td in tr.find_all("td")] for tr in table.tbody.find_all("tr")]
+    assert rows[0] == ["Killed: civilians", "at least 544", "running total since 26 April 2019, as of 9 July 2019",
+                       "Idlib Province", "Hay'at Tahrir al-Sham"]
+    assert rows[1][0] == "Killed: children (part of killed: civilians)"
+    assert rows[2][1:] == ["scores (vague count)", "increment, 9 July 2019", "",
+                           "claimed by Someone outside the gazetteer"]
+    assert rows[3][1] == "about 330,000 (low 300,000, high 350,000)"
 
 
 def test_earlier_version_page_says_a_newer_one_exists(pages):
@@ -97,32 +118,37 @@ def test_month_page_calendar_marks_days_with_and_without_a_bulletin(pages):
     assert "[← June 2019](/test-daily/2019/06/index.md)" in july
 
 
-def test_place_pages_follow_the_hierarchy_and_split_by_year(pages):
-    province = pages["places/latakia-province/index.md"]
-    assert "[Mount Turkmen](/places/mount-turkmen/index.md)" in province
-    assert "[2019](/places/latakia-province/2019.md): 2 bulletins" in province
-    listing = pages["places/latakia-province/2019.md"]
-    assert "Second title" in listing and "— [Mount Turkmen](/places/mount-turkmen/index.md)" in listing
-    assert "- Lattakia" in province
-    idlib = pages["places/idlib-province/index.md"]
-    assert "- محافظة إدلب" in idlib
-    assert "[Places](/places/index.md) › [Syria](/places/syria/index.md)" in idlib
-    tree = pages["places/index.md"]
-    assert tree.index("- [Syria]") < tree.index("  - [Latakia Province]") < tree.index("    - [Mount Turkmen]")
+def test_place_pages_follow_the_hierarchy(pages):
+    province = raw_html(pages["places/latakia-province/index.md"])
+    assert province.find("section", id="places-inside-it").a["href"] == "../mount-turkmen/index.html"
+    listed = province.find("section", id="bulletins").find_all("li")
+    assert [li.a.get_text() for li in listed] == ["Second title", "Bulletin of 2019-07-12"]
+    assert listed[0].get_text().endswith("— Mount Turkmen")  # reached through the sub-place, which it names
+    assert [li.get_text() for li in province.find("section", id="also-known-as").find_all("li")] == ["Lattakia"]
+    idlib = raw_html(pages["places/idlib-province/index.md"])
+    assert idlib.find("span", dir="auto", string="محافظة إدلب")
+    assert [a.get_text() for a in idlib.find("nav", class_="breadcrumbs").find_all("a")] == ["Places", "Syria"]
+    tree = raw_html(pages["places/index.md"])
+    assert tree.find("a", string="Syria").find_next_sibling("ul").find("a", string="Latakia Province") \
+        .find_next_sibling("ul").find("a", string="Mount Turkmen")
 
 
-def test_a_crowded_year_splits_into_months(archive):
-    for day in ("2019-06-01", "2019-06-02", "2019-07-01"):
+def test_a_busy_name_splits_by_year_and_a_crowded_year_by_month(archive):
+    for day in ("2019-06-01", "2019-06-02", "2019-07-01", "2020-01-01"):
         write_bulletin(archive, date=day, slug="x", tags=["offensive"])
     pages = staged_pages(load_catalog(archive), PageSettings(max_listing=2))
     assert "tags/offensive/2019.md" not in pages
-    assert pages["tags/offensive/2019-06.md"].count("- ") == 2
-    assert "[July 2019](/tags/offensive/2019-07.md): 1 bulletins" in pages["tags/offensive/index.md"]
+    assert len(raw_html(pages["tags/offensive/2019-06.md"]).find_all("li")) == 2
+    assert links(pages["tags/offensive/index.md"]) == {
+        "June 2019": "2019-06.html", "July 2019": "2019-07.html", "2020": "2020.html", "Tags": "../index.html"}
+    few = staged_pages(load_catalog(archive), PageSettings(max_listing=4))
+    assert not [p for p in few if p.startswith("tags/offensive/20")]
+    assert len(raw_html(few["tags/offensive/index.md"]).find("section", id="bulletins").find_all("li")) == 4
 
 
 def test_backlinks_list_later_bulletins_that_point_here(pages):
-    assert "## Later bulletins that point here" in pages["test-daily/2019/2019-06-28-before/index.md"]
-    assert "Second title" in pages["test-daily/2019/2019-06-28-before/index.md"]
+    html = raw_html(pages["test-daily/2019/2019-06-28-before/index.md"])
+    assert html.find("section", id="later-bulletins-that-point-here").a.get_text() == "Second title"
 
 
 def test_home_links_the_chronology_only_when_it_is_staged(archive):
@@ -155,10 +181,13 @@ def test_hostile_text_is_escaped_everywhere(archive):
     escaped = (r"\<script\>alert\(1\)\<\/script\> \" \& \{\{x\}\} \`code\` \{ref\}\`y\` "
                r"\*\*b\*\* \[l\]\(http\:\/\/e\) إدلب")
     assert lines[0] == f"# {escaped}"
-    assert lines[lines.index("```{container} summary") + 1] == escaped
-    assert lines[lines.index("```{container} caption") + 1] == escaped
-    assert "title=\"&lt;script&gt;alert(1)&lt;/script&gt; &quot; &amp; {{x}} &#96;code&#96;" in pages[
-        "test-daily/2019/07/index.md"]
+    html = raw_html(pages["test-daily/2019/2019-07-09-a-bulletin/index.md"])
+    assert html.find("p", class_="summary").get_text() == hostile
+    assert html.find("p", class_="caption").get_text() == hostile
+    assert html.find("script") is None
+    month = raw_html(pages["test-daily/2019/07/index.md"])
+    assert month.find("td", class_="has-bulletin").a["title"] == hostile
+    assert month.find("li").a.get_text() == hostile
 
 
 def test_pages_are_the_same_on_every_run(archive):

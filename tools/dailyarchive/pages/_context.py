@@ -30,7 +30,7 @@ class PageSettings:
     #: Documents of the hand-written project (docnames), so the home page links only what exists.
     existing_docs: frozenset[str] = frozenset()
     #: A place, actor or tag page splits a year into months above this many bulletins.
-    max_listing: int = 400
+    max_listing: int = 300
 
 
 def docname(bulletin_url: str) -> str:

@@ -10,17 +10,27 @@ import pandas as pd
 
 from . import slots
 from ._context import INCLUDE_DIR, Context, Row, docname, month_docname
+from ._html import a, esc, raw, ul
 from ._text import day, link, myst_escape, page, raw_escape, toctree
 
 HOME_INCLUDE = f"{INCLUDE_DIR}/home.md"
 WEEKDAYS = [(calendar.day_abbr[i], calendar.day_name[i]) for i in range(7)]
 
 
-def bulletin_item(bulletin: Row) -> str:
-    """One bulletin as a list item: date, linked title, and marks for corrections and demonstrations."""
+def _marks(bulletin: Row) -> str:
+    """` (corrected, illustrative)` or nothing."""
     marks = [m for m, on in (("corrected", bulletin["corrected"]), ("illustrative", bulletin["illustrative"])) if on]
-    suffix = f" ({', '.join(marks)})" if marks else ""
-    return f"- {day(bulletin['date'])}: {link(bulletin['title'], docname(bulletin['url']))}{suffix}"
+    return f" ({', '.join(marks)})" if marks else ""
+
+
+def bulletin_item(bulletin: Row) -> str:
+    """One bulletin as a MyST list item: date, linked title, and marks for corrections and demonstrations."""
+    return f"- {day(bulletin['date'])}: {link(bulletin['title'], docname(bulletin['url']))}{_marks(bulletin)}"
+
+
+def bulletin_item_html(here: str, bulletin: Row) -> str:
+    """One bulletin as the HTML of a list item, linked from document `here`."""
+    return f"{esc(day(bulletin['date']))}: {a(here, docname(bulletin['url']), bulletin['title'])}{_marks(bulletin)}"
 
 
 def home_include(ctx: Context, staged: set[str]) -> str:
@@ -92,8 +102,8 @@ def month_page(ctx: Context, series: Row, year: int, month: int, in_month: pd.Da
     lines = [f"# {myst_escape(series['name'])}: {title}", ""]
     lines += _trail([link(series["name"], f"{slug}/index"), link(year, f"{slug}/{year:04d}/index")])
     lines += toctree([docname(b["url"]) for b in ordered])
-    lines += ["```{raw} html", calendar_html(year, month, ordered, span), "```", ""]
-    lines += [bulletin_item(b) for b in ordered] + [""]
+    here = month_docname(slug, year, month)
+    lines += raw(calendar_html(year, month, ordered, span), ul(bulletin_item_html(here, b) for b in ordered))
     position = months.index((year, month))
     around = []
     for step, arrow in ((-1, "← "), (1, "")):

@@ -1,4 +1,9 @@
-"""The page of a bulletin (its latest version) and the parts it shares with older version pages."""
+"""The page of a bulletin (its latest version) and the parts it shares with older version pages.
+
+The title, the body (an include), the illustrative banner, the correction note and
+the photo go through MyST; everything with many links is one raw HTML block (see
+`_html` for the measurements behind that).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,8 @@ from pathlib import Path
 
 from . import slots
 from ._context import BODY_DIR, Context, Row, diff_docname, docname, month_docname, version_docname
-from ._text import (day, external_link, figure_period, figure_value, link, myst_escape, page, partial_date,
-                    present, yaml_string)
+from ._html import a, esc, raw, section, ul
+from ._text import day, figure_period, figure_value, myst_escape, page, partial_date, present, yaml_string
 
 _UNSAFE_FILE = re.compile(r"[^A-Za-z0-9._-]+")
 #: Image files staged beside the page (SVG is left out: opened on its own it can run scripts).
@@ -19,19 +24,17 @@ def bulletin_page(ctx: Context, bulletin_id: str) -> str:
     """The bulletin's permanent page: its latest version in full, with links around it."""
     bulletin = ctx.bulletins[bulletin_id]
     latest = ctx.version(bulletin_id, int(bulletin["latest_version"]))
+    here = docname(bulletin["url"])
     lines = [f"# {myst_escape(bulletin['title'])}", ""]
-    lines += breadcrumbs(ctx, bulletin)
+    lines += raw(breadcrumbs(ctx, here, bulletin), dateline(ctx, bulletin, latest))
     lines += illustrative_banner(latest)
-    lines += dateline(ctx, bulletin, latest)
     if bulletin["corrected"]:
-        lines += ["```{note}", f"Corrected on {day(latest['revised'])}: {myst_escape(latest['revision_note'])}",
-                  "```", ""]
-    lines += version_content(ctx, bulletin, latest)
+        lines += correction_note(latest)
+    lines += version_content(ctx, here, bulletin, latest)
     lines += bulletin_chart_lines(ctx, bulletin)
-    lines += backlinks(ctx, bulletin_id)
-    lines += version_list(ctx, bulletin, current=int(latest["version"]))
+    lines += raw(backlinks(ctx, here, bulletin_id), version_list(ctx, here, bulletin, int(latest["version"])))
     lines += slots.cite_version(bulletin, latest, ctx.series.get(bulletin["series"]))
-    lines += neighbours(ctx, bulletin_id)
+    lines += raw(neighbours(ctx, here, bulletin_id))
     return page(lines)
 
 
@@ -42,44 +45,49 @@ def bulletin_chart_lines(ctx: Context, bulletin: Row) -> list[str]:
     return [*chart, ""] if chart else []
 
 
-def breadcrumbs(ctx: Context, bulletin: Row) -> list[str]:
+def series_name(ctx: Context, slug: str) -> str:
+    """The display name of a series (its slug when unknown)."""
+    return str(ctx.series.get(slug, {}).get("name", slug))
+
+
+def breadcrumbs(ctx: Context, here: str, bulletin: Row) -> str:
     """Series › year › month links above the content."""
-    series = ctx.series.get(bulletin["series"], {}).get("name", bulletin["series"])
-    year, month = int(bulletin["year"]), int(bulletin["month"])
-    trail = [link(series, f"{bulletin['series']}/index"), link(year, f"{bulletin['series']}/{year:04d}/index"),
-             link(f"{bulletin['date']:%B} {year}", month_docname(bulletin["series"], year, month))]
-    return ["```{container} breadcrumbs", " › ".join(trail), "```", ""]
+    slug, year, month = bulletin["series"], int(bulletin["year"]), int(bulletin["month"])
+    trail = [a(here, f"{slug}/index", series_name(ctx, slug)), a(here, f"{slug}/{year:04d}/index", year),
+             a(here, month_docname(slug, year, month), f"{bulletin['date']:%B} {year}")]
+    return f'<nav class="breadcrumbs" aria-label="Breadcrumbs">{" › ".join(trail)}</nav>'
 
 
 def illustrative_banner(version: Row) -> list[str]:
-    """A warning box on demonstration content."""
+    """A warning box on demonstration content (MyST, so PDF and EPUB carry it too)."""
     if not version["illustrative"]:
         return []
     return ["```{warning}", "Illustrative: this bulletin is demonstration content, not part of the record. "
             "Its figures must not be cited.", "```", ""]
 
 
-def dateline(ctx: Context, bulletin: Row, version: Row) -> list[str]:
+def correction_note(version: Row) -> list[str]:
+    """`Corrected on <date>: <note>` in a note box."""
+    return ["```{note}", f"Corrected on {day(version['revised'])}: {myst_escape(version['revision_note'])}",
+            "```", ""]
+
+
+def dateline(ctx: Context, bulletin: Row, version: Row) -> str:
     """Date, series and version number under the title."""
     count = len(ctx.versions[bulletin["bulletin_id"]])
-    series = ctx.series.get(bulletin["series"], {}).get("name", bulletin["series"])
-    text = f"{day(bulletin['date'])} · {myst_escape(series)} · version {version['version']} of {count}"
-    return ["```{container} dateline", text, "```", ""]
+    text = f"{day(bulletin['date'])} · {series_name(ctx, bulletin['series'])} · version {version['version']} of {count}"
+    return f'<p class="dateline">{esc(text)}</p>'
 
 
-def version_content(ctx: Context, bulletin: Row, version: Row) -> list[str]:
+def version_content(ctx: Context, here: str, bulletin: Row, version: Row) -> list[str]:
     """What a version says: summary, photo, body, figures, events, sources, names and see-also links."""
     key = (bulletin["bulletin_id"], int(version["version"]))
-    lines: list[str] = []
-    if present(version["summary"]):
-        lines += ["```{container} summary", myst_escape(version["summary"]), "```", ""]
+    lines = raw(f'<p class="summary" dir="auto">{esc(version["summary"])}</p>' if present(version["summary"]) else "")
     lines += photo(bulletin, version)
     lines += ["```{include} " + f"/{body_path(bulletin, int(version['version']))}", "```", ""]
-    lines += figures_box(ctx, ctx.figures.get(key, []))
-    lines += events(ctx, ctx.events.get(key, []))
-    lines += sources(ctx.sources.get(key, []))
-    lines += names(ctx, version)
-    lines += see_also(ctx, ctx.links.get(key, []))
+    lines += raw(figures_box(ctx, here, ctx.figures.get(key, [])), events(ctx, here, ctx.events.get(key, [])),
+                 sources(ctx.sources.get(key, [])), names(ctx, here, version),
+                 see_also(ctx, here, ctx.links.get(key, [])))
     return lines
 
 
@@ -107,23 +115,24 @@ def photo(bulletin: Row, version: Row) -> list[str]:
     """The photo with its caption (the caption alone when there is no image file)."""
     caption = myst_escape(version["caption"])
     if image_source(version) is None:
-        return ["```{container} caption", caption, "```", ""] if caption else []
+        return raw(f'<p class="caption" dir="auto">{esc(version["caption"])}</p>') if caption else []
     return [f"```{{figure}} {image_name(str(version['image']))}", "---",
             f"alt: {yaml_string(version['caption'] or bulletin['title'])}", "---", caption or "", "```", ""]
 
 
-def figures_box(ctx: Context, figures: list[Row]) -> list[str]:
+def figures_box(ctx: Context, here: str, figures: list[Row]) -> str:
     """A table of every figure the version reports, with qualifier, bounds, period, place and source."""
     if not figures:
-        return []
+        return ""
     by_id = {f["id"]: f for f in figures if present(f["id"])}
-    lines = ["## Figures reported", "", "```{container} figures-box", "",
-             "| Figure | Value | Period | Place | Reported by |", "|---|---|---|---|---|"]
+    head = "".join(f'<th scope="col">{c}</th>' for c in ("Figure", "Value", "Period", "Place", "Reported by"))
+    rows = []
     for figure in figures:
-        cells = [myst_escape(figure_label(figure, by_id)), myst_escape(figure_value(figure)), myst_escape(figure_period(figure)),
-                 name_link(ctx, "places", figure["place"]), _figure_source(ctx, figure)]
-        lines.append("| " + " | ".join(cells) + " |")
-    return lines + ["", "```", ""]
+        cells = [esc(figure_label(figure, by_id)), esc(figure_value(figure)), esc(figure_period(figure)),
+                 name_link(ctx, here, "places", figure["place"]), _figure_source(ctx, here, figure)]
+        rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return section("Figures reported", table, "figures-reported", "figures-box")
 
 
 def figure_label(figure: Row, by_id: dict[str, Row]) -> str:
@@ -135,13 +144,13 @@ def figure_label(figure: Row, by_id: dict[str, Row]) -> str:
     return label
 
 
-def _figure_source(ctx: Context, figure: Row) -> str:
+def _figure_source(ctx: Context, here: str, figure: Row) -> str:
     """Who reported the number, and who claims it when it is one side's claim (linked names)."""
     parts = []
     if present(figure["reported_by"]):
-        parts.append(name_link(ctx, "actors", figure["reported_by"]))
+        parts.append(name_link(ctx, here, "actors", figure["reported_by"]))
     if present(figure["claimed_by"]):
-        parts.append("claimed by " + name_link(ctx, "actors", figure["claimed_by"]))
+        parts.append("claimed by " + name_link(ctx, here, "actors", figure["claimed_by"]))
     return "; ".join(parts)
 
 
@@ -153,109 +162,101 @@ def figure_source_text(figure: Row) -> str:
     return "; ".join(parts)
 
 
-def name_link(ctx: Context, kind: str, name: object) -> str:
+def name_link(ctx: Context, here: str, kind: str, name: object) -> str:
     """A link to the page of a place, actor or tag; plain text for a name outside the gazetteer."""
     if not present(name):
         return ""
     index = ctx.names[kind]
     canonical = index.canonical(str(name))
-    return link(canonical, index.docname(canonical)) if canonical else myst_escape(name)
+    return a(here, index.docname(canonical), canonical) if canonical else f'<span dir="auto">{esc(name)}</span>'
 
 
-def events(ctx: Context, rows: list[Row]) -> list[str]:
+def events(ctx: Context, here: str, rows: list[Row]) -> str:
     """Dated events, each date at its own precision (day, month or year)."""
-    if not rows:
-        return []
-    lines = ["## Events", ""]
+    items = []
     for event in rows:
-        parts = [f"**{myst_escape(partial_date(event['date_text'], event['precision']))}**"]
+        parts = [f"<strong>{esc(partial_date(event['date_text'], event['precision']))}</strong>"]
         if present(event["place"]):
-            parts.append(name_link(ctx, "places", event["place"]))
+            parts.append(name_link(ctx, here, "places", event["place"]))
         if event["actors"]:
-            parts.append(", ".join(name_link(ctx, "actors", a) for a in event["actors"]))
-        lines.append(f"- {' · '.join(parts)}: {myst_escape(event['what'])}")
-    return lines + [""]
+            parts.append(", ".join(name_link(ctx, here, "actors", actor) for actor in event["actors"]))
+        items.append(f'{" · ".join(parts)}: <span dir="auto">{esc(event["what"])}</span>')
+    return section("Events", ul(items), "events")
 
 
-def sources(rows: list[Row]) -> list[str]:
-    """Who reported what: title (linked), publisher, date accessed."""
-    if not rows:
-        return []
-    lines = ["## Sources", ""]
+def sources(rows: list[Row]) -> str:
+    """Who reported what: title (linked to its URL), publisher, date accessed."""
+    items = []
     for source in rows:
-        title = external_link(source["title"], source["url"]) if present(source["url"]) else myst_escape(source["title"])
-        extra = [myst_escape(source["publisher"])] if present(source["publisher"]) else []
+        title = f'<span dir="auto">{esc(source["title"])}</span>'
+        if present(source["url"]):
+            title = f'<a class="reference external" href="{esc(source["url"])}" dir="auto">{esc(source["title"])}</a>'
+        extra = [f'<span dir="auto">{esc(source["publisher"])}</span>'] if present(source["publisher"]) else []
         if present(source["accessed"]):
-            extra.append(f"accessed {day(source['accessed'])}")
-        lines.append(f"- {title}" + (", " + ", ".join(extra) if extra else ""))
-    return lines + [""]
+            extra.append(f"accessed {esc(day(source['accessed']))}")
+        items.append(title + (", " + ", ".join(extra) if extra else ""))
+    return section("Sources", ul(items), "sources")
 
 
-def names(ctx: Context, version: Row) -> list[str]:
+def names(ctx: Context, here: str, version: Row) -> str:
     """Places, actors and tags of the version, each linking to its page."""
-    rows = [(label, kind) for label, kind in (("Places", "places"), ("Actors", "actors"), ("Tags", "tags"))
-            if version[kind]]
-    if not rows:
-        return []
-    lines = ["## Places, actors and tags", ""]
-    for label, kind in rows:
-        lines.append(f"- {label}: " + ", ".join(name_link(ctx, kind, n) for n in version[kind]))
-    return lines + [""]
+    items = [f"{label}: " + ", ".join(name_link(ctx, here, kind, n) for n in version[kind])
+             for label, kind in (("Places", "places"), ("Actors", "actors"), ("Tags", "tags")) if version[kind]]
+    return section("Places, actors and tags", ul(items), "places-actors-and-tags")
 
 
-def bulletin_link(ctx: Context, bulletin_id: str) -> str:
-    """`9 July 2019: [title](...)` for another bulletin."""
+def bulletin_link(ctx: Context, here: str, bulletin_id: str) -> str:
+    """`9 July 2019: <a>title</a>` for another bulletin."""
     other = ctx.bulletins[bulletin_id]
-    return f"{day(other['date'])}: {link(other['title'], docname(other['url']))}"
+    return f"{esc(day(other['date']))}: {a(here, docname(other['url']), other['title'])}"
 
 
-def see_also(ctx: Context, rows: list[Row]) -> list[str]:
+def see_also(ctx: Context, here: str, rows: list[Row]) -> str:
     """The version's see-also links (unresolved targets are left to `check`, never a broken link)."""
-    targets = list(dict.fromkeys(r["target_id"] for r in rows if present(r["target_id"]) and r["target_id"] in ctx.bulletins))
-    if not targets:
-        return []
-    return ["## See also", ""] + [f"- {bulletin_link(ctx, t)}" for t in targets] + [""]
+    targets = dict.fromkeys(r["target_id"] for r in rows if present(r["target_id"]) and r["target_id"] in ctx.bulletins)
+    return section("See also", ul(bulletin_link(ctx, here, t) for t in targets), "see-also")
 
 
-def backlinks(ctx: Context, bulletin_id: str) -> list[str]:
+def backlinks(ctx: Context, here: str, bulletin_id: str) -> str:
     """Bulletins whose latest version points here: later ones, and earlier ones if a correction added a link."""
     date = ctx.bulletins[bulletin_id]["date"]
-    lines: list[str] = []
-    for heading, keep in (("Later bulletins that point here", lambda d: d >= date),
-                          ("Earlier bulletins that point here", lambda d: d < date)):
-        chosen = [s for s in ctx.backlinks.get(bulletin_id, []) if keep(ctx.bulletins[s]["date"])]
-        if chosen:
-            lines += [f"## {heading}", ""] + [f"- {bulletin_link(ctx, s)}" for s in chosen] + [""]
-    return lines
+    pointing = ctx.backlinks.get(bulletin_id, [])
+    later = [s for s in pointing if ctx.bulletins[s]["date"] >= date]
+    earlier = [s for s in pointing if ctx.bulletins[s]["date"] < date]
+    return "".join([
+        section("Later bulletins that point here", ul(bulletin_link(ctx, here, s) for s in later),
+                "later-bulletins-that-point-here"),
+        section("Earlier bulletins that point here", ul(bulletin_link(ctx, here, s) for s in earlier),
+                "earlier-bulletins-that-point-here"),
+    ])
 
 
-def version_list(ctx: Context, bulletin: Row, current: int) -> list[str]:
+def version_list(ctx: Context, here: str, bulletin: Row, current: int) -> str:
     """Every version with its date and note, linked, and the changes between consecutive ones."""
     versions = ctx.versions[bulletin["bulletin_id"]]
     if len(versions) < 2:
-        return []
-    url, latest = bulletin["url"], int(bulletin["latest_version"])
-    lines = ["## Versions", ""]
+        return ""
+    url_, latest = bulletin["url"], int(bulletin["latest_version"])
+    items = []
     for version in versions:
         number = int(version["version"])
         when = f"corrected {day(version['revised'])}" if number > 1 else f"published {day(bulletin['date'])}"
-        target = docname(url) if number == latest else version_docname(url, number)
+        target = docname(url_) if number == latest else version_docname(url_, number)
         label = f"Version {number}" + (" (this page)" if number == current else "")
-        item = f"- {link(label, target)}, {when}"
+        item = f"{a(here, target, label)}, {esc(when)}"
         if number > 1:
-            item += f": {myst_escape(version['revision_note'])} ({link('what changed', diff_docname(url, number))})"
-        lines.append(item)
-    return lines + [""]
+            item += (f': <span dir="auto">{esc(version["revision_note"])}</span> '
+                     f"({a(here, diff_docname(url_, number), 'what changed')})")
+        items.append(item)
+    return section("Versions", ul(items), "versions")
 
 
-def neighbours(ctx: Context, bulletin_id: str) -> list[str]:
+def neighbours(ctx: Context, here: str, bulletin_id: str) -> str:
     """Previous and next bulletin of the same series."""
     before, after = ctx.neighbours.get(bulletin_id, (None, None))
     parts = []
     if before:
-        parts.append(f"← Previous: {bulletin_link(ctx, before)}")
+        parts.append(f'<p class="previous">← Previous: {bulletin_link(ctx, here, before)}</p>')
     if after:
-        parts.append(f"Next: {bulletin_link(ctx, after)} →")
-    if not parts:
-        return []
-    return ["```{container} bulletin-nav", "", "\n\n".join(parts), "", "```", ""]
+        parts.append(f'<p class="next">Next: {bulletin_link(ctx, here, after)} →</p>')
+    return f'<nav class="bulletin-nav" aria-label="Previous and next bulletin">{"".join(parts)}</nav>' if parts else ""

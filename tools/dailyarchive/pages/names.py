@@ -1,10 +1,11 @@
-"""Pages of places, actors and tags: an index per kind, a page per name, its bulletins split by year.
+"""Pages of places, actors and tags: an index per kind, a page per name with its bulletins.
 
 A place's bulletins include those of its sub-places (Latakia Province lists the
 bulletins about Mount Turkmen, saying so), so that the gazetteer's hierarchy
-holds on the pages as in the search filters. No page lists the whole archive:
-a name's bulletins are split by year, and a year above `max_listing` bulletins
-by month.
+holds on the pages as in the search filters. No page lists more than
+`max_listing` bulletins: a name with more gets one page per year (and a year
+with more, one page per month), so no page grows with the whole archive, and a
+name with few costs one page only.
 """
 
 from __future__ import annotations
@@ -14,27 +15,31 @@ from collections import defaultdict
 
 from . import slots
 from ._context import Context, NameIndex
-from ._text import day, link, myst_escape, page, present
-from .browse import bulletin_item
+from ._html import a, esc, raw, section, ul
+from ._text import day, myst_escape, page, present
+from .browse import bulletin_item_html
 
 TITLES = {"places": "Places", "actors": "Actors", "tags": "Tags"}
 SINGULAR = {"places": "place", "actors": "actor", "tags": "tag"}
+Entries = list[tuple[str, list[str]]]
 
 
 def name_pages(ctx: Context, kind: str) -> dict[str, str]:
-    """Every page of one kind: `<kind>/index.md`, `<kind>/<slug>/index.md` and the listing pages."""
+    """Every page of one kind: `<kind>/index.md`, `<kind>/<slug>/index.md` and, for busy names, listings."""
     index = ctx.names[kind]
     pages = {f"{kind}/index.md": kind_index(index)}
-    collected = collect(index, ctx)
+    collected = collect(index)
+    limit = ctx.settings.max_listing
     for name in sorted(index.entries):
-        listing = listing_parts(ctx, collected.get(name, {}), ctx.settings.max_listing)
-        pages[f"{index.docname(name)}.md"] = name_page(ctx, index, name, listing)
-        for part, entries in listing.items():
-            pages[f"{index.docname(name, part)}.md"] = listing_page(ctx, index, name, part, entries)
+        entries = ordered(ctx, collected.get(name, {}))
+        parts = listing_parts(ctx, entries, limit) if len(entries) > limit else {}
+        pages[f"{index.docname(name)}.md"] = name_page(ctx, index, name, entries, parts)
+        for part, in_part in parts.items():
+            pages[f"{index.docname(name, part)}.md"] = listing_page(ctx, index, name, part, in_part)
     return pages
 
 
-def collect(index: NameIndex, ctx: Context) -> dict[str, dict[str, list[str]]]:
+def collect(index: NameIndex) -> dict[str, dict[str, list[str]]]:
     """For every name, its bulletins and the names by which each is reached (itself or a sub-place)."""
     collected: dict[str, dict[str, list[str]]] = defaultdict(dict)
     for name, bulletin_ids in index.bulletins.items():
@@ -44,18 +49,22 @@ def collect(index: NameIndex, ctx: Context) -> dict[str, dict[str, list[str]]]:
     return collected
 
 
-def listing_parts(ctx: Context, reached: dict[str, list[str]], limit: int) -> dict[str, list[tuple[str, list[str]]]]:
-    """Bulletins in date order, split into parts named `<year>` (or `<year>-<mm>` for a crowded year)."""
-    by_year: dict[int, list[tuple[str, list[str]]]] = defaultdict(list)
-    ordered = sorted(reached.items(), key=lambda item: (ctx.bulletins[item[0]]["date"], item[0]))
-    for bulletin_id, via in ordered:
+def ordered(ctx: Context, reached: dict[str, list[str]]) -> Entries:
+    """(bulletin id, names it is reached by) in date order."""
+    return sorted(reached.items(), key=lambda item: (ctx.bulletins[item[0]]["date"], item[0]))
+
+
+def listing_parts(ctx: Context, entries: Entries, limit: int) -> dict[str, Entries]:
+    """Entries split into parts named `<year>` (or `<year>-<mm>` for a year above `limit`)."""
+    by_year: dict[int, Entries] = defaultdict(list)
+    for bulletin_id, via in entries:
         by_year[int(ctx.bulletins[bulletin_id]["year"])].append((bulletin_id, via))
-    parts: dict[str, list[tuple[str, list[str]]]] = {}
-    for year, entries in sorted(by_year.items()):
-        if len(entries) <= limit:
-            parts[f"{year:04d}"] = entries
+    parts: dict[str, Entries] = {}
+    for year, in_year in sorted(by_year.items()):
+        if len(in_year) <= limit:
+            parts[f"{year:04d}"] = in_year
             continue
-        for bulletin_id, via in entries:
+        for bulletin_id, via in in_year:
             parts.setdefault(f"{year:04d}-{int(ctx.bulletins[bulletin_id]['month']):02d}", []).append((bulletin_id, via))
     return parts
 
@@ -63,55 +72,63 @@ def listing_parts(ctx: Context, reached: dict[str, list[str]], limit: int) -> di
 def kind_index(index: NameIndex) -> str:
     """The list of every name of a kind; places as a tree that follows the gazetteer."""
     kind = index.kind
+    here = f"{kind}/index"
     lines = [f"# {TITLES[kind]}", ""]
     if kind == "places":
-        lines += ["Places follow the gazetteer: each place lists its own bulletins and those of the places "
-                  "inside it.", ""]
+        intro = ("<p>Places follow the gazetteer: each place lists its own bulletins and those of the places "
+                 "inside it.</p>")
         roots = [n for n in sorted(index.entries) if not index.ancestors(n)]
-        for root in roots:
-            lines += _tree(index, root, 0, set())
+        seen: set[str] = set()
+        lines += raw(intro, ul(_tree(index, here, root, seen) for root in roots))
     else:
+        items = []
         for name in sorted(index.entries, key=str.casefold):
             kind_text = index.entries[name].get("kind")
-            lines.append(f"- {link(name, index.docname(name))}"
-                         + (f" ({myst_escape(kind_text)})" if present(kind_text) else ""))
+            items.append(a(here, index.docname(name), name) + (f" ({esc(kind_text)})" if present(kind_text) else ""))
+        lines += raw(ul(items))
     return page(lines, orphan=True)
 
 
-def _tree(index: NameIndex, name: str, depth: int, seen: set[str]) -> list[str]:
-    """A nested list item for `name` and its sub-places (each place once)."""
-    if name in seen:
-        return []
+def _tree(index: NameIndex, here: str, name: str, seen: set[str]) -> str:
+    """A list item's HTML for `name` with its sub-places nested (each place once)."""
     seen.add(name)
-    lines = [f"{'  ' * depth}- {link(name, index.docname(name))}"]
-    for child in sorted(index.children.get(name, [])):
-        lines += _tree(index, child, depth + 1, seen)
-    return lines
+    children = [c for c in sorted(index.children.get(name, [])) if c not in seen]
+    nested = ul(_tree(index, here, child, seen) for child in children)
+    return a(here, index.docname(name), name) + nested
 
 
-def name_page(ctx: Context, index: NameIndex, name: str, listing: dict[str, list[tuple[str, list[str]]]]) -> str:
-    """The page of one place, actor or tag: what it is, its aliases, sub-places and bulletins by year."""
+def name_page(ctx: Context, index: NameIndex, name: str, entries: Entries, parts: dict[str, Entries]) -> str:
+    """The page of one place, actor or tag: what it is, its aliases, sub-places and bulletins."""
     kind, entry = index.kind, index.entries[name]
-    lines = [f"# {myst_escape(name)}", ""]
-    trail = [link(TITLES[kind], f"{kind}/index")] + [link(a, index.docname(a)) for a in reversed(index.ancestors(name))]
-    lines += ["```{container} breadcrumbs", " › ".join(trail), "```", ""]
-    about = [myst_escape(entry.get("kind"))] if present(entry.get("kind")) else []
-    lines += [f"{SINGULAR[kind].capitalize()}" + (f" ({about[0]})" if about else "") + ".", ""]
-    if present(entry.get("description")):
-        lines += [myst_escape(entry["description"]), ""]
-    if entry.get("aliases"):
-        lines += ["## Also known as", ""] + [f"- {myst_escape(alias)}" for alias in entry["aliases"]] + [""]
+    here = index.docname(name)
+    trail = [a(here, f"{kind}/index", TITLES[kind])] + [a(here, index.docname(p), p)
+                                                       for p in reversed(index.ancestors(name))]
+    about = f" ({esc(entry['kind'])})" if present(entry.get("kind")) else ""
+    description = f'<p dir="auto">{esc(entry["description"])}</p>' if present(entry.get("description")) else ""
+    aliases = ul(f'<span dir="auto">{esc(alias)}</span>' for alias in entry.get("aliases", ()))
     children = sorted(index.children.get(name, []))
-    if children:
-        lines += ["## Places inside it", ""] + [f"- {link(c, index.docname(c))}" for c in children] + [""]
-        lines += ["Its bulletins below include those of the places inside it.", ""]
+    inside = ul(a(here, index.docname(c), c) for c in children)
+    if inside:
+        inside += "<p>Its bulletins below include those of the places inside it.</p>"
+    lines = [f"# {myst_escape(name)}", ""]
+    lines += raw(f'<nav class="breadcrumbs" aria-label="Breadcrumbs">{" › ".join(trail)}</nav>',
+                 f"<p>{SINGULAR[kind].capitalize()}{about}.</p>", description,
+                 section("Also known as", aliases, "also-known-as"),
+                 section("Places inside it", inside, "places-inside-it"))
     lines += slots.name_chart(kind, entry)
-    lines += ["## Bulletins", ""]
-    if not listing:
-        lines += [f"No bulletin names this {SINGULAR[kind]} yet.", ""]
-    for part, entries in listing.items():
-        lines.append(f"- {link(_part_title(part), index.docname(name, part))}: {len(entries)} bulletins")
+    lines += raw(section("Bulletins", _bulletins_html(ctx, index, name, here, entries, parts), "bulletins"))
     return page(lines, orphan=True)
+
+
+def _bulletins_html(ctx: Context, index: NameIndex, name: str, here: str, entries: Entries,
+                    parts: dict[str, Entries]) -> str:
+    """The bulletins themselves (few) or links to the pages of each year or month (many)."""
+    if not entries:
+        return f"<p>No bulletin names this {SINGULAR[index.kind]} yet.</p>"
+    if parts:
+        return ul(f"{a(here, index.docname(name, part), _part_title(part))}: {len(in_part)} bulletins"
+                  for part, in_part in parts.items())
+    return listing_html(ctx, index, name, here, entries)
 
 
 def _part_title(part: str) -> str:
@@ -122,18 +139,24 @@ def _part_title(part: str) -> str:
     return f"{calendar.month_name[int(month)]} {year}"
 
 
-def listing_page(ctx: Context, index: NameIndex, name: str, part: str, entries: list[tuple[str, list[str]]]) -> str:
+def listing_page(ctx: Context, index: NameIndex, name: str, part: str, entries: Entries) -> str:
     """The bulletins of one name in one year (or month), by date; sub-places are named."""
+    here = index.docname(name, part)
     lines = [f"# {myst_escape(name)}: {_part_title(part)}", ""]
-    lines += ["```{container} breadcrumbs", " › ".join([link(TITLES[index.kind], f"{index.kind}/index"),
-                                                        link(name, index.docname(name))]), "```", ""]
-    for bulletin_id, via in entries:
-        item = bulletin_item(ctx.bulletins[bulletin_id])
-        others = [v for v in via if v != name]
-        if others and name not in via:
-            item += " — " + ", ".join(link(v, index.docname(v)) for v in others)
-        lines.append(item)
+    trail = f'{a(here, f"{index.kind}/index", TITLES[index.kind])} › {a(here, index.docname(name), name)}'
     first, last = ctx.bulletins[entries[0][0]]["date"], ctx.bulletins[entries[-1][0]]["date"]
-    lines += ["", f"{len(entries)} bulletins from {day(first)} to {day(last)}.", ""]
+    lines += raw(f'<nav class="breadcrumbs" aria-label="Breadcrumbs">{trail}</nav>',
+                 listing_html(ctx, index, name, here, entries),
+                 f"<p>{len(entries)} bulletins from {esc(day(first))} to {esc(day(last))}.</p>")
     return page(lines, orphan=True)
 
+
+def listing_html(ctx: Context, index: NameIndex, name: str, here: str, entries: Entries) -> str:
+    """A list of bulletins by date; one reached through a sub-place names it."""
+    items = []
+    for bulletin_id, via in entries:
+        item = bulletin_item_html(here, ctx.bulletins[bulletin_id])
+        if name not in via:
+            item += " — " + ", ".join(a(here, index.docname(v), v) for v in via)
+        items.append(item)
+    return ul(items)

@@ -12,9 +12,10 @@ from __future__ import annotations
 from .. import diff
 from . import slots
 from ._context import EXTRA_DIR, Context, Row, diff_docname, docname, version_docname
+from ._html import a, esc, raw
 from ._text import day, figure_period, figure_value, link, myst_escape, page, partial_date, present, raw_escape
-from .bulletin import (breadcrumbs, dateline, figure_label, figure_source_text, illustrative_banner, version_content,
-                       version_list)
+from .bulletin import (breadcrumbs, correction_note, dateline, figure_label, figure_source_text, illustrative_banner,
+                       version_content, version_list)
 
 FIGURE_COLUMNS = ("Figure", "Value", "Period", "Place", "Reported by")
 FIGURE_KEY = ("Figure", "Place")
@@ -25,20 +26,18 @@ def older_version_page(ctx: Context, bulletin_id: str, number: int) -> str:
     bulletin = ctx.bulletins[bulletin_id]
     version = ctx.version(bulletin_id, number)
     latest = int(bulletin["latest_version"])
-    url = bulletin["url"]
-    lines = [f"# {myst_escape(version['title'])} (version {number})", ""]
-    lines += breadcrumbs(ctx, bulletin)
+    url, here = bulletin["url"], version_docname(bulletin["url"], number)
     newest = link(f"version {latest}, corrected {day(bulletin['last_revised'])}", docname(url))
     changes = link(f"what changed in version {number + 1}", diff_docname(url, number + 1))
+    lines = [f"# {myst_escape(version['title'])} (version {number})", ""]
     lines += ["```{important}", f"This is version {number} of {latest}, {_published(bulletin, version)}. "
               f"A newer version exists: {newest}. See {changes}.", "```", ""]
+    lines += raw(breadcrumbs(ctx, here, bulletin), dateline(ctx, bulletin, version))
     lines += illustrative_banner(version)
-    lines += dateline(ctx, bulletin, version)
     if number > 1:
-        lines += ["```{note}", f"Corrected on {day(version['revised'])}: {myst_escape(version['revision_note'])}",
-                  "```", ""]
-    lines += version_content(ctx, bulletin, version)
-    lines += version_list(ctx, bulletin, current=number)
+        lines += correction_note(version)
+    lines += version_content(ctx, here, bulletin, version)
+    lines += raw(version_list(ctx, here, bulletin, current=number))
     lines += slots.cite_version(bulletin, version, ctx.series.get(bulletin["series"]))
     return page(lines, orphan=True)
 
@@ -58,13 +57,15 @@ def diff_page(ctx: Context, bulletin_id: str, new: int) -> str:
     """What changed from version `new - 1` to `new`: fields, figures and the body, word by word."""
     bulletin = ctx.bulletins[bulletin_id]
     before, after = ctx.version(bulletin_id, new - 1), ctx.version(bulletin_id, new)
+    here = diff_docname(bulletin["url"], new)
     lines = [f"# {myst_escape(after['title'])}: changes in version {new}", ""]
-    lines += breadcrumbs(ctx, bulletin)
-    older = link(f"version {new - 1}", version_target(bulletin, new - 1))
-    newer = link(f"version {new}", version_target(bulletin, new))
-    lines += [f"Version {new}, corrected {day(after['revised'])}: {myst_escape(after['revision_note'])}", "",
-              f"Compare {older} with {newer}. Inserted words are underlined and highlighted; "
-              "deleted words are struck through.", ""]
+    older = a(here, version_target(bulletin, new - 1), f"version {new - 1}")
+    newer = a(here, version_target(bulletin, new), f"version {new}")
+    lines += raw(breadcrumbs(ctx, here, bulletin),
+                 f'<p>Version {new}, corrected {esc(day(after["revised"]))}: '
+                 f'<span dir="auto">{esc(after["revision_note"])}</span></p>',
+                 f"<p>Compare {older} with {newer}. Inserted words are underlined and highlighted; "
+                 "deleted words are struck through.</p>")
     fields = diff.field_changes(_fields(ctx, bulletin_id, before), _fields(ctx, bulletin_id, after))
     lines += _raw_section("Fields", diff.fields_html(fields) if fields else "", "No field changed.")
     figures = diff.figure_changes(_figures(ctx, bulletin_id, new - 1), _figures(ctx, bulletin_id, new), FIGURE_KEY)
@@ -77,10 +78,9 @@ def diff_page(ctx: Context, bulletin_id: str, new: int) -> str:
 
 
 def _raw_section(heading: str, html_text: str, empty: str) -> list[str]:
-    """A heading, then the HTML in a raw block (or a sentence when nothing changed)."""
-    if not html_text:
-        return [f"## {heading}", "", empty, ""]
-    return [f"## {heading}", "", "```{raw} html", html_text, "```", ""]
+    """A section with a heading and the HTML (or a sentence when nothing changed), as one raw block."""
+    ident = heading.lower()
+    return raw(f'<section id="{ident}"><h2>{heading}</h2>{html_text or f"<p>{empty}</p>"}</section>')
 
 
 def _fields(ctx: Context, bulletin_id: str, version: Row) -> dict[str, str]:
