@@ -371,3 +371,11 @@ def test_headline_is_the_lowest_stated_bound(figure: dict, expected: float | Non
 def test_problem_refuses_an_unknown_rule() -> None:
     with pytest.raises(ValueError, match="add it to errors.RULES"):
         Problem(Path("x"), 1, "error", "no-such-rule", "message")
+
+
+def test_two_folders_with_one_bulletin_id(archive: Path) -> None:
+    first = write_bulletin(archive)
+    second = write_raw(archive, "test-daily/2020/2019-07-09-a-bulletin/v1.md", first.read_text(encoding="utf-8"))
+    found = [(p.path, p.line, p.rule) for p in check_archive(archive, today=TODAY)]
+    assert found == [(second, line_of(second, "date:"), "duplicate-id"), (second, line_of(second, "date:"), "path-mismatch")]
+    assert "also the id of test-daily/2019/2019-07-09-a-bulletin" in messages(archive, "duplicate-id")[0]

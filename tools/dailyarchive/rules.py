@@ -200,15 +200,17 @@ def _figure_dates(version: VersionFile, i: int, figure: Figure, bulletin_date: d
 
 def bulletin_ids_unique(archive: LoadedArchive, today: dt.date) -> Iterator[Problem]:
     """No two folders give the same bulletin id."""
-    folders: dict[str, set[Path]] = defaultdict(set)
+    folders: dict[str, dict[Path, VersionFile]] = defaultdict(dict)
     for version in archive.versions:
-        folders[version.bulletin_id].add(version.path.parent)
-    for bulletin_id, paths in folders.items():
-        if len(paths) > 1:
-            first, *others = sorted(paths)
+        folders[version.bulletin_id].setdefault(version.path.parent, version)
+    for bulletin_id, first_versions in folders.items():
+        if len(first_versions) > 1:
+            first, *others = sorted(first_versions)
             for other in others:
-                yield Problem(other, 1, "error", "duplicate-id",
-                              f"bulletin id {bulletin_id} is also used by {first}: merge the folders or change a slug")
+                version = first_versions[other]
+                yield Problem(version.path, version.line_of("date"), "error", "duplicate-id",
+                              f"bulletin id {bulletin_id} is also the id of {first.relative_to(archive.root).as_posix()}"
+                              ": one bulletin is one folder; merge them or change a slug")
 
 
 def versions_contiguous(archive: LoadedArchive, today: dt.date) -> Iterator[Problem]:
