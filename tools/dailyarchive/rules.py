@@ -215,10 +215,10 @@ def bulletin_ids_unique(archive: LoadedArchive, today: dt.date) -> Iterator[Prob
 
 def versions_contiguous(archive: LoadedArchive, today: dt.date) -> Iterator[Problem]:
     """Each bulletin has v1, v2, ... without gaps; corrections are not dated before earlier ones."""
-    by_bulletin: dict[str, list[VersionFile]] = defaultdict(list)
+    by_folder: dict[Path, list[VersionFile]] = defaultdict(list)
     for version in archive.versions:
-        by_bulletin[version.bulletin_id].append(version)
-    for versions in by_bulletin.values():
+        by_folder[version.path.parent].append(version)
+    for versions in by_folder.values():
         versions.sort(key=lambda v: v.number)
         numbers = [v.number for v in versions]
         if numbers != list(range(1, len(numbers) + 1)):
