@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from helpers import line_of, replace_in, write_archive, write_bulletin, write_raw
 
 from dailyarchive import ArchiveNotFound, check_archive, load_archive
@@ -290,3 +292,45 @@ def test_parallel_reading_gives_the_same_result(archive: Path, monkeypatch: pyte
 ])
 def test_split_front_matter(text: str, front: str | None, body: str, body_line: int) -> None:
     assert split_front_matter(text) == (front, body, body_line)
+
+
+GOOD = """---
+series: test-daily
+date: 2019-07-09
+title: "A title: with a colon"
+version: 1
+places: [Idleb, Syria]
+see_also: [2019-07-08]
+figures:
+  - id: civ
+    measure: killed
+    value: 544
+    qualifier: at least
+    kind: running-total
+    since: 2019-04-26
+  - measure: killed
+    group: children
+    parent: civ
+    value: 130
+    kind: increment
+events:
+  - date: 2019-07
+    what: Shelling.
+---
+Body.
+"""
+
+
+@given(st.data())
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_damage_to_a_file_gives_located_problems_never_a_crash(archive: Path, data: st.DataObject) -> None:
+    """Cut, insert or replace text anywhere in a good file: check returns problems inside the file."""
+    start = data.draw(st.integers(0, len(GOOD)))
+    end = data.draw(st.integers(start, min(len(GOOD), start + 40)))
+    insert = data.draw(st.text(st.sampled_from(list("-:[]{}'\"#&*!|>% \t\n\\ab1٢\u202e")), max_size=8))
+    text = GOOD[:start] + insert + GOOD[end:]
+    path = write_raw(archive, "test-daily/2019/2019-07-09-a/v1.md", text)
+    for problem in check_archive(archive, today=TODAY):
+        assert problem.path in (path, archive / "test-daily/2019/2019-07-09-a")
+        assert 1 <= problem.line <= text.count("\n") + 2, (problem, text)
+        assert problem.message
