@@ -101,3 +101,20 @@ def test_bad_dates(text: str) -> None:
         PartialDate.parse(text)
     with pytest.raises(ValueError):
         parse_day(text)
+
+
+BASE = {"series": "test-daily", "date": "2019-07-09", "title": "T", "version": 1}
+
+
+@pytest.mark.parametrize("field, given, kept", [
+    ("places", None, []), ("places", "Idlib Province", ["Idlib Province"]), ("see_also", None, []),
+    ("see_also", "2019-07-08", ["2019-07-08"]), ("see_also", [20190708], ["20190708"]),
+])
+def test_lists_accept_one_name_or_none(field: str, given: object, kept: list) -> None:
+    assert getattr(Version.model_validate({**BASE, field: given}), field) == kept
+
+
+@pytest.mark.parametrize("field, given", [("see_also", {"a": 1}), ("places", 5), ("see_also", [True])])
+def test_lists_refuse_other_shapes(field: str, given: object) -> None:
+    with pytest.raises(ValueError):
+        Version.model_validate({**BASE, field: given})

@@ -84,7 +84,25 @@ class PartialDate(BaseModel):
 Day = Annotated[dt.date, BeforeValidator(parse_day), Field(json_schema_extra={"pattern": DATE_PATTERN})]
 Vague = Annotated[PartialDate, BeforeValidator(PartialDate.parse)]
 Count = Annotated[float, Field(ge=0)]
-NameList = Annotated[list[str], BeforeValidator(lambda v: [v] if isinstance(v, str) else v)]
+def _as_list(value: Any) -> Any:
+    """One name may stand for a list of one; an empty value (`places:`) for an empty list."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else value
+
+
+def _as_texts(value: Any) -> Any:
+    """Like `_as_list`, with numbers as text (YAML reads `20190705` as a number)."""
+    value = _as_list(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = [value]
+    if not isinstance(value, list):
+        return value  # the schema reports it
+    return [str(item) if isinstance(item, (int, float)) and not isinstance(item, bool) else item for item in value]
+
+
+NameList = Annotated[list[str], BeforeValidator(_as_list)]
+LinkList = Annotated[list[str], BeforeValidator(_as_texts)]
 
 
 class Strict(BaseModel):
@@ -203,7 +221,7 @@ class Version(Strict):
     places: NameList = Field(default_factory=list)
     actors: NameList = Field(default_factory=list)
     tags: NameList = Field(default_factory=list)
-    see_also: Annotated[list[str], BeforeValidator(lambda v: [str(x) for x in v] if isinstance(v, list) else [str(v)])] = Field(
+    see_also: LinkList = Field(
         default_factory=list, description="Bulletins by date (2019-07-05) or full id (series/2019-07-05-slug)"
     )
     sources: list[Source] = Field(default_factory=list)
