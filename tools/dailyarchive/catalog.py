@@ -52,11 +52,11 @@ class Catalog:
 def build_catalog(archive: LoadedArchive) -> Catalog:
     """Tables of every valid version of `archive`; invalid files are left to `check`."""
     versions = sorted(archive.valid_versions(), key=lambda v: (v.bulletin_id, v.number))
-    latest = {v.bulletin_id: v.number for v in versions}
+    latest = archive.latest_versions()
     names = _Resolver(archive.gazetteers)
     rows: dict[str, list[dict[str, Any]]] = {t: [] for t in ("versions", "figures", "events", "links", "sources")}
     for version in versions:
-        _add_rows(rows, version, latest[version.bulletin_id] == version.number, names)
+        _add_rows(rows, version, latest[version.bulletin_id] is version, names)
     frames = {table: _frame(table, data) for table, data in rows.items()}
     index = link_index(set(frames["versions"]["bulletin_id"]))
     links = frames["links"]
@@ -80,12 +80,12 @@ class _Resolver:
         self.gazetteers = gazetteers
 
     def one(self, kind: str, name: str | None) -> str | None:
-        if name is None:
-            return None
-        return self.gazetteers[kind].canonical(name) or name
+        """The canonical name (None stays None)."""
+        return None if name is None else self.gazetteers[kind].resolve(name)
 
     def many(self, kind: str, names: list[str]) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(self.one(kind, n) or n for n in names))
+        """Canonical names, each once, in the order written."""
+        return tuple(dict.fromkeys(self.gazetteers[kind].resolve(n) for n in names))
 
 
 def _add_rows(rows: dict[str, list[dict[str, Any]]], version: VersionFile, is_latest: bool, names: _Resolver) -> None:

@@ -76,6 +76,10 @@ class Gazetteer:
         """The canonical name for `name` or one of its aliases (case-insensitive)."""
         return self.by_alias.get(name.casefold())
 
+    def resolve(self, name: str) -> str:
+        """The canonical name for `name`, or `name` as written when the gazetteer lacks it."""
+        return self.by_alias.get(name.casefold(), name)
+
     def suggest(self, name: str) -> str | None:
         """The closest known name or alias, for a "did you mean" hint."""
         close = difflib.get_close_matches(name.casefold(), list(self.by_alias), n=1, cutoff=0.6)
@@ -95,6 +99,15 @@ class LoadedArchive:
     def valid_versions(self) -> list[VersionFile]:
         """The version files whose front matter passed the schema."""
         return [v for v in self.versions if v.meta is not None]
+
+    def latest_versions(self) -> dict[str, VersionFile]:
+        """The valid version with the highest number of each bulletin, by bulletin id."""
+        latest: dict[str, VersionFile] = {}
+        for version in self.valid_versions():
+            current = latest.get(version.bulletin_id)
+            if current is None or version.number > current.number:
+                latest[version.bulletin_id] = version
+        return latest
 
 
 def load_archive(root: Path | str, workers: int = 1) -> LoadedArchive:

@@ -314,11 +314,12 @@ class _Point(NamedTuple):
 
 def _series_points(archive: LoadedArchive) -> Iterator[_Point]:
     """Every figure of the latest valid version of each bulletin."""
-    for version in _latest_versions(archive):
+    places = archive.gazetteers["places"]
+    for version in archive.latest_versions().values():
         meta = version.meta
         assert meta is not None
         for i, figure in enumerate(meta.figures):
-            key = (meta.series, figure.measure, figure.group, _canonical(archive, figure.place))
+            key = (meta.series, figure.measure, figure.group, places.resolve(figure.place) if figure.place else "")
             since = figure.since.isoformat() if figure.since else ""
             yield _Point(key, figure.kind.value, figure.kind is FigureKind.stock, since, figure.as_of or meta.date,
                          headline(figure), version, i)
@@ -333,20 +334,6 @@ def _relative(archive: LoadedArchive, point: _Point) -> str:
     """The file of a point, relative to the archive folder."""
     path = point.version.path
     return path.relative_to(archive.root).as_posix() if path.is_relative_to(archive.root) else str(path)
-
-
-def _latest_versions(archive: LoadedArchive) -> list[VersionFile]:
-    latest: dict[str, VersionFile] = {}
-    for version in archive.valid_versions():
-        if version.bulletin_id not in latest or version.number > latest[version.bulletin_id].number:
-            latest[version.bulletin_id] = version
-    return list(latest.values())
-
-
-def _canonical(archive: LoadedArchive, place: str | None) -> str:
-    if place is None:
-        return ""
-    return archive.gazetteers["places"].canonical(place) or place
 
 
 VERSION_RULES: list[VersionRule] = [
