@@ -379,3 +379,14 @@ def test_two_folders_with_one_bulletin_id(archive: Path) -> None:
     found = [(p.path, p.line, p.rule) for p in check_archive(archive, today=TODAY)]
     assert found == [(second, line_of(second, "date:"), "duplicate-id"), (second, line_of(second, "date:"), "path-mismatch")]
     assert "also the id of test-daily/2019/2019-07-09-a-bulletin" in messages(archive, "duplicate-id")[0]
+
+
+@pytest.mark.parametrize("bounds, faults", [
+    ({"low": 10, "value": 5, "high": 1}, ["low 10 is above value 5", "value 5 is above high 1"]),
+    ({"low": 10, "high": 1}, ["low 10 is above high 1"]),
+    ({"value": 5, "qualifier": "at least", "high": 4}, ["value 5 is above high 4"]),
+    ({"low": 1, "value": 5, "high": 9, "qualifier": "about"}, []),
+])
+def test_bounds_are_reported_once_each(archive: Path, bounds: dict, faults: list[str]) -> None:
+    write_bulletin(archive, figures=[{"measure": "killed", "kind": "increment", **bounds}])
+    assert [m.split(":")[0] for m in messages(archive, "figure-bounds")] == faults

@@ -174,15 +174,14 @@ def headline(figure: Figure) -> float | None:
 
 
 def _figure_bounds(version: VersionFile, i: int, figure: Figure) -> Iterator[Problem]:
-    """low <= value <= high, and a qualifier that agrees with the bounds."""
+    """low <= value <= high (low <= high when there is no value)."""
     low, value, high = figure.low, figure.value, figure.high
-    pairs = [("low", low, "value", value), ("value", value, "high", high), ("low", low, "high", high)]
+    pairs = [("low", low, "value", value), ("value", value, "high", high)] if value is not None else [
+        ("low", low, "high", high)]
     for small_name, small, big_name, big in pairs:
         if small is not None and big is not None and small > big:
             yield _error(version, ("figures", i, big_name), "figure-bounds",
                          f"{small_name} {small:g} is above {big_name} {big:g}: swap or correct them")
-    if figure.qualifier in (Qualifier.at_least, Qualifier.more_than) and high is not None and value is not None and high < value:
-        yield _error(version, ("figures", i, "high"), "figure-bounds", f"'{figure.qualifier.value} {value:g}' cannot have high {high:g}")
 
 
 def _figure_dates(version: VersionFile, i: int, figure: Figure, bulletin_date: dt.date) -> Iterator[Problem]:
@@ -192,10 +191,12 @@ def _figure_dates(version: VersionFile, i: int, figure: Figure, bulletin_date: d
         yield _error(version, ("figures", i, "kind"), "figure-baseline",
                      f"a {figure.kind.value} needs `since:` (the date it counts from)")
     if figure.since and figure.since > as_of:
-        yield _error(version, ("figures", i, "since"), "figure-dates", f"since {figure.since} is after as_of {as_of}: a count starts before the day it describes; check both dates")
+        yield _error(version, ("figures", i, "since"), "figure-dates",
+                     f"since {figure.since} is after as_of {as_of}: a count starts before the day it describes; "
+                     "check both dates")
     if as_of > bulletin_date:
         yield _error(version, ("figures", i, "as_of"), "figure-dates",
-                     f"as_of {as_of} is after the bulletin's date {bulletin_date}: a bulletin cannot report the future")
+                     f"as_of {as_of} is after the bulletin's date {bulletin_date}: a bulletin cannot report the future; fix as_of")
 
 
 def bulletin_ids_unique(archive: LoadedArchive, today: dt.date) -> Iterator[Problem]:
@@ -231,7 +232,8 @@ def versions_contiguous(archive: LoadedArchive, today: dt.date) -> Iterator[Prob
             revised = version.meta.revised if version.meta else None
             if revised and previous and revised < previous:
                 yield _error(version, ("revised",), "revision-date",
-                             f"revised {revised} is before the previous version's revision {previous}")
+                             f"revised {revised} is before the previous version's revision {previous}: "
+                             "a later correction cannot be dated earlier; fix the date")
             previous = revised or previous
 
 
