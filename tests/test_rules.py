@@ -390,3 +390,11 @@ def test_two_folders_with_one_bulletin_id(archive: Path) -> None:
 def test_bounds_are_reported_once_each(archive: Path, bounds: dict, faults: list[str]) -> None:
     write_bulletin(archive, figures=[{"measure": "killed", "kind": "increment", **bounds}])
     assert [m.split(":")[0] for m in messages(archive, "figure-bounds")] == faults
+
+
+def test_format_shows_control_characters_as_escapes(archive: Path) -> None:
+    """A hostile name cannot clear the terminal or reorder the line; Arabic letters stay readable."""
+    write_bulletin(archive, places=["\x1b[2Jإدلب\u202e"])
+    (problem,) = check_archive(archive, today=TODAY)
+    line = problem.format(archive)
+    assert "\\x1b[2Jإدلب\\u202e" in line and line.isprintable()

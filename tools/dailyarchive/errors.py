@@ -70,7 +70,15 @@ class Problem:
                 path = self.path.relative_to(root)
             except ValueError:
                 pass
-        return f"{path}:{self.line}: {self.level}: {self.message} ({self.rule})"
+        return _printable(f"{path}:{self.line}: {self.level}: {self.message} ({self.rule})")
+
+
+def _printable(text: str) -> str:
+    """Text safe for a terminal: control and format characters (escape sequences, bidi overrides
+    from hostile input) are shown as escapes; letters of every script stay as they are."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else (f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}") for c in text)
 
 
 def has_errors(problems: list[Problem]) -> bool:
