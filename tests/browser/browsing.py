@@ -121,10 +121,14 @@ def new_visitor(browser: Browser, site: Site) -> tuple[Visitor, BrowserContext]:
     return visitor, context
 
 
-def axe_violations(page: Page, impacts: frozenset[str] = frozenset({"serious", "critical"})) -> list[str]:
-    """axe-core's violations of the given impacts on the loaded page, one readable line per element."""
+def axe_violations(page: Page, impacts: frozenset[str] = frozenset({"serious", "critical"}),
+                   context: dict | None = None) -> list[str]:
+    """axe-core's violations of the given impacts on the loaded page, one readable line per element.
+
+    `context` is axe's include/exclude context, e.g. ``{"exclude": [[".dailyarchive-chart-view"]]}``.
+    """
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options={"resultTypes": ["violations"]})
+    results = Axe().run(page, context=context, options={"resultTypes": ["violations"]})
     return [f"{v['id']} ({v['impact']}): {v['help']}: {node['target']} {node['html'][:160]}"
             for v in results.response["violations"] if v["impact"] in impacts for node in v["nodes"]]

@@ -1,0 +1,121 @@
+"""Charts in the browser: every chart draws marks, its tooltip keeps the qualifier, a point opens its bulletin."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from browsing import BULLETIN, CHRONOLOGY, Visitor
+from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+#: Pages with charts: the chronology, the series page, a place page, the bulletin ("the toll as of this date").
+CHART_PAGES = [CHRONOLOGY, "syria-daily/index.html", "places/idlib-province/index.html", BULLETIN]
+KILLED = "figure.dailyarchive-chart:has(.dailyarchive-chart-view[aria-label*='killed' i])"
+POINTS = "g.mark-symbol.role-mark path"
+
+
+def draw_charts(visitor: Visitor, relative: str, timeout: float = 15_000) -> Page:
+    """Open a page and wait until each of its charts is drawn or says why not (at most `timeout` ms)."""
+    page = visitor.open(relative)
+    try:
+        page.wait_for_function("""() => [...document.querySelectorAll('figure.dailyarchive-chart')].every(f =>
+            f.classList.contains('dailyarchive-chart-ready') || f.querySelector('.dailyarchive-chart-view').textContent)""",
+                               timeout=timeout)
+    except PlaywrightTimeout:
+        pass  # the counts of marks tell which chart did not draw
+    return page
+
+
+def marks_per_chart(page: Page) -> list[int]:
+    """For each chart of the page: how many data marks (paths of its data layers) its SVG has."""
+    return page.locator("figure.dailyarchive-chart").evaluate_all("""figures => figures.map(f => {
+        const svg = f.querySelector('.dailyarchive-chart-view svg');
+        return svg ? svg.querySelectorAll('g.role-mark > path, g.role-mark > g > path').length : 0; })""")
+
+
+def tooltip_of(page: Page, point: Locator) -> str:
+    """Hover a point and return the text of the tooltip it shows ('' if none)."""
+    tooltip = page.locator("#vg-tooltip-element.visible")
+    page.mouse.move(0, 0)  # leave the last point first, so no earlier tooltip is read
+    tooltip.wait_for(state="hidden", timeout=2_000)
+    point.hover(force=True)
+    try:
+        tooltip.wait_for(timeout=400)
+    except PlaywrightTimeout:  # this point has no tooltip
+        return ""
+    return " ".join(tooltip.inner_text().split())
+
+
+def find_point(page: Page, chart: str, *words: str) -> tuple[Locator, str]:
+    """The point of `chart` whose tooltip contains every one of `words`, with that tooltip."""
+    points = page.locator(chart).first.locator(POINTS)
+    seen = []
+    for index in range(points.count()):
+        text = tooltip_of(page, points.nth(index))
+        if all(word in text for word in words):
+            return points.nth(index), text
+        seen.append(text)
+    raise AssertionError(f"no point with {words}; tooltips: {seen}")
+
+
+@pytest.mark.parametrize("relative", CHART_PAGES)
+def test_every_chart_draws_marks(visitor, relative):
+    page = draw_charts(visitor, relative)
+    counts = marks_per_chart(page)
+    assert counts, f"{relative} has no chart"
+    assert all(count > 0 for count in counts), counts
+    assert page.locator("figure.dailyarchive-chart-ready").count() == len(counts)
+    assert visitor.problems() == []
+
+
+def test_tooltip_shows_the_value_with_its_qualifier(visitor):
+    page = draw_charts(visitor, CHRONOLOGY)
+    _, text = find_point(page, KILLED, "9 July 2019", "civilians", "544")
+    assert "at least 544" in text
+    _, children = find_point(page, KILLED, "9 July 2019", "children")
+    assert "at least 130" in children
+
+
+def test_clicking_a_point_opens_its_bulletin(visitor):
+    page = draw_charts(visitor, CHRONOLOGY)
+    point, _ = find_point(page, KILLED, "9 July 2019", "civilians", "544")
+    with page.expect_navigation():
+        point.click(force=True)
+    assert page.url.split("?")[0].endswith(BULLETIN)
+    assert page.locator("h1").first.inner_text().startswith("Opposition factions strike regime lines")
+
+
+def test_chart_data_table_is_there_for_screen_readers(file_visitor):
+    page = draw_charts(file_visitor, CHRONOLOGY)
+    killed = page.locator(KILLED).first
+    assert killed.locator(".dailyarchive-chart-view").get_attribute("role") == "img"
+    killed.locator("details.dailyarchive-chart-data > summary").click()
+    table = killed.locator("details.dailyarchive-chart-data table")
+    assert table.is_visible() and "at least 544" in table.inner_text()
+
+
+def corrupt_first_spec(folder: Path) -> None:
+    """Break the JSON of the first chart spec of the chronology page."""
+    page = folder / CHRONOLOGY
+    marker = 'class="dailyarchive-chart-spec">'
+    text = page.read_text(encoding="utf-8")
+    assert marker in text
+    page.write_text(text.replace(marker, marker + "{corrupted ", 1), encoding="utf-8")
+
+
+def test_a_chart_with_broken_data_is_caught(broken_copy):
+    """The same checks on a copy whose first chronology chart has a corrupted spec: no marks, an error."""
+    visitor = broken_copy(corrupt_first_spec)
+    page = draw_charts(visitor, CHRONOLOGY, timeout=2_000)
+    counts = marks_per_chart(page)
+    assert len(counts) > 1 and counts[0] == 0
+    assert visitor.problems(), "a chart that cannot be drawn must leave an error"
+
+
+@pytest.mark.xfail(reason="dailyarchive-charts.js: JSON.parse of one spec throws out of drawAll, "
+                          "so the charts after it are not drawn (issue 5)", strict=False)
+def test_one_broken_chart_leaves_the_others_drawn(broken_copy):
+    visitor = broken_copy(corrupt_first_spec)
+    counts = marks_per_chart(draw_charts(visitor, CHRONOLOGY, timeout=2_000))
+    assert all(count > 0 for count in counts[1:]), counts
