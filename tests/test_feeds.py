@@ -66,6 +66,11 @@ def test_sample_series_and_tag_feeds_are_valid_atom(sample_build):
     assert "counter-attack" in tags
     for path in (folder / "tags").glob("*.atom"):
         assert check_atom(path.read_text(encoding="utf-8"))
+        page = ElementTree.fromstring(path.read_bytes()).find(f"{A}link[@rel='alternate']").get("href")
+        assert (path.parent / page).resolve() == (sample_build.outdir / "tags" / path.stem / "index.html").resolve()
+        assert (path.parent / page).is_file()
+    tag_page = (sample_build.outdir / "tags" / "counter-attack" / "index.html").read_text(encoding="utf-8")
+    assert 'type="application/atom+xml" title="Tag: counter-attack" href="../../feeds/tags/counter-attack.atom"' in tag_page
 
 
 def test_sample_sitemap_and_robots(sample_build):
@@ -77,6 +82,8 @@ def test_sample_sitemap_and_robots(sample_build):
     assert "index.html" in urls and "search.html" not in urls
     assert all((html / loc).is_file() for loc in urls)
     assert (html / "robots.txt").read_text(encoding="utf-8").startswith("User-agent: *\n")
+    for path in (html / "robots.txt", html / "sitemap.xml", html / "feeds" / "syria-daily.atom"):
+        assert path.stat().st_mode & 0o444 == 0o444, f"{path} must be readable by a web server"
 
 
 def test_sample_timemap_lists_every_version_with_its_date(sample_build):

@@ -14,8 +14,8 @@ from helpers import write_bulletin
 from dailyarchive.catalog import build_catalog
 from dailyarchive.load import load_archive
 from dailyarchive.publish.html import build
-from dailyarchive.search import (MANIFEST, SEARCH_DIR, STOP_WORDS, file_digest, plain_text, script,
-                                 search_files, tokenize)
+from dailyarchive.search import (MANIFEST, SEARCH_DIR, STOP_WORDS, encode_postings, file_digest, plain_text,
+                                 script, search_files, tokenize)
 
 ROOT = Path(__file__).resolve().parents[1]
 SEARCH_JS = ROOT / "tools" / "dailyarchive" / "sphinxext" / "static" / "dailyarchive-search.js"
@@ -159,3 +159,13 @@ def test_hostile_bulletin_builds_and_its_shard_loads(archive, tmp_path):
     found = run_node(shard_files(folder), "console.log(JSON.stringify(S.search({q: 'quoted', place: 'Syria'})"
                                           ".results.map(r => r.title)));")
     assert found == [title]
+
+
+@needs_node
+def test_postings_decode_in_js_to_what_python_encoded():
+    postings = [(0, 1), (1, 3), (2, 2), (30, 1), (700, 3), (5000, 2), (5001, 1), (250_000, 3)]
+    encoded = encode_postings(postings)
+    assert encoded.isalpha() and encoded.isascii()
+    found = run_node([], f"const out = []; S.decode({json.dumps(encoded)}, (d, w) => out.push([d, w]));"
+                         "console.log(JSON.stringify(out));")
+    assert [tuple(p) for p in found] == postings

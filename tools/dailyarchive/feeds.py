@@ -8,8 +8,6 @@ otherwise (Atom and link-format resolve relative references against the file's o
 from __future__ import annotations
 
 import posixpath
-import re
-import unicodedata
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
@@ -20,6 +18,7 @@ import pandas as pd
 
 from .catalog import Catalog
 from .cite import version_docname
+from .pages._text import name_slugs
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -45,16 +44,16 @@ class Site:
         return relative + ("/" if target.endswith("/") and not relative.endswith("/") else "")
 
 
-def slug(name: str) -> str:
-    """A file name for a tag: lower case, diacritics dropped, runs of other characters as `-`."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M")).lower()
-    return re.sub(r"[^\w]+", "-", plain).strip("-_") or "tag"
+def feed_path(kind: str, slug: str) -> str:
+    """Where a feed is written: `feeds/<series>.atom`, or `feeds/tags/<slug>.atom` (the tag page's slug)."""
+    return f"{FEED_DIR}/{slug}.atom" if kind == "series" else f"{FEED_DIR}/tags/{slug}.atom"
 
 
-def feed_path(kind: str, name: str) -> str:
-    """Where a feed is written: `feeds/<series>.atom` or `feeds/tags/<tag>.atom`."""
-    return f"{FEED_DIR}/{name}.atom" if kind == "series" else f"{FEED_DIR}/tags/{slug(name)}.atom"
+def tag_slugs(catalog: Catalog) -> dict[str, str]:
+    """The slug of every tag that has bulletins: the same as its page's (`tags/<slug>/`)."""
+    used = {t for tags in catalog.bulletins["tags"] for t in tags}
+    slugs = name_slugs(sorted(set(catalog.tags.index) | used))
+    return {tag: slugs[tag] for tag in used}
 
 
 def entry_id(bulletin_id: str) -> str:
@@ -126,13 +125,11 @@ def feeds(catalog: Catalog, site: Site) -> dict[str, str]:
     for bulletin_id, tags in zip(bulletins.index, bulletins["tags"]):
         for tag in tags:
             tagged.setdefault(tag, []).append(bulletin_id)
-    taken: set[str] = set(files)
+    slugs = tag_slugs(catalog)
     for tag in sorted(tagged):
-        path = feed_path("tag", tag)
-        while path in taken:
-            path = path.removesuffix(".atom") + "-.atom"
-        taken.add(path)
-        files[path] = atom_feed(catalog, bulletins.loc[tagged[tag]], path, f"Tag: {tag}", site)
+        path = feed_path("tag", slugs[tag])
+        files[path] = atom_feed(catalog, bulletins.loc[tagged[tag]], path, f"Tag: {tag}", site,
+                                site.page_url(f"tags/{slugs[tag]}/index"))
     return files
 
 

@@ -18,6 +18,7 @@ def write_if_changed(path: Path, content: str | bytes) -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(handle, 0o644)  # mkstemp makes 0600; published files must be readable by a web server
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.replace(temporary, path)
