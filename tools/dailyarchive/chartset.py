@@ -115,7 +115,7 @@ def _chart_data(catalog: Catalog, problems: Iterable[Problem]) -> ChartData:
     points = points.join(catalog.figures.set_index(["bulletin_id", "version", "figure_index"])["reported_by"],
                          on=["bulletin_id", "version", "figure_index"])
     earlier = corrections(catalog.figures, points)
-    grouped = rows_by_chart(point_rows(points, catalog.bulletins, earlier))
+    grouped = rows_by_chart(point_rows(points, catalog.bulletins, earlier)) if not points.empty else {}
     rows = {key: ChartRows.of(value) for key, value in grouped.items()}
     return ChartData(points, earlier, excluded, rows, _excluded_counts(catalog, excluded),
                      dict(zip(catalog.series["slug"], catalog.series["name"])), _contributed(points, rows))

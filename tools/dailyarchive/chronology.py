@@ -70,13 +70,17 @@ def event_records(catalog: Catalog) -> list[dict[str, Any]]:
             "precision": row["precision"], "month": _month_key(row),
             "place": [place, f"places/{places[place]}/index" if place in places else None] if place else None,
             "actors": [[a, f"actors/{actors[a]}/index" if a in actors else None] for a in row["actors"]],
-            "what": row["what"], "bulletin": [bulletin["title"], docname(bulletin["url"])],
+            "what": row["what"], "bulletin": [bulletin["title"], docname(bulletin["url"]), _day(bulletin["date"])],
             "bulletin_date": f"{bulletin['date']:%Y-%m-%d}", "tokens": sorted(set(tokens)),
             "filters": {"places": sorted({(p, places[p]) for p in _with_parents(place, parents) if p in places}),
                         "actors": sorted({(a, actors[a]) for a in row["actors"] if a in actors}),
                         "tags": sorted({(t, tags[t]) for t in bulletin["tags"] if t in tags})},
         })
     return records
+
+
+def _day(value: pd.Timestamp) -> str:
+    return f"{value.day} {value:%B %Y}"
 
 
 def _names(gazetteer: pd.DataFrame) -> dict[str, str]:

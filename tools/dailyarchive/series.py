@@ -169,7 +169,9 @@ def build_series(figures: pd.DataFrame, excluded: pd.DataFrame | None = None) ->
     """
     latest = _charted(figures, excluded)
     if latest.empty:
-        return pd.DataFrame(columns=POINT_COLUMNS)
+        dates = {c: "datetime64[ns]" for c in ("baseline", "as_of", "bulletin_date")}
+        numbers = {c: "float64" for c in ("value", "low", "best", "high", "headline", "increment")}
+        return pd.DataFrame(columns=POINT_COLUMNS).astype({**dates, **numbers, "fell": bool})
     carried = latest[["as_of", "bulletin_id", "version", "bulletin_date", "figure_index", "qualifier", "text",
                       "value", "path", "line"]]
     points = pd.concat([carried, series_keys(latest), bounds(latest)], axis=1)

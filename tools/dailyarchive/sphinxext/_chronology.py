@@ -91,8 +91,9 @@ def event_item(event: dict[str, Any]) -> nodes.list_item:
             if position:
                 text += nodes.Text(", ")
             text += _name(*actor)
-    text += nodes.Text(" (reported in ")
-    text += _doc_link(event["bulletin"][0], event["bulletin"][1])
+    title, target, date = event["bulletin"]
+    text += nodes.Text(f" (reported in the bulletin of {date}: ")
+    text += _doc_link(title, target)
     text += nodes.Text(")")
     item += text
     return item

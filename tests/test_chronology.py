@@ -1,0 +1,91 @@
+"""The chronology: events in date order at their precision, linked, filterable, split when the archive grows."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from helpers import write_bulletin
+
+from dailyarchive import load_catalog
+from dailyarchive.chronology import ChronologySettings, chronology_pages, event_records, split
+from dailyarchive.publish.html import build
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def events_archive(archive: Path) -> Path:
+    """Three bulletins whose events have day, month and year precision, out of order."""
+    write_bulletin(archive, date="2019-07-09", slug="attack", tags=["counter-attack"], events=[
+        {"date": "2019-07-09", "place": "Mount Turkmen", "actors": ["HTS"], "what": "Factions attack positions."}])
+    write_bulletin(archive, date="2019-05-06", slug="offensive", events=[
+        {"date": "2019-05", "place": "Idlib Province", "actors": ["regime"], "what": "An offensive begins."},
+        {"date": "2019", "what": "A year of fighting."}])
+    write_bulletin(archive, date="2019-05-20", slug="unknown-place", events=[
+        {"date": "2019-05-20", "place": "Nowhere Known", "what": "Something happens."}])
+    return archive
+
+
+def test_events_are_in_date_order_at_their_precision_with_links_and_filter_tokens(archive):
+    records = event_records(load_catalog(events_archive(archive)))
+    assert [(r["when"], r["month"]) for r in records] == [
+        ("2019", "2019"), ("May 2019", "2019-05"), ("20 May 2019", "2019-05"), ("9 July 2019", "2019-07")]
+    attack = records[-1]
+    assert attack["place"] == ["Mount Turkmen", "places/mount-turkmen/index"]
+    assert attack["actors"] == [["Hay'at Tahrir al-Sham", "actors/hay-at-tahrir-al-sham/index"]]
+    assert attack["bulletin"] == ["Bulletin of 2019-07-09", "test-daily/2019/2019-07-09-attack/index", "9 July 2019"]
+    assert attack["tokens"] == ["a-hay-at-tahrir-al-sham", "p-latakia-province", "p-mount-turkmen", "p-syria",
+                                "t-counter-attack"]
+    assert records[2]["place"] == ["Nowhere Known", None] and records[2]["tokens"] == []
+
+
+def test_a_large_archive_gets_year_pages_and_a_crowded_year_month_pages(archive):
+    events = [{"month": m} for m in ["2018-03", "2019", "2019-05", "2019-05", "2019-07"]]
+    assert {part: len(found) for part, found in split(events, limit=3).items()} == {
+        "2018": 1, "2019-00": 1, "2019-05": 2, "2019-07": 1}
+    pages = chronology_pages(load_catalog(events_archive(archive)), ChronologySettings(max_events=2))
+    assert sorted(pages) == ["chronology/2019-00.md", "chronology/2019-05.md", "chronology/2019-07.md",
+                             "chronology/index.md"]
+    assert "dailyarchive-events" not in pages["chronology/index.md"]
+    assert "[May 2019](/chronology/2019-05.md): 2 events" in pages["chronology/index.md"]
+    assert "dailyarchive-events" in pages["chronology/2019-05.md"]
+
+
+def test_small_archive_keeps_every_event_on_the_index(archive):
+    pages = chronology_pages(load_catalog(events_archive(archive)))
+    assert list(pages) == ["chronology/index.md"]
+    assert pages["chronology/index.md"].count('"what":') == 4
+
+
+def test_sample_chronology_page_lists_events_by_month_with_links(sample_build):
+    page = sample_build.outdir / "chronology/index.html"
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    months = [h.get_text() for h in soup.select("h3.rubric")]
+    assert months[0] == "September 2018" and "July 2019" in months
+    items = soup.select("li.dailyarchive-event")
+    assert items[0].strong.get_text() == "September 2018"
+    latakia = [li for li in items if "Opposition factions attack more than 20 regime positions" in li.get_text()]
+    assert len(latakia) == 1
+    links = {a.get_text(): a["href"] for a in latakia[0].select("a")}
+    assert links["Mount Turkmen"] == "../places/mount-turkmen/index.html"
+    assert links["Opposition factions strike regime lines in northern Latakia"] == (
+        "../syria-daily/2019/2019-07-09-northern-latakia-counter-attack/index.html")
+    assert "p-latakia-province" in latakia[0]["class"]
+    assert soup.select_one("form.dailyarchive-events-filter select[data-filter=places]")
+    assert "dailyarchive-chronology.js" in page.read_text(encoding="utf-8")
+    for href in links.values():
+        assert (page.parent / href).resolve().is_file()
+
+
+def test_hostile_event_text_renders_as_text(archive, tmp_path):
+    what = "<script>alert(1)</script> {{x}} ``` :role:`y` ## not a heading"
+    write_bulletin(archive, date="2019-07-09", events=[{"date": "2019-07-09", "place": "Idlib Province",
+                                                        "what": what}])
+    warnings = io.StringIO()
+    result = build(archive, tmp_path / "out", ROOT / "docs", status=None, warning=warnings)
+    soup = BeautifulSoup((result.outdir / "chronology/index.html").read_text(encoding="utf-8"), "html.parser")
+    item = soup.select_one("li.dailyarchive-event")
+    assert what in item.get_text()
+    assert not item.select("script")
+    assert "dailyarchive-events" not in warnings.getvalue()
