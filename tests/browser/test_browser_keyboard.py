@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from browsing import HOME, SEARCH
+from browsing import CHRONOLOGY, HOME, SEARCH
 from playwright.sync_api import Page
 from test_browser_search import LATAKIA_TITLE, read_results
 
@@ -74,4 +74,23 @@ def test_search_filters_are_usable_with_the_keyboard(visitor):
     assert "place=Mount+Turkmen" in page.url and "corrected=1" in page.url
     outcome = read_results(visitor)
     assert outcome.titles == [LATAKIA_TITLE], outcome
+    assert visitor.problems() == []
+
+
+def test_chronology_filter_is_usable_with_the_keyboard(visitor):
+    page = visitor.open(CHRONOLOGY)
+    events = page.locator("li.dailyarchive-event")
+    total = events.count()
+    tab_to(page, "form.dailyarchive-events-filter select[data-filter=places]")
+    assert focus_is_visible(page)
+    page.keyboard.type("Latakia Province")  # type-ahead on a closed select picks the option and fires change
+    assert page.locator("select[data-filter=places]").evaluate("s => s.selectedOptions[0].text") == "Latakia Province"
+    shown = page.locator("li.dailyarchive-event:visible")
+    texts = shown.all_inner_texts()
+    assert 0 < len(texts) < total
+    inside = ("Latakia", "Mount Turkmen", "Kabani", "Jabal al-Akrad")
+    assert all(any(name in text for name in inside) for text in texts), texts
+    assert any("9 July 2019" in text and "Mount Turkmen" in text for text in texts)
+    status = page.locator(".dailyarchive-events-count").inner_text()
+    assert status == f"{len(texts)} of {total} events shown"
     assert visitor.problems() == []
