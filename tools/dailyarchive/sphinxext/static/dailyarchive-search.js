@@ -16,6 +16,7 @@
   var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December"];
   var PAGE = 50;
+  var FIELDS = ["q", "series", "year", "from", "to", "place", "actor", "tag", "corrected", "sort"];
   var own = Object.prototype.hasOwnProperty;
 
   /* ---- data registration (called by the generated script files) ---- */
@@ -273,9 +274,21 @@
     form.elements.corrected.checked = !!params.corrected;
   }
 
+  /** Submit only the fields that are set, so result URLs stay short and readable. */
+  function submitSet(form, event) {
+    event.preventDefault();
+    var query = new URLSearchParams();
+    FIELDS.forEach(function (name) {
+      var field = form.elements[name];
+      var value = field.type === "checkbox" ? (field.checked ? "1" : "") : String(field.value).trim();
+      if (value) query.set(name, value);
+    });
+    root.location.search = query.toString();
+  }
+
   function readParams() {
     var query = new URLSearchParams(root.location.search), params = {};
-    ["q", "series", "year", "from", "to", "place", "actor", "tag", "corrected", "sort"].forEach(function (name) {
+    FIELDS.forEach(function (name) {
       params[name] = (query.get(name) || "").trim();
     });
     return params;
@@ -351,6 +364,7 @@
     }
     var params = readParams();
     fillForm(form, state.manifest, params);
+    form.addEventListener("submit", function (event) { submitSet(form, event); });
     var active = ["q", "series", "year", "from", "to", "place", "actor", "tag", "corrected"].some(function (n) { return params[n]; });
     if (active) run(container, params);
   }
