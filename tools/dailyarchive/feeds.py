@@ -7,7 +7,7 @@ otherwise (Atom and link-format resolve relative references against the file's o
 
 from __future__ import annotations
 
-import posixpath
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
@@ -26,6 +26,7 @@ FEED_DIR = "feeds"
 FEED_ENTRIES = 50
 SITEMAP_LIMIT = 50_000
 TIMEMAP = "timemap.link"
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _NAMESPACE = uuid.UUID("6f1c6a3e-8a4e-5b52-9d7e-3f0b8c4d2a10")
 
 
@@ -40,8 +41,16 @@ class Site:
         """The URL of `target` (a path from the site root) as written in the file at `here`."""
         if self.baseurl:
             return self.baseurl.rstrip("/") + "/" + target
-        relative = posixpath.relpath(target or ".", posixpath.dirname(here) or ".")
-        return relative + ("/" if target.endswith("/") and not relative.endswith("/") else "")
+        return relative_path(target, here)
+
+
+def relative_path(target: str, here: str) -> str:
+    """The path from the file at `here` to `target`, both relative to the site root (`a/b` from `a/c/d` is `../b`)."""
+    base, parts = here.split("/")[:-1], target.split("/")
+    common = 0
+    while common < len(base) and common < len(parts) - 1 and base[common] == parts[common]:
+        common += 1
+    return "../" * (len(base) - common) + "/".join(parts[common:]) or "./"
 
 
 def feed_path(kind: str, slug: str) -> str:
@@ -240,5 +249,4 @@ def _text(value: object) -> str:
     """Text of a catalog cell, one line, without characters XML cannot hold."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
-    text = " ".join(str(value).split())
-    return "".join(c for c in text if c in "\t\n\r" or (ord(c) >= 0x20 and ord(c) not in (0xFFFE, 0xFFFF)))
+    return _NOT_XML.sub("", " ".join(str(value).split()))
