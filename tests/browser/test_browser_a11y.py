@@ -47,7 +47,24 @@ def test_axe_charts(file_visitor):
 
 
 #: Layout faults found by these tests and reported (not strict: a fix makes them pass).
-KNOWN_LAYOUT = {("diff", "phone"): "the figures table of the diff page is 564 px wide on a 390 px phone (issue 4)"}
+KNOWN_LAYOUT = {
+    ("diff", "phone"): "the figures table of the diff page is 564 px wide on a 390 px phone (issue 4)",
+}
+#: Elements of the main content that stick out of the window on the right, unless a scrolling box holds them.
+OFF_SCREEN = """() => {
+    const width = document.documentElement.clientWidth, out = [];
+    for (const e of document.querySelectorAll('[role=main] *')) {
+        const r = e.getBoundingClientRect();
+        if (r.width === 0 || r.right <= width + 1) continue;
+        let held = false;
+        for (let a = e.parentElement; a && !held; a = a.parentElement) {
+            const x = getComputedStyle(a).overflowX;
+            held = (x === 'auto' || x === 'scroll') && a.getBoundingClientRect().right <= width + 1;
+        }
+        if (!held) out.push(`${e.tagName.toLowerCase()}.${e.className.baseVal ?? e.className} right=${Math.round(r.right)}`);
+    }
+    return out.slice(0, 5);
+}"""
 
 
 def screens() -> list:
@@ -70,6 +87,7 @@ def test_screenshot(file_visitor, screenshot_dir, name, width):
     page.screenshot(path=str(path), full_page=True)
     assert path.stat().st_size > 5_000
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"] + 1, "page scrolls sideways"
+    assert page.evaluate(OFF_SCREEN) == [], "content cut off at the right edge"
 
 
 def test_axe_does_report_a_serious_violation(broken_copy):
