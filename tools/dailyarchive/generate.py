@@ -15,8 +15,9 @@ import yaml
 
 from .load import split_front_matter
 
-#: The last day of every generated series: fixed, so an archive depends on the seed alone.
-END = dt.date(2024, 12, 31)
+#: The last day of every generated series: fixed (so an archive depends on the seed alone) and mid-month,
+#: so the bulletin that `append_bulletin` adds is an ordinary day, not the first of a new month or year.
+END = dt.date(2024, 6, 14)
 
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
