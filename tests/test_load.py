@@ -267,19 +267,6 @@ def test_many_broken_files_are_all_reported(archive: Path) -> None:
     assert rules.count("field-invalid") == 10 and rules.count("field-unknown") == 10
 
 
-def test_parallel_reading_gives_the_same_result(archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import dailyarchive.load as load
-
-    for day in range(1, 13):
-        write_bulletin(archive, date=f"2019-07-{day:02d}", slug="day", tags=["offensive" if day % 3 else "typo"])
-    write_raw(archive, "test-daily/2019/2019-07-20-bad/v1.md", b"---\ntitle: \xff\n---\n")
-    one = check_archive(archive, today=TODAY, workers=1)
-    monkeypatch.setattr(load, "PARALLEL_FROM", 2)
-    two = check_archive(archive, today=TODAY, workers=2)
-    assert one == two and len(one) == 5
-    assert [v.path for v in load_archive(archive, workers=2).versions] == [v.path for v in load_archive(archive).versions]
-
-
 @pytest.mark.parametrize("text, front, body, body_line", [
     ("---\na: 1\n---\nBody\n", "a: 1\n", "Body\n", 4),
     ("---\na: 1\n...\n\n\nBody", "a: 1\n", "Body", 6),

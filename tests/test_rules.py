@@ -398,3 +398,22 @@ def test_format_shows_control_characters_as_escapes(archive: Path) -> None:
     (problem,) = check_archive(archive, today=TODAY)
     line = problem.format(archive)
     assert "\\x1b[2Jإدلب\\u202e" in line and line.isprintable()
+
+
+def test_parallel_check_finds_the_same_problems(archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every rule that can fire across files fires the same way when files are checked in workers."""
+    import dailyarchive.rules as rules
+
+    for day in range(1, 13):
+        write_bulletin(archive, date=f"2019-07-{day:02d}", slug="day", tags=["offensive" if day % 3 else "typo"],
+                       see_also=[f"2019-07-{day - 1:02d}"] if day > 1 else ["2019-06-30"],
+                       figures=[{**KILLED, "value": 500 + (day % 4) * 10}])
+    write_bulletin(archive, date="2019-07-02", slug="day", version=3, revised="2019-07-01")
+    write_raw(archive, "test-daily/2019/2019-07-20-bad/v1.md", b"---\ntitle: \xff\n---\n")
+    write_raw(archive, "test-daily/2020/2019-07-05-day/v1.md", (archive / "test-daily/2019/2019-07-05-day/v1.md").read_text())
+    one = check_archive(archive, today=TODAY, workers=1)
+    monkeypatch.setattr(rules, "PARALLEL_FROM", 2)
+    two = check_archive(archive, today=TODAY, workers=2)
+    assert one == two
+    assert {p.rule for p in one} >= {"tag-unknown", "see-also-unknown", "running-total-fell", "version-gap",
+                                     "revision-date", "file-unreadable", "duplicate-id", "path-mismatch"}

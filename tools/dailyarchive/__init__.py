@@ -9,7 +9,7 @@ from pathlib import Path
 from .catalog import Catalog, build_catalog
 from .errors import ArchiveInvalid, ArchiveNotFound, DailyArchiveError, Problem, has_errors
 from .load import LoadedArchive, load_archive
-from .rules import check
+from .rules import check, check_folder
 
 __all__ = [
     "ArchiveInvalid", "ArchiveNotFound", "Catalog", "DailyArchiveError", "LoadedArchive", "Problem",
@@ -22,7 +22,7 @@ def check_archive(root: Path | str, today: dt.date | None = None, workers: int |
 
     Large archives are read in `workers` processes (default: one per CPU); the result is the same.
     """
-    return check(load_archive(root, workers=workers or os.cpu_count() or 1), today)
+    return check_folder(root, today, workers=workers or os.cpu_count() or 1)
 
 
 def load_catalog(root: Path | str, today: dt.date | None = None, strict: bool = False) -> Catalog:

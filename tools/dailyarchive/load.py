@@ -5,14 +5,11 @@ from __future__ import annotations
 import difflib
 import gc
 import hashlib
-import multiprocessing
 import os
 import re
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,8 +25,6 @@ MAX_FILE_BYTES = 8 * 1024 * 1024
 VERSION_PATH = re.compile(
     r"^(?P<series>[^/]+)/(?P<year>[^/]+)/(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)/v(?P<n>[1-9][0-9]*)\.md$"
 )
-#: Archives with at least this many version files are read in parallel when workers > 1.
-PARALLEL_FROM = 1000
 #: The line that closes the front matter (searched from the newline that ends the opening `---`).
 _CLOSING_LINE = re.compile(r"\n(?:---|\.\.\.)[ \t]*\r?(?=\n|\Z)")
 GAZETTEER_FILES = {"places": "places.yml", "actors": "actors.yml", "tags": "tags.yml"}
@@ -110,11 +105,10 @@ class LoadedArchive:
         return latest
 
 
-def load_archive(root: Path | str, workers: int = 1) -> LoadedArchive:
+def load_archive(root: Path | str, versions: bool = True) -> LoadedArchive:
     """Read every file of the archive at `root`; never stops at the first problem.
 
-    With `workers` above 1, large archives are read and parsed in that many processes (the
-    result, and the order of problems, is the same as with one).
+    With `versions=False` only series.yml and the gazetteers are read (see `version_paths`).
     """
     root = Path(root)
     if not (root / "series.yml").is_file():
@@ -122,17 +116,18 @@ def load_archive(root: Path | str, workers: int = 1) -> LoadedArchive:
     problems: list[Problem] = []
     series = _load_series(root / "series.yml", problems)
     gazetteers = {name: _load_gazetteer(root / file, problems) for name, file in GAZETTEER_FILES.items()}
-    versions: list[VersionFile] = []
-    with _gc_paused():
-        for version, found in _read_all(_version_paths(root, problems), root, workers):
-            problems.extend(found)
-            if version is not None:
-                versions.append(_validated(version, problems))
-    return LoadedArchive(root, series, gazetteers, versions, problems)
+    archive = LoadedArchive(root, series, gazetteers, [], problems)
+    if versions:
+        with gc_paused():
+            for path in version_paths(root, problems):
+                version = load_version(path, root, problems)
+                if version is not None:
+                    archive.versions.append(version)
+    return archive
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while loading, then freeze what was loaded.
 
     The models hold no reference cycles (reference counting frees them), but the collector's
@@ -152,29 +147,12 @@ def load_version(path: Path, root: Path, problems: list[Problem]) -> VersionFile
     """Read and validate one version file; append its problems; None when the path is not a version."""
     version, found = read_version(path, root)
     problems.extend(found)
-    return _validated(version, problems) if version is not None else None
-
-
-def _validated(version: VersionFile, problems: list[Problem]) -> VersionFile:
-    """Set `meta` from the parsed front matter when it passes the schema (problems otherwise)."""
-    if version.parsed is not None:
+    if version is not None and version.parsed is not None:
         version.meta = _validate(Version, version.parsed, version.path, problems)
     return version
 
 
-def _read_all(paths: list[Path], root: Path, workers: int) -> Iterator[tuple[VersionFile | None, list[Problem]]]:
-    """`read_version` of every path, in path order; in `workers` processes when there are many files.
-
-    Results stream back in order, so the caller validates while the workers still read.
-    """
-    if workers <= 1 or len(paths) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        yield from (read_version(path, root) for path in paths)
-        return
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        yield from pool.map(partial(read_version, root=root), paths, chunksize=128)
-
-
-def _version_paths(root: Path, problems: list[Problem]) -> list[Path]:
+def version_paths(root: Path, problems: list[Problem]) -> list[Path]:
     """Every Markdown file below the series folders, in path order; symbolic links to folders are reported."""
     found: list[Path] = []
     folders = [root]

@@ -1,21 +1,29 @@
-"""Archive-wide checks over loaded files: paths, versions, names, links, figures."""
+"""The checks: each version file on its own (paths, versions, names, figures), then across files
+(ids, version numbers, links, series of figures), in parallel for large archives."""
 
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from itertools import groupby
 from pathlib import Path
 from typing import NamedTuple
 
 from .catalog import find_bulletin, link_index, resolve_link
 from .errors import Problem
-from .load import LoadedArchive, VersionFile
-from .schema import FigureKind, Figure, Qualifier
+from .load import Gazetteer, LoadedArchive, VersionFile, gc_paused, load_archive, load_version, version_paths
+from .schema import Figure, FigureKind, Qualifier
+from .yamlmarks import Key
 
-Rule = Callable[[LoadedArchive, dt.date], Iterator[Problem]]
+Locate = Callable[[Path, Key], int]  #: the line of a front-matter key in a version file
 VersionRule = Callable[[VersionFile, LoadedArchive, dt.date], Iterator[Problem]]
+Rule = Callable[[list["Summary"], Path, Locate], Iterator[Problem]]
+
+#: Archives with at least this many version files are checked in parallel when workers > 1.
+PARALLEL_FROM = 1000
 
 
 def check(archive: LoadedArchive, today: dt.date | None = None) -> list[Problem]:
@@ -23,11 +31,83 @@ def check(archive: LoadedArchive, today: dt.date | None = None) -> list[Problem]
     today = today or dt.date.today()
     problems = list(archive.problems)
     for version in archive.valid_versions():
-        for version_rule in VERSION_RULES:
-            problems.extend(version_rule(version, archive, today))
+        problems.extend(version_problems(version, archive, today))
+    by_path = {version.path: version for version in archive.versions}
+    summaries = [summarize(version, archive.gazetteers["places"]) for version in archive.versions]
+    problems.extend(archive_problems(summaries, archive.root, lambda path, key: by_path[path].line_of(*key)))
+    return ordered(problems)
+
+
+def check_folder(root: Path | str, today: dt.date | None = None, workers: int = 1) -> list[Problem]:
+    """`check` of the archive at `root`; a large archive is read and checked in `workers` processes
+    (each file on its own, then the rules across files on small summaries): the same problems."""
+    today = today or dt.date.today()
+    archive = load_archive(root, versions=False)
+    paths = version_paths(archive.root, archive.problems)
+    if workers <= 1 or len(paths) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return check(load_archive(root), today)
+    problems = list(archive.problems)
+    summaries: list[Summary] = []
+    context = multiprocessing.get_context("fork")  # the workers inherit the gazetteers, nothing is pickled
+    with gc_paused(), ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(archive, today)) as pool:
+        for found, summary in pool.map(_check_file, paths, chunksize=64):
+            problems.extend(found)
+            if summary is not None:
+                summaries.append(summary)
+    problems.extend(archive_problems(summaries, archive.root, _Reread(archive.root)))
+    return ordered(problems)
+
+
+def version_problems(version: VersionFile, archive: LoadedArchive, today: dt.date) -> Iterator[Problem]:
+    """The problems of one valid version file on its own (VERSION_RULES)."""
+    for rule in VERSION_RULES:
+        yield from rule(version, archive, today)
+
+
+def archive_problems(summaries: list[Summary], root: Path, locate: Locate) -> Iterator[Problem]:
+    """The problems across version files (ARCHIVE_RULES), from their summaries."""
     for rule in ARCHIVE_RULES:
-        problems.extend(rule(archive, today))
+        yield from rule(summaries, root, locate)
+
+
+def ordered(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems without repeats, by file, line, rule and message."""
     return sorted(set(problems), key=lambda p: (str(p.path), p.line, p.rule, p.message))
+
+
+_worker: tuple[LoadedArchive, dt.date] | None = None
+
+
+def _start_worker(archive: LoadedArchive, today: dt.date) -> None:
+    global _worker
+    _worker = (archive, today)
+
+
+def _check_file(path: Path) -> tuple[list[Problem], Summary | None]:
+    """In a worker: load one version file, check it on its own, and summarize it."""
+    assert _worker is not None
+    archive, today = _worker
+    problems: list[Problem] = []
+    version = load_version(path, archive.root, problems)
+    if version is None:
+        return problems, None
+    if version.meta is not None:
+        problems.extend(version_problems(version, archive, today))
+    return problems, summarize(version, archive.gazetteers["places"])
+
+
+class _Reread:
+    """Lines of keys for problems found across files, re-reading a file the first time it is asked for."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.files: dict[Path, VersionFile | None] = {}
+
+    def __call__(self, path: Path, key: Key) -> int:
+        if path not in self.files:
+            self.files[path] = load_version(path, self.root, [])
+        version = self.files[path]
+        return version.line_of(*key) if version is not None else 1
 
 
 def _error(version: VersionFile, key: tuple[str | int, ...], rule: str, message: str) -> Problem:
@@ -199,58 +279,97 @@ def _figure_dates(version: VersionFile, i: int, figure: Figure, bulletin_date: d
                      f"as_of {as_of} is after the bulletin's date {bulletin_date}: a bulletin cannot report the future; fix as_of")
 
 
-def bulletin_ids_unique(archive: LoadedArchive, today: dt.date) -> Iterator[Problem]:
+class _Point(NamedTuple):
+    """One figure of a valid version, placed in its series."""
+
+    key: tuple[str, str, str, str]  # series, measure, group, canonical place
+    kind: str
+    is_stock: bool
+    since: str
+    as_of: dt.date
+    value: float | None
+    path: Path
+    index: int
+
+
+class Summary(NamedTuple):
+    """What the rules across files need of one version file (small: it crosses processes)."""
+
+    path: Path
+    bulletin_id: str
+    number: int
+    series: str | None  #: None when the front matter did not pass the schema
+    revised: dt.date | None
+    see_also: tuple[str, ...]
+    points: tuple[_Point, ...]
+
+
+def summarize(version: VersionFile, places: Gazetteer) -> Summary:
+    """The summary of one version file; its figures placed in their series."""
+    meta = version.meta
+    if meta is None:
+        return Summary(version.path, version.bulletin_id, version.number, None, None, (), ())
+    points = tuple(
+        _Point((meta.series, figure.measure, figure.group, places.resolve(figure.place) if figure.place else ""),
+               figure.kind.value, figure.kind is FigureKind.stock, figure.since.isoformat() if figure.since else "",
+               figure.as_of or meta.date, headline(figure), version.path, i)
+        for i, figure in enumerate(meta.figures))
+    return Summary(version.path, version.bulletin_id, version.number, meta.series, meta.revised,
+                   tuple(meta.see_also), points)
+
+
+def bulletin_ids_unique(summaries: list[Summary], root: Path, locate: Locate) -> Iterator[Problem]:
     """No two folders give the same bulletin id."""
-    folders: dict[str, dict[Path, VersionFile]] = defaultdict(dict)
-    for version in archive.versions:
-        folders[version.bulletin_id].setdefault(version.path.parent, version)
-    for bulletin_id, first_versions in folders.items():
-        if len(first_versions) > 1:
-            first, *others = sorted(first_versions)
+    folders: dict[str, dict[Path, Summary]] = defaultdict(dict)
+    for summary in summaries:
+        folders[summary.bulletin_id].setdefault(summary.path.parent, summary)
+    for bulletin_id, first_files in folders.items():
+        if len(first_files) > 1:
+            first, *others = sorted(first_files)
             for other in others:
-                version = first_versions[other]
-                yield Problem(version.path, version.line_of("date"), "error", "duplicate-id",
-                              f"bulletin id {bulletin_id} is also the id of {first.relative_to(archive.root).as_posix()}"
+                path = first_files[other].path
+                yield Problem(path, locate(path, ("date",)), "error", "duplicate-id",
+                              f"bulletin id {bulletin_id} is also the id of {_relative(root, first)}"
                               ": one bulletin is one folder; merge them or change a slug")
 
 
-def versions_contiguous(archive: LoadedArchive, today: dt.date) -> Iterator[Problem]:
+def versions_contiguous(summaries: list[Summary], root: Path, locate: Locate) -> Iterator[Problem]:
     """Each bulletin has v1, v2, ... without gaps; corrections are not dated before earlier ones."""
-    by_folder: dict[Path, list[VersionFile]] = defaultdict(list)
-    for version in archive.versions:
-        by_folder[version.path.parent].append(version)
+    by_folder: dict[Path, list[Summary]] = defaultdict(list)
+    for summary in summaries:
+        by_folder[summary.path.parent].append(summary)
     for versions in by_folder.values():
         versions.sort(key=lambda v: v.number)
         numbers = [v.number for v in versions]
         if numbers != list(range(1, len(numbers) + 1)):
             missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
-            yield Problem(versions[-1].path, versions[-1].line_of("version"), "error", "version-gap",
+            last = versions[-1].path
+            yield Problem(last, locate(last, ("version",)), "error", "version-gap",
                           f"versions {numbers} of this bulletin skip v{missing[0]}: "
                           "number corrections v2, v3 ... without gaps (never delete a published version)")
         previous = None
         for version in versions:
-            revised = version.meta.revised if version.meta else None
-            if revised and previous and revised < previous:
-                yield _error(version, ("revised",), "revision-date",
-                             f"revised {revised} is before the previous version's revision {previous}: "
-                             "a later correction cannot be dated earlier; fix the date")
-            previous = revised or previous
+            if version.revised and previous and version.revised < previous:
+                yield Problem(version.path, locate(version.path, ("revised",)), "error", "revision-date",
+                              f"revised {version.revised} is before the previous version's revision {previous}: "
+                              "a later correction cannot be dated earlier; fix the date")
+            previous = version.revised or previous
 
 
-def see_also_targets_exist(archive: LoadedArchive, today: dt.date) -> Iterator[Problem]:
+def see_also_targets_exist(summaries: list[Summary], root: Path, locate: Locate) -> Iterator[Problem]:
     """Every see_also names exactly one other bulletin of the archive."""
-    index = link_index({v.bulletin_id for v in archive.versions})
-    for version in archive.valid_versions():
-        assert version.meta is not None
-        for i, target in enumerate(version.meta.see_also):
-            wanted = resolve_link(target, version.meta.series)
+    index = link_index({summary.bulletin_id for summary in summaries})
+    for summary in summaries:
+        for i, target in enumerate(summary.see_also):
+            wanted = resolve_link(target, summary.series or "")
             resolved = find_bulletin(wanted, index)
             if resolved is None:
-                yield _error(version, ("see_also", i), "see-also-unknown",
-                             f"see_also '{target}' names no bulletin: {_link_hint(wanted, index)}")
-            elif resolved == version.bulletin_id:
-                yield _error(version, ("see_also", i), "see-also-unknown",
-                             f"see_also '{target}' points at this bulletin itself: remove it")
+                message = f"see_also '{target}' names no bulletin: {_link_hint(wanted, index)}"
+            elif resolved == summary.bulletin_id:
+                message = f"see_also '{target}' points at this bulletin itself: remove it"
+            else:
+                continue
+            yield Problem(summary.path, locate(summary.path, ("see_also", i)), "error", "see-also-unknown", message)
 
 
 def _link_hint(wanted: str, index: dict[str, list[str]]) -> str:
@@ -261,24 +380,30 @@ def _link_hint(wanted: str, index: dict[str, list[str]]) -> str:
     return "give the date of a bulletin of this series (2019-07-05) or a full id <series>/<date>-<slug>"
 
 
-def series_consistent(archive: LoadedArchive, today: dt.date) -> Iterator[Problem]:
+def series_consistent(summaries: list[Summary], root: Path, locate: Locate) -> Iterator[Problem]:
     """Within one series (measure, group, place) of the latest versions: stocks and flows are
     not mixed, and a running total (same baseline) does not fall from one date to a later one."""
-    points = sorted(_series_points(archive), key=lambda p: (p.as_of, str(p.version.path), p.index))
+    latest: dict[str, Summary] = {}
+    for summary in summaries:
+        current = latest.get(summary.bulletin_id)
+        if summary.series is not None and (current is None or summary.number > current.number):
+            latest[summary.bulletin_id] = summary
+    points = sorted((p for s in latest.values() for p in s.points), key=lambda p: (p.as_of, str(p.path), p.index))
     first_kind: dict[tuple[str, ...], _Point] = {}
     reported: set[tuple[str, ...]] = set()
     for point in points:
         first = first_kind.setdefault(point.key, point)
         if point.is_stock != first.is_stock and point.key not in reported:
             reported.add(point.key)
-            yield _error(point.version, ("figures", point.index, "kind"), "figure-kind-mixed",
-                         f"{_series_name(point.key)} is a {point.kind} here but a "
-                         f"{'stock' if first.is_stock else 'flow'} ({first.kind}) in {_relative(archive, first)}: "
-                         "a stock and a flow cannot share a series; change the measure or the group of one")
-    yield from _falls(archive, [p for p in points if p.kind == FigureKind.running_total.value])
+            yield Problem(point.path, locate(point.path, ("figures", point.index, "kind")), "error",
+                          "figure-kind-mixed",
+                          f"{_series_name(point.key)} is a {point.kind} here but a "
+                          f"{'stock' if first.is_stock else 'flow'} ({first.kind}) in {_relative(root, first.path)}: "
+                          "a stock and a flow cannot share a series; change the measure or the group of one")
+    yield from _falls(root, locate, [p for p in points if p.kind == FigureKind.running_total.value])
 
 
-def _falls(archive: LoadedArchive, points: list[_Point]) -> Iterator[Problem]:
+def _falls(root: Path, locate: Locate, points: list[_Point]) -> Iterator[Problem]:
     """A warning for each running total below the highest one of an earlier date in its series."""
     by_series: dict[tuple[str, ...], list[_Point]] = defaultdict(list)
     for point in points:
@@ -290,41 +415,15 @@ def _falls(archive: LoadedArchive, points: list[_Point]) -> Iterator[Problem]:
             day = list(same_day)
             for point in day:
                 if peak is not None and point.value < peak.value:  # type: ignore[operator]
-                    yield Problem(point.version.path, point.version.line_of("figures", point.index, "value"),
+                    yield Problem(point.path, locate(point.path, ("figures", point.index, "value")),
                                   "warning", "running-total-fell",
                                   f"{_series_name(point.key)} since {point.since}: {point.value:g} as of "
                                   f"{point.as_of} is below {peak.value:g} as of {peak.as_of} in "
-                                  f"{_relative(archive, peak)}: a revision, a change of scope or another source? "
+                                  f"{_relative(root, peak.path)}: a revision, a change of scope or another source? "
                                   "say which in the body (the chart marks the fall)")
             highest = max(day, key=lambda p: p.value)  # type: ignore[arg-type, return-value]
             if peak is None or highest.value > peak.value:  # type: ignore[operator]
                 peak = highest
-
-
-class _Point(NamedTuple):
-    """One figure of a latest version, placed in its series."""
-
-    key: tuple[str, str, str, str]  # series, measure, group, canonical place
-    kind: str
-    is_stock: bool
-    since: str
-    as_of: dt.date
-    value: float | None
-    version: VersionFile
-    index: int
-
-
-def _series_points(archive: LoadedArchive) -> Iterator[_Point]:
-    """Every figure of the latest valid version of each bulletin."""
-    places = archive.gazetteers["places"]
-    for version in archive.latest_versions().values():
-        meta = version.meta
-        assert meta is not None
-        for i, figure in enumerate(meta.figures):
-            key = (meta.series, figure.measure, figure.group, places.resolve(figure.place) if figure.place else "")
-            since = figure.since.isoformat() if figure.since else ""
-            yield _Point(key, figure.kind.value, figure.kind is FigureKind.stock, since, figure.as_of or meta.date,
-                         headline(figure), version, i)
 
 
 def _series_name(key: tuple[str, ...]) -> str:
@@ -332,10 +431,9 @@ def _series_name(key: tuple[str, ...]) -> str:
     return f"{key[1]} ({key[2]}, {key[3] or 'no place'})"
 
 
-def _relative(archive: LoadedArchive, point: _Point) -> str:
-    """The file of a point, relative to the archive folder."""
-    path = point.version.path
-    return path.relative_to(archive.root).as_posix() if path.is_relative_to(archive.root) else str(path)
+def _relative(root: Path, path: Path) -> str:
+    """A path relative to the archive folder, as messages show it."""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
 VERSION_RULES: list[VersionRule] = [
