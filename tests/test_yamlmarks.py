@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dailyarchive.yamlmarks import Parsed, YamlSyntaxError, _parse_with_pyyaml, parse
 
@@ -108,3 +111,23 @@ def test_parsed_pickles_for_worker_processes() -> None:
 
     parsed = pickle.loads(pickle.dumps(parse(FRONT, first_line=2)))
     assert isinstance(parsed, Parsed) and parsed.line_of(("figures", 1), 0) == 14
+
+
+TRICKY = st.text(st.sampled_from(list("ab -:#[]{},'\"\n|>&*!")), max_size=12)
+
+
+@given(st.dictionaries(st.from_regex(r"[a-z_]{1,8}", fullmatch=True),
+                       st.one_of(TRICKY, st.lists(st.one_of(TRICKY, st.dictionaries(
+                           st.from_regex(r"[a-z]{1,5}", fullmatch=True), TRICKY, max_size=3)), max_size=4)),
+                       max_size=6),
+       st.sampled_from([False, None]), st.integers(1, 4))
+@settings(max_examples=300, deadline=None)
+def test_quick_lines_agree_with_the_marks(data: dict, flow: bool | None, indent: int) -> None:
+    """Whatever the layout, the quick scan either matches PyYAML's marks or stays out of the way."""
+    text = yaml.safe_dump(data, default_flow_style=flow, indent=max(indent, 2), allow_unicode=True, width=40)
+    exact = _parse_with_pyyaml(text, 5)
+    for key, value in data.items():
+        wanted = [(key,)] + [(key, i) for i in range(len(value))] if isinstance(value, list) else [(key,)]
+        for path in wanted:
+            quick = parse(text, first_line=5)
+            assert quick.line_of(path, 0) == exact.lines[path], (text, path)

@@ -56,7 +56,7 @@ class Parsed:
         self.text = text
         self.first_line = first_line
         self._marks = marks
-        self._top: dict[str, tuple[int, list[int]]] | None = None
+        self._top: dict[str, tuple[int, list[int]] | None] | None = None
 
     @property
     def lines(self) -> dict[Key, int]:
@@ -89,7 +89,7 @@ class Parsed:
         if self._top is None:
             self._top = _top_level_lines(self.text)
         top = self._top.get(key[0]) if isinstance(key[0], str) else None
-        if top is None or not isinstance(self.data, dict):
+        if top is None or not isinstance(self.data, dict) or key[0] not in self.data:
             return None
         line, items = top
         if len(key) == 1:
@@ -188,39 +188,46 @@ def _explain(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
     return f"{problem}: {hint}"
 
 
-_TOP_KEY = re.compile(r"([A-Za-z_][\w-]*):(?:[ \t]*(\[.*\]))?(?:[ \t]+#.*|[ \t]*)$")
-_ITEM = re.compile(r"( *)-(?: |$)")
+_TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*):(?:[ \t]*(\[.*\]))?(?:[ \t]+#.*|[ \t]*)$", re.MULTILINE)
+_ITEM = re.compile(r"^( *)-(?: |$)", re.MULTILINE)
+_CONTENT = re.compile(r"^ *[^ #\n]", re.MULTILINE)
 
 
-def _top_level_lines(text: str) -> dict[str, tuple[int, list[int]]]:
+def _top_level_lines(text: str) -> dict[str, tuple[int, list[int]] | None]:
     """1-based lines of the plain top-level keys (`name:` at column 0) and of the items of their
     lists: a block list (`- ` at the list's indentation) or a list on the key's own line.
-    Callers check the item count against the parsed data, so an unusual layout (a comma inside
-    a quoted item, a list over several lines) only costs the exact parse."""
-    found: dict[str, tuple[int, list[int]]] = {}
-    current: list[int] | None = None
-    indent = -1
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.lstrip(" ")
-        if not stripped or stripped.startswith("#"):
-            continue
-        if current is not None:
-            item = _ITEM.match(line)
-            if item and (indent < 0 or len(item[1]) == indent):
-                indent = len(item[1])
-                current.append(number)
-                continue
-            if indent >= 0 and len(line) - len(stripped) > indent:
-                continue
-            current = None
-        key = _TOP_KEY.match(line)
-        if key and key[1] not in found:
-            if key[2]:  # a one-line flow list: every item is on the key's line
-                found[key[1]] = (number, [number] * (key[2].count(",") + 1))
-            else:
-                current, indent = [], -1
-                found[key[1]] = (number, current)
+
+    A key found twice maps to None (a line of a quoted text can look like a key). Callers check
+    the item count against the parsed data, so an unusual layout (a comma inside a quoted item,
+    a list over several lines) only costs the exact parse.
+    """
+    found: dict[str, tuple[int, list[int]] | None] = {}
+    keys = list(_TOP_KEY.finditer(text))
+    for key, following in zip(keys, [*keys[1:], None]):
+        line = text.count("\n", 0, key.start()) + 1
+        if key[1] in found:
+            found[key[1]] = None
+        elif key[2]:  # a one-line flow list: every item is on the key's line
+            found[key[1]] = (line, [line] * (key[2].count(",") + 1))
+        else:
+            end = following.start() if following else len(text)
+            found[key[1]] = (line, _block_items(text, key.end(), end, line))
     return found
+
+
+def _block_items(text: str, start: int, end: int, line: int) -> list[int]:
+    """Lines of the items of a block list between `start` and `end` (empty if it is not one)."""
+    first = _CONTENT.search(text, start, end)
+    item = _ITEM.match(text, first.start()) if first else None
+    if item is None:
+        return []
+    items, position = [], start
+    for match in _ITEM.finditer(text, first.start(), end):
+        if len(match[1]) == len(item[1]):
+            line += text.count("\n", position, match.start())
+            position = match.start()
+            items.append(line)
+    return items
 
 
 def _marks(root: yaml.Node | None, first_line: int) -> tuple[dict[Key, int], list[tuple[Key, int]]]:
