@@ -56,7 +56,8 @@ class Parsed:
         self.text = text
         self.first_line = first_line
         self._marks = marks
-        self._top: dict[str, tuple[int, list[int]] | None] | None = None
+        self._top: dict[str, tuple[int, int, int] | None] | None = None
+        self._items: dict[str, list[int]] = {}
 
     @property
     def lines(self) -> dict[Key, int]:
@@ -84,17 +85,21 @@ class Parsed:
         return default
 
     def _quick_line(self, key: Key) -> int | None:
-        """The line of a top-level key or of an item of a top-level block list, read from the text
-        without a YAML parser; None when the text is not plainly laid out (the marks then decide)."""
+        """The line of a top-level key or of an item of its list, read from the text without a
+        YAML parser; None when the text is not plainly laid out (the marks then decide). Callers
+        get an item's line only when the scan finds as many items as the data has."""
         if self._top is None:
             self._top = _top_level_lines(self.text)
         top = self._top.get(key[0]) if isinstance(key[0], str) else None
         if top is None or not isinstance(self.data, dict) or key[0] not in self.data:
             return None
-        line, items = top
+        line, start, end = top
         if len(key) == 1:
             return line + self.first_line - 1
-        value = self.data.get(key[0])
+        value = self.data[key[0]]
+        if key[0] not in self._items:
+            self._items[key[0]] = [line] * end if start < 0 else _block_items(self.text, start, end, line)
+        items = self._items[key[0]]
         if not isinstance(key[1], int) or not isinstance(value, list) or len(items) != len(value):
             return None
         return items[key[1]] + self.first_line - 1 if key[1] < len(items) else None
@@ -193,25 +198,22 @@ _ITEM = re.compile(r"^( *)-(?: |$)", re.MULTILINE)
 _CONTENT = re.compile(r"^ *[^ #\n]", re.MULTILINE)
 
 
-def _top_level_lines(text: str) -> dict[str, tuple[int, list[int]] | None]:
-    """1-based lines of the plain top-level keys (`name:` at column 0) and of the items of their
-    lists: a block list (`- ` at the list's indentation) or a list on the key's own line.
+def _top_level_lines(text: str) -> dict[str, tuple[int, int, int] | None]:
+    """Each plain top-level key (`name:` at column 0): its 1-based line and the span of text
+    up to the next such key (start -1: a one-line flow list, the span's end its item count).
 
-    A key found twice maps to None (a line of a quoted text can look like a key). Callers check
-    the item count against the parsed data, so an unusual layout (a comma inside a quoted item,
-    a list over several lines) only costs the exact parse.
-    """
-    found: dict[str, tuple[int, list[int]] | None] = {}
+    A key found twice maps to None (a line of a quoted text can look like a key)."""
+    found: dict[str, tuple[int, int, int] | None] = {}
     keys = list(_TOP_KEY.finditer(text))
     for key, following in zip(keys, [*keys[1:], None]):
-        line = text.count("\n", 0, key.start()) + 1
         if key[1] in found:
             found[key[1]] = None
-        elif key[2]:  # a one-line flow list: every item is on the key's line
-            found[key[1]] = (line, [line] * (key[2].count(",") + 1))
+            continue
+        line = text.count("\n", 0, key.start()) + 1
+        if key[2]:
+            found[key[1]] = (line, -1, key[2].count(",") + 1)
         else:
-            end = following.start() if following else len(text)
-            found[key[1]] = (line, _block_items(text, key.end(), end, line))
+            found[key[1]] = (line, key.end(), following.start() if following else len(text))
     return found
 
 
