@@ -11,13 +11,14 @@ Level = Literal["error", "warning"]
 #: Every rule id `check` can report, with one line of help. Ids are stable:
 #: users silence or grep for them, so never rename one.
 RULES: dict[str, str] = {
-    "file-unreadable": "the file cannot be read (permissions, a symlink loop, not UTF-8)",
+    "file-unreadable": "a file cannot be read (permissions, a symlink loop, not UTF-8); a linked folder is "
+                       "not followed (warning)",
     "file-too-large": "a version file is larger than the limit; split the bulletin or move data out",
-    "yaml-syntax": "the YAML front matter or gazetteer file does not parse",
+    "yaml-syntax": "the YAML of the front matter or of a gazetteer does not parse (the parser's line and column)",
     "front-matter-missing": "a version file must start with front matter between two '---' lines",
     "field-required": "a required front-matter field is missing",
     "field-unknown": "a front-matter key the format does not define (often a typo)",
-    "field-invalid": "a field has the wrong type or an impossible value",
+    "field-invalid": "a field has the wrong type or an impossible value, or a key is given twice",
     "date-format": "a date is not YYYY-MM-DD (or YYYY-MM / YYYY for event dates), or not a calendar day",
     "date-future": "a date lies after today",
     "path-layout": "the file is not at <series>/<year>/<date>-<slug>/vN.md",
@@ -34,7 +35,7 @@ RULES: dict[str, str] = {
     "gazetteer-invalid": "series.yml, places.yml, actors.yml or tags.yml is missing, not a list, or has an entry "
                          "that is malformed, repeated, or has an unknown parent or a circle of parents",
     "see-also-unknown": "a see_also target is not a bulletin of the archive",
-    "image-missing": "`image` names a file that is not in the bulletin's folder",
+    "image-missing": "`image` is not the name of a file in the bulletin's folder",
     "duplicate-id": "two folders give the same bulletin id, or two figures the same figure id",
     "figure-bounds": "a figure breaks low <= value <= high",
     "figure-parent": "a subgroup is larger than its parent, or its parent id does not exist",
