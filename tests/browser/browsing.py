@@ -24,6 +24,18 @@ SEARCH = "search.html"
 CHRONOLOGY = "chronology/index.html"
 
 
+#: True once every chart is drawn or says why not, and the search page (if any) shows results or a problem.
+SETTLED = """() => {
+    const charts = [...document.querySelectorAll('figure.dailyarchive-chart')].every(f =>
+        f.classList.contains('dailyarchive-chart-ready') || f.querySelector('.dailyarchive-chart-view').textContent);
+    const box = document.getElementById('dailyarchive-search-results');
+    const searching = box !== null && new URLSearchParams(location.search).toString() !== '' &&
+        !box.querySelector('.dailyarchive-problem') &&
+        ![...box.querySelectorAll('.dailyarchive-count')].some(p => !p.textContent.includes('Searching'));
+    return charts && !searching && document.readyState === 'complete';
+}"""
+
+
 @dataclass(frozen=True)
 class Site:
     """The sample build as the browser reaches it: `file` (the folder) or `http` (a loopback server)."""
@@ -53,14 +65,23 @@ class Visitor:
     failed: list[str] = field(default_factory=list)
     requested: list[str] = field(default_factory=list)
 
-    def open(self, relative: str = HOME, viewport: dict[str, int] = DESKTOP) -> Page:
-        """Load a page of the site (forgetting what earlier pages logged) and wait until it has loaded."""
+    def open(self, relative: str = HOME, viewport: dict[str, int] = DESKTOP, idle: bool = False) -> Page:
+        """Load a page of the site (forgetting what earlier pages logged) and wait until it has loaded.
+
+        With `idle`, also wait until no request has been open for 500 ms (every script-loaded file fetched).
+        """
         self.clear()
         self.page.set_viewport_size(viewport)
         response = self.page.goto(self.site.url(relative), wait_until="load")
         if self.site.name == "http":
             assert response is not None and response.ok, f"{relative}: HTTP {response and response.status}"
-        self.page.wait_for_load_state("networkidle")
+        if idle:
+            self.page.wait_for_load_state("networkidle")
+        return self.page
+
+    def settle(self, timeout: float = 15_000) -> Page:
+        """Wait until the page's scripts are done: charts drawn (or failed) and search results shown."""
+        self.page.wait_for_function(SETTLED, timeout=timeout)
         return self.page
 
     def clear(self) -> None:

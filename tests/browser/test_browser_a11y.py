@@ -31,6 +31,7 @@ CHART_VIEW = ".dailyarchive-chart-view"
 @pytest.mark.parametrize("name", pages())
 def test_axe_finds_no_serious_or_critical_violation(file_visitor, name):
     page = file_visitor.open(PAGES[name])
+    file_visitor.settle()
     violations = axe_violations(page, context={"exclude": [[CHART_VIEW]]})
     assert not violations, "\n".join(violations)
 
@@ -83,6 +84,7 @@ def screens() -> list:
 def test_screenshot(file_visitor, screenshot_dir, name, width):
     viewport = DESKTOP if width == "desktop" else PHONE
     page = file_visitor.open(PAGES[name], viewport=viewport)
+    file_visitor.settle()
     path = screenshot_dir / f"{name}-{width}.png"
     page.screenshot(path=str(path), full_page=True)
     assert path.stat().st_size > 5_000

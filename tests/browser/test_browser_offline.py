@@ -10,7 +10,7 @@ PAGES = [HOME, BULLETIN, SEARCH, "syria-daily/index.html", "syria-daily/2019/07/
 
 @pytest.mark.parametrize("relative", PAGES)
 def test_page_loads_only_local_files(visitor, relative):
-    visitor.open(relative)
+    visitor.open(relative, idle=True)
     assert len(visitor.requested) > 1, "no request but the page itself: the listener is not working"
     assert [url for url in visitor.requested if not visitor.site.is_local(url)] == []
     assert visitor.blocked == []

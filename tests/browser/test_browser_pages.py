@@ -6,7 +6,7 @@ from browsing import BULLETIN, HOME
 
 
 def test_home_page_loads_without_errors_or_remote_requests(visitor):
-    page = visitor.open(HOME)
+    page = visitor.open(HOME, idle=True)
     assert "Syria Daily" in page.title()
     assert page.locator("h1").first.is_visible()
     assert visitor.problems() == []
@@ -21,7 +21,8 @@ def test_home_page_lists_latest_bulletins_that_open(visitor):
 
 
 def test_bulletin_page_shows_title_date_and_body(visitor):
-    page = visitor.open(BULLETIN)
+    page = visitor.open(BULLETIN, idle=True)
+    visitor.settle()
     assert page.locator("h1").first.inner_text().startswith("Opposition factions strike regime lines")
     body = page.locator("main, [role=main]").first.inner_text()
     assert "9 July 2019" in body or "09 July 2019" in body
