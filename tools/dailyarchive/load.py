@@ -66,6 +66,7 @@ class Gazetteer:
     lines: dict[str, int] = field(default_factory=dict)
     by_alias: dict[str, str] = field(default_factory=dict)
     broken: bool = False  #: the file could not be read as a list: names are not checked against it
+    _suggestions: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     def canonical(self, name: str) -> str | None:
         """The canonical name for `name` or one of its aliases (case-insensitive)."""
@@ -76,9 +77,12 @@ class Gazetteer:
         return self.by_alias.get(name.casefold(), name)
 
     def suggest(self, name: str) -> str | None:
-        """The closest known name or alias, for a "did you mean" hint."""
-        close = difflib.get_close_matches(name.casefold(), list(self.by_alias), n=1, cutoff=0.6)
-        return self.by_alias[close[0]] if close else None
+        """The closest known name or alias, for a "did you mean" hint (remembered: an unknown
+        name is usually unknown in many bulletins, and the search is slow on a large gazetteer)."""
+        if name not in self._suggestions:
+            close = difflib.get_close_matches(name.casefold(), list(self.by_alias), n=1, cutoff=0.6)
+            self._suggestions[name] = self.by_alias[close[0]] if close else None
+        return self._suggestions[name]
 
 
 @dataclass
