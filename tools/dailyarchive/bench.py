@@ -77,17 +77,23 @@ class StepResult:
 def run_bench(bulletins: int, out: Path, docs: Path, seed: int = 0, series: int = 1,
               progress: Progress | None = None) -> dict[str, Any]:
     """Generate an archive in `out/archive`, measure every KEYS entry on it, write `out/bench.json`."""
-    say = progress or (lambda message: None)
+    report = progress or (lambda message: None)
     archive, logs = out / "archive", out / "logs"
     for folder in (archive, out / "floor", out / "site", logs):
         shutil.rmtree(folder, ignore_errors=True)
     logs.mkdir(parents=True)
     load_start = os.getloadavg()[0]
+    result: dict[str, Any] = {"bulletins": bulletins, "complete": False}
+
+    def say(message: str) -> None:
+        """Report the next step, and keep bench.json current so a long run that is cut short still says something."""
+        _write(out, result)
+        report(message)
+
     say(f"generating {bulletins} bulletins in {archive}")
     started = time.perf_counter()
     generated = generate_archive(archive, bulletins, series=series, seed=seed)
-    result: dict[str, Any] = {"bulletins": bulletins, "versions": generated.versions,
-                              "generate_s": round(time.perf_counter() - started, 2)}
+    result |= {"versions": generated.versions, "generate_s": round(time.perf_counter() - started, 2)}
     say("check: loading and checking the archive")
     check = run_step("check", [archive], logs / "check.log")
     result |= {"check_s": check.seconds, "check_cpu_s": check.report.get("cpu_s"), "check_errors": check.report.get("errors")}
@@ -104,7 +110,8 @@ def run_bench(bulletins: int, out: Path, docs: Path, seed: int = 0, series: int 
                "build_cpu_s": build.report.get("cpu_s"), "ratio_cpu": _ratio(build.report, floor.report)}
     if build.status:
         say(f"build failed (status {build.status}): see {logs / 'build.log'}; skipping the rebuilds")
-        return _write(out, result | {"error": f"full build failed: see {logs / 'build.log'}"})
+        result["error"] = f"full build failed: see {logs / 'build.log'}"
+        return _write(out, result)
     result |= output_sizes(html)
     say("add one: one new bulletin, then rebuild")
     append_bulletin(archive, seed=seed + 1)
@@ -116,7 +123,7 @@ def run_bench(bulletins: int, out: Path, docs: Path, seed: int = 0, series: int 
     result["touch_one_s"], result["touch_one_pages_written"], result["touch_one_cpu_s"] = _rebuild(
         archive, site, docs, logs / "touch-one.log")
     result |= pdf_year(archive, out, docs, logs, say)
-    result["load_avg"] = [round(load_start, 2), round(os.getloadavg()[0], 2)]
+    result |= {"load_avg": [round(load_start, 2), round(os.getloadavg()[0], 2)], "complete": True}
     return _write(out, result)
 
 
