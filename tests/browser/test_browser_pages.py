@@ -28,3 +28,21 @@ def test_bulletin_page_shows_title_date_and_body(visitor):
     assert "9 July 2019" in body or "09 July 2019" in body
     assert "Latakia" in body
     assert visitor.problems() == []
+
+
+def test_arabic_names_run_right_to_left_in_an_installed_font(file_visitor):
+    page = file_visitor.open("places/idlib-province/index.html")
+    name = "محافظة إدلب"
+    arabic = page.locator("#also-known-as span", has_text=name)
+    assert arabic.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    cdp = page.context.new_cdp_session(page)  # which system fonts drew the text (DevTools protocol)
+    try:
+        cdp.send("DOM.getDocument", {"depth": 0})
+        cdp.send("CSS.enable")
+        found = cdp.send("Runtime.evaluate", {"expression": "[...document.querySelectorAll('#also-known-as span')]"
+                                              f".find(e => e.textContent === '{name}')"})
+        node = cdp.send("DOM.requestNode", {"objectId": found["result"]["objectId"]})["nodeId"]
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    finally:
+        cdp.detach()
+    assert sum(font["glyphCount"] for font in fonts) >= sum(not c.isspace() for c in name), fonts
