@@ -54,7 +54,7 @@ def pages(archive: Path) -> dict[str, str | bytes]:
 
 def test_bulletin_page_shows_the_latest_version_with_everything_around_it(pages):
     page = pages[f"{BULLETIN}/index.md"]
-    assert page.startswith("# Second title\n")
+    assert page.startswith("---\norphan: true\n---\n\n# Second title\n")  # linked from its month, not a toctree
     assert "Corrected on 10 July 2019: Fixed the month\\." in page
     assert "Illustrative: this bulletin is demonstration content" in page
     assert "/_dailyarchive/bodies/test-daily/2019/2019-07-09-counter-attack/v2.md" in page
@@ -180,7 +180,7 @@ def test_hostile_text_is_escaped_everywhere(archive):
     lines = pages["test-daily/2019/2019-07-09-a-bulletin/index.md"].splitlines()
     escaped = (r"\<script\>alert\(1\)\<\/script\> \" \& \{\{x\}\} \`code\` \{ref\}\`y\` "
                r"\*\*b\*\* \[l\]\(http\:\/\/e\) إدلب")
-    assert lines[0] == f"# {escaped}"
+    assert f"# {escaped}" in lines
     html = raw_html(pages["test-daily/2019/2019-07-09-a-bulletin/index.md"])
     assert html.find("p", class_="summary").get_text() == hostile
     assert html.find("p", class_="caption").get_text() == hostile

@@ -49,7 +49,24 @@ def tokens(text: str) -> list[str]:
 
 
 def word_diff(old: str, new: str) -> list[Chunk]:
-    """The word-level difference of two texts as chunks; equal chunks joined give `old` minus deletions."""
+    """The word-level difference of two texts as chunks.
+
+    Lines are matched first and words only inside changed runs of lines, which keeps
+    a long body with one changed word fast (word matching alone is quadratic).
+    """
+    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    chunks: list[Chunk] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            _append(chunks, "equal", "".join(a[i1:i2]))
+        else:
+            for chunk in _words("".join(a[i1:i2]), "".join(b[j1:j2])):
+                _append(chunks, chunk.op, chunk.text)
+    return chunks
+
+
+def _words(old: str, new: str) -> list[Chunk]:
+    """Word-level chunks of two short texts."""
     a, b = tokens(old), tokens(new)
     chunks: list[Chunk] = []
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():

@@ -12,7 +12,6 @@ body and a few directives go through MyST. Every piece of text is escaped with
 from __future__ import annotations
 
 import html
-import posixpath
 from collections.abc import Iterable
 
 from ._text import present
@@ -28,8 +27,12 @@ def esc(text: object) -> str:
 
 
 def url(here: str, target: str, fragment: str = "") -> str:
-    """The URL of document `target` relative to document `here` (both docnames)."""
-    path = posixpath.relpath(target + SUFFIX, posixpath.dirname(here) or ".")
+    """The URL of document `target` relative to document `here` (both docnames, `/`-separated, no `..`)."""
+    folder, parts = here.split("/")[:-1], target.split("/")
+    common = 0
+    while common < len(folder) and common < len(parts) - 1 and folder[common] == parts[common]:
+        common += 1
+    path = "../" * (len(folder) - common) + "/".join(parts[common:]) + SUFFIX
     return path + (f"#{fragment}" if fragment else "")
 
 

@@ -101,7 +101,7 @@ def month_page(ctx: Context, series: Row, year: int, month: int, in_month: pd.Da
     title = f"{calendar.month_name[month]} {year}"
     lines = [f"# {myst_escape(series['name'])}: {title}", ""]
     lines += _trail([link(series["name"], f"{slug}/index"), link(year, f"{slug}/{year:04d}/index")])
-    lines += toctree([docname(b["url"]) for b in ordered])
+    lines += toctree([docname(b["url"]) for b in ordered]) if ctx.settings.bulletin_toctree else []
     here = month_docname(slug, year, month)
     lines += raw(calendar_html(year, month, ordered, span), ul(bulletin_item_html(here, b) for b in ordered))
     position = months.index((year, month))

@@ -35,7 +35,7 @@ def bulletin_page(ctx: Context, bulletin_id: str) -> str:
     lines += raw(backlinks(ctx, here, bulletin_id), version_list(ctx, here, bulletin, int(latest["version"])))
     lines += slots.cite_version(bulletin, latest, ctx.series.get(bulletin["series"]))
     lines += raw(neighbours(ctx, here, bulletin_id))
-    return page(lines)
+    return page(lines, orphan=True)
 
 
 def bulletin_chart_lines(ctx: Context, bulletin: Row) -> list[str]:

@@ -17,6 +17,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register config values and event handlers."""
     app.setup_extension("myst_parser")
     app.setup_extension("dailyarchive.sphinxext._bidi")
+    app.setup_extension("dailyarchive.sphinxext._rawlinks")
     for module in ("_outputs", "_search", "_cite", "_feeds", "_charts", "_chronology"):
         app.setup_extension(f"dailyarchive.sphinxext.{module}")
     app.add_config_value("dailyarchive_archive", "archive", "env", types=[str])

@@ -36,7 +36,8 @@ def stage_archive(app: Sphinx) -> None:
     app.emit("dailyarchive-catalog", catalog)
     stage_charts(app, catalog, problems)
     settings = PageSettings(latest_count=app.config.dailyarchive_latest_count,
-                            existing_docs=hand_written_docs(Path(app.srcdir)))
+                            existing_docs=hand_written_docs(Path(app.srcdir)),
+                            bulletin_toctree=app.builder.name != "html")
     pages = staged_pages(catalog, settings)
     written, removed = sync_files(Path(app.srcdir), pages, MANIFEST)
     logger.info("dailyarchive: %d pages staged (%d written, %d removed)", len(pages), written, removed)
