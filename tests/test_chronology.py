@@ -35,9 +35,11 @@ def test_events_are_in_date_order_at_their_precision_with_links_and_filter_token
     assert attack["place"] == ["Mount Turkmen", "places/mount-turkmen/index"]
     assert attack["actors"] == [["Hay'at Tahrir al-Sham", "actors/hay-at-tahrir-al-sham/index"]]
     assert attack["bulletin"] == ["Bulletin of 2019-07-09", "test-daily/2019/2019-07-09-attack/index", "9 July 2019"]
-    assert attack["tokens"] == ["a-hay-at-tahrir-al-sham", "p-latakia-province", "p-mount-turkmen", "p-syria",
-                                "t-counter-attack"]
-    assert records[2]["place"] == ["Nowhere Known", None] and records[2]["tokens"] == []
+    assert attack["filters"] == {
+        "places": [("Latakia Province", "latakia-province"), ("Mount Turkmen", "mount-turkmen"), ("Syria", "syria")],
+        "actors": [("Hay'at Tahrir al-Sham", "hay-at-tahrir-al-sham")], "tags": [("counter-attack", "counter-attack")]}
+    assert records[2]["place"] == ["Nowhere Known", None]
+    assert records[2]["filters"] == {"places": [], "actors": [], "tags": []}
 
 
 def test_a_large_archive_gets_year_pages_and_a_crowded_year_month_pages(archive):

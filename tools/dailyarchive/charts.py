@@ -33,7 +33,7 @@ TOLL_MEASURES: dict[str, tuple[str, str]] = {
     "rescuers-killed": ("killed", "people"),
 }
 FULL = {"width": 560, "height": 260, "max_points": 400}
-SMALL = {"width": 300, "height": 150, "max_points": 60}
+SMALL = {"width": 300, "height": 150, "max_points": 24}
 CHART_KEY = ["series", "measure", "place", "kind", "since", "until"]
 TABLE_COLUMNS = ["As of", "Group", "Figure as reported", "Low", "High", "Baseline", "Bulletin", "Note"]
 _TOOLTIP = [
@@ -54,15 +54,20 @@ class Chart:
     rows: list[dict[str, Any]] = field(default_factory=list)
     notes: tuple[str, ...] = ()
 
-    @property
+    @functools.cached_property
     def digest(self) -> str:
         """A short hash of everything the chart shows (for file names and staged text)."""
         return hashlib.sha256((self.spec + self.caption).encode("utf-8")).hexdigest()[:16]
 
     def as_dict(self) -> dict[str, Any]:
         """The chart as plain data (what the Sphinx directive reads)."""
-        return {"id": self.chart_id, "title": self.title, "spec": json.loads(self.spec), "caption": self.caption,
-                "columns": TABLE_COLUMNS, "rows": self.rows, "notes": list(self.notes), "digest": self.digest}
+        return json.loads(self.as_json())
+
+    def as_json(self, **extra: Any) -> str:
+        """The chart as JSON text, with `extra` fields; the spec is spliced in, not parsed again."""
+        meta = {"id": self.chart_id, "title": self.title, "caption": self.caption, "columns": TABLE_COLUMNS,
+                "rows": self.rows, "notes": list(self.notes), "digest": self.digest, **extra}
+        return json.dumps(meta, ensure_ascii=False, separators=(",", ":"))[:-1] + ',"spec":' + self.spec + "}"
 
 
 # --- templates: built once with Altair --------------------------------------------------------
@@ -177,7 +182,7 @@ def point_rows(points: pd.DataFrame, bulletins: pd.DataFrame, earlier: pd.DataFr
                     else _label(q, v, t, h) for q, v, t, h, k, s in zip(points["qualifier"], points["value"],
                                                                          points["text"], counted, points["kind"],
                                                                          points["headline"])],
-        "baseline": [_baseline(k, b, s) for k, b, s in zip(points["kind"], points["baseline"], points["since"])],
+        "baseline": _baselines(points["kind"], points["baseline"], points["since"]),
         "bulletin": [f"{d}, version {v}: {t}" for d, v, t in zip(_days(points["bulletin_date"]), points["version"],
                                                                  info["title"])],
         "url": [_page(u) for u in info["url"]], "fell": points["fell"].astype(bool).to_numpy(),
@@ -208,7 +213,7 @@ def _earlier_rows(earlier: pd.DataFrame, points: pd.DataFrame, bulletins: pd.Dat
                   for q, v, t, h, o, n, c in zip(earlier["qualifier"], earlier["value"], earlier["text"],
                                                  earlier["headline"], earlier["version"], earlier["latest_version"],
                                                  earlier["change"])],
-        "baseline": [_baseline(k, b, s) for k, b, s in zip(key["kind"], key["baseline"], key["since"])],
+        "baseline": _baselines(key["kind"], key["baseline"], key["since"]),
         "bulletin": [f"{d}, version {v}: {t}" for d, v, t in zip(_days(info["date"]), earlier["version"], info["title"])],
         "summary": "", "url": [_page(u) for u in info["url"]], "fell": False,
         "note": "earlier value, since corrected",
@@ -395,15 +400,16 @@ def _label(qualifier: str, value: float, text: object, headline: float) -> str:
     return number if qualifier == "exact" else f"{qualifier} {number}".strip()
 
 
-def _baseline(kind: str, baseline: object, since: str) -> str:
-    if kind == "stock":
-        return "a stock, as of each date"
-    if kind == "window":
-        return f"window from {_day(pd.Timestamp(since))}" if since else "window"
-    if _missing(baseline) or baseline is pd.NaT:
-        return ""
-    word = "summed from" if kind == "increment" else "since"
-    return f"{word} {_day(baseline)}"
+def _baselines(kind: pd.Series, baseline: pd.Series, since: pd.Series) -> np.ndarray:
+    """What each point counts from, in words: "since 26 April 2019", "a stock, as of each date" ..."""
+    kind = pd.Series(kind).reset_index(drop=True)
+    since = pd.Series(since).reset_index(drop=True).replace("", None)
+    words = pd.Series(_days(baseline), dtype=object)
+    text = np.where(kind.eq("increment"), "summed from " + words, "since " + words)
+    text = np.where(words.eq(""), "", text)
+    window = np.where(since.notna(), "window from " + pd.Series(_days(pd.to_datetime(since)), dtype=object), "window")
+    text = np.where(kind.eq("window"), window, text)
+    return np.where(kind.eq("stock"), "a stock, as of each date", text).astype(object)
 
 
 def _page(url: object) -> str:

@@ -10,12 +10,15 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from . import charts as charts_module
 from .catalog import Catalog
 from .charts import CHART_KEY, FULL, SMALL, TOLL_MEASURES, Chart, Row, make_chart, point_rows, rows_by_chart
 from .errors import Problem
@@ -26,6 +29,8 @@ Key = tuple[str, ...]
 CHRONOLOGY_MEASURES = ("killed", "injured", "displaced", "facilities-attacked")
 DEFAULT_KIND = {"displaced": "stock"}
 KIND_ORDER = {"running-total": 0, "stock": 1, "increment": 2, "window": 3}
+#: Part of every chart's input digest: the code that draws charts, so a new version redraws them all.
+CHARTS_VERSION = hashlib.sha1(b"".join(Path(m).read_bytes() for m in (__file__, charts_module.__file__))).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -36,42 +41,54 @@ class ChartRows:
     as_of: np.ndarray
     reported: np.ndarray
     special: np.ndarray
-    groups: np.ndarray
+    groups: list[str]
     sources: np.ndarray
 
     @classmethod
     def of(cls, rows: list[Row]) -> ChartRows:
         """Index `rows` (sorted by date) by their dates and marks."""
-        return cls(rows, np.array([r.day for r in rows], dtype="U10"), np.array([r.bulletin_day for r in rows], dtype="U10"),
+        return cls(rows, np.array([r.day for r in rows], dtype="datetime64[D]"),
+                   np.array([r.bulletin_day for r in rows], dtype="datetime64[D]"),
                    np.array([r.fell or r.role == "earlier" for r in rows], dtype=bool),
-                   np.array([r.group if r.role == "point" else "" for r in rows], dtype=object),
+                   [r.group if r.role == "point" else "" for r in rows],
                    np.array([r.source for r in rows], dtype=object))
 
     def up_to(self, day: str, limit: int) -> tuple[list[Row], int, str]:
         """Rows published by `day` (ISO), at most `limit` of them; how many there were; their sources."""
-        end = int(np.searchsorted(self.as_of, day, side="right"))
-        index = np.flatnonzero(self.reported[:end] <= day)
+        when = np.datetime64(day, "D")
+        end = int(np.searchsorted(self.as_of, when, side="right"))
+        index = np.flatnonzero(self.reported[:end] <= when)
         total = len(index)
-        cited = sorted({str(s) for s in self.sources[index] if s}) if total else []
-        span = (min(self.reported[index]), max(self.reported[index])) if total else ("", "")
+        if not total:
+            return [], 0, ""
+        cited = sorted({str(s) for s in self.sources[index] if s})
+        reported = self.reported[index]
+        note = _source_note((str(reported.min()), str(reported.max())), cited)
         if total > limit:
-            keep = self.special[index].copy()
-            groups = self.groups[index][::-1]
-            _, last = np.unique(groups, return_index=True)
-            keep[len(index) - 1 - last] = True
-            room = max(limit - int(keep.sum()), 0)
-            others = np.flatnonzero(~keep)
-            if room and len(others):
-                keep[others[np.linspace(0, len(others) - 1, room).round().astype(int)]] = True
-            index = index[keep]
-        return [self.rows[i] for i in index], total, _source_note(span, cited)
+            index = index[self._thin(index, limit)]
+        return [self.rows[i] for i in index], total, note
+
+    def _thin(self, index: np.ndarray, limit: int) -> np.ndarray:
+        """Which of `index` to keep: falls, corrections and each group's last point, the rest evenly spaced."""
+        keep = self.special[index].copy()
+        groups = {g for g in self.groups if g}
+        for position in range(len(index) - 1, -1, -1):
+            group = self.groups[index[position]]
+            if group in groups:
+                keep[position] = True
+                groups.discard(group)
+                if not groups:
+                    break
+        room = max(limit - int(keep.sum()), 0)
+        others = np.flatnonzero(~keep)
+        if room and len(others):
+            keep[others[np.linspace(0, len(others) - 1, room).round().astype(int)]] = True
+        return keep
 
 
 def _source_note(span: tuple[str, str], cited: list[str]) -> str:
     """`bulletins of 13 May 2019 to 9 July 2019, citing ...` (the series name is put before it)."""
-    if not span[0]:
-        return ""
-    first, last = (pd.Timestamp(d) for d in span)
+    first, last = (dt.date.fromisoformat(d) for d in span)
     more = f" and {len(cited) - 4} more" if len(cited) > 4 else ""
     citing = f", citing {', '.join(cited[:4])}{more}" if cited else ""
     return f"bulletins of {_span(first, last)}{citing}"
@@ -132,7 +149,7 @@ def _excluded_counts(catalog: Catalog, excluded: pd.DataFrame) -> dict[Key, int]
     return {tuple(k): int(n) for k, n in keys.groupby(CHART_KEY).size().items()}
 
 
-def _span(first: pd.Timestamp, last: pd.Timestamp) -> str:
+def _span(first: dt.date, last: dt.date) -> str:
     if first == last:
         return f"{first.day} {first:%B %Y}"
     return f"{first.day} {first:%B %Y} to {last.day} {last:%B %Y}"
@@ -151,13 +168,52 @@ def _contributed(points: pd.DataFrame, rows: dict[Key, ChartRows]) -> dict[str, 
     return contributed
 
 
+@dataclass(frozen=True)
+class Planned:
+    """One chart a page will show: its key, its size, and the day it is cut at (None: everything)."""
+
+    key: Key
+    size: dict[str, int]
+    day: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The rows a planned chart shows, how many there were, and its source note."""
+
+    rows: list[Row]
+    total: int
+    sources: str
+
+    def digest(self, planned: Planned, excluded: int) -> str:
+        """A hash of everything the chart is made from: equal digests give equal charts."""
+        parts = [CHARTS_VERSION, repr(planned.key), repr(sorted(planned.size.items())), str(planned.day),
+                 str(excluded), str(self.total), self.sources, *(r.data for r in self.rows)]
+        return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def select(data: ChartData, planned: Planned) -> Selection:
+    """The rows of a planned chart (array work only)."""
+    found = data.rows.get(planned.key)
+    if found is None:
+        return Selection([], 0, "")
+    day = planned.day.isoformat() if planned.day else "9999-12-31"
+    rows, total, note = found.up_to(day, planned.size["max_points"])
+    return Selection(rows, total, f"{data.names.get(planned.key[0], planned.key[0])} {note}" if note else "")
+
+
+def render(data: ChartData, planned: Planned, selection: Selection | None = None) -> Chart:
+    """The chart of a plan."""
+    selection = selection or select(data, planned)
+    return make_chart(selection.rows, dict(zip(CHART_KEY, planned.key)), planned.size,
+                      excluded=data.excluded_counts.get(planned.key, 0),
+                      as_of=pd.Timestamp(planned.day) if planned.day else None, sources=selection.sources,
+                      total=selection.total)
+
+
 def chart(data: ChartData, key: Key, size: dict[str, int] = FULL, day: dt.date | None = None) -> Chart:
     """One chart of `key`, whole or as published by `day`."""
-    found = data.rows.get(key)
-    rows, total, note = found.up_to(day.isoformat() if day else "9999-12-31", size["max_points"]) if found else ([], 0, "")
-    sources = f"{data.names.get(key[0], key[0])} {note}" if note else ""
-    return make_chart(rows, dict(zip(CHART_KEY, key)), size, excluded=data.excluded_counts.get(key, 0),
-                      as_of=pd.Timestamp(day) if day else None, sources=sources, total=total)
+    return render(data, Planned(key, size, day))
 
 
 def _keys(data: ChartData) -> list[Key]:
@@ -168,49 +224,50 @@ def _keys(data: ChartData) -> list[Key]:
                                        -len(data.rows[k].rows) if k in data.rows else 0, k))
 
 
-def chronology_charts(data: ChartData, series: Iterable[str]) -> list[Chart]:
+def chronology_plan(data: ChartData, series: Iterable[str]) -> list[Planned]:
     """For each bulletin series, the longest chart of each chronology measure (or a "no figures yet" chart)."""
     keys = _keys(data)
-    charts = []
+    plan = []
     for name in series:
         for measure in CHRONOLOGY_MEASURES:
             mine = [k for k in keys if k[0] == name and k[1] == measure]
-            key = mine[0] if mine else (name, measure, "", DEFAULT_KIND.get(measure, "running-total"), "", "")
-            charts.append(chart(data, key))
-    return charts
+            plan.append(Planned(mine[0] if mine else (name, measure, "", DEFAULT_KIND.get(measure, "running-total"),
+                                                      "", ""), FULL))
+    return plan
 
 
-def page_charts(catalog: Catalog, data: ChartData, per_series: int = 12, per_place: int = 6,
-                per_bulletin: int = 1) -> dict[str, list[Chart]]:
+def page_plan(catalog: Catalog, data: ChartData, per_series: int = 12, per_place: int = 6,
+              per_bulletin: int = 1) -> dict[str, list[Planned]]:
     """The charts of every page: `chronology`, `series/<slug>`, `place/<slug>`, `bulletin/<id>`."""
-    with _collector_paused():
-        return _page_charts(catalog, data, per_series, per_place, per_bulletin)
-
-
-def _page_charts(catalog: Catalog, data: ChartData, per_series: int, per_place: int,
-                 per_bulletin: int) -> dict[str, list[Chart]]:
     series = list(catalog.series["slug"])
-    pages: dict[str, list[Chart]] = {"chronology": chronology_charts(data, series)}
+    plan: dict[str, list[Planned]] = {"chronology": chronology_plan(data, series)}
     keys = _keys(data)
     for name in series:
         mine = [k for k in keys if k[0] == name][:per_series]
         if mine:
-            pages[f"series/{name}"] = [chart(data, k) for k in mine]
+            plan[f"series/{name}"] = [Planned(k, FULL) for k in mine]
     places: dict[str, list[Key]] = {}
     for key in keys:
         if key[2]:
             places.setdefault(slug(key[2]), []).append(key)
     for place, mine in places.items():
-        pages[f"place/{place}"] = [chart(data, k, SMALL) for k in mine[:per_place]]
+        plan[f"place/{place}"] = [Planned(k, SMALL) for k in mine[:per_place]]
     dates = catalog.bulletins["date"]
     for bulletin_id, mine in data.contributed.items():
         day = dates[bulletin_id].date()
         picked: dict[str, Key] = {}
         for key in mine:
             picked.setdefault(key[1], key)
-        picked = list(picked.values())[:per_bulletin]
-        pages[f"bulletin/{bulletin_id}"] = [chart(data, k, SMALL, day) for k in picked]
-    return pages
+        plan[f"bulletin/{bulletin_id}"] = [Planned(k, SMALL, day) for k in list(picked.values())[:per_bulletin]]
+    return plan
+
+
+def page_charts(catalog: Catalog, data: ChartData, per_series: int = 12, per_place: int = 6,
+                per_bulletin: int = 1) -> dict[str, list[Chart]]:
+    """The charts of every page, rendered (see `page_plan`)."""
+    with _collector_paused():
+        plan = page_plan(catalog, data, per_series, per_place, per_bulletin)
+        return {page: [render(data, p) for p in planned] for page, planned in plan.items()}
 
 
 def build_all_charts(catalog: Catalog, problems: Iterable[Problem] = ()) -> dict[str, list[Chart]]:

@@ -14,11 +14,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .catalog import Catalog
 from .pages import docname, myst_escape
-from .pages._text import name_slugs, partial_date, present
+from .pages._text import name_slugs, present
 
 EVENTS_DIRECTIVE = "dailyarchive-events"
 CHARTS_DIRECTIVE = "dailyarchive-charts"
@@ -46,41 +47,48 @@ def chronology_pages(catalog: Catalog, settings: ChronologySettings | None = Non
 def event_records(catalog: Catalog) -> list[dict[str, Any]]:
     """The events of the latest versions as plain records for the page, in date order.
 
-    Each record has the date in words at its precision, the month it is listed under,
-    the place and actors with the docnames of their pages (None for names not in the
-    gazetteer), the bulletin's title and page, and the filter tokens of the item.
+    Each record has the date in words at its precision (`when`), the month it is listed
+    under, the place and actors with the docnames of their pages (None for names not in
+    the gazetteer), the bulletin's title, page and date, and the (name, slug) pairs it is
+    filtered by: its place and the places around it, its actors, its bulletin's tags.
     """
     events = catalog.latest("events")
     if events.empty:
         return []
     places, actors, tags = (_names(getattr(catalog, kind)) for kind in ("places", "actors", "tags"))
     parents = {name: parent for name, parent in zip(catalog.places.index, catalog.places["parent"]) if present(parent)}
-    bulletins = catalog.bulletins.to_dict("index")
+    bulletins = _bulletin_cells(catalog, tags)
     ordered = events.assign(order=events["precision"].map(PRECISION_ORDER)).sort_values(
         ["start", "order", "bulletin_date", "bulletin_id", "event_index"], kind="stable")
+    start = ordered["start"]
+    days = start.dt.day.astype(str) + start.dt.strftime(" %B %Y")
+    when = np.select([ordered["precision"].eq("day"), ordered["precision"].eq("month")],
+                     [days, start.dt.strftime("%B %Y")], start.dt.strftime("%Y"))
+    month = np.where(ordered["precision"].eq("year"), start.dt.strftime("%Y"), start.dt.strftime("%Y-%m"))
     records = []
-    for row in ordered.to_dict("records"):
-        bulletin = bulletins[row["bulletin_id"]]
-        place = row["place"] if present(row["place"]) else None
-        tokens = [f"p-{places[p]}" for p in _with_parents(place, parents) if p in places]
-        tokens += [f"a-{actors[a]}" for a in row["actors"] if a in actors]
-        tokens += [f"t-{tags[t]}" for t in bulletin["tags"] if t in tags]
+    columns = zip(ordered["bulletin_id"], ordered["place"], ordered["actors"], ordered["what"], when, month)
+    for bulletin_id, place, names, what, words, listed in columns:
+        title, page, date, tagged = bulletins[bulletin_id]
+        place = place if present(place) else None
+        around = [p for p in _with_parents(place, parents) if p in places]
         records.append({
-            "date": row["date_text"], "when": partial_date(row["date_text"], row["precision"]),
-            "precision": row["precision"], "month": _month_key(row),
+            "when": str(words), "month": str(listed), "what": what,
             "place": [place, f"places/{places[place]}/index" if place in places else None] if place else None,
-            "actors": [[a, f"actors/{actors[a]}/index" if a in actors else None] for a in row["actors"]],
-            "what": row["what"], "bulletin": [bulletin["title"], docname(bulletin["url"]), _day(bulletin["date"])],
-            "bulletin_date": f"{bulletin['date']:%Y-%m-%d}", "tokens": sorted(set(tokens)),
-            "filters": {"places": sorted({(p, places[p]) for p in _with_parents(place, parents) if p in places}),
-                        "actors": sorted({(a, actors[a]) for a in row["actors"] if a in actors}),
-                        "tags": sorted({(t, tags[t]) for t in bulletin["tags"] if t in tags})},
+            "actors": [[a, f"actors/{actors[a]}/index" if a in actors else None] for a in names],
+            "bulletin": [title, page, date],
+            "filters": {"places": sorted({(p, places[p]) for p in around}),
+                        "actors": sorted({(a, actors[a]) for a in names if a in actors}), "tags": tagged},
         })
     return records
 
 
-def _day(value: pd.Timestamp) -> str:
-    return f"{value.day} {value:%B %Y}"
+def _bulletin_cells(catalog: Catalog, tags: dict[str, str]) -> dict[str, tuple[str, str, str, list[tuple[str, str]]]]:
+    """Per bulletin: title, docname, date in words, and its (tag, slug) pairs."""
+    bulletins = catalog.bulletins
+    words = bulletins["date"].dt.day.astype(str) + bulletins["date"].dt.strftime(" %B %Y")
+    return {bulletin_id: (title, docname(url), day, sorted({(t, tags[t]) for t in tagged if t in tags}))
+            for bulletin_id, title, url, day, tagged in zip(bulletins.index, bulletins["title"], bulletins["url"],
+                                                             words, bulletins["tags"])}
 
 
 def _names(gazetteer: pd.DataFrame) -> dict[str, str]:
@@ -95,12 +103,6 @@ def _with_parents(place: str | None, parents: dict[str, str]) -> list[str]:
         chain.append(place)
         place = parents.get(place)
     return chain
-
-
-def _month_key(row: dict[str, Any]) -> str:
-    """`2019-05` for an event known to the day or month; `2019` for one known only to the year."""
-    start = pd.Timestamp(row["start"])
-    return f"{start.year:04d}" if row["precision"] == "year" else f"{start.year:04d}-{start.month:02d}"
 
 
 def split(events: list[dict[str, Any]], limit: int) -> dict[str, list[dict[str, Any]]]:
@@ -155,17 +157,10 @@ def part_page(part: str, events: list[dict[str, Any]]) -> str:
 
 
 def events_block(events: list[dict[str, Any]]) -> list[str]:
-    """The directive that lists `events`, with their records as JSON lines (one event a line)."""
-    fence = "`" * max(3, _longest_backticks(events) + 1)
-    body = [json.dumps(e, ensure_ascii=False, sort_keys=True, separators=(",", ":")) for e in events]
-    return [f"{fence}{{{EVENTS_DIRECTIVE}}}", *body, fence]
+    """The directive that lists `events`, one JSON record a line.
 
-
-def _longest_backticks(events: list[dict[str, Any]]) -> int:
-    """The longest run of backticks in the records (a fence must be longer)."""
-    text = json.dumps(events, ensure_ascii=False)
-    longest = run = 0
-    for char in text:
-        run = run + 1 if char == "`" else 0
-        longest = max(longest, run)
-    return longest
+    Backticks are written as `\\u0060` escapes, so no record can close the fence.
+    """
+    body = [json.dumps(e, ensure_ascii=False, sort_keys=True, separators=(",", ":")).replace("`", "\\u0060")
+            for e in events]
+    return [f"```{{{EVENTS_DIRECTIVE}}}", *body, "```"]

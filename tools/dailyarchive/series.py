@@ -121,7 +121,8 @@ def series_keys(figures: pd.DataFrame) -> pd.DataFrame:
 
 def series_id(keys: pd.DataFrame) -> pd.Series:
     """A stable, readable id per key: `series/measure/group/place/kind[/since[/until]]` in slug form."""
-    parts = [keys[c].map(slug) for c in ("series", "measure", "group", "place", "kind")]
+    parts = [keys[c].map({value: slug(value) for value in keys[c].unique()}) for c in
+             ("series", "measure", "group", "place", "kind")]
     base = parts[0].str.cat(parts[1:], sep="/")
     since = keys["since"].where(keys["since"].eq(""), "/" + keys["since"])
     until = keys["until"].where(keys["until"].eq(""), "/" + keys["until"])

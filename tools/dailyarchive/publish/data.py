@@ -49,7 +49,7 @@ def data_tables(catalog: Catalog, points: pd.DataFrame, excluded: pd.DataFrame) 
     bulletins = catalog.bulletins.reset_index()
     figures = catalog.figures.copy()
     rules = excluded.groupby(["bulletin_id", "version", "figure_index"])["rule"].agg(
-        lambda r: LIST_SEPARATOR.join(sorted(set(r)))) if not excluded.empty else pd.Series(dtype=object)
+        lambda r: LIST_SEPARATOR.join(sorted(set(r)))).to_dict() if not excluded.empty else {}
     keys = list(zip(figures["bulletin_id"], figures["version"], figures["figure_index"]))
     figures["excluded_by"] = [rules.get(k, "") for k in keys]
     tables = {"bulletins": bulletins, "versions": catalog.versions, "figures": figures, "events": catalog.events,
@@ -57,8 +57,11 @@ def data_tables(catalog: Catalog, points: pd.DataFrame, excluded: pd.DataFrame) 
     return {name: _plain(frame.reindex(columns=TABLES[name]), catalog.root) for name, frame in tables.items()}
 
 
+LIST_COLUMNS = ("places", "actors", "tags")
+
+
 def _plain(frame: pd.DataFrame, root: Path) -> pd.DataFrame:
-    """Dates as text, tuples as joined text, paths relative to the archive, booleans as 0/1."""
+    """Dates as text, name lists as joined text, paths relative to the archive, booleans as 0/1."""
     frame = frame.copy()
     for column in frame.columns:
         values = frame[column]
@@ -66,16 +69,20 @@ def _plain(frame: pd.DataFrame, root: Path) -> pd.DataFrame:
             frame[column] = values.dt.strftime("%Y-%m-%d").astype(object).where(values.notna(), None)
         elif pd.api.types.is_bool_dtype(values):
             frame[column] = values.astype("int64")
-        elif values.map(lambda v: isinstance(v, tuple)).any():
-            frame[column] = values.map(lambda v: LIST_SEPARATOR.join(v) if isinstance(v, tuple) else v)
+        elif column in LIST_COLUMNS:
+            frame[column] = [LIST_SEPARATOR.join(v) if isinstance(v, tuple) else v for v in values]
     if "path" in frame:
-        frame["path"] = frame["path"].map(lambda p: _relative(p, root))
+        prefix = str(root).rstrip("/") + "/"
+        frame["path"] = [_relative(p, root, prefix) for p in frame["path"]]
     return frame
 
 
-def _relative(path: object, root: Path) -> object:
+def _relative(path: object, root: Path, prefix: str) -> object:
+    """A version file's path relative to the archive folder (as it was given, else resolved)."""
     if not isinstance(path, str):
         return path
+    if path.startswith(prefix):
+        return path[len(prefix):]
     try:
         return Path(path).resolve().relative_to(root.resolve()).as_posix()
     except ValueError:

@@ -25,7 +25,7 @@ from sphinx.util.osutil import relative_uri
 
 from ..catalog import Catalog
 from ..charts import TOLL_MEASURES, Chart
-from ..chartset import ChartData, chart_data, page_charts
+from ..chartset import ChartData, chart_data, page_plan, render, select
 from ..chronology import ChronologySettings, chronology_pages
 from ..errors import Problem
 from ..pages import EXTRA_DIR, INCLUDE_DIR
@@ -192,26 +192,53 @@ def stage_charts(app: Sphinx, catalog: Catalog, problems: list[Problem]) -> None
 
 def chart_files(catalog: Catalog, data: ChartData, srcdir: Path, per_bulletin: int = 1) -> dict[str, str | bytes]:
     """The staged chart files: `<CHART_DIR>/<key>.json` for every page that may show charts, and an SVG
-    of each archive-level chart (bulletin pages have their table and caption instead; a chart's SVG is
-    reused from the previous build when its digest is unchanged)."""
-    charts = page_charts(catalog, data, per_bulletin=per_bulletin)
+    of each archive-level chart (bulletin pages have their table and caption instead).
+
+    A page whose charts are made from the same rows as in the previous build (same digest in
+    `<CHART_DIR>/digests.json`) keeps its staged file, so an incremental build redraws only
+    the charts whose data changed.
+    """
+    plan = page_plan(catalog, data, per_bulletin=per_bulletin)
     keys = {f"series/{s}" for s in catalog.series["slug"]}
     keys |= {f"place/{slug(str(p))}" for p in catalog.places.index}
     figures = catalog.latest("figures")
     keys |= {f"bulletin/{b}" for b in figures.loc[figures["measure"].isin(list(TOLL_MEASURES)), "bulletin_id"]}
+    before = _previous_digests(srcdir)
     files: dict[str, str | bytes] = {}
-    for key in sorted(keys | set(charts)):
-        entries = []
-        for chart in charts.get(key, []):
-            entry = chart.as_dict()
-            if not key.startswith("bulletin/"):
+    digests: dict[str, list[Any]] = {}
+    with_svg = [not key.startswith("bulletin/") for key in sorted(keys | set(plan))]
+    for key, svg in zip(sorted(keys | set(plan)), with_svg):
+        planned = plan.get(key, [])
+        selections = [select(data, p) for p in planned]
+        digest = "/".join(s.digest(p, data.excluded_counts.get(p.key, 0)) for s, p in zip(selections, planned))
+        path = f"{CHART_DIR}/{key}.json"
+        old = before.get(key)
+        if old and old[0] == digest and (srcdir / path).is_file() and all(
+                (srcdir / f"{EXTRA_DIR}/{SVG_DIR}/{d}.svg").is_file() for d in old[1]):
+            files[path] = (srcdir / path).read_text(encoding="utf-8")
+            svgs = old[1]
+        else:
+            charts = [render(data, p, s) for p, s in zip(planned, selections)]
+            files[path] = '{"charts":[' + ",\n".join(c.as_json(svg=svg) for c in charts) + "]}\n"
+            svgs = [c.digest for c in charts] if svg else []
+            for chart in charts if svg else []:
                 svg_path = f"{EXTRA_DIR}/{SVG_DIR}/{chart.digest}.svg"
                 files.setdefault(svg_path, _svg(srcdir / svg_path, chart))
-                entry["svg"] = True
-            entries.append(entry)
-        files[f"{CHART_DIR}/{key}.json"] = json.dumps({"charts": entries}, ensure_ascii=False, sort_keys=True,
-                                                      separators=(",", ":")) + "\n"
+        for name in svgs:
+            svg_path = f"{EXTRA_DIR}/{SVG_DIR}/{name}.svg"
+            if svg_path not in files:
+                files[svg_path] = (srcdir / svg_path).read_bytes()
+        digests[key] = [digest, svgs]
+    files[f"{CHART_DIR}/digests.json"] = json.dumps(digests, sort_keys=True, separators=(",", ":")) + "\n"
     return files
+
+
+def _previous_digests(srcdir: Path) -> dict[str, list[Any]]:
+    """The digests of the charts staged by the previous build (empty when there are none)."""
+    try:
+        return json.loads((srcdir / CHART_DIR / "digests.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def _svg(staged: Path, chart: Chart) -> bytes:

@@ -78,7 +78,8 @@ def month_title(month: str) -> str:
 
 def event_item(event: dict[str, Any]) -> nodes.list_item:
     """One event: its date at its precision, what happened, where, who, and the bulletin that says so."""
-    item = nodes.list_item(classes=["dailyarchive-event", *event["tokens"]])
+    tokens = [f"{prefix}-{slug}" for kind, prefix, _ in FILTERS for _, slug in event["filters"][kind]]
+    item = nodes.list_item(classes=["dailyarchive-event", *sorted(tokens)])
     text = nodes.paragraph()
     text += nodes.strong("", event["when"])
     text += nodes.Text(f": {event['what']}")
