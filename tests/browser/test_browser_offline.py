@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from browsing import BULLETIN, HOME, SEARCH
+from browsing import BULLETIN, CHRONOLOGY, HOME, SEARCH
 
-PAGES = [HOME, BULLETIN, SEARCH, "syria-daily/index.html", "syria-daily/2019/07/index.html"]
+PAGES = [HOME, BULLETIN, SEARCH + "?q=Latakia", CHRONOLOGY, "syria-daily/index.html", "syria-daily/2019/07/index.html",
+         "places/latakia-province/index.html", BULLETIN.replace("index.html", "diff-v1-v2.html")]
 
 
 @pytest.mark.parametrize("relative", PAGES)
