@@ -17,6 +17,8 @@ import pytest
 from browsing import CHROMIUM, CHROMIUM_ARGS, Site, Visitor, free_port, new_visitor, wait_for_port
 from playwright.sync_api import Browser, sync_playwright
 
+#: Where this session wrote its screenshots (set by the `screenshot_dir` fixture, read by the summary).
+SCREENSHOTS = pytest.StashKey[Path]()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -89,20 +91,18 @@ def file_visitor(request: pytest.FixtureRequest) -> Iterator[Visitor]:
 
 
 @pytest.fixture(scope="session")
-def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def screenshot_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where screenshots go: <pytest's base temp>/screenshots (printed in the summary)."""
     folder = tmp_path_factory.getbasetemp() / "screenshots"
     folder.mkdir(exist_ok=True)
+    request.config.stash[SCREENSHOTS] = folder
     return folder
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # noqa: ANN001
     """Say where the screenshots are."""
-    factory = getattr(config, "_tmp_path_factory", None)
-    if factory is None:
-        return
-    folder = factory.getbasetemp() / "screenshots"
-    if folder.is_dir() and any(folder.iterdir()):
+    folder = config.stash.get(SCREENSHOTS, None)
+    if folder is not None and any(folder.glob("*.png")):
         terminalreporter.write_line(f"browser screenshots: {folder} ({len(list(folder.glob('*.png')))} files)")
 
 
