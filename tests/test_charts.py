@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 from helpers import write_bulletin
 
 from dailyarchive import load_catalog
-from dailyarchive.charts import FULL, make_chart
+from dailyarchive.charts import FULL, make_chart, place_key
 from dailyarchive.chartset import build_all_charts, chart, chart_data, page_charts
 from dailyarchive.load import load_archive
 from dailyarchive.publish.html import build
@@ -130,7 +130,7 @@ def test_a_long_series_is_thinned_and_its_spec_stays_under_200_kb():
 def test_benchmark_entry_point_builds_every_page_of_charts(archive):
     write_bulletin(archive, date="2019-07-09", figures=[toll(544)])
     charts = build_all_charts(load_catalog(archive))
-    assert {"chronology", "series/test-daily", "place/idlib-province",
+    assert {"chronology", "series/test-daily", place_key("Idlib Province"),
             "bulletin/test-daily/2019-07-09-a-bulletin"} <= set(charts)
 
 
@@ -154,7 +154,8 @@ def test_killed_chart_of_9_july_shows_544_civilians_and_130_children_at_least(sa
     assert {(p["group"], p["value"], p["label"]) for p in latest} == {
         ("civilians", 544, "at least 544"), ("children", 130, "at least 130")}
     tooltip = [t["field"] for t in killed["vconcat"][0]["encoding"]["tooltip"]]
-    assert "label" in tooltip
+    assert tooltip == ["when", "group", "label", "baseline", "bulletin"]
+    assert {p["baseline"] for p in latest} == {"since 26 April 2019"}
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     cells = [[td.get_text() for td in tr.select("td")] for tr in soup.select("details.dailyarchive-chart-data tr")]
     assert ["9 July 2019", "civilians", "at least 544"] in [c[:3] for c in cells]

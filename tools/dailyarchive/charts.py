@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import math
 import textwrap
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +19,12 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from .chartrows import CHART_KEY, FALL_NOTE, Row, day_words, point_rows, rows_by_chart
 from .series import slug
+
+__all__ = ["CHART_KEY", "FALL_NOTE", "FULL", "SMALL", "TOLL_MEASURES", "Chart", "Row", "build_all_charts",
+           "chart_directive", "chart_id", "place_key", "chart_words", "describe", "make_chart", "point_rows", "rows_by_chart",
+           "template"]
 
 #: Measures that make "the toll" charts, with the verb of a title and the unit of the y axis.
 TOLL_MEASURES: dict[str, tuple[str, str]] = {
@@ -34,12 +38,11 @@ TOLL_MEASURES: dict[str, tuple[str, str]] = {
 }
 FULL = {"width": 560, "height": 260, "max_points": 400}
 SMALL = {"width": 300, "height": 150, "max_points": 24}
-CHART_KEY = ["series", "measure", "place", "kind", "since", "until"]
 TABLE_COLUMNS = ["As of", "Group", "Figure as reported", "Low", "High", "Baseline", "Bulletin", "Note"]
 _TOOLTIP = [
     alt.Tooltip("when:N", title="As of"), alt.Tooltip("group:N", title="Group"),
-    alt.Tooltip("label:N", title="Figure as reported"), alt.Tooltip("bulletin:N", title="Bulletin"),
-    alt.Tooltip("note:N", title="Note"),
+    alt.Tooltip("label:N", title="Figure as reported"), alt.Tooltip("baseline:N", title="Baseline"),
+    alt.Tooltip("bulletin:N", title="Bulletin"),
 ]
 
 
@@ -127,6 +130,22 @@ def _empty_layers(width: int, height: int) -> alt.Chart:
         text="message:N").properties(width=width, height=height)
 
 
+def build_all_charts(catalog: Any, problems: Any = ()) -> dict[str, list[Chart]]:
+    """Every chart of an archive's pages, by page key: the entry point of the chart benchmark.
+
+    `catalog` is a Catalog and `problems` what `rules.check` found (figures they name are
+    left off the charts); see `chartset.build_all_charts`.
+    """
+    from .chartset import build_all_charts as build_all
+
+    return build_all(catalog, problems)
+
+
+def place_key(name: str) -> str:
+    """The chart key of a place's page: `place/<slug>-<hash>` (distinct for names with the same slug)."""
+    return f"place/{slug(name)[:40]}-{hashlib.sha1(name.encode('utf-8')).hexdigest()[:8]}"
+
+
 def chart_directive(key: str, empty: str = "") -> list[str]:
     """The MyST lines that place the charts staged for `key` on a page (see sphinxext/_charts.py).
 
@@ -137,129 +156,6 @@ def chart_directive(key: str, empty: str = "") -> list[str]:
 
 
 # --- one chart ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One data row of a chart, with its JSON and its table cells rendered once."""
-
-    role: str
-    group: str
-    value: float
-    ranged: bool
-    summary: str
-    day: str
-    bulletin_day: str
-    fell: bool
-    label: str
-    when: str
-    bulletin: str
-    url: str
-    source: str
-    data: str
-    cells: tuple[str, ...]
-
-
-def point_rows(points: pd.DataFrame, bulletins: pd.DataFrame, earlier: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The data rows of charts: one per reported point and one per earlier (corrected) value.
-
-    `bulletins` is the Catalog's bulletins frame (for titles and URLs). The frame keeps the
-    chart key and `bulletin_date` so that charts can be cut by page and date.
-    """
-    points = points.reset_index(drop=True)
-    info = bulletins.reindex(points["bulletin_id"])
-    counted = points["increment"].where(points["kind"].eq("increment"), points["headline"])
-    rows = pd.DataFrame({
-        **{c: points[c].to_numpy() for c in CHART_KEY}, "role": "point",
-        "date": points["as_of"].dt.strftime("%Y-%m-%d").to_numpy(),
-        "end": points["as_of"].dt.strftime("%Y-%m-%d").to_numpy(),
-        "when": _days(points["as_of"]), "group": points["group"].map(_words).to_numpy(),
-        "value": points["headline"].to_numpy(), "low": points["low"].to_numpy(), "high": points["high"].to_numpy(),
-        "label": [_label(q, v, t, h) + (f"; sum so far {s:,.0f}" if k == "increment" else "")
-                  for q, v, t, h, k, s in zip(points["qualifier"], points["value"], points["text"], counted,
-                                              points["kind"], points["headline"])],
-        "summary": [f"{s:,.0f} in all (the sum of the reports; the latest: {_label(q, v, t, h)})" if k == "increment"
-                    else _label(q, v, t, h) for q, v, t, h, k, s in zip(points["qualifier"], points["value"],
-                                                                         points["text"], counted, points["kind"],
-                                                                         points["headline"])],
-        "baseline": _baselines(points["kind"], points["baseline"], points["since"]),
-        "bulletin": [f"{d}, version {v}: {t}" for d, v, t in zip(_days(points["bulletin_date"]), points["version"],
-                                                                 info["title"])],
-        "url": [_page(u) for u in info["url"]], "fell": points["fell"].astype(bool).to_numpy(),
-        "note": np.where(points["fell"].astype(bool), "below an earlier report of this running total: a revision, "
-                         "a change of scope or another source", ""),
-        "bulletin_date": points["bulletin_date"].to_numpy(),
-        "reported_by": points["reported_by"].fillna("").to_numpy() if "reported_by" in points else "",
-    })
-    windows = points["kind"].eq("window").to_numpy()
-    rows.loc[windows, "date"] = points.loc[windows, "since"].to_numpy()
-    if earlier is not None and not earlier.empty:
-        rows = pd.concat([rows, _earlier_rows(earlier, points, bulletins)], ignore_index=True)
-    return rows.sort_values(["date", "role"], kind="stable").reset_index(drop=True)
-
-
-def _earlier_rows(earlier: pd.DataFrame, points: pd.DataFrame, bulletins: pd.DataFrame) -> pd.DataFrame:
-    """Rows for values an earlier version reported, placed on their series."""
-    keys = points.drop_duplicates("series_id").set_index("series_id")
-    earlier = earlier[earlier["series_id"].isin(keys.index)].reset_index(drop=True)
-    info = bulletins.reindex(earlier["bulletin_id"])
-    key = keys.reindex(earlier["series_id"])
-    return pd.DataFrame({
-        **{c: key[c].to_numpy() for c in CHART_KEY}, "role": "earlier",
-        "date": earlier["as_of"].dt.strftime("%Y-%m-%d").to_numpy(), "end": None,
-        "when": _days(earlier["as_of"]), "group": key["group"].map(_words).to_numpy(),
-        "value": earlier["y"].to_numpy(), "low": np.nan, "high": np.nan,
-        "label": [f"{_label(q, v, t, h)} in version {o}, {'withdrawn' if c == 'withdrawn' else f'corrected in version {n}'}"
-                  for q, v, t, h, o, n, c in zip(earlier["qualifier"], earlier["value"], earlier["text"],
-                                                 earlier["headline"], earlier["version"], earlier["latest_version"],
-                                                 earlier["change"])],
-        "baseline": _baselines(key["kind"], key["baseline"], key["since"]),
-        "bulletin": [f"{d}, version {v}: {t}" for d, v, t in zip(_days(info["date"]), earlier["version"], info["title"])],
-        "summary": "", "url": [_page(u) for u in info["url"]], "fell": False,
-        "note": "earlier value, since corrected",
-        "bulletin_date": info["date"].to_numpy(), "reported_by": "",
-    })
-
-
-DATA_FIELDS = ["role", "date", "end", "when", "group", "value", "low", "high", "label", "bulletin", "url", "fell", "note"]
-
-
-def rows_by_chart(frame: pd.DataFrame) -> dict[tuple[str, ...], list[Row]]:
-    """The rows of `point_rows` as Row objects, grouped by chart key, in date order."""
-    charts: dict[tuple[str, ...], list[Row]] = {}
-    if frame.empty:
-        return charts
-    days = frame["bulletin_date"].dt.strftime("%Y-%m-%d").to_numpy()
-    records = frame[DATA_FIELDS].astype(object).where(frame[DATA_FIELDS].notna(), None).to_dict("records")
-    keys = zip(*(frame[c].to_numpy() for c in CHART_KEY))
-    extra = zip(days, frame["reported_by"].to_numpy(), frame["summary"].to_numpy(), frame["baseline"].to_numpy())
-    for key, record, (day, source, summary, baseline) in zip(keys, records, extra):
-        record["fell"] = bool(record["fell"])
-        cells = (record["when"], record["group"], record["label"], _number(record["low"]), _number(record["high"]),
-                 baseline, record["bulletin"], record["note"])
-        value, high = record["value"], record["high"]
-        charts.setdefault(key, []).append(Row(
-            role=record["role"], group=record["group"], value=0.0 if value is None else float(value),
-            ranged=high is not None and value is not None and high > (record["low"] or 0), summary=summary or "",
-            day=record["date"], bulletin_day=day, fell=record["fell"],
-            label=record["label"], when=record["when"], bulletin=record["bulletin"], url=record["url"] or "",
-            source=source or "", data=_compact(record), cells=cells))
-    return charts
-
-
-def _compact(record: dict[str, Any]) -> str:
-    """A data row as JSON without what the chart does not draw (Vega reads a missing field as undefined)."""
-    kept = {k: v for k, v in record.items() if v is not None and v != "" and v is not False}
-    if kept.get("role") == "point":
-        del kept["role"]
-    if "high" not in kept or kept.get("low") == kept["high"]:
-        kept.pop("low", None), kept.pop("high", None)
-    if kept.get("end") == kept.get("date"):
-        kept.pop("end", None)
-    for name in ("value", "low", "high"):
-        if isinstance(kept.get(name), float) and kept[name].is_integer():
-            kept[name] = int(kept[name])
-    return json.dumps(kept, ensure_ascii=False, separators=(",", ":"))
 
 
 def make_chart(rows: list[Row], key: dict[str, str], size: dict[str, int] | None = None, excluded: int = 0,
@@ -275,7 +171,7 @@ def make_chart(rows: list[Row], key: dict[str, str], size: dict[str, int] | None
     groups = _groups(reported)
     title, subtitle, y_title = chart_words(key, groups)
     if as_of is not None:
-        title = f"{title}, as of {_day(as_of)}"
+        title = f"{title}, as of {day_words(as_of)}"
     shown = _thin(rows, size["max_points"])
     notes = [f"Source: {sources}."] if sources else []
     if len(shown) < total:
@@ -336,12 +232,12 @@ def chart_words(key: dict[str, str], groups: list[str] | None = None) -> tuple[s
     named = [g for g in (groups or []) if g != "all"]
     who = " and ".join(named) if named else ("people" if unit == "people" else unit)
     title = f"{who.capitalize()} {verb}{place}"
-    since = _day(pd.Timestamp(key["since"])) if key.get("since") else ""
+    since = day_words(pd.Timestamp(key["since"])) if key.get("since") else ""
     how = {
         "running-total": f"Running total since {since}, as reported; line: the lowest reported figure",
         "increment": "New cases reported each day, added up; line: the sum of the lowest reported figures",
         "stock": f"Number {verb} at each date as reported (a stock: never added up)",
-        "window": (f"Counted between {since} and {_day(pd.Timestamp(key['until']))} (a window: stands alone)"
+        "window": (f"Counted between {since} and {day_words(pd.Timestamp(key['until']))} (a window: stands alone)"
                    if key.get("until") else "A window: stands alone"),
     }[key["kind"]]
     subtitle = [how]
@@ -352,10 +248,10 @@ def describe(reported: list[Row], key: dict[str, str], groups: list[str], as_of:
     """The chart in words: the latest figure of each group, with its qualifier and date."""
     verb, unit = TOLL_MEASURES.get(key["measure"], (key["measure"].replace("-", " "), "count"))
     where = f" in {key['place']}" if key["place"] else ""
-    when = f" as of {_day(as_of)}" if as_of is not None else ""
+    when = f" as of {day_words(as_of)}" if as_of is not None else ""
     if not reported:
         return f"No figures of {unit} {verb}{where} reported yet{when}."
-    since = f" since {_day(pd.Timestamp(key['since']))}" if key.get("since") and key["kind"] != "window" else ""
+    since = f" since {day_words(pd.Timestamp(key['since']))}" if key.get("since") and key["kind"] != "window" else ""
     last = {r.group: r for r in reported}
     sentences = [f"{(unit if g == 'all' else g).capitalize()}: {last[g].summary} {verb}{where}{since}, "
                  f"as of {last[g].when} (bulletin of {last[g].bulletin})." for g in groups]
@@ -365,53 +261,3 @@ def describe(reported: list[Row], key: dict[str, str], groups: list[str], as_of:
 # --- words ------------------------------------------------------------------------------------------
 
 
-def _number(value: object) -> str:
-    return "" if _missing(value) else f"{value:,.0f}"
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def _day(day: object) -> str:
-    if _missing(day) or day is pd.NaT:
-        return ""
-    stamp = pd.Timestamp(day)
-    return f"{stamp.day} {stamp:%B %Y}"
-
-
-def _days(dates: pd.Series) -> np.ndarray:
-    """Dates as words ("9 July 2019"), vectorised."""
-    dates = pd.Series(pd.to_datetime(dates)).reset_index(drop=True)
-    words = dates.dt.day.astype("Int64").astype(str) + dates.dt.strftime(" %B %Y")
-    return words.where(dates.notna(), "").to_numpy(dtype=object)
-
-
-def _words(text: str) -> str:
-    return "all" if text == "all" else str(text).replace("-", " ")
-
-
-def _label(qualifier: str, value: float, text: object, headline: float) -> str:
-    """The figure as the bulletin said it: "at least 544", "scores (counted as 20)"."""
-    if qualifier == "vague":
-        counted = "" if _missing(headline) else f" (counted as {headline:,.0f})"
-        return f"{text}{counted}"
-    number = "" if _missing(value) else f"{value:,.0f}"
-    return number if qualifier == "exact" else f"{qualifier} {number}".strip()
-
-
-def _baselines(kind: pd.Series, baseline: pd.Series, since: pd.Series) -> np.ndarray:
-    """What each point counts from, in words: "since 26 April 2019", "a stock, as of each date" ..."""
-    kind = pd.Series(kind).reset_index(drop=True)
-    since = pd.Series(since).reset_index(drop=True).replace("", None)
-    words = pd.Series(_days(baseline), dtype=object)
-    text = np.where(kind.eq("increment"), "summed from " + words, "since " + words)
-    text = np.where(words.eq(""), "", text)
-    window = np.where(since.notna(), "window from " + pd.Series(_days(pd.to_datetime(since)), dtype=object), "window")
-    text = np.where(kind.eq("window"), window, text)
-    return np.where(kind.eq("stock"), "a stock, as of each date", text).astype(object)
-
-
-def _page(url: object) -> str:
-    """The bulletin's page relative to the site root, as a file path that works from file://."""
-    return "" if not isinstance(url, str) else url.rstrip("/") + "/index.html"

@@ -18,11 +18,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import chartrows as chartrows_module
 from . import charts as charts_module
 from .catalog import Catalog
-from .charts import CHART_KEY, FULL, SMALL, TOLL_MEASURES, Chart, Row, make_chart, point_rows, rows_by_chart
+from .charts import (CHART_KEY, FULL, SMALL, TOLL_MEASURES, Chart, Row, make_chart, place_key, point_rows,
+                     rows_by_chart)
 from .errors import Problem
-from .series import build_series, corrections, excluded_figures, series_keys, slug
+from .series import build_series, corrections, excluded_figures, series_keys
 
 Key = tuple[str, ...]
 #: The measures of the chronology page, in order; a measure with no figures gets a "no figures yet" chart.
@@ -30,7 +32,8 @@ CHRONOLOGY_MEASURES = ("killed", "injured", "displaced", "facilities-attacked")
 DEFAULT_KIND = {"displaced": "stock"}
 KIND_ORDER = {"running-total": 0, "stock": 1, "increment": 2, "window": 3}
 #: Part of every chart's input digest: the code that draws charts, so a new version redraws them all.
-CHARTS_VERSION = hashlib.sha1(b"".join(Path(m).read_bytes() for m in (__file__, charts_module.__file__))).hexdigest()
+CHARTS_VERSION = hashlib.sha1(b"".join(Path(m).read_bytes() for m in (
+    __file__, charts_module.__file__, chartrows_module.__file__))).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -238,7 +241,7 @@ def chronology_plan(data: ChartData, series: Iterable[str]) -> list[Planned]:
 
 def page_plan(catalog: Catalog, data: ChartData, per_series: int = 12, per_place: int = 6,
               per_bulletin: int = 1) -> dict[str, list[Planned]]:
-    """The charts of every page: `chronology`, `series/<slug>`, `place/<slug>`, `bulletin/<id>`."""
+    """The charts of every page: `chronology`, `series/<slug>`, `place_key(place)`, `bulletin/<id>`."""
     series = list(catalog.series["slug"])
     plan: dict[str, list[Planned]] = {"chronology": chronology_plan(data, series)}
     keys = _keys(data)
@@ -249,9 +252,9 @@ def page_plan(catalog: Catalog, data: ChartData, per_series: int = 12, per_place
     places: dict[str, list[Key]] = {}
     for key in keys:
         if key[2]:
-            places.setdefault(slug(key[2]), []).append(key)
+            places.setdefault(place_key(key[2]), []).append(key)
     for place, mine in places.items():
-        plan[f"place/{place}"] = [Planned(k, SMALL) for k in mine[:per_place]]
+        plan[place] = [Planned(k, SMALL) for k in mine[:per_place]]
     dates = catalog.bulletins["date"]
     for bulletin_id, mine in data.contributed.items():
         day = dates[bulletin_id].date()

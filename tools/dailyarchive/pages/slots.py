@@ -43,7 +43,6 @@ def series_chart(series: Row) -> list[str]:
 
 def name_chart(kind: str, entry: Row) -> list[str]:
     """A chart on the page of a place, actor or tag (`kind` is places, actors or tags)."""
-    from ..charts import chart_directive
-    from ..series import slug
+    from ..charts import chart_directive, place_key
 
-    return chart_directive(f"place/{slug(entry['name'])}") if kind == "places" else []
+    return chart_directive(place_key(str(entry["name"]))) if kind == "places" else []

@@ -24,13 +24,12 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
 from ..catalog import Catalog
-from ..charts import TOLL_MEASURES, Chart
+from ..charts import TOLL_MEASURES, Chart, place_key
 from ..chartset import ChartData, chart_data, page_plan, render, select
 from ..chronology import ChronologySettings, chronology_pages
 from ..errors import Problem
 from ..pages import EXTRA_DIR, INCLUDE_DIR
 from ..publish.data import DOWNLOAD_DIR, download_files
-from ..series import slug
 from ..stage import sync_files, write_if_changed
 from ._outputs import HTML_BUILDERS
 
@@ -200,7 +199,7 @@ def chart_files(catalog: Catalog, data: ChartData, srcdir: Path, per_bulletin: i
     """
     plan = page_plan(catalog, data, per_bulletin=per_bulletin)
     keys = {f"series/{s}" for s in catalog.series["slug"]}
-    keys |= {f"place/{slug(str(p))}" for p in catalog.places.index}
+    keys |= {place_key(str(p)) for p in catalog.places.index}
     figures = catalog.latest("figures")
     keys |= {f"bulletin/{b}" for b in figures.loc[figures["measure"].isin(list(TOLL_MEASURES)), "bulletin_id"]}
     before = _previous_digests(srcdir)

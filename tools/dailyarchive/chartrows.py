@@ -1,0 +1,199 @@
+"""Series points → the data rows of charts, each with its JSON and table cells rendered once.
+
+A row is one reported point (or one value an earlier version gave, since corrected),
+with the words a reader sees: the figure as the bulletin put it ("at least 544",
+"scores (counted as 20)"), its baseline, its bulletin, and the bulletin's page.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+CHART_KEY = ["series", "measure", "place", "kind", "since", "until"]
+FALL_NOTE = "below an earlier report of this running total: a revision, a change of scope or another source"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One data row of a chart, with its JSON and its table cells rendered once."""
+
+    role: str
+    group: str
+    value: float
+    ranged: bool
+    summary: str
+    day: str
+    bulletin_day: str
+    fell: bool
+    label: str
+    when: str
+    bulletin: str
+    url: str
+    source: str
+    data: str
+    cells: tuple[str, ...]
+
+def point_rows(points: pd.DataFrame, bulletins: pd.DataFrame, earlier: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The data rows of charts: one per reported point and one per earlier (corrected) value.
+
+    `bulletins` is the Catalog's bulletins frame (for titles and URLs). The frame keeps the
+    chart key and `bulletin_date` so that charts can be cut by page and date.
+    """
+    points = points.reset_index(drop=True)
+    info = bulletins.reindex(points["bulletin_id"])
+    counted = points["increment"].where(points["kind"].eq("increment"), points["headline"])
+    rows = pd.DataFrame({
+        **{c: points[c].to_numpy() for c in CHART_KEY}, "role": "point",
+        "date": points["as_of"].dt.strftime("%Y-%m-%d").to_numpy(),
+        "end": points["as_of"].dt.strftime("%Y-%m-%d").to_numpy(),
+        "when": _days(points["as_of"]), "group": points["group"].map(_words).to_numpy(),
+        "value": points["headline"].to_numpy(), "low": points["low"].to_numpy(), "high": points["high"].to_numpy(),
+        "label": [_label(q, v, t, h) + (f"; sum so far {s:,.0f}" if k == "increment" else "")
+                  for q, v, t, h, k, s in zip(points["qualifier"], points["value"], points["text"], counted,
+                                              points["kind"], points["headline"])],
+        "summary": [f"{s:,.0f} in all (the sum of the reports; the latest: {_label(q, v, t, h)})" if k == "increment"
+                    else _label(q, v, t, h) for q, v, t, h, k, s in zip(points["qualifier"], points["value"],
+                                                                         points["text"], counted, points["kind"],
+                                                                         points["headline"])],
+        "baseline": _baselines(points["kind"], points["baseline"], points["since"]),
+        "bulletin": [f"{d}, version {v}: {t}" for d, v, t in zip(_days(points["bulletin_date"]), points["version"],
+                                                                 info["title"])],
+        "url": [_page(u) for u in info["url"]], "fell": points["fell"].astype(bool).to_numpy(),
+        "note": np.where(points["fell"].astype(bool), "a fall: see Methods", ""),
+        "bulletin_date": points["bulletin_date"].to_numpy(),
+        "reported_by": points["reported_by"].fillna("").to_numpy() if "reported_by" in points else "",
+    })
+    windows = points["kind"].eq("window").to_numpy()
+    rows.loc[windows, "date"] = points.loc[windows, "since"].to_numpy()
+    fell = rows["fell"].to_numpy(dtype=bool)
+    rows.loc[fell, "label"] = rows.loc[fell, "label"] + f" ({FALL_NOTE})"
+    if earlier is not None and not earlier.empty:
+        rows = pd.concat([rows, _earlier_rows(earlier, points, bulletins)], ignore_index=True)
+    return rows.sort_values(["date", "role"], kind="stable").reset_index(drop=True)
+
+
+def _earlier_rows(earlier: pd.DataFrame, points: pd.DataFrame, bulletins: pd.DataFrame) -> pd.DataFrame:
+    """Rows for values an earlier version reported, placed on their series."""
+    keys = points.drop_duplicates("series_id").set_index("series_id")
+    earlier = earlier[earlier["series_id"].isin(keys.index)].reset_index(drop=True)
+    info = bulletins.reindex(earlier["bulletin_id"])
+    key = keys.reindex(earlier["series_id"])
+    return pd.DataFrame({
+        **{c: key[c].to_numpy() for c in CHART_KEY}, "role": "earlier",
+        "date": earlier["as_of"].dt.strftime("%Y-%m-%d").to_numpy(), "end": None,
+        "when": _days(earlier["as_of"]), "group": key["group"].map(_words).to_numpy(),
+        "value": earlier["y"].to_numpy(), "low": np.nan, "high": np.nan,
+        "label": [f"{_label(q, v, t, h)} in version {o}, {'withdrawn' if c == 'withdrawn' else f'corrected in version {n}'}"
+                  for q, v, t, h, o, n, c in zip(earlier["qualifier"], earlier["value"], earlier["text"],
+                                                 earlier["headline"], earlier["version"], earlier["latest_version"],
+                                                 earlier["change"])],
+        "baseline": _baselines(key["kind"], key["baseline"], key["since"]),
+        "bulletin": [f"{d}, version {v}: {t}" for d, v, t in zip(_days(info["date"]), earlier["version"], info["title"])],
+        "summary": "", "url": [_page(u) for u in info["url"]], "fell": False,
+        "note": "earlier value, since corrected",
+        "bulletin_date": info["date"].to_numpy(), "reported_by": "",
+    })
+
+
+DATA_FIELDS = ["role", "date", "end", "when", "group", "value", "low", "high", "label", "baseline", "bulletin", "url",
+               "fell"]
+
+
+def rows_by_chart(frame: pd.DataFrame) -> dict[tuple[str, ...], list[Row]]:
+    """The rows of `point_rows` as Row objects, grouped by chart key, in date order."""
+    charts: dict[tuple[str, ...], list[Row]] = {}
+    if frame.empty:
+        return charts
+    days = frame["bulletin_date"].dt.strftime("%Y-%m-%d").to_numpy()
+    records = frame[DATA_FIELDS].astype(object).where(frame[DATA_FIELDS].notna(), None).to_dict("records")
+    keys = zip(*(frame[c].to_numpy() for c in CHART_KEY))
+    extra = zip(days, frame["reported_by"].to_numpy(), frame["summary"].to_numpy(), frame["note"].to_numpy())
+    for key, record, (day, source, summary, note) in zip(keys, records, extra):
+        record["fell"] = bool(record["fell"])
+        cells = (record["when"], record["group"], record["label"], _number(record["low"]), _number(record["high"]),
+                 record["baseline"], record["bulletin"], note)
+        value, high = record["value"], record["high"]
+        charts.setdefault(key, []).append(Row(
+            role=record["role"], group=record["group"], value=0.0 if value is None else float(value),
+            ranged=high is not None and value is not None and high > (record["low"] or 0), summary=summary or "",
+            day=record["date"], bulletin_day=day, fell=record["fell"],
+            label=record["label"], when=record["when"], bulletin=record["bulletin"], url=record["url"] or "",
+            source=source or "", data=_compact(record), cells=cells))
+    return charts
+
+
+def _compact(record: dict[str, Any]) -> str:
+    """A data row as JSON without what the chart does not draw (Vega reads a missing field as undefined)."""
+    kept = {k: v for k, v in record.items() if v is not None and v != "" and v is not False}
+    if kept.get("role") == "point":
+        del kept["role"]
+    if "high" not in kept or kept.get("low") == kept["high"]:
+        kept.pop("low", None), kept.pop("high", None)
+    if kept.get("end") == kept.get("date"):
+        kept.pop("end", None)
+    for name in ("value", "low", "high"):
+        if isinstance(kept.get(name), float) and kept[name].is_integer():
+            kept[name] = int(kept[name])
+    return json.dumps(kept, ensure_ascii=False, separators=(",", ":"))
+
+
+
+# --- words ------------------------------------------------------------------------------------------
+
+
+def _number(value: object) -> str:
+    return "" if _missing(value) else f"{value:,.0f}"
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def day_words(day: object) -> str:
+    if _missing(day) or day is pd.NaT:
+        return ""
+    stamp = pd.Timestamp(day)
+    return f"{stamp.day} {stamp:%B %Y}"
+
+
+def _days(dates: pd.Series) -> np.ndarray:
+    """Dates as words ("9 July 2019"), vectorised."""
+    dates = pd.Series(pd.to_datetime(dates)).reset_index(drop=True)
+    words = dates.dt.day.astype("Int64").astype(str) + dates.dt.strftime(" %B %Y")
+    return words.where(dates.notna(), "").to_numpy(dtype=object)
+
+
+def _words(text: str) -> str:
+    return "all" if text == "all" else str(text).replace("-", " ")
+
+
+def _label(qualifier: str, value: float, text: object, headline: float) -> str:
+    """The figure as the bulletin said it: "at least 544", "scores (counted as 20)"."""
+    if qualifier == "vague":
+        counted = "" if _missing(headline) else f" (counted as {headline:,.0f})"
+        return f"{text}{counted}"
+    number = "" if _missing(value) else f"{value:,.0f}"
+    return number if qualifier == "exact" else f"{qualifier} {number}".strip()
+
+
+def _baselines(kind: pd.Series, baseline: pd.Series, since: pd.Series) -> np.ndarray:
+    """What each point counts from, in words: "since 26 April 2019", "a stock, as of each date" ..."""
+    kind = pd.Series(kind).reset_index(drop=True)
+    since = pd.Series(since).reset_index(drop=True).replace("", None)
+    words = pd.Series(_days(baseline), dtype=object)
+    text = np.where(kind.eq("increment"), "summed from " + words, "since " + words)
+    text = np.where(words.eq(""), "", text)
+    window = np.where(since.notna(), "window from " + pd.Series(_days(pd.to_datetime(since)), dtype=object), "window")
+    text = np.where(kind.eq("window"), window, text)
+    return np.where(kind.eq("stock"), "a stock, as of each date", text).astype(object)
+
+
+def _page(url: object) -> str:
+    """The bulletin's page relative to the site root, as a file path that works from file://."""
+    return "" if not isinstance(url, str) else url.rstrip("/") + "/index.html"
