@@ -16,6 +16,8 @@ exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 myst_disable_syntax = ["html_block", "html_inline"]
 myst_enable_extensions = ["colon_fence", "deflist"]
 suppress_warnings = ["myst.header"]
+# Quotation marks stay as the bulletin wrote them (the record, not typography); also skips a transform per page.
+smartquotes = False
 
 # Theme: alabaster, measured cheapest (docs/performance.md), with our header, landmarks and print CSS
 # (_templates/layout.html, _static/dailyarchive.css). No global toctree in any sidebar: it renders the

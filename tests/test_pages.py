@@ -140,7 +140,8 @@ def test_a_busy_name_splits_by_year_and_a_crowded_year_by_month(archive):
     assert "tags/offensive/2019.md" not in pages
     assert len(raw_html(pages["tags/offensive/2019-06.md"]).find_all("li")) == 2
     assert links(pages["tags/offensive/index.md"]) == {
-        "June 2019": "2019-06.html", "July 2019": "2019-07.html", "2020": "2020.html", "Tags": "../index.html"}
+        "June 2019": "2019-06.html", "July 2019": "2019-07.html", "2020": "2020.html", "Tags": "../index.html",
+        "Atom feed of this tag": "../../feeds/tags/offensive.atom"}
     few = staged_pages(load_catalog(archive), PageSettings(max_listing=4))
     assert not [p for p in few if p.startswith("tags/offensive/20")]
     assert len(raw_html(few["tags/offensive/index.md"]).find("section", id="bulletins").find_all("li")) == 4

@@ -36,6 +36,17 @@ def url(here: str, target: str, fragment: str = "") -> str:
     return path + (f"#{fragment}" if fragment else "")
 
 
+def file_url(here: str, path: str) -> str:
+    """The URL of a file of the site (`path` from the output root, suffix included) relative to document `here`."""
+    return url(here, path)[: -len(SUFFIX)]
+
+
+def feed_link(here: str, path: str, text: str) -> str:
+    """A visible link to an Atom feed (`path` from the output root)."""
+    return (f'<p class="feed"><a href="{esc(file_url(here, path))}" type="application/atom+xml">'
+            f"{esc(text)}</a></p>")
+
+
 def a(here: str, target: str, text: object, **attributes: str) -> str:
     """A link from document `here` to document `target`, its text escaped (with `dir="auto"`)."""
     extra = "".join(f' {name.rstrip("_").replace("_", "-")}="{esc(value)}"' for name, value in attributes.items())

@@ -10,7 +10,8 @@ import pandas as pd
 
 from . import slots
 from ._context import INCLUDE_DIR, Context, Row, docname, month_docname
-from ._html import a, esc, raw, ul
+from ..feeds import feed_path
+from ._html import a, esc, feed_link, raw, ul
 from ._text import day, link, myst_escape, page, raw_escape, toctree
 
 HOME_INCLUDE = f"{INCLUDE_DIR}/home.md"
@@ -46,7 +47,9 @@ def home_include(ctx: Context, staged: set[str]) -> str:
                            ("places/index", "Places, from provinces down to towns"),
                            ("actors/index", "Actors: states, armed groups, agencies"),
                            ("tags/index", "Tags"),
-                           ("downloads", "Downloads: data, PDF and EPUB"),
+                           ("methods", "Methods: how the figures are recorded and charted"),
+                           ("data", "Data downloads and data dictionary"),
+                           ("downloads", "Downloads: PDF and EPUB"),
                            ("guide", "The historian's guide: browse, search, read corrections, cite")):
         if docname_ in known:
             lines.append(f"- {link(text, docname_)}")
@@ -72,6 +75,8 @@ def series_page(ctx: Context, series: Row, in_series: pd.DataFrame) -> str:
     lines += toctree([f"{slug}/{y:04d}/index" for y in years])
     counts = in_series["year"].value_counts()
     lines += [f"- {link(y, f'{slug}/{y:04d}/index')}: {counts[y]} bulletins" for y in years] + [""]
+    if len(in_series):
+        lines += raw(feed_link(f"{slug}/index", feed_path("series", slug), "Atom feed of this series"))
     lines += slots.series_chart(series)
     return page(lines)
 

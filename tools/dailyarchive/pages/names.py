@@ -15,7 +15,8 @@ from collections import defaultdict
 
 from . import slots
 from ._context import Context, NameIndex
-from ._html import a, esc, raw, section, ul
+from ..feeds import feed_path
+from ._html import a, esc, feed_link, raw, section, ul
 from ._text import day, myst_escape, page, present
 from .browse import bulletin_item_html
 
@@ -116,7 +117,9 @@ def name_page(ctx: Context, index: NameIndex, name: str, entries: Entries, parts
                  section("Also known as", aliases, "also-known-as"),
                  section("Places inside it", inside, "places-inside-it"))
     lines += slots.name_chart(kind, entry)
-    lines += raw(section("Bulletins", _bulletins_html(ctx, index, name, here, entries, parts), "bulletins"))
+    feed = feed_link(here, feed_path("tag", index.slugs[name]), "Atom feed of this tag") \
+        if kind == "tags" and entries else ""
+    lines += raw(section("Bulletins", feed + _bulletins_html(ctx, index, name, here, entries, parts), "bulletins"))
     return page(lines, orphan=True)
 
 
