@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from . import _latex as latex
 from . import slots
 from ._context import BODY_DIR, Context, Row, diff_docname, docname, month_docname, version_docname
 from ._html import a, esc, raw, section, ul
+from ._latex import tex
 from ._text import day, figure_period, figure_value, myst_escape, page, partial_date, present, yaml_string
 
 _UNSAFE_FILE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -88,7 +90,31 @@ def version_content(ctx: Context, here: str, bulletin: Row, version: Row) -> lis
     lines += raw(figures_box(ctx, here, ctx.figures.get(key, [])), events(ctx, here, ctx.events.get(key, [])),
                  sources(ctx.sources.get(key, [])), names(ctx, here, version),
                  see_also(ctx, here, ctx.links.get(key, [])))
+    lines += latex_parts(ctx, key, version)
     return lines
+
+
+def latex_parts(ctx: Context, key: tuple[str, int], version: Row) -> list[str]:
+    """Summary, figures, events, sources, names and see-also for the PDF (a raw LaTeX block)."""
+    figures = ctx.figures.get(key, [])
+    by_id = {f["id"]: f for f in figures if present(f["id"])}
+    figure_items = ["; ".join(tex(part) for part in (figure_label(f, by_id), figure_value(f), figure_period(f),
+                                                      f["place"], figure_source_text(f)) if present(part))
+                    for f in figures]
+    event_items = [f"{tex(partial_date(e['date_text'], e['precision']))}"
+                   + (f", {tex(e['place'])}" if present(e["place"]) else "") + f": {tex(e['what'])}"
+                   for e in ctx.events.get(key, [])]
+    source_items = [", ".join(tex(s[k]) for k in ("title", "publisher", "url") if present(s[k]))
+                    for s in ctx.sources.get(key, [])]
+    name_items = [f"{label}: {tex(', '.join(version[kind]))}"
+                  for label, kind in (("Places", "places"), ("Actors", "actors"), ("Tags", "tags")) if version[kind]]
+    targets = dict.fromkeys(r["target_id"] for r in ctx.links.get(key, [])
+                            if present(r["target_id"]) and r["target_id"] in ctx.bulletins)
+    link_items = [f"{tex(day(ctx.bulletins[t]['date']))}: {tex(ctx.bulletins[t]['title'])}" for t in targets]
+    summary = f"\\textbf{{{tex(version['summary'])}}}\\par\n" if present(version["summary"]) else ""
+    return latex.raw(summary, latex.items("Figures reported", figure_items), latex.items("Events", event_items),
+                     latex.items("Sources", source_items), latex.items("Places, actors and tags", name_items),
+                     latex.items("See also", link_items))
 
 
 def body_path(bulletin: Row, number: int) -> str:
