@@ -12,8 +12,9 @@ import functools
 import hashlib
 import json
 import textwrap
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import altair as alt
 import numpy as np
@@ -21,6 +22,10 @@ import pandas as pd
 
 from .chartrows import CHART_KEY, FALL_NOTE, Row, day_words, point_rows, rows_by_chart
 from .series import slug
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
+    from .errors import Problem
 
 __all__ = ["CHART_KEY", "FALL_NOTE", "FULL", "SMALL", "TOLL_MEASURES", "Chart", "Row", "build_all_charts",
            "chart_directive", "chart_id", "place_key", "chart_words", "describe", "make_chart", "point_rows", "rows_by_chart",
@@ -36,8 +41,8 @@ TOLL_MEASURES: dict[str, tuple[str, str]] = {
     "detained": ("detained", "people"),
     "rescuers-killed": ("killed", "people"),
 }
-FULL = {"width": 560, "height": 260, "max_points": 400}
-SMALL = {"width": 300, "height": 150, "max_points": 24}
+FULL = {"width": 560, "height": 260, "max_points": 120}
+SMALL = {"width": 300, "height": 150, "max_points": 16}
 TABLE_COLUMNS = ["As of", "Group", "Figure as reported", "Low", "High", "Baseline", "Bulletin", "Note"]
 _TOOLTIP = [
     alt.Tooltip("when:N", title="As of"), alt.Tooltip("group:N", title="Group"),
@@ -130,7 +135,7 @@ def _empty_layers(width: int, height: int) -> alt.Chart:
         text="message:N").properties(width=width, height=height)
 
 
-def build_all_charts(catalog: Any, problems: Any = ()) -> dict[str, list[Chart]]:
+def build_all_charts(catalog: Catalog, problems: Iterable[Problem] = ()) -> dict[str, list[Chart]]:
     """Every chart of an archive's pages, by page key: the entry point of the chart benchmark.
 
     `catalog` is a Catalog and `problems` what `rules.check` found (figures they name are

@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -220,11 +221,17 @@ def chart(data: ChartData, key: Key, size: dict[str, int] = FULL, day: dt.date |
 
 
 def _keys(data: ChartData) -> list[Key]:
-    """Every toll chart key, best first within each measure."""
+    """Every toll chart key, best first within each measure: running totals before stocks and
+    increments, then the series reported most recently, then the longest."""
     order = {m: i for i, m in enumerate(TOLL_MEASURES)}
     keys = {k for k in [*data.rows, *data.excluded_counts] if k[1] in TOLL_MEASURES}
-    return sorted(keys, key=lambda k: (k[0], order[k[1]], KIND_ORDER.get(k[3], 9),
-                                       -len(data.rows[k].rows) if k in data.rows else 0, k))
+
+    def rank(key: Key) -> tuple[Any, ...]:
+        found = data.rows.get(key)
+        last = -found.as_of[-1].astype("int64") if found and len(found.rows) else 0
+        return key[0], order[key[1]], KIND_ORDER.get(key[3], 9), last, -len(found.rows) if found else 0, key
+
+    return sorted(keys, key=rank)
 
 
 def chronology_plan(data: ChartData, series: Iterable[str]) -> list[Planned]:
@@ -239,16 +246,24 @@ def chronology_plan(data: ChartData, series: Iterable[str]) -> list[Planned]:
     return plan
 
 
-def page_plan(catalog: Catalog, data: ChartData, per_series: int = 12, per_place: int = 6,
+def page_plan(catalog: Catalog, data: ChartData, per_series: int = 6, per_place: int = 6,
               per_bulletin: int = 1) -> dict[str, list[Planned]]:
-    """The charts of every page: `chronology`, `series/<slug>`, `place_key(place)`, `bulletin/<id>`."""
+    """The charts of every page: `chronology`, `series/<slug>`, `place_key(place)`, `bulletin/<id>`.
+
+    A series page shows the longest chart of each measure (at most `per_series`); a place page
+    its charts (at most `per_place`, small); a bulletin page the toll as of its date: the charts
+    it reports into, one per measure (at most `per_bulletin`, small).
+    """
     series = list(catalog.series["slug"])
     plan: dict[str, list[Planned]] = {"chronology": chronology_plan(data, series)}
     keys = _keys(data)
     for name in series:
-        mine = [k for k in keys if k[0] == name][:per_series]
-        if mine:
-            plan[f"series/{name}"] = [Planned(k, FULL) for k in mine]
+        best: dict[str, Key] = {}
+        for key in keys:
+            if key[0] == name:
+                best.setdefault(key[1], key)
+        if best:
+            plan[f"series/{name}"] = [Planned(k, FULL) for k in list(best.values())[:per_series]]
     places: dict[str, list[Key]] = {}
     for key in keys:
         if key[2]:
@@ -265,7 +280,7 @@ def page_plan(catalog: Catalog, data: ChartData, per_series: int = 12, per_place
     return plan
 
 
-def page_charts(catalog: Catalog, data: ChartData, per_series: int = 12, per_place: int = 6,
+def page_charts(catalog: Catalog, data: ChartData, per_series: int = 6, per_place: int = 6,
                 per_bulletin: int = 1) -> dict[str, list[Chart]]:
     """The charts of every page, rendered (see `page_plan`)."""
     with _collector_paused():

@@ -31,7 +31,7 @@ class ChronologySettings:
     """How much one chronology page may hold."""
 
     #: The index lists every event up to this many; beyond, events go to year pages.
-    max_events: int = 400
+    max_events: int = 300
 
 
 def chronology_pages(catalog: Catalog, settings: ChronologySettings | None = None) -> dict[str, str]:

@@ -257,7 +257,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive(DIRECTIVE, ChartsDirective)
     app.add_config_value("dailyarchive_charts_per_bulletin", 1, "env", types=[int],
                          description="how many charts of the toll as of its date a bulletin page shows")
-    app.add_config_value("dailyarchive_chronology_max_events", 400, "env", types=[int],
+    app.add_config_value("dailyarchive_chronology_max_events", ChronologySettings().max_events, "env", types=[int],
                          description="the chronology's index lists its events up to this many; beyond, one page a year")
     app.connect("html-page-context", add_chart_scripts)
     app.connect("build-finished", write_bundle)
