@@ -14,10 +14,16 @@
     var source = figure.querySelector("script.dailyarchive-chart-spec");
     if (!view || !source) { return; }
     if (typeof window.vegaEmbed !== "function") {
-      view.textContent = "The chart library did not load; the table below holds the chart's data.";
+      fail(view, new Error("the chart library did not load"));
       return;
     }
-    var spec = JSON.parse(source.textContent);
+    var spec;
+    try {
+      spec = JSON.parse(source.textContent);
+    } catch (error) {
+      fail(view, error);
+      return;
+    }
     var root = figure.getAttribute("data-root") || "";
     var points = (spec.datasets && spec.datasets.points) || [];
     points.forEach(function (point) {
@@ -25,13 +31,22 @@
     });
     window.vegaEmbed(view, spec, OPTIONS).then(function () {
       figure.classList.add("dailyarchive-chart-ready");
-    }).catch(function (error) {
-      view.textContent = "The chart could not be drawn (" + error.message + "); the table below holds its data.";
-    });
+    }).catch(function (error) { fail(view, error); });
+  }
+
+  function fail(view, error) {
+    view.textContent = "The chart could not be drawn (" + error.message + "); the table below holds its data.";
+    if (window.console) { window.console.error("dailyarchive chart:", error); }
   }
 
   function drawAll() {
-    Array.prototype.forEach.call(document.querySelectorAll("figure.dailyarchive-chart"), draw);
+    Array.prototype.forEach.call(document.querySelectorAll("figure.dailyarchive-chart"), function (figure) {
+      try {
+        draw(figure);
+      } catch (error) {
+        fail(figure.querySelector(".dailyarchive-chart-view") || figure, error);
+      }
+    });
   }
 
   if (document.readyState === "loading") {
