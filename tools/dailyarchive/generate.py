@@ -80,7 +80,7 @@ ACTOR_FORMS = [("{} Front", "armed group"), ("{} Brigades", "armed group"), ("Ar
                ("{} Movement", "armed group"), ("{} Defence Forces", "state"), ("{} Air Force", "state"),
                ("{} Civil Defence", "agency"), ("{} Relief Committee", "agency")]
 REGIONS = ["north", "south", "east", "west", "coast", "central", "border", "valley", "delta", "highland"]
-PublishedCallback = Callable[[int, int], None]
+ProgressCallback = Callable[[int, int], None]
 
 
 @dataclass
@@ -125,7 +125,7 @@ class Generated:
 
 
 def generate_archive(out: Path, bulletins: int, series: int = 1, seed: int = 0,
-                     progress: PublishedCallback | None = None) -> Generated:
+                     progress: ProgressCallback | None = None) -> Generated:
     """Write an archive of `bulletins` illustrative bulletins across `series` series into `out`.
 
     The same `seed` gives the same files byte for byte. `progress(done, total)` is called
