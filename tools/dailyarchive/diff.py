@@ -157,5 +157,6 @@ def figures_html(changes: Sequence[FigureChange], columns: Sequence[str]) -> str
             after = change.new[column] if change.new else ""
             cells.append(f"<td>{chunks_html(word_diff(before, after))}</td>")
         rows.append(f'<tr class="diff-{change.status}"><td>{change.status}</td>{"".join(cells)}</tr>')
-    return (f'<table class="diff-figures docutils"><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
+    return (f'<div class="table-scroll" tabindex="0" role="region" aria-label="Changed figures">'
+            f'<table class="diff-figures docutils"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')

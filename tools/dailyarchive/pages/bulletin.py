@@ -157,7 +157,8 @@ def figures_box(ctx: Context, here: str, figures: list[Row]) -> str:
         cells = [esc(figure_label(figure, by_id)), esc(figure_value(figure)), esc(figure_period(figure)),
                  name_link(ctx, here, "places", figure["place"]), _figure_source(ctx, here, figure)]
         rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
-    table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    table = (f'<div class="table-scroll" tabindex="0" role="region" aria-label="Figures reported">'
+             f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
     return section("Figures reported", table, "figures-reported", "figures-box")
 
 
