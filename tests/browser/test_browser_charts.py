@@ -73,6 +73,9 @@ def test_tooltip_shows_the_value_with_its_qualifier(visitor):
     page = draw_charts(visitor, CHRONOLOGY)
     _, text = find_point(page, KILLED, "9 July 2019", "civilians", "544")
     assert "at least 544" in text
+    assert "since 26 April 2019" in text  # the baseline
+    assert "Opposition factions strike regime lines in northern Latakia" in text and "version 2" in text
+    assert "undefined" not in text and "NaN" not in text
     _, children = find_point(page, KILLED, "9 July 2019", "children")
     assert "at least 130" in children
 
