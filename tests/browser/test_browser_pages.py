@@ -46,3 +46,11 @@ def test_arabic_names_run_right_to_left_in_an_installed_font(file_visitor):
     finally:
         cdp.detach()
     assert sum(font["glyphCount"] for font in fonts) >= sum(not c.isspace() for c in name), fonts
+
+
+def test_illustrative_bulletin_shows_a_visible_banner_above_its_text(file_visitor):
+    page = file_visitor.open("syria-daily/2019/2019-07-17-civil-defence-centres-hit/index.html")
+    banner = page.get_by_text("Illustrative: this bulletin is demonstration content", exact=False)
+    assert banner.is_visible()
+    first_paragraph = page.locator("[role=main] section > p:not([class])").first  # the body, after dateline and summary
+    assert banner.bounding_box()["y"] < first_paragraph.bounding_box()["y"]
