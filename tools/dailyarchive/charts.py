@@ -90,7 +90,7 @@ def template(shape: str, width: int, height: int) -> str:
         y=alt.Y("i:O", axis=None), text="line:N", x=alt.value(0)).properties(width=width, height=alt.Step(15))
     chart = alt.vconcat(layers, footer, spacing=6).properties(
         title=alt.Title("__TITLE__", subtitle=["__SUBTITLE__"], anchor="start"), description="__DESCRIPTION__",
-    ).configure_view(stroke=None).configure_axis(labelFontSize=11, titleFontSize=12)
+    ).configure_view(stroke=None).configure_axis(labelFontSize=11, titleFontSize=12).configure_mark(aria=False)
     spec = chart.to_dict()
     spec["datasets"] = "__DATASETS__"
     return json.dumps(spec, ensure_ascii=False, separators=(",", ":"))

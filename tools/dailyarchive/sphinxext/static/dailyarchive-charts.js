@@ -5,7 +5,7 @@
   var OPTIONS = {
     renderer: "svg",
     logLevel: 1,
-    actions: { export: true, source: false, compiled: false, editor: false },
+    actions: false,
     loader: { target: "_self" }
   };
 
@@ -29,7 +29,9 @@
     points.forEach(function (point) {
       if (point.url) { point.url = root + point.url; }
     });
-    window.vegaEmbed(view, spec, OPTIONS).then(function () {
+    var target = document.createElement("div");
+    view.appendChild(target);
+    window.vegaEmbed(target, spec, OPTIONS).then(function () {
       figure.classList.add("dailyarchive-chart-ready");
     }).catch(function (error) { fail(view, error); });
   }
