@@ -23,34 +23,14 @@ def pages() -> list:
             for name in PAGES]
 
 
-#: What vega-embed draws inside a chart is checked on its own (test_axe_charts), so that its known faults
-#: do not hide the rest of each page.
-CHART_VIEW = ".dailyarchive-chart-view"
-
-
 @pytest.mark.parametrize("name", pages())
 def test_axe_finds_no_serious_or_critical_violation(file_visitor, name):
     page = file_visitor.open(PAGES[name])
     file_visitor.settle()
-    violations = axe_violations(page, context={"exclude": [[CHART_VIEW]]})
+    violations = axe_violations(page)
     assert not violations, "\n".join(violations)
 
 
-@pytest.mark.xfail(reason="vega-embed charts: actions menu nested in role=img (nested-interactive), its summary has "
-                          "no text (summary-name), empty Vega mark groups with role graphics-symbol and no label "
-                          "(svg-img-alt) (issue 5)", strict=False)
-def test_axe_charts(file_visitor):
-    page = file_visitor.open(CHRONOLOGY)
-    page.wait_for_selector("figure.dailyarchive-chart-ready")
-    assert page.locator(CHART_VIEW).count() > 0
-    violations = axe_violations(page, context={"include": [[CHART_VIEW]]})
-    assert not violations, "\n".join(violations)
-
-
-#: Layout faults found by these tests and reported (not strict: a fix makes them pass).
-KNOWN_LAYOUT = {
-    ("diff", "phone"): "the figures table of the diff page is 564 px wide on a 390 px phone (issue 4)",
-}
 #: Elements of the main content that stick out of the window on the right, unless a scrolling box holds them.
 OFF_SCREEN = """() => {
     const width = document.documentElement.clientWidth, out = [];
@@ -68,19 +48,8 @@ OFF_SCREEN = """() => {
 }"""
 
 
-def screens() -> list:
-    """(page, width) pairs; pages not built yet skipped, known layout faults marked."""
-    params = []
-    for name in PAGES:
-        for width in ("desktop", "phone"):
-            marks = [pytest.mark.skip(reason=NOT_BUILT[name])] if name in NOT_BUILT else []
-            if (name, width) in KNOWN_LAYOUT:
-                marks.append(pytest.mark.xfail(reason=KNOWN_LAYOUT[name, width], strict=False))
-            params.append(pytest.param(name, width, marks=marks, id=f"{name}-{width}"))
-    return params
-
-
-@pytest.mark.parametrize(("name", "width"), screens())
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+@pytest.mark.parametrize("name", pages())
 def test_screenshot(file_visitor, screenshot_dir, name, width):
     viewport = DESKTOP if width == "desktop" else PHONE
     page = file_visitor.open(PAGES[name], viewport=viewport)

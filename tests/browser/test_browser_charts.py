@@ -116,8 +116,6 @@ def test_a_chart_with_broken_data_is_caught(broken_copy):
     assert visitor.problems(), "a chart that cannot be drawn must leave an error"
 
 
-@pytest.mark.xfail(reason="dailyarchive-charts.js: JSON.parse of one spec throws out of drawAll, "
-                          "so the charts after it are not drawn (issue 5)", strict=False)
 def test_one_broken_chart_leaves_the_others_drawn(broken_copy):
     visitor = broken_copy(corrupt_first_spec)
     counts = marks_per_chart(draw_charts(visitor, CHRONOLOGY, timeout=2_000))
