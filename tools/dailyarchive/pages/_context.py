@@ -103,6 +103,8 @@ class Context:
     backlinks: dict[str, list[str]]
     neighbours: dict[str, tuple[str | None, str | None]]
     names: dict[str, NameIndex]
+    #: Fragments that many pages repeat (a bulletin's list item seen from a folder), computed once.
+    fragments: dict[tuple[str, ...], str] = field(default_factory=dict)
 
     def version(self, bulletin_id: str, number: int) -> Row:
         """One version row of a bulletin."""

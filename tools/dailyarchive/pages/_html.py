@@ -11,6 +11,7 @@ body and a few directives go through MyST. Every piece of text is escaped with
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Iterable
 
@@ -47,10 +48,19 @@ def feed_link(here: str, path: str, text: str) -> str:
             f"{esc(text)}</a></p>")
 
 
-def a(here: str, target: str, text: object, **attributes: str) -> str:
-    """A link from document `here` to document `target`, its text escaped (with `dir="auto"`)."""
-    extra = "".join(f' {name.rstrip("_").replace("_", "-")}="{esc(value)}"' for name, value in attributes.items())
-    return f'<a href="{esc(url(here, target))}" dir="auto"{extra}>{esc(text)}</a>'
+def a(here: str, target: str, text: object) -> str:
+    """A link from document `here` to document `target`, its text escaped (with `dir="auto"`).
+
+    Cached by the folder of `here`: every bulletin page sits at the same depth, so the
+    links to a place or a neighbour are the same strings on thousands of pages.
+    """
+    return _link(here.rpartition("/")[0], target, text if isinstance(text, str) else str(text))
+
+
+@functools.lru_cache(maxsize=131072)
+def _link(folder: str, target: str, text: str) -> str:
+    """`a()` for a document in `folder`."""
+    return f'<a href="{esc(url(f"{folder}/x" if folder else "x", target))}" dir="auto">{esc(text)}</a>'
 
 
 def ul(items: Iterable[str], css: str = "") -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import html
 import json
@@ -23,8 +24,13 @@ def present(value: Any) -> bool:
     """False for None, NaN, NaT and empty strings or tuples."""
     if value is None:
         return False
-    if isinstance(value, (str, tuple, list)):
+    kind = type(value)
+    if kind is str or kind is tuple or kind is list:
         return len(value) > 0
+    if kind is bool or kind is int:
+        return True
+    if kind is float:
+        return value == value  # NaN is the one float unequal to itself
     try:
         return not bool(pd.isna(value))
     except (TypeError, ValueError):
@@ -64,8 +70,13 @@ def day(value: Any) -> str:
     """`9 July 2019` from a date or timestamp; empty for a missing date."""
     if not present(value):
         return ""
-    stamp = pd.Timestamp(value)
-    return f"{stamp.day} {stamp:%B %Y}"
+    return _day(value if isinstance(value, dt.date) else pd.Timestamp(value))
+
+
+@functools.lru_cache(maxsize=65536)
+def _day(value: dt.date) -> str:
+    """`9 July 2019` (cached: an archive has a few thousand distinct days)."""
+    return f"{value.day} {value:%B %Y}"
 
 
 def iso(value: Any) -> str:

@@ -29,9 +29,13 @@ def bulletin_item(bulletin: Row) -> str:
     return f"- {day(bulletin['date'])}: {link(bulletin['title'], docname(bulletin['url']))}{_marks(bulletin)}"
 
 
-def bulletin_item_html(here: str, bulletin: Row) -> str:
-    """One bulletin as the HTML of a list item, linked from document `here`."""
-    return f"{esc(day(bulletin['date']))}: {a(here, docname(bulletin['url']), bulletin['title'])}{_marks(bulletin)}"
+def bulletin_item_html(ctx: Context, here: str, bulletin: Row) -> str:
+    """One bulletin as the HTML of a list item, linked from document `here` (computed once per folder)."""
+    key = ("item", here.rpartition("/")[0], bulletin["bulletin_id"])
+    if key not in ctx.fragments:
+        ctx.fragments[key] = (f"{esc(day(bulletin['date']))}: {a(here, docname(bulletin['url']), bulletin['title'])}"
+                              f"{_marks(bulletin)}")
+    return ctx.fragments[key]
 
 
 def home_include(ctx: Context, staged: set[str]) -> str:
@@ -108,7 +112,7 @@ def month_page(ctx: Context, series: Row, year: int, month: int, in_month: pd.Da
     lines += _trail([link(series["name"], f"{slug}/index"), link(year, f"{slug}/{year:04d}/index")])
     lines += toctree([docname(b["url"]) for b in ordered]) if ctx.settings.bulletin_toctree else []
     here = month_docname(slug, year, month)
-    lines += raw(calendar_html(year, month, ordered, span), ul(bulletin_item_html(here, b) for b in ordered))
+    lines += raw(calendar_html(year, month, ordered, span), ul(bulletin_item_html(ctx, here, b) for b in ordered))
     position = months.index((year, month))
     around = []
     for step, arrow in ((-1, "← "), (1, "")):

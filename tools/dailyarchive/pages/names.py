@@ -158,7 +158,7 @@ def listing_html(ctx: Context, index: NameIndex, name: str, here: str, entries: 
     """A list of bulletins by date; one reached through a sub-place names it."""
     items = []
     for bulletin_id, via in entries:
-        item = bulletin_item_html(here, ctx.bulletins[bulletin_id])
+        item = bulletin_item_html(ctx, here, ctx.bulletins[bulletin_id])
         if name not in via:
             item += " — " + ", ".join(a(here, index.docname(v), v) for v in via)
         items.append(item)
