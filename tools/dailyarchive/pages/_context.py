@@ -29,8 +29,9 @@ class PageSettings:
     latest_count: int = 10
     #: Documents of the hand-written project (docnames), so the home page links only what exists.
     existing_docs: frozenset[str] = frozenset()
-    #: A place, actor or tag page lists at most this many bulletins (then one page per year, or month).
-    max_listing: int = 300
+    #: A place, actor or tag page lists at most this many bulletins; a busier name gets listing pages
+    #: of whole years (or months) packed up to this size.
+    max_listing: int = 500
     #: Month pages put their bulletins in a toctree (PDF and EPUB need it for their structure). The
     #: HTML build leaves it out: a bulletin in a toctree makes Sphinx render the titles of its
     #: previous, next and four parent pages on every page (about 7% of the build), for links the

@@ -56,17 +56,41 @@ def ordered(ctx: Context, reached: dict[str, list[str]]) -> Entries:
 
 
 def listing_parts(ctx: Context, entries: Entries, limit: int) -> dict[str, Entries]:
-    """Entries split into parts named `<year>` (or `<year>-<mm>` for a year above `limit`)."""
-    by_year: dict[int, Entries] = defaultdict(list)
-    for bulletin_id, via in entries:
-        by_year[int(ctx.bulletins[bulletin_id]["year"])].append((bulletin_id, via))
-    parts: dict[str, Entries] = {}
+    """Entries split into pages of at most `limit` (unless one month holds more), by whole years or months.
+
+    Consecutive years are packed into one page while they fit (`2000_2003`); a year
+    above `limit` is split by month, months packed the same way (`2019-07_2019-09`).
+    Packing runs from the oldest, so a new bulletin changes the last page only.
+    """
+    by_year: dict[str, Entries] = defaultdict(list)
+    for entry in entries:
+        by_year[f"{int(ctx.bulletins[entry[0]]['year']):04d}"].append(entry)
+    units: list[tuple[str, Entries]] = []
     for year, in_year in sorted(by_year.items()):
         if len(in_year) <= limit:
-            parts[f"{year:04d}"] = in_year
+            units.append((year, in_year))
             continue
-        for bulletin_id, via in in_year:
-            parts.setdefault(f"{year:04d}-{int(ctx.bulletins[bulletin_id]['month']):02d}", []).append((bulletin_id, via))
+        by_month: dict[str, Entries] = defaultdict(list)
+        for entry in in_year:
+            by_month[f"{year}-{int(ctx.bulletins[entry[0]]['month']):02d}"].append(entry)
+        units += sorted(by_month.items())
+    return _pack(units, limit)
+
+
+def _pack(units: list[tuple[str, Entries]], limit: int) -> dict[str, Entries]:
+    """Consecutive units joined while their entries fit in `limit`; a part is named `<first>` or `<first>_<last>`."""
+    parts: dict[str, Entries] = {}
+    first, last, held = "", "", []
+    for unit, in_unit in units:
+        fits = len(held) + len(in_unit) <= limit and len(unit) == len(first)
+        if held and not fits:
+            parts[first if first == last else f"{first}_{last}"] = held
+            held = []
+        if not held:
+            first = unit
+        last, held = unit, held + in_unit
+    if held:
+        parts[first if first == last else f"{first}_{last}"] = held
     return parts
 
 
@@ -135,11 +159,14 @@ def _bulletins_html(ctx: Context, index: NameIndex, name: str, here: str, entrie
 
 
 def _part_title(part: str) -> str:
-    """`2019` or `July 2019` for a listing part."""
-    if "-" not in part:
-        return part
-    year, month = part.split("-")
-    return f"{calendar.month_name[int(month)]} {year}"
+    """`2019`, `2000–2003`, `July 2019` or `July–September 2019` for a listing part."""
+    first, _, last = part.partition("_")
+    if "-" not in first:
+        return f"{first}–{last}" if last else first
+    start, end = (f"{calendar.month_name[int(p[5:])]} {p[:4]}" for p in (first, last or first))
+    if start == end:
+        return start
+    return f"{start.split()[0]}–{end}" if first[:4] == last[:4] else f"{start} – {end}"
 
 
 def listing_page(ctx: Context, index: NameIndex, name: str, part: str, entries: Entries) -> str:
