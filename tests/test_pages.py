@@ -133,18 +133,19 @@ def test_place_pages_follow_the_hierarchy(pages):
         .find_next_sibling("ul").find("a", string="Mount Turkmen")
 
 
-def test_a_busy_name_splits_by_year_and_a_crowded_year_by_month(archive):
-    for day in ("2019-06-01", "2019-06-02", "2019-07-01", "2020-01-01"):
+def test_a_busy_name_packs_quiet_years_and_splits_a_crowded_year_by_month(archive):
+    for day in ("2017-03-01", "2018-03-01", "2019-06-01", "2019-06-02", "2019-07-01", "2020-01-01"):
         write_bulletin(archive, date=day, slug="x", tags=["offensive"])
     pages = staged_pages(load_catalog(archive), PageSettings(max_listing=2))
     assert "tags/offensive/2019.md" not in pages
     assert len(raw_html(pages["tags/offensive/2019-06.md"]).find_all("li")) == 2
     assert links(pages["tags/offensive/index.md"]) == {
-        "June 2019": "2019-06.html", "July 2019": "2019-07.html", "2020": "2020.html", "Tags": "../index.html",
-        "Atom feed of this tag": "../../feeds/tags/offensive.atom"}
-    few = staged_pages(load_catalog(archive), PageSettings(max_listing=4))
+        "2017–2018": "2017_2018.html", "June 2019": "2019-06.html", "July 2019": "2019-07.html",
+        "2020": "2020.html", "Tags": "../index.html", "Atom feed of this tag": "../../feeds/tags/offensive.atom"}
+    assert len(raw_html(pages["tags/offensive/2017_2018.md"]).find_all("li")) == 2
+    few = staged_pages(load_catalog(archive), PageSettings(max_listing=6))
     assert not [p for p in few if p.startswith("tags/offensive/20")]
-    assert len(raw_html(few["tags/offensive/index.md"]).find("section", id="bulletins").find_all("li")) == 4
+    assert len(raw_html(few["tags/offensive/index.md"]).find("section", id="bulletins").find_all("li")) == 6
 
 
 def test_backlinks_list_later_bulletins_that_point_here(pages):
