@@ -10,7 +10,6 @@ import json
 import re
 import unicodedata
 from typing import Any
-from urllib.parse import quote
 
 import pandas as pd
 
@@ -60,12 +59,6 @@ def link(text: object, target_docname: str) -> str:
     return f"[{myst_escape(text)}](/{target_docname}.md)"
 
 
-def external_link(text: object, url: str) -> str:
-    """A MyST link to an outside URL; characters that could end the destination are percent-encoded."""
-    safe = quote(url, safe=":/?#[]@!$&'()*+,;=%~")
-    return f"[{myst_escape(text)}](<{safe}>)"
-
-
 def day(value: Any) -> str:
     """`9 July 2019` from a date or timestamp; empty for a missing date."""
     if not present(value):
@@ -77,11 +70,6 @@ def day(value: Any) -> str:
 def _day(value: dt.date) -> str:
     """`9 July 2019` (cached: an archive has a few thousand distinct days)."""
     return f"{value.day} {value:%B %Y}"
-
-
-def iso(value: Any) -> str:
-    """`2019-07-09` from a date or timestamp."""
-    return pd.Timestamp(value).date().isoformat() if present(value) else ""
 
 
 def partial_date(text: str, precision: str) -> str:
