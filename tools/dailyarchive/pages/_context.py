@@ -8,15 +8,10 @@ from typing import Any
 
 import pandas as pd
 
+from ..addresses import BODY_DIR, EXTRA_DIR, INCLUDE_DIR
 from ..catalog import Catalog
 from ._text import name_slugs, present
 
-#: Staged helper files live here (excluded from the Sphinx project as documents).
-INCLUDE_DIR = "_dailyarchive"
-#: Files under this folder are copied as they are into the HTML output (`html_extra_path`).
-EXTRA_DIR = f"{INCLUDE_DIR}/extra"
-#: Bulletin bodies are staged here and included, so a body's unclosed fence cannot swallow the page.
-BODY_DIR = f"{INCLUDE_DIR}/bodies"
 NAME_KINDS = ("places", "actors", "tags")
 
 Row = dict[str, Any]
@@ -37,6 +32,9 @@ class PageSettings:
     #: previous, next and four parent pages on every page (about 7% of the build), for links the
     #: pages do not show; bulletin pages carry their own breadcrumbs and previous/next links.
     bulletin_toctree: bool = True
+    #: Each series-year is its own Sphinx project (a volume): a series page cannot put its years in a
+    #: toctree, so year pages are orphans of their volume.
+    volumes: bool = False
 
 
 def docname(bulletin_url: str) -> str:

@@ -76,7 +76,7 @@ def series_page(ctx: Context, series: Row, in_series: pd.DataFrame) -> str:
     slug = series["slug"]
     span = f" from {day(in_series['date'].min())} to {day(in_series['date'].max())}" if len(in_series) else ""
     lines += [f"Published by {myst_escape(series['publisher'])}: {len(in_series)} bulletins{span}.", ""]
-    lines += toctree([f"{slug}/{y:04d}/index" for y in years])
+    lines += [] if ctx.settings.volumes else toctree([f"{slug}/{y:04d}/index" for y in years])
     counts = in_series["year"].value_counts()
     lines += [f"- {link(y, f'{slug}/{y:04d}/index')}: {counts[y]} bulletins" for y in years] + [""]
     if len(in_series):
@@ -99,7 +99,7 @@ def year_page(ctx: Context, series: Row, year: int, in_year: pd.DataFrame, years
     around = [(f"← {years[position - 1]}", f"{slug}/{years[position - 1]:04d}/index") if position else None,
               (f"{years[position + 1]} →", f"{slug}/{years[position + 1]:04d}/index")
               if position + 1 < len(years) else None]
-    return page(lines + _around(around))
+    return page(lines + _around(around), orphan=ctx.settings.volumes)
 
 
 def month_page(ctx: Context, series: Row, year: int, month: int, in_month: pd.DataFrame,

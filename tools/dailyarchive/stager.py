@@ -1,0 +1,235 @@
+"""The stager: an archive → every file of the site, as a plan keyed by path, without Sphinx.
+
+`stage(archive, docs, settings, cache)` loads and checks the archive once and returns a `Site`:
+the Sphinx projects to build (one volume per series-year, `<series>/<year>`, and the `site`
+project with the hand-written docs, home, series, names, chronology and chart pages), each
+with its staged files and a digest of exactly those files, and the files written straight into
+the HTML output (feeds, sitemap, TimeMaps, search shards, chart SVGs, data downloads, the
+static pages of latest versions). `invoke build`, `invoke bench` and the Sphinx extension
+all call it. Chart specs and SVGs are kept in `cache` by the digest of their rows, so a
+rebuild redraws only the charts whose data changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from . import addresses
+from .catalog import Catalog, build_catalog
+from .charts import TOLL_MEASURES, place_key
+from .chartset import ChartData, chart_data, page_plan, render, select
+from .chronology import ChronologySettings, chronology_pages
+from .errors import Problem
+from .feeds import Site as Addressing
+from .feeds import feed_path, feeds, robots, sitemap, sitemap_urls, tag_slugs, timemaps
+from .load import load_archive
+from .pages import EXTRA_DIR, PageSettings, staged_pages
+from .publish.data import DOWNLOAD_DIR, download_files
+from .rules import check
+from .search import SEARCH_DIR, search_files
+from .stage import write_if_changed
+
+Files = dict[str, str | bytes]
+#: Parts of the hand-written docs folder that are never staged.
+SKIP_PARTS = {"_build", "__pycache__", ".ipynb_checkpoints"}
+
+
+@dataclass(frozen=True)
+class StageSettings:
+    """What the staged files depend on beyond the archive and the docs (each part of every digest)."""
+
+    latest_count: int = 10
+    charts_per_bulletin: int = 1
+    chronology_max_events: int = ChronologySettings().max_events
+    baseurl: str = ""
+    search: bool = True
+    #: Each series-year its own project (`invoke build`); False stages one project (the extension alone).
+    volumes: bool = True
+
+
+@dataclass
+class Project:
+    """One Sphinx project: its name (`site` or `<series>/<year>`) and its staged source files."""
+
+    name: str
+    files: Files = field(default_factory=dict)
+
+    @property
+    def digest(self) -> str:
+        """A hash of every staged file (path and content): equal digests build equal output."""
+        return digest_of(self.files)
+
+
+@dataclass
+class Site:
+    """Everything one build makes, before Sphinx runs."""
+
+    projects: dict[str, Project]
+    #: Files copied as they are into the HTML output, by path from its root.
+    outputs: Files
+    problems: list[Problem]
+    #: Docname → `[[title, feed path], ...]`: the feeds a page announces in its head.
+    feed_links: dict[str, list[list[str]]]
+
+    @property
+    def docnames(self) -> set[str]:
+        """Every document of every project."""
+        return {docname for project in self.projects.values() for docname in project_docnames(project.files)}
+
+
+def digest_of(files: Files) -> str:
+    """A hash of `files` (path and content), independent of their order."""
+    total = hashlib.sha256()
+    for path in sorted(files):
+        content = files[path]
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        total.update(f"{path}\0{hashlib.sha256(data).hexdigest()}\0".encode())
+    return total.hexdigest()
+
+
+def stage(archive: Path, docs: Path | None, settings: StageSettings = StageSettings(),
+          cache: Path | None = None) -> Site:
+    """Load and check `archive`, then plan every file of the site (see the module's docstring)."""
+    loaded = load_archive(archive)
+    problems = check(loaded)
+    catalog = build_catalog(loaded)
+    return plan_site(catalog, problems, docs_files(docs) if docs else {}, settings, cache)
+
+
+def plan_site(catalog: Catalog, problems: list[Problem], docs: Files, settings: StageSettings,
+              cache: Path | None = None) -> Site:
+    """The projects and output files of a catalog (see `stage`)."""
+    data = chart_data(catalog, problems)
+    chronology = chronology_pages(catalog, ChronologySettings(settings.chronology_max_events))
+    existing = frozenset(project_docnames(docs)) | frozenset(project_docnames(chronology))
+    pages = staged_pages(catalog, PageSettings(latest_count=settings.latest_count, existing_docs=existing,
+                                               bulletin_toctree=not settings.volumes, volumes=settings.volumes))
+    staged: Files = {**docs, **pages, **chronology, **chart_files(catalog, data, settings.charts_per_bulletin, cache)}
+    outputs: Files = {}
+    for path in [p for p in staged if p.startswith(EXTRA_DIR + "/")]:
+        outputs[path.removeprefix(EXTRA_DIR + "/")] = staged.pop(path)
+    for name, content in download_files(catalog, data.points, data.excluded).items():
+        outputs[f"{DOWNLOAD_DIR}/{name}"] = content
+    links = feed_links(catalog)
+    staged[addresses.FEED_LINKS] = json.dumps(links, sort_keys=True, ensure_ascii=False) + "\n"
+    projects = split_projects(staged, set(catalog.series["slug"]), settings.volumes)
+    site = Site(projects, outputs, problems, links)
+    outputs.update(discovery_files(catalog, site, settings))
+    return site
+
+
+def docs_files(docs: Path) -> Files:
+    """The hand-written docs project (conf.py, pages, templates, static files) as bytes by path."""
+    return {path.relative_to(docs).as_posix(): path.read_bytes() for path in sorted(docs.rglob("*"))
+            if path.is_file() and not SKIP_PARTS.intersection(path.relative_to(docs).parts)}
+
+
+def project_docnames(files: Iterable[str]) -> list[str]:
+    """The docnames among staged paths (Markdown files outside the helper folder)."""
+    return [path.removesuffix(".md") for path in files
+            if path.endswith(".md") and not path.startswith(addresses.INCLUDE_DIR + "/")]
+
+
+def split_projects(staged: Files, series: set[str], volumes: bool) -> dict[str, Project]:
+    """Group staged files into the site project and one project per volume (each file in one project)."""
+    projects = {addresses.SITE_PROJECT: Project(addresses.SITE_PROJECT)}
+    for path, content in staged.items():
+        name = (addresses.volume_of(path, series) if volumes else None) or addresses.SITE_PROJECT
+        projects.setdefault(name, Project(name)).files[path] = content
+    return dict(sorted(projects.items()))
+
+
+def chart_files(catalog: Catalog, data: ChartData, per_bulletin: int = 1, cache: Path | None = None) -> Files:
+    """`<CHART_DIR>/<key>.json` for every page that may show charts, and an SVG of each archive-level chart.
+
+    A chart whose rows are unchanged (same digest) is read back from `cache` instead of drawn again.
+    """
+    plan = page_plan(catalog, data, per_bulletin=per_bulletin)
+    keys = {f"series/{s}" for s in catalog.series["slug"]}
+    keys |= {place_key(str(p)) for p in catalog.places.index}
+    figures = catalog.latest("figures")
+    keys |= {f"bulletin/{b}" for b in figures.loc[figures["measure"].isin(list(TOLL_MEASURES)), "bulletin_id"]}
+    files: Files = {}
+    for key in sorted(keys | set(plan)):
+        svg = not key.startswith("bulletin/")
+        planned = plan.get(key, [])
+        selections = [select(data, p) for p in planned]
+        digest = "/".join(s.digest(p, data.excluded_counts.get(p.key, 0)) for s, p in zip(selections, planned))
+        cached = _cached_charts(cache, key, digest, svg)
+        if cached is None:
+            charts = [render(data, p, s) for p, s in zip(planned, selections)]
+            text = '{"charts":[' + ",\n".join(c.as_json(svg=svg) for c in charts) + "]}\n"
+            svgs = {c.digest: _svg(cache, c.digest, c.spec) for c in charts} if svg else {}
+            _remember_charts(cache, key, digest, svg, text, list(svgs))
+        else:
+            text, names = cached
+            svgs = {name: _svg(cache, name, "") for name in names}
+        files[f"{addresses.CHART_DIR}/{key}.json"] = text
+        for name, image in svgs.items():
+            files[f"{EXTRA_DIR}/{addresses.SVG_DIR}/{name}.svg"] = image
+    return files
+
+
+def _chart_cache_path(cache: Path, key: str, digest: str, svg: bool) -> Path:
+    name = hashlib.sha256(f"{key}\0{digest}\0{svg}".encode()).hexdigest()[:32]
+    return cache / "charts" / name[:2] / f"{name}.json"
+
+
+def _cached_charts(cache: Path | None, key: str, digest: str, svg: bool) -> tuple[str, list[str]] | None:
+    """The staged text and SVG names of a chart page drawn before from the same rows, or None."""
+    if cache is None:
+        return None
+    try:
+        record = json.loads(_chart_cache_path(cache, key, digest, svg).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not all((cache / "svg" / f"{name}.svg").is_file() for name in record["svgs"]):
+        return None
+    return record["text"], record["svgs"]
+
+
+def _remember_charts(cache: Path | None, key: str, digest: str, svg: bool, text: str, svgs: list[str]) -> None:
+    if cache is not None:
+        write_if_changed(_chart_cache_path(cache, key, digest, svg), json.dumps({"text": text, "svgs": svgs}))
+
+
+def _svg(cache: Path | None, name: str, spec: str) -> bytes:
+    """A chart's static SVG (vl-convert), kept in `cache/svg/<digest>.svg` once drawn."""
+    path = cache / "svg" / f"{name}.svg" if cache is not None else None
+    if path is not None and path.is_file():
+        return path.read_bytes()
+    import vl_convert
+
+    image = vl_convert.vegalite_to_svg(json.loads(spec)).encode("utf-8")
+    if path is not None:
+        write_if_changed(path, image)
+    return image
+
+
+def feed_links(catalog: Catalog) -> dict[str, list[list[str]]]:
+    """The feeds each page announces: the home page every series feed, a series or tag page its own."""
+    links: dict[str, list[list[str]]] = {}
+    published = set(catalog.bulletins["series"])
+    for row in catalog.series.itertuples():
+        if row.slug in published:
+            for page in (addresses.ROOT_DOC, f"{row.slug}/index"):
+                links.setdefault(page, []).append([str(row.name), feed_path("series", row.slug)])
+    for tag, slug in tag_slugs(catalog).items():
+        links.setdefault(f"tags/{slug}/index", []).append([f"Tag: {tag}", feed_path("tag", slug)])
+    return links
+
+
+def discovery_files(catalog: Catalog, site: Site, settings: StageSettings) -> Files:
+    """Feeds, sitemap, robots.txt, TimeMaps and the search shards (HTML builder addresses: `<docname>.html`)."""
+    where = Addressing(baseurl=settings.baseurl.rstrip("/") + "/" if settings.baseurl.strip() else "")
+    docnames = sorted(d for d in site.docnames if d != addresses.SEARCH_DOC)
+    files: Files = {**feeds(catalog, where), **sitemap(sitemap_urls(catalog, where, docnames), where),
+                    "robots.txt": robots(where), **timemaps(catalog, where)}
+    if settings.search:
+        shards, _ = search_files(catalog, lambda docname: f"{docname}.html", url_style="html")
+        files.update({f"{SEARCH_DIR}/{name}": text for name, text in shards.items()})
+    return files
+

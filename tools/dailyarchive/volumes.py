@@ -1,0 +1,173 @@
+"""Build a staged site with Sphinx: the site project and one project per volume, side by side.
+
+The parent stages (`stager.stage`), writes each project's sources into `<out>/stage/<name>/`
+and hands a worker only a `ProjectJob` (paths and settings, never the catalog). A worker
+builds its project with Sphinx into a private folder (`<out>/work/<name>/html`) and then
+installs the project's pages into the shared HTML output one file at a time (temporary file,
+then `os.replace`), so no reader ever sees a half-written page; the digest of what it built
+is recorded last, so a killed build is repaired by the next one. A project whose digest is
+unchanged is not built at all. Workers are a `concurrent.futures` executor: local processes
+(`jobs`), or a Dask cluster's (`scheduler`), one code path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import addresses
+from .stage import write_if_changed
+
+#: Seconds to wait for a Dask scheduler before giving up.
+CONNECT_TIMEOUT = 10
+PACKAGE = Path(__file__).parent
+
+
+class SchedulerUnreachable(Exception):
+    """The Dask scheduler given to the build could not be reached."""
+
+
+@dataclass(frozen=True)
+class ProjectJob:
+    """Everything a worker needs to build one project: paths on storage the workers share, and settings."""
+
+    name: str
+    srcdir: str
+    confdir: str
+    workdir: str
+    html: str
+    digest: str
+    overrides: dict[str, object] = field(default_factory=dict)
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class ProjectResult:
+    """How one project's build went: Sphinx's status, its warnings (text), and the pages installed."""
+
+    name: str
+    status: int
+    warnings: int
+    messages: str
+    written: int = 0
+    removed: int = 0
+    error: str = ""
+
+
+def build_project(job: ProjectJob) -> ProjectResult:
+    """Build one project with Sphinx and install its pages (runs in a worker process)."""
+    from sphinx.application import Sphinx
+    from sphinx.errors import SphinxError
+    from sphinx.util.docutils import docutils_namespace
+
+    work = Path(job.workdir)
+    warning = io.StringIO()
+    try:
+        with docutils_namespace():
+            app = Sphinx(job.srcdir, job.confdir, str(work / "html"), str(work / "doctrees"), "html",
+                         confoverrides=dict(job.overrides), status=None, warning=warning,
+                         warningiserror=job.strict, keep_going=True)
+            app.build()
+    except (SphinxError, OSError, ValueError) as exc:
+        return ProjectResult(job.name, 1, 0, warning.getvalue(), error=f"{type(exc).__name__}: {exc}")
+    if app.statuscode:
+        return ProjectResult(job.name, app.statuscode, app._warncount, warning.getvalue())
+    written, removed = install(work / "html", Path(job.html), addresses.volume_prefix(job.name),
+                               work / "installed.txt")
+    write_if_changed(work / "built.txt", job.digest + "\n")
+    return ProjectResult(job.name, 0, app._warncount, warning.getvalue(), written, removed)
+
+
+def install(built: Path, html: Path, prefix: str, manifest: Path) -> tuple[int, int]:
+    """Copy a project's pages (under `prefix` of `built`) into `html`, only what changed; drop stale ones.
+
+    A volume installs only its own folder (`<series>/<year>/`): Sphinx's root files of a volume
+    build (its `_static`, `genindex.html`, `search.html`) are the site's, installed once by the site.
+    """
+    source = built / prefix if prefix else built
+    files = sorted(p for p in source.rglob("*") if p.is_file()) if source.is_dir() else []
+    paths = [(prefix + p.relative_to(source).as_posix()) for p in files]
+    written = sum(write_if_changed(html / path, file.read_bytes()) for path, file in zip(paths, files))
+    return written, remove_stale(html, paths, manifest)
+
+
+def remove_stale(folder: Path, paths: list[str], manifest: Path) -> int:
+    """Delete the files of `folder` listed in `manifest` but not in `paths`; then record `paths`."""
+    before = set(manifest.read_text(encoding="utf-8").splitlines()) if manifest.is_file() else set()
+    removed = 0
+    for stale in sorted(before - set(paths)):
+        path = folder / stale
+        if path.is_file():
+            path.unlink()
+            removed += 1
+    write_if_changed(manifest, "".join(f"{p}\n" for p in sorted(paths)))
+    return removed
+
+
+def built_digest(workdir: Path) -> str:
+    """The digest of the sources a project was last built and installed from ('' when never)."""
+    try:
+        return (workdir / "built.txt").read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
+def code_digest() -> str:
+    """A hash of the toolkit's own files: a new version of the toolkit rebuilds every project."""
+    total = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".js", ".css", ".html"} and "__pycache__" not in path.parts:
+            total.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    return total.hexdigest()
+
+
+@contextmanager
+def executor(jobs: int, scheduler: str | None = None) -> Iterator[Executor]:
+    """Worker processes on this machine (`jobs` of them), or the workers of a Dask cluster at `scheduler`."""
+    if scheduler:
+        with dask_client(scheduler) as client:
+            yield client.get_executor()
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
+        yield pool
+
+
+@contextmanager
+def dask_client(scheduler: str) -> Iterator[object]:
+    """A client of the Dask scheduler at `scheduler` (`tcp://HOST:PORT`); SchedulerUnreachable after a timeout."""
+    try:
+        from distributed import Client
+    except ImportError as exc:  # pragma: no cover - distributed is a dependency
+        raise SchedulerUnreachable("the `distributed` package is not installed: pip install distributed") from exc
+    try:
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise SchedulerUnreachable(
+            f"cannot reach the Dask scheduler at {scheduler} within {CONNECT_TIMEOUT} s ({exc}); start one with "
+            "`dask scheduler` and workers with `dask worker tcp://HOST:8786`, or build without --scheduler") from None
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def read_json(path: Path) -> dict[str, object]:
+    """A small JSON state file, or {} when missing or unreadable."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
