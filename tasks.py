@@ -96,6 +96,55 @@ def build(c: Context, archive: str = str(ARCHIVE), out: str = str(BUILD), strict
         raise Exit("the build failed: see the messages above", code=result.status)
 
 
+@task(help={"series": "series slug, as in series.yml", "date": "the bulletin's date, YYYY-MM-DD (default: today)",
+            "title": "the headline; the folder's slug is made from it", "archive": "archive folder (default: archive/)"})
+def new(c: Context, series: str, title: str, date: str = "", archive: str = str(ARCHIVE)) -> None:
+    """Create a bulletin folder and its v1.md from the template; print its path."""
+    import datetime as dt
+
+    from dailyarchive.archivist.new import new_bulletin
+
+    try:
+        day = dt.date.fromisoformat(date) if date else dt.date.today()
+    except ValueError:
+        raise Exit(f"--date {date!r} is not a date: write it as YYYY-MM-DD, for example 2019-07-09", code=2) from None
+    try:
+        path = new_bulletin(Path(archive), series, day, title)
+    except Exception as exc:
+        raise _archivist_failure(exc) from None
+    print(path)
+
+
+@task(positional=["bulletin"],
+      help={"bulletin": "the bulletin: <series>/<date>-<slug> or its folder's path",
+            "note": "what was corrected and why (revision_note); left empty, `invoke check` asks for it",
+            "archive": "archive folder (default: archive/)"})
+def revise(c: Context, bulletin: str, note: str = "", archive: str = str(ARCHIVE)) -> None:
+    """Copy a bulletin's latest version to the next vN.md with version, revised and revision_note set; print its path."""
+    from dailyarchive.archivist.revise import revise_bulletin
+
+    try:
+        path = revise_bulletin(Path(archive), bulletin, note)
+    except Exception as exc:
+        raise _archivist_failure(exc) from None
+    print(path)
+    if not note:
+        print("write revision_note (what was corrected and why), then edit the text", file=sys.stderr)
+
+
+def _archivist_failure(exc: Exception) -> Exit:
+    """An archivist command's failure as a message (it wrote nothing); unexpected errors go on up."""
+    from dailyarchive.archivist import Refused
+    from dailyarchive.errors import ArchiveNotFound
+    from dailyarchive.locks import LockHeld
+
+    if isinstance(exc, (Refused, LockHeld, ArchiveNotFound)):
+        return Exit(str(exc), code=2)
+    if isinstance(exc, OSError):
+        return Exit(f"{exc.filename or 'the archive'}: {exc.strerror or exc}: nothing was written", code=2)
+    raise exc
+
+
 @task(help={"bulletins": "how many bulletins to generate (default 1,000)", "out": "folder to write the archive into (created)",
             "series": "how many series to spread them over (default 1)", "seed": "random seed: the same seed gives the same files"})
 def generate(c: Context, out: str, bulletins: int = 1_000, series: int = 1, seed: int = 0) -> None:

@@ -102,9 +102,11 @@ def _add_rows(rows: dict[str, list[dict[str, Any]]], version: VersionFile, is_la
         "body": version.body, "body_line": version.body_line,
     })
     for index, figure in enumerate(meta.figures):
+        if figure.review is not None:
+            continue  # suggested by an import and not yet reviewed: never charted, never in the data
         rows["figures"].append({
             **key, "figure_index": index, "bulletin_date": meta.date,
-            **figure.model_dump(mode="python", exclude={"place"}),
+            **figure.model_dump(mode="python", exclude={"place", "review"}),
             "qualifier": figure.qualifier.value, "kind": figure.kind.value,
             "as_of": figure.as_of or meta.date, "place": names.one("places", figure.place),
             "path": str(version.path), "line": version.line_of("figures", index),

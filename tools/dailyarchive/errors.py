@@ -42,6 +42,8 @@ RULES: dict[str, str] = {
     "figure-dates": "a figure breaks since <= as_of <= the bulletin's date",
     "figure-kind-mixed": "one series mixes stocks and flows (running totals, increments, windows)",
     "figure-baseline": "a running total or window needs `since`",
+    "figure-pending": "a figure an import suggested awaits review (warning): check it against its sentence, then "
+                      "remove `review: pending` or delete the figure",
     "running-total-fell": "a running total is lower than in an earlier bulletin of the same series",
     "fixity-altered": "a version file sealed in MANIFEST-sha256.txt has changed since (publish a new version instead)",
     "fixity-missing": "a version file sealed in MANIFEST-sha256.txt is gone",

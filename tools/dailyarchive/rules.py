@@ -223,6 +223,18 @@ def figures_are_consistent(version: VersionFile, archive: LoadedArchive, today: 
             yield from _figure_parent(version, i, figure, by_id.get(figure.parent))
 
 
+def figures_reviewed(version: VersionFile, archive: LoadedArchive, today: dt.date) -> Iterator[Problem]:
+    """A warning for each figure an import suggested (`review: pending`) until the archivist confirms it."""
+    meta = version.meta
+    assert meta is not None
+    for i, figure in enumerate(meta.figures):
+        if figure.review is not None:
+            number = figure.text if figure.value is None else f"{figure.value:g}"
+            yield Problem(version.path, version.line_of("figures", i, "review"), "warning", "figure-pending",
+                          f"figure {i + 1} ({figure.measure}, {figure.group}: {number}) was suggested by an import: "
+                          "check it against the sentence above it, then remove `review: pending` (or the figure)")
+
+
 def _figure_parent(version: VersionFile, i: int, figure: Figure, parent: Figure | None) -> Iterator[Problem]:
     """A subgroup names a figure of the same version, of the same measure, and is not larger."""
     key = ("figures", i, "parent")
@@ -438,5 +450,6 @@ def _relative(root: Path, path: Path) -> str:
 
 VERSION_RULES: list[VersionRule] = [
     path_matches_front_matter, version_fields, no_future_dates, names_are_known, image_exists, figures_are_consistent,
+    figures_reviewed,
 ]
 ARCHIVE_RULES: list[Rule] = [bulletin_ids_unique, versions_contiguous, see_also_targets_exist, series_consistent]

@@ -176,6 +176,9 @@ class Figure(Strict):
     place: str | None = None
     reported_by: str | None = None
     claimed_by: str | None = None
+    review: Literal["pending"] | None = Field(
+        default=None, description="`pending` when an import suggested the figure: never charted or published as data "
+                                  "until the archivist confirms it (removes `review`)")
 
     @model_validator(mode="after")
     def _has_a_number(self) -> Figure:

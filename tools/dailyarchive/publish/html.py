@@ -10,7 +10,9 @@ from typing import TextIO
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
 
+from ..locks import hold
 from ..stage import sync_files
+from .onesite import one_site
 
 DOCS_MANIFEST = "_dailyarchive/docs.txt"
 SKIP_PARTS = {"_build", "__pycache__", ".ipynb_checkpoints"}
@@ -38,15 +40,20 @@ def stage_docs(docs: Path, srcdir: Path) -> int:
 
 def build(archive: Path, out: Path, docs: Path, builder: str = "html", warnings_as_errors: bool = False,
           status: TextIO | None = sys.stdout, warning: TextIO | None = sys.stderr,
-          overrides: dict[str, object] | None = None) -> BuildResult:
-    """Build `docs` with the archive at `archive` into `out/<builder>`; sources are staged in `out/src`."""
-    srcdir = out / "src"
-    stage_docs(docs, srcdir)
-    outdir = out / builder
-    confoverrides = {"dailyarchive_archive": str(archive.resolve()), **(overrides or {})}
-    with docutils_namespace():
-        app = Sphinx(str(srcdir), str(srcdir), str(outdir), str(out / "doctrees" / builder), builder,
-                     confoverrides=confoverrides, status=status, warning=warning,
-                     warningiserror=warnings_as_errors, keep_going=True)
-        app.build()
-    return BuildResult(outdir, app.statuscode, app._warncount)
+          overrides: dict[str, object] | None = None, lock_wait: float = 10.0) -> BuildResult:
+    """Build `docs` with the archive at `archive` into `out/<builder>`; sources are staged in `out/src`.
+
+    Holds `out`'s lock (another build into `out` waits up to `lock_wait` seconds, then `LockHeld`);
+    a build of another archive or docs than the last one builds clean and swaps in (`onesite`).
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    with hold(out, "build", wait=lock_wait), one_site(out, builder, archive, docs) as outdir:
+        srcdir = out / "src"
+        stage_docs(docs, srcdir)
+        confoverrides = {"dailyarchive_archive": str(archive.resolve()), **(overrides or {})}
+        with docutils_namespace():
+            app = Sphinx(str(srcdir), str(srcdir), str(outdir), str(out / "doctrees" / builder), builder,
+                         confoverrides=confoverrides, status=status, warning=warning,
+                         warningiserror=warnings_as_errors, keep_going=True)
+            app.build()
+    return BuildResult(out / builder, app.statuscode, app._warncount)

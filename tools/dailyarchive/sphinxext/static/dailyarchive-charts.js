@@ -1,4 +1,9 @@
-/* dailyarchive: draw each chart of the page from its inline Vega-Lite spec (no network, works from file://). */
+/* dailyarchive: draw each chart of the page from its inline Vega-Lite spec (no network, works from file://).
+
+   The site's Content-Security-Policy allows no `eval`, no `Function` and no inline style, so
+   Vega runs with its expression interpreter (`ast: true`: vega-interpreter, bundled with
+   vega-embed in dailyarchive-vega.js), and neither vega-embed nor vega-tooltip adds its
+   `<style>` element: their rules are in dailyarchive-charts.css. */
 (function () {
   "use strict";
 
@@ -6,7 +11,10 @@
     renderer: "svg",
     logLevel: 1,
     actions: false,
-    loader: { target: "_self" }
+    loader: { target: "_self" },
+    ast: true,
+    defaultStyle: false,
+    tooltip: { disableDefaultStyle: true }
   };
 
   function draw(figure) {
