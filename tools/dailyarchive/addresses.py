@@ -53,3 +53,7 @@ def volume_of(path: str, series: set[str]) -> str | None:
 def volume_prefix(name: str) -> str:
     """The output folder of a project, from the site root: `<series>/<year>/`, or '' for the site."""
     return "" if name == SITE_PROJECT else f"{name}/"
+
+
+#: In a volume's sources: the docnames of the site project's hand-written pages (for `hasdoc`).
+SITE_DOCS = f"{INCLUDE_DIR}/site-docs.txt"

@@ -48,6 +48,8 @@ class StageSettings:
     search: bool = True
     #: Each series-year its own project (`invoke build`); False stages one project (the extension alone).
     volumes: bool = True
+    #: Month pages list their bulletins in a toctree (PDF and EPUB; see `PageSettings`).
+    bulletin_toctree: bool = False
 
 
 @dataclass
@@ -73,11 +75,14 @@ class Site:
     problems: list[Problem]
     #: Docname → `[[title, feed path], ...]`: the feeds a page announces in its head.
     feed_links: dict[str, list[list[str]]]
+    #: Documents of the Sphinx project that are not staged (its own hand-written pages).
+    known_docs: frozenset[str] = frozenset()
 
     @property
     def docnames(self) -> set[str]:
         """Every document of every project."""
-        return {docname for project in self.projects.values() for docname in project_docnames(project.files)}
+        staged = {docname for project in self.projects.values() for docname in project_docnames(project.files)}
+        return staged | self.known_docs
 
 
 def digest_of(files: Files) -> str:
@@ -91,22 +96,26 @@ def digest_of(files: Files) -> str:
 
 
 def stage(archive: Path, docs: Path | None, settings: StageSettings = StageSettings(),
-          cache: Path | None = None) -> Site:
-    """Load and check `archive`, then plan every file of the site (see the module's docstring)."""
+          cache: Path | None = None, known_docs: frozenset[str] = frozenset()) -> Site:
+    """Load and check `archive`, then plan every file of the site (see the module's docstring).
+
+    `docs` is the hand-written project staged with the site (None: it is the Sphinx project's own
+    folder, whose pages are `known_docs`).
+    """
     loaded = load_archive(archive)
     problems = check(loaded)
     catalog = build_catalog(loaded)
-    return plan_site(catalog, problems, docs_files(docs) if docs else {}, settings, cache)
+    return plan_site(catalog, problems, docs_files(docs) if docs else {}, settings, cache, known_docs)
 
 
 def plan_site(catalog: Catalog, problems: list[Problem], docs: Files, settings: StageSettings,
-              cache: Path | None = None) -> Site:
+              cache: Path | None = None, known_docs: frozenset[str] = frozenset()) -> Site:
     """The projects and output files of a catalog (see `stage`)."""
     data = chart_data(catalog, problems)
     chronology = chronology_pages(catalog, ChronologySettings(settings.chronology_max_events))
-    existing = frozenset(project_docnames(docs)) | frozenset(project_docnames(chronology))
+    existing = frozenset(project_docnames(docs)) | frozenset(project_docnames(chronology)) | known_docs
     pages = staged_pages(catalog, PageSettings(latest_count=settings.latest_count, existing_docs=existing,
-                                               bulletin_toctree=not settings.volumes, volumes=settings.volumes))
+                                               bulletin_toctree=settings.bulletin_toctree, volumes=settings.volumes))
     staged: Files = {**docs, **pages, **chronology, **chart_files(catalog, data, settings.charts_per_bulletin, cache)}
     outputs: Files = {}
     for path in [p for p in staged if p.startswith(EXTRA_DIR + "/")]:
@@ -116,7 +125,7 @@ def plan_site(catalog: Catalog, problems: list[Problem], docs: Files, settings: 
     links = feed_links(catalog)
     staged[addresses.FEED_LINKS] = json.dumps(links, sort_keys=True, ensure_ascii=False) + "\n"
     projects = split_projects(staged, set(catalog.series["slug"]), settings.volumes)
-    site = Site(projects, outputs, problems, links)
+    site = Site(projects, outputs, problems, links, known_docs)
     outputs.update(discovery_files(catalog, site, settings))
     return site
 

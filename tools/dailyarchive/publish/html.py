@@ -1,7 +1,14 @@
-"""Run Sphinx on the docs project with an archive: the build behind `invoke build`."""
+"""Run Sphinx on the docs project with an archive: the build behind `invoke build`.
+
+HTML builds stage the site once (`stager.stage`) and build one Sphinx project per volume
+(series-year) beside the site project, in worker processes or on a Dask cluster
+(`volumes`); other builders (EPUB, LaTeX) build the archive as one project through the
+extension.
+"""
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,8 +17,12 @@ from typing import TextIO
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
 
+from .. import addresses
 from ..locks import hold
-from ..stage import sync_files
+from ..stage import sync_files, write_if_changed
+from ..stager import Site, StageSettings, digest_of, project_docnames, stage
+from ..volumes import (ProjectJob, ProjectResult, build_project, built_digest, code_digest, default_jobs, executor,
+                       read_json, remove_stale)
 from .onesite import one_site
 
 DOCS_MANIFEST = "_dailyarchive/docs.txt"
@@ -25,6 +36,9 @@ class BuildResult:
     outdir: Path
     status: int
     warnings: int
+    #: Projects built by this build (`site`, `<series>/<year>`), and those that failed.
+    built: tuple[str, ...] = ()
+    failed: tuple[str, ...] = ()
 
 
 def stage_docs(docs: Path, srcdir: Path) -> int:
@@ -40,7 +54,144 @@ def stage_docs(docs: Path, srcdir: Path) -> int:
 
 def build(archive: Path, out: Path, docs: Path, builder: str = "html", warnings_as_errors: bool = False,
           status: TextIO | None = sys.stdout, warning: TextIO | None = sys.stderr,
-          overrides: dict[str, object] | None = None, lock_wait: float = 10.0) -> BuildResult:
+          overrides: dict[str, object] | None = None, lock_wait: float = 10.0, jobs: int | None = None,
+          scheduler: str | None = None) -> BuildResult:
+    """Build `docs` with the archive at `archive` into `out/<builder>`; sources are staged in `out/`.
+
+    Holds `out`'s lock (another build into `out` waits up to `lock_wait` seconds, then `LockHeld`);
+    a build of another archive or docs than the last one builds clean and swaps in (`onesite`).
+    HTML: volumes built by `jobs` worker processes (default: one a core) or on the Dask cluster
+    at `scheduler` (`tcp://HOST:PORT`; `SchedulerUnreachable` before anything is written).
+    """
+    if builder != "html":
+        return build_single(archive, out, docs, builder, warnings_as_errors, status, warning, overrides, lock_wait)
+    with executor(jobs or default_jobs(), scheduler) as pool:
+        out.mkdir(parents=True, exist_ok=True)
+        with hold(out, "build", wait=lock_wait), one_site(out, builder, archive, docs) as outdir:
+            result = build_volumes(archive, out.resolve(), outdir.resolve(), docs, pool, warnings_as_errors,
+                                   status, warning, overrides or {})
+    return BuildResult(out / builder, result.status, result.warnings, result.built, result.failed)
+
+
+def stage_settings(overrides: dict[str, object]) -> StageSettings:
+    """The stager's settings from the build's `dailyarchive_*` overrides."""
+    fields = {"dailyarchive_latest_count": "latest_count", "dailyarchive_charts_per_bulletin": "charts_per_bulletin",
+              "dailyarchive_chronology_max_events": "chronology_max_events", "dailyarchive_baseurl": "baseurl",
+              "dailyarchive_search": "search"}
+    return StageSettings(**{fields[k]: v for k, v in overrides.items() if k in fields})  # type: ignore[arg-type]
+
+
+def inputs_fingerprint(archive: Path, docs: Path, settings: object, overrides: dict[str, object],
+                       strict: bool) -> str:
+    """A hash of what a build reads, by name, size and time: equal fingerprints need no build at all."""
+    stats = []
+    for root in (archive, docs):
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "_build" not in path.parts:
+                info = path.stat()
+                stats.append(f"{path}\0{info.st_size}\0{info.st_mtime_ns}")
+    stats += [repr(settings), repr(sorted(overrides.items())), str(strict), code_digest()]
+    return digest_of({"inputs": "\n".join(stats)})
+
+
+def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object, strict: bool,
+                  status: TextIO | None, warning: TextIO | None, overrides: dict[str, object]) -> BuildResult:
+    """Stage the site, build the projects whose sources changed, install them and the output files."""
+    settings = stage_settings(overrides)
+    state_path = out / "stage" / "state.json"
+    fingerprint = inputs_fingerprint(archive, docs, settings, overrides, strict)
+    state = read_json(state_path)
+    if state.get("fingerprint") == fingerprint and html.is_dir():
+        _print(warning, str(state.get("messages", "")))
+        _print(status, "dailyarchive: nothing changed since the last build")
+        return BuildResult(html, 0, int(state.get("warnings", 0)))  # type: ignore[arg-type]
+    site = stage(archive, docs, settings, cache=out / "cache")
+    messages = [f"{p.format()}" for p in site.problems]
+    jobs = project_jobs(site, out, html, docs, overrides, strict)
+    results = run_jobs(jobs, pool, status)
+    written, removed = install_outputs(site, out, html)
+    failed = tuple(r.name for r in results if r.status)
+    for result in results:
+        messages += project_messages(result)
+    warnings = len(site.problems) + sum(r.warnings for r in results)
+    text = "".join(f"{m}\n" for m in messages)
+    _print(warning, text)
+    _print(status, f"dailyarchive: {len(site.projects)} projects, {len(results)} built"
+                   f"{f', {len(failed)} failed' if failed else ''}; {written} output files written, {removed} removed")
+    code = 1 if failed or (strict and site.problems) else 0
+    if not code:
+        write_if_changed(state_path, json.dumps({"fingerprint": fingerprint, "warnings": warnings, "messages": text}))
+    else:
+        state_path.unlink(missing_ok=True)
+    return BuildResult(html, code, warnings, tuple(r.name for r in results), failed)
+
+
+def project_jobs(site: Site, out: Path, html: Path, docs: Path, overrides: dict[str, object],
+                 strict: bool) -> list[ProjectJob]:
+    """Write the sources of every project whose digest changed and describe its build (site first)."""
+    conf = {path: content for path, content in site.projects[addresses.SITE_PROJECT].files.items()
+            if not path.endswith(".md")}
+    shared = digest_of({"conf": digest_of(conf), "code": code_digest(), "overrides": repr(sorted(overrides.items())),
+                        "strict": str(strict)})
+    site_docs = "".join(f"{d}\n" for d in sorted(project_docnames(site.projects[addresses.SITE_PROJECT].files)))
+    confdir = out / "stage" / "site"
+    jobs = []
+    for name, project in site.projects.items():
+        volume = name != addresses.SITE_PROJECT
+        if volume:
+            project.files[addresses.SITE_DOCS] = site_docs
+        srcdir = out / "stage" / ("volumes/" + name if volume else "site")
+        workdir = out / "work" / ("volumes/" + name if volume else "site")
+        digest = digest_of({"files": project.digest, "shared": shared})
+        if digest == built_digest(workdir) and (workdir / "installed.txt").is_file():
+            continue
+        sync_files(srcdir, project.files, f"{addresses.INCLUDE_DIR}/staged.txt")
+        jobs.append(ProjectJob(name, str(srcdir), str(confdir), str(workdir), str(html), digest,
+                               {"dailyarchive_archive": "", "dailyarchive_volume": name if volume else "",
+                                "dailyarchive_site_links": True,
+                                **({"root_doc": f"{name}/index"} if volume else {}), **overrides}, strict))
+    return jobs
+
+
+def run_jobs(jobs: list[ProjectJob], pool: object, status: TextIO | None) -> list[ProjectResult]:
+    """Build the projects on the executor's workers; results in the order of `jobs`."""
+    futures = [pool.submit(build_project, job) for job in jobs]  # type: ignore[attr-defined]
+    results = []
+    for job, future in zip(jobs, futures):
+        try:
+            result = future.result()
+        except Exception as exc:  # a worker that died or a cluster that went away: that project failed
+            result = ProjectResult(job.name, 1, 0, "", error=f"{type(exc).__name__}: {exc}")
+        _print(status, f"dailyarchive: built {result.name}: status {result.status}, {result.warnings} warning(s), "
+                       f"{result.written} files installed, {result.removed} removed")
+        results.append(result)
+    return results
+
+
+def project_messages(result: ProjectResult) -> list[str]:
+    """The warnings of a project's build, and what failed, naming the project."""
+    kind = "site" if result.name == addresses.SITE_PROJECT else f"volume {result.name}"
+    lines = [line for line in result.messages.splitlines() if line.strip()]
+    if result.status:
+        reason = result.error or "Sphinx reported errors (see the warnings above)"
+        lines.append(f"the {kind} failed: {reason}; its previous pages stay in place")
+    return lines
+
+
+def install_outputs(site: Site, out: Path, html: Path) -> tuple[int, int]:
+    """Write the output files (feeds, search, SVGs, downloads, ...) into `html`; remove those no longer made."""
+    written = sum(write_if_changed(html / path, content) for path, content in site.outputs.items())
+    return written, remove_stale(html, sorted(site.outputs), out / "stage" / "outputs.txt")
+
+
+def _print(stream: TextIO | None, text: str) -> None:
+    if stream is not None and text.strip():
+        print(text.rstrip("\n"), file=stream)
+
+
+def build_single(archive: Path, out: Path, docs: Path, builder: str = "html", warnings_as_errors: bool = False,
+                 status: TextIO | None = sys.stdout, warning: TextIO | None = sys.stderr,
+                 overrides: dict[str, object] | None = None, lock_wait: float = 10.0) -> BuildResult:
     """Build `docs` with the archive at `archive` into `out/<builder>`; sources are staged in `out/src`.
 
     Holds `out`'s lock (another build into `out` waits up to `lock_wait` seconds, then `LockHeld`);

@@ -15,7 +15,7 @@ from ..stage import write_if_changed
 #: What the folder was last built from: {"archive": path, "docs": path, "outputs": [builder folders]}.
 RECORD = ".dailyarchive-build.json"
 #: Folders of a build's own making beside the outputs (staged sources, doctrees).
-WORK_FOLDERS = ("src", "doctrees")
+WORK_FOLDERS = ("src", "doctrees", "stage", "work")
 NEXT_PREFIX = ".dailyarchive-next-"
 OLD_PREFIX = ".dailyarchive-old-"
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from ._stage import exclude_includes, stage_archive
+from ._stage import exclude_includes, stage_archive, write_outputs
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -18,10 +18,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("myst_parser")
     app.setup_extension("dailyarchive.sphinxext._bidi")
     app.setup_extension("dailyarchive.sphinxext._rawlinks")
-    for module in ("_outputs", "_policy", "_search", "_cite", "_feeds", "_charts", "_chronology"):
+    for module in ("_outputs", "_volumes", "_policy", "_search", "_cite", "_feeds", "_charts", "_chronology"):
         app.setup_extension(f"dailyarchive.sphinxext.{module}")
     app.add_config_value("dailyarchive_archive", "archive", "env", types=[str])
     app.add_config_value("dailyarchive_latest_count", 10, "env", types=[int])
     app.connect("config-inited", exclude_includes)
     app.connect("builder-inited", stage_archive)
+    app.connect("build-finished", write_outputs)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

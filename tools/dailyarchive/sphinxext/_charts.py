@@ -23,26 +23,16 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
-from ..catalog import Catalog
-from ..charts import TOLL_MEASURES, Chart, place_key
-from ..chartset import ChartData, chart_data, page_plan, render, select
-from ..chronology import ChronologySettings, chronology_pages
-from ..errors import Problem
-from ..pages import EXTRA_DIR, INCLUDE_DIR
-from ..publish.data import DOWNLOAD_DIR, download_files
-from ..stage import sync_files, write_if_changed
+from ..addresses import CHART_DIR, CHARTS_DIRECTIVE, SVG_DIR
+from ..chronology import ChronologySettings
+from ..stage import write_if_changed
 from ._outputs import HTML_BUILDERS
 
 logger = logging.getLogger(__name__)
-DIRECTIVE = "dailyarchive-charts"
-#: Staged chart files, relative to the source folder: `<CHART_DIR>/<key>.json`.
-CHART_DIR = "_dailyarchive/charts"
-#: Static SVG of a chart in the HTML output: `<SVG_DIR>/<digest>.svg`.
-SVG_DIR = "_charts"
+DIRECTIVE = CHARTS_DIRECTIVE
 BUNDLE = "dailyarchive-vega.js"
 SCRIPT = "dailyarchive-charts.js"
 STYLE = "dailyarchive-charts.css"
-MANIFEST = f"{INCLUDE_DIR}/staged-charts.txt"
 
 
 class chart_figure(nodes.General, nodes.Element):
@@ -150,9 +140,13 @@ def add_chart_scripts(app: Sphinx, pagename: str, templatename: str, context: di
     app.add_css_file(STYLE)
 
 
-def write_bundle(app: Sphinx, exception: Exception | None) -> None:
-    """Write the Vega/Vega-Lite/vega-embed bundle into `_static` once (a cached copy is reused)."""
-    if exception is not None or app.builder.name not in HTML_BUILDERS and app.builder.name != "singlehtml":
+def write_bundle(app: Sphinx) -> None:
+    """Write the Vega/Vega-Lite/vega-embed bundle into `_static` before any page (a cached copy is reused).
+
+    Written before the pages, every page that loads it gets the same `?v=` checksum in a clean
+    and in an incremental build.
+    """
+    if app.builder.name not in HTML_BUILDERS and app.builder.name != "singlehtml":
         return
     target = Path(app.outdir) / "_static" / BUNDLE
     write_if_changed(target, vega_bundle(Path(app.doctreedir)))
@@ -179,79 +173,6 @@ def vega_bundle(cache: Path) -> bytes:
     return text.encode("utf-8")
 
 
-def stage_charts(app: Sphinx, catalog: Catalog, problems: list[Problem]) -> None:
-    """Stage the charts of every page, the chronology pages and the data downloads (only what changed)."""
-    srcdir = Path(app.srcdir)
-    data = chart_data(catalog, problems)
-    files = chart_files(catalog, data, srcdir, per_bulletin=app.config.dailyarchive_charts_per_bulletin)
-    files.update(chronology_pages(catalog, ChronologySettings(app.config.dailyarchive_chronology_max_events)))
-    for name, content in download_files(catalog, data.points, data.excluded).items():
-        files[f"{EXTRA_DIR}/{DOWNLOAD_DIR}/{name}"] = content
-    written, removed = sync_files(srcdir, files, MANIFEST)
-    logger.info("dailyarchive: %d chart, chronology and data files staged (%d written, %d removed)",
-                len(files), written, removed)
-
-
-def chart_files(catalog: Catalog, data: ChartData, srcdir: Path, per_bulletin: int = 1) -> dict[str, str | bytes]:
-    """The staged chart files: `<CHART_DIR>/<key>.json` for every page that may show charts, and an SVG
-    of each archive-level chart (bulletin pages have their table and caption instead).
-
-    A page whose charts are made from the same rows as in the previous build (same digest in
-    `<CHART_DIR>/digests.json`) keeps its staged file, so an incremental build redraws only
-    the charts whose data changed.
-    """
-    plan = page_plan(catalog, data, per_bulletin=per_bulletin)
-    keys = {f"series/{s}" for s in catalog.series["slug"]}
-    keys |= {place_key(str(p)) for p in catalog.places.index}
-    figures = catalog.latest("figures")
-    keys |= {f"bulletin/{b}" for b in figures.loc[figures["measure"].isin(list(TOLL_MEASURES)), "bulletin_id"]}
-    before = _previous_digests(srcdir)
-    files: dict[str, str | bytes] = {}
-    digests: dict[str, list[Any]] = {}
-    with_svg = [not key.startswith("bulletin/") for key in sorted(keys | set(plan))]
-    for key, svg in zip(sorted(keys | set(plan)), with_svg):
-        planned = plan.get(key, [])
-        selections = [select(data, p) for p in planned]
-        digest = "/".join(s.digest(p, data.excluded_counts.get(p.key, 0)) for s, p in zip(selections, planned))
-        path = f"{CHART_DIR}/{key}.json"
-        old = before.get(key)
-        if old and old[0] == digest and (srcdir / path).is_file() and all(
-                (srcdir / f"{EXTRA_DIR}/{SVG_DIR}/{d}.svg").is_file() for d in old[1]):
-            files[path] = (srcdir / path).read_text(encoding="utf-8")
-            svgs = old[1]
-        else:
-            charts = [render(data, p, s) for p, s in zip(planned, selections)]
-            files[path] = '{"charts":[' + ",\n".join(c.as_json(svg=svg) for c in charts) + "]}\n"
-            svgs = [c.digest for c in charts] if svg else []
-            for chart in charts if svg else []:
-                svg_path = f"{EXTRA_DIR}/{SVG_DIR}/{chart.digest}.svg"
-                files.setdefault(svg_path, _svg(srcdir / svg_path, chart))
-        for name in svgs:
-            svg_path = f"{EXTRA_DIR}/{SVG_DIR}/{name}.svg"
-            if svg_path not in files:
-                files[svg_path] = (srcdir / svg_path).read_bytes()
-        digests[key] = [digest, svgs]
-    files[f"{CHART_DIR}/digests.json"] = json.dumps(digests, sort_keys=True, separators=(",", ":")) + "\n"
-    return files
-
-
-def _previous_digests(srcdir: Path) -> dict[str, list[Any]]:
-    """The digests of the charts staged by the previous build (empty when there are none)."""
-    try:
-        return json.loads((srcdir / CHART_DIR / "digests.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def _svg(staged: Path, chart: Chart) -> bytes:
-    """The chart as a static SVG (vl-convert), or the copy staged by an earlier build."""
-    if staged.is_file():
-        return staged.read_bytes()
-    import vl_convert
-
-    return vl_convert.vegalite_to_svg(json.loads(chart.spec)).encode("utf-8")
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the directive, its node and the handlers."""
     app.setup_extension("dailyarchive.sphinxext._outputs")
@@ -263,5 +184,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("dailyarchive_chronology_max_events", ChronologySettings().max_events, "env", types=[int],
                          description="the chronology's index lists its events up to this many; beyond, one page a year")
     app.connect("html-page-context", add_chart_scripts)
-    app.connect("build-finished", write_bundle)
+    app.connect("builder-inited", write_bundle)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -7,6 +7,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from sphinx.application import Sphinx
+from sphinx.config import Config
 
 from ..catalog import Catalog
 from ..feeds import Site
@@ -51,10 +52,11 @@ def site(app: Sphinx) -> Site:
     return Site(baseurl=baseurl(app), page_url=lambda docname: page_url(app, docname))
 
 
-def add_static_path(app: Sphinx) -> None:
-    """Ship the extension's JavaScript and CSS in `_static`."""
-    if str(STATIC) not in app.config.html_static_path:
-        app.config.html_static_path.append(str(STATIC))
+def add_static_path(app: Sphinx, config: Config) -> None:
+    """Ship the extension's JavaScript and CSS in `_static` (at `config-inited`: a value set later
+    differs from the one the environment saved, and Sphinx would report a changed configuration)."""
+    if str(STATIC) not in config.html_static_path:
+        config.html_static_path = [*config.html_static_path, str(STATIC)]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -64,6 +66,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
                          description="the site's public URL, for permanent links, feeds and the sitemap "
                                      "(html_baseurl when empty; links are relative when both are empty)")
     app.connect(CATALOG_EVENT, remember_catalog)
-    app.connect("builder-inited", add_static_path)
+    app.connect("config-inited", add_static_path)
     app.add_css_file("dailyarchive-ext.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -17,9 +17,8 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
-from ..search import MANIFEST, SEARCH_DIR, file_digest, search_files
-from ..stage import write_if_changed
-from ._outputs import HTML_BUILDERS, catalog_of, is_site_builder, page_url
+from ..search import MANIFEST, SEARCH_DIR
+from ._outputs import HTML_BUILDERS, is_site_builder
 
 logger = logging.getLogger(__name__)
 SCRIPT = "dailyarchive-search.js"
@@ -88,29 +87,6 @@ def use_static_search(app: Sphinx) -> None:
         app.builder.search = False
 
 
-def write_search_files(app: Sphinx, exception: Exception | None) -> None:
-    """Write the manifest and the changed shards into `_search/`, and remove shards no longer planned."""
-    catalog = catalog_of(app)
-    if exception is not None or catalog is None or not app.config.dailyarchive_search or not is_site_builder(app):
-        return
-    folder = Path(app.outdir) / SEARCH_DIR
-    files, names = search_files(catalog, lambda docname: page_url(app, docname), url_style=app.builder.name,
-                                existing=lambda name: _digest_of(folder / name))
-    written = sum(write_if_changed(folder / name, text) for name, text in files.items())
-    for stale in folder.glob("*.js"):
-        if stale.name not in names:
-            stale.unlink()
-    logger.info("dailyarchive: search index in %s (%d of %d files written)", folder, written, len(names))
-
-
-def _digest_of(path: Path) -> str | None:
-    try:
-        with path.open(encoding="utf-8") as stream:
-            return file_digest(stream.readline())
-    except (FileNotFoundError, UnicodeDecodeError):
-        return None
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the directive, its node, the config value and the handlers."""
     app.setup_extension("dailyarchive.sphinxext._outputs")
@@ -120,5 +96,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
                  man=(skip, None), texinfo=(skip, None))
     app.add_directive("dailyarchive-search", SearchDirective)
     app.connect("builder-inited", use_static_search)
-    app.connect("build-finished", write_search_files)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

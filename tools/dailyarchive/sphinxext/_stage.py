@@ -1,22 +1,31 @@
-"""Load the archive at build start and stage its pages, writing only what changed."""
+"""The archive as one Sphinx project (the extension alone, EPUB, LaTeX): stage it at build start.
+
+`invoke build` stages and builds volumes itself (`publish.html`, `volumes`); this glue is what
+a project gets with ``extensions = ["dailyarchive.sphinxext"]`` and ``dailyarchive_archive``: the
+same stager (`stager.stage`), every page in one project, the output files written when the
+build finishes. With ``dailyarchive_archive = ""`` nothing is staged (the project's sources are
+already staged, as in a volume).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
-from ..catalog import build_catalog
-from ..load import load_archive
-from ..pages import EXTRA_DIR, INCLUDE_DIR, PageSettings, staged_pages
-from ..rules import check
+from ..addresses import INCLUDE_DIR, SITE_PROJECT
 from ..stage import sync_files
-from ._charts import stage_charts
+from ..stager import Site, StageSettings, stage
+from ._outputs import baseurl
 
 logger = logging.getLogger(__name__)
 MANIFEST = f"{INCLUDE_DIR}/staged.txt"
+#: The output files staged by the last build into the output folder.
+OUTPUTS_MANIFEST = ".dailyarchive-files.txt"
+_SITES: WeakKeyDictionary[Sphinx, Site] = WeakKeyDictionary()
 
 
 def exclude_includes(app: Sphinx, config: Config) -> None:
@@ -26,38 +35,34 @@ def exclude_includes(app: Sphinx, config: Config) -> None:
 
 def stage_archive(app: Sphinx) -> None:
     """Read the archive, report its problems as warnings, and stage its pages into the source folder."""
+    if not app.config.dailyarchive_archive:
+        return
     root = (Path(app.confdir) / app.config.dailyarchive_archive).resolve()
-    archive = load_archive(root)
-    problems = check(archive)
-    for problem in problems:
+    settings = StageSettings(latest_count=app.config.dailyarchive_latest_count,
+                             charts_per_bulletin=app.config.dailyarchive_charts_per_bulletin,
+                             chronology_max_events=app.config.dailyarchive_chronology_max_events,
+                             baseurl=baseurl(app), search=app.config.dailyarchive_search, volumes=False,
+                             bulletin_toctree=app.builder.name != "html")
+    site = stage(root, None, settings, cache=Path(app.doctreedir) / "dailyarchive-cache",
+                 known_docs=hand_written_docs(Path(app.srcdir)))
+    for problem in site.problems:
         logger.warning("%s (%s)", problem.message, problem.rule, location=f"{problem.path}:{problem.line}",
                        type="dailyarchive", subtype=problem.rule)
-    catalog = build_catalog(archive)
-    app.emit("dailyarchive-catalog", catalog)
-    stage_charts(app, catalog, problems)
-    settings = PageSettings(latest_count=app.config.dailyarchive_latest_count,
-                            existing_docs=hand_written_docs(Path(app.srcdir)),
-                            bulletin_toctree=app.builder.name != "html")
-    pages = staged_pages(catalog, settings)
+    pages = site.projects[SITE_PROJECT].files
     written, removed = sync_files(Path(app.srcdir), pages, MANIFEST)
     logger.info("dailyarchive: %d pages staged (%d written, %d removed)", len(pages), written, removed)
-    add_extra_files(app)
+    _SITES[app] = site
 
 
 def hand_written_docs(srcdir: Path) -> frozenset[str]:
-    """Docnames of the project's top-level pages (and the chronology), so generated pages link only those."""
-    found = {path.stem for path in srcdir.glob("*.md")}
-    if (srcdir / "chronology" / "index.md").is_file():
-        found.add("chronology/index")
-    return frozenset(found)
+    """Docnames of the project's top-level pages, so generated pages link only those."""
+    return frozenset(path.stem for path in srcdir.glob("*.md"))
 
 
-def add_extra_files(app: Sphinx) -> None:
-    """HTML builds copy the staged static files (the latest versions' permanent pages) into the output.
-
-    Sphinx copies only files that differ from the output's copy, so an unchanged
-    archive writes none of them again. EPUB leaves them out: they are web pages.
-    """
-    extra = Path(app.srcdir) / EXTRA_DIR
-    if app.builder.format == "html" and not app.builder.name.startswith("epub") and extra.is_dir():
-        app.config.html_extra_path = [*app.config.html_extra_path, str(extra)]
+def write_outputs(app: Sphinx, exception: Exception | None) -> None:
+    """HTML builds get the output files (feeds, search, SVGs, downloads, static pages); EPUB leaves them out."""
+    site = _SITES.get(app)
+    if exception is not None or site is None or app.builder.format != "html" or app.builder.name.startswith("epub"):
+        return
+    written, removed = sync_files(Path(app.outdir), dict(site.outputs), OUTPUTS_MANIFEST)
+    logger.info("dailyarchive: %d output files (%d written, %d removed)", len(site.outputs), written, removed)
