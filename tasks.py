@@ -83,13 +83,22 @@ def schema(c: Context, out: str = str(DOCS / "schema" / "bulletin.schema.json"))
 
 
 @task(help={"archive": "archive folder (default: archive/)", "out": "build folder (default: _build/)",
-            "strict": "treat warnings as errors (-W)"})
-def build(c: Context, archive: str = str(ARCHIVE), out: str = str(BUILD), strict: bool = False) -> None:
-    """Build the HTML archive with Sphinx into OUT/html."""
+            "strict": "treat warnings as errors (-W)",
+            "jobs": "worker processes building volumes side by side (default: the number of cores)",
+            "scheduler": "build the volumes on the Dask cluster at this scheduler (tcp://HOST:PORT); "
+                         "OUT must be on storage the workers share"})
+def build(c: Context, archive: str = str(ARCHIVE), out: str = str(BUILD), strict: bool = False, jobs: int = 0,
+          scheduler: str = "") -> None:
+    """Build the HTML archive into OUT/html: the site and one Sphinx project per series-year, in parallel."""
     from dailyarchive.publish.html import build as build_site
+    from dailyarchive.volumes import SchedulerUnreachable
 
     started = time.perf_counter()
-    result = build_site(Path(archive), Path(out), DOCS, "html", warnings_as_errors=strict)
+    try:
+        result = build_site(Path(archive), Path(out), DOCS, "html", warnings_as_errors=strict, jobs=jobs or None,
+                            scheduler=scheduler or None)
+    except SchedulerUnreachable as exc:
+        raise Exit(str(exc), code=2) from None
     print(f"\nbuilt {result.outdir / 'index.html'} in {time.perf_counter() - started:.1f} s "
           f"with {result.warnings} warning(s)")
     if result.status:

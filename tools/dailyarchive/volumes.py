@@ -60,6 +60,8 @@ class ProjectResult:
     written: int = 0
     removed: int = 0
     error: str = ""
+    #: Sphinx's own progress messages.
+    log: str = ""
 
 
 def build_project(job: ProjectJob) -> ProjectResult:
@@ -69,21 +71,22 @@ def build_project(job: ProjectJob) -> ProjectResult:
     from sphinx.util.docutils import docutils_namespace
 
     work = Path(job.workdir)
-    warning = io.StringIO()
+    status, warning = io.StringIO(), io.StringIO()
     try:
         with docutils_namespace():
             app = Sphinx(job.srcdir, job.confdir, str(work / "html"), str(work / "doctrees"), "html",
-                         confoverrides=dict(job.overrides), status=None, warning=warning,
+                         confoverrides=dict(job.overrides), status=status, warning=warning,
                          warningiserror=job.strict, keep_going=True)
             app.build()
     except (SphinxError, OSError, ValueError) as exc:
-        return ProjectResult(job.name, 1, 0, warning.getvalue(), error=f"{type(exc).__name__}: {exc}")
+        return ProjectResult(job.name, 1, 0, warning.getvalue(), error=f"{type(exc).__name__}: {exc}",
+                             log=status.getvalue())
     if app.statuscode:
-        return ProjectResult(job.name, app.statuscode, app._warncount, warning.getvalue())
+        return ProjectResult(job.name, app.statuscode, app._warncount, warning.getvalue(), log=status.getvalue())
     written, removed = install(work / "html", Path(job.html), addresses.volume_prefix(job.name),
                                work / "installed.txt")
     write_if_changed(work / "built.txt", job.digest + "\n")
-    return ProjectResult(job.name, 0, app._warncount, warning.getvalue(), written, removed)
+    return ProjectResult(job.name, 0, app._warncount, warning.getvalue(), written, removed, log=status.getvalue())
 
 
 def install(built: Path, html: Path, prefix: str, manifest: Path) -> tuple[int, int]:

@@ -162,6 +162,7 @@ def run_jobs(jobs: list[ProjectJob], pool: object, status: TextIO | None) -> lis
             result = future.result()
         except Exception as exc:  # a worker that died or a cluster that went away: that project failed
             result = ProjectResult(job.name, 1, 0, "", error=f"{type(exc).__name__}: {exc}")
+        _print(status, result.log)
         _print(status, f"dailyarchive: built {result.name}: status {result.status}, {result.warnings} warning(s), "
                        f"{result.written} files installed, {result.removed} removed")
         results.append(result)

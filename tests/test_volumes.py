@@ -1,0 +1,154 @@
+"""Volumes: each series-year its own Sphinx project, built side by side, locally or on a Dask cluster."""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from helpers import write_archive, write_bulletin
+
+from dailyarchive.publish.html import BuildResult, build
+from dailyarchive.volumes import SchedulerUnreachable
+
+ROOT = Path(__file__).resolve().parents[1]
+LAST_2019 = "test-daily/2019/2019-12-31-year-end"
+FIRST_2020 = "test-daily/2020/2020-01-02-new-year"
+
+
+def three_bulletins(root: Path) -> Path:
+    """An archive of two volumes: 2019 (two bulletins) and 2020 (one)."""
+    write_archive(root)
+    write_bulletin(root, date="2019-07-09", slug="summer", title="Summer", places=["Idlib Province"])
+    write_bulletin(root, date="2019-12-31", slug="year-end", title="Year end", tags=["offensive"])
+    write_bulletin(root, date="2020-01-02", slug="new-year", title="New year", places=["Idleb"])
+    return root
+
+
+def quiet_build(archive: Path, out: Path, **options: object) -> tuple[BuildResult, str, str]:
+    """Build; return the result, Sphinx's progress messages and the warnings."""
+    status, warnings = io.StringIO(), io.StringIO()
+    result = build(archive, out, ROOT / "docs", "html", status=status, warning=warnings, **options)
+    return result, status.getvalue(), warnings.getvalue()
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` by relative path, with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def stamps(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def test_each_year_is_its_own_project_and_pages_keep_their_urls(tmp_path):
+    archive = three_bulletins(tmp_path / "archive")
+    result, _, warnings = quiet_build(archive, tmp_path / "out", jobs=2)
+    assert result.status == 0, warnings
+    assert set(result.built) == {"site", "test-daily/2019", "test-daily/2020"}
+    html = result.outdir
+    for page in ("index.html", "test-daily/index.html", "test-daily/2019/index.html", "test-daily/2020/01/index.html",
+                 f"{LAST_2019}/index.html", f"{FIRST_2020}/index.html", "places/index.html"):
+        assert (html / page).is_file(), page
+    # Sphinx's own root files of a volume build stay in its work folder: shared files exist once, at the root.
+    assert not list(html.glob("test-daily/*/_static")) and (html / "_static" / "dailyarchive.css").is_file()
+    page = BeautifulSoup((html / f"{LAST_2019}/index.html").read_text(encoding="utf-8"), "html.parser")
+    styles = [link["href"] for link in page.find_all("link", rel="stylesheet")]
+    assert all((html / LAST_2019 / href.split("?")[0]).resolve().is_file() for href in styles), styles
+    hrefs = {a["href"].split("#")[0] for a in page.find_all("a", href=True) if not a["href"].startswith(("http", "#"))}
+    for href in hrefs:  # every link of a volume page, to its own volume, another or the site, leads to a file
+        assert (html / LAST_2019 / href).resolve().exists(), href
+    nexts = [a for a in page.find_all("a", href=True) if "new-year" in a["href"]]
+    assert nexts, "the last bulletin of 2019 links the first of 2020"
+
+
+def test_jobs_and_a_dask_cluster_build_the_same_bytes(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    archive = three_bulletins(tmp_path / "archive")
+    one, _, warnings = quiet_build(archive, tmp_path / "one", jobs=1)
+    two, _, _ = quiet_build(archive, tmp_path / "two", jobs=2)
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
+        dask, _, _ = quiet_build(archive, tmp_path / "dask", scheduler=cluster.scheduler_address)
+    assert one.status == two.status == dask.status == 0, warnings
+    assert set(dask.built) == {"site", "test-daily/2019", "test-daily/2020"}
+    first = tree(one.outdir)
+    assert tree(two.outdir) == first
+    assert tree(dask.outdir) == first
+
+
+def test_an_unreachable_scheduler_is_a_message_within_seconds_and_nothing_is_written(tmp_path):
+    archive = three_bulletins(tmp_path / "archive")
+    out = tmp_path / "out"
+    started = time.monotonic()
+    with pytest.raises(SchedulerUnreachable, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
+        quiet_build(archive, out, scheduler="tcp://127.0.0.1:9")
+    assert time.monotonic() - started < 30
+    assert not out.exists()
+
+
+def test_adding_a_bulletin_rebuilds_its_volume_and_the_site_only(tmp_path):
+    archive = three_bulletins(tmp_path / "archive")
+    out = tmp_path / "out"
+    quiet_build(archive, out, jobs=2)
+    before = stamps(out / "html")
+    write_bulletin(archive, date="2020-03-01", slug="spring", title="Spring")
+    result, status, warnings = quiet_build(archive, out, jobs=2)
+    assert result.status == 0, warnings
+    assert set(result.built) == {"site", "test-daily/2020"}
+    assert "configuration has changed" not in status
+    changed = {p for p, t in stamps(out / "html").items() if before.get(p) != t}
+    assert not [p for p in changed if p.startswith("test-daily/2019/")]
+    assert f"{FIRST_2020}/index.html" in changed  # its "next" link is new
+    again, status, _ = quiet_build(archive, out, jobs=2)
+    assert again.built == () and "configuration has changed" not in status
+    assert stamps(out / "html") == stamps(out / "html") and not {
+        p for p, t in stamps(out / "html").items() if p not in before and p.endswith(".tmp")}
+
+
+def test_a_no_change_rebuild_writes_nothing(tmp_path):
+    archive = three_bulletins(tmp_path / "archive")
+    out = tmp_path / "out"
+    quiet_build(archive, out, jobs=2)
+    before = stamps(out)
+    result, _, _ = quiet_build(archive, out, jobs=2)
+    assert result.status == 0 and result.built == ()
+    assert stamps(out) == before
+
+
+def test_a_failing_volume_names_itself_keeps_its_pages_and_the_others_build(tmp_path):
+    archive = three_bulletins(tmp_path / "archive")
+    out = tmp_path / "out"
+    quiet_build(archive, out, jobs=2, warnings_as_errors=True)
+    page = out / "html" / LAST_2019 / "index.html"
+    old = page.read_bytes()
+    write_bulletin(archive, date="2019-12-31", slug="year-end", title="Year end, corrected",
+                   body="A {unknown-role}`text` here.\n")
+    write_bulletin(archive, date="2020-01-02", slug="new-year", title="New year, corrected", places=["Idleb"])
+    result, _, warnings = quiet_build(archive, out, jobs=2, warnings_as_errors=True)
+    assert result.status != 0
+    assert result.failed == ("test-daily/2019",)
+    assert "the volume test-daily/2019 failed" in warnings
+    assert page.read_bytes() == old
+    assert "New year, corrected" in (out / "html" / FIRST_2020 / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_extension_in_another_project_leaves_its_source_folder_alone(tmp_path):
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace
+
+    archive = three_bulletins(tmp_path / "archive")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "conf.py").write_text('extensions = ["dailyarchive.sphinxext"]\n'
+                                     f'dailyarchive_archive = {str(archive)!r}\n', encoding="utf-8")
+    (project / "index.md").write_text("# My project\n", encoding="utf-8")
+    before = sorted(p.relative_to(project).as_posix() for p in project.rglob("*"))
+    with docutils_namespace():
+        app = Sphinx(str(project), str(project), str(tmp_path / "html"), str(tmp_path / "doctrees"), "html",
+                     status=None, warning=io.StringIO())
+        app.build()
+    assert app.statuscode == 0
+    assert sorted(p.relative_to(project).as_posix() for p in project.rglob("*")) == before
+    assert (tmp_path / "html" / LAST_2019 / "index.html").is_file()
