@@ -5,7 +5,10 @@ author = "dailyarchive"
 copyright = "2019, Syria Daily (sample archive); toolkit: dailyarchive"
 language = "en"
 
-extensions = ["myst_parser", "dailyarchive.sphinxext"]
+extensions = ["myst_parser", "dailyarchive.sphinxext", "sphinx.ext.graphviz"]
+# Diagrams (docs/architecture.md) are drawn by Debian's `dot` at build time, offline, as PNG images:
+# the site's Content-Security-Policy allows images of its own, not the <object> an SVG would need.
+graphviz_output_format = "png"
 
 # The archive folder, relative to this file (`invoke build --archive` overrides it).
 dailyarchive_archive = "../archive"

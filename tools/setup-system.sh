@@ -5,7 +5,8 @@ set -euo pipefail
 # chromium: the browser tests (Playwright drives it; its own browser download cannot work offline).
 # fonts-noto-core: Noto Sans/Naskh Arabic and other scripts, so RTL text renders in screenshots and checks.
 # poppler-utils: pdftoppm/pdfinfo for the PDF checks.
-packages=(chromium fonts-noto-core poppler-utils)
+# graphviz: `dot` draws the data-flow diagram of docs/architecture.md at build time (sphinx.ext.graphviz).
+packages=(chromium fonts-noto-core poppler-utils graphviz)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

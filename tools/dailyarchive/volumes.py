@@ -139,7 +139,8 @@ def executor(jobs: int, scheduler: str | None = None) -> Iterator[Executor]:
         with dask_client(scheduler) as client:
             yield client.get_executor()
         return
-    context = multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["dailyarchive.volumes", "dailyarchive.sphinxext", "sphinx.application"])
     with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
         yield pool
 

@@ -107,18 +107,21 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
         return BuildResult(html, 0, int(state.get("warnings", 0)))  # type: ignore[arg-type]
     site = stage(archive, docs, settings, cache=out / "cache")
     messages = [f"{p.format()}" for p in site.problems]
-    jobs = project_jobs(site, out, html, docs, overrides, strict)
-    results = run_jobs(jobs, pool, status)
+    problems = len(site.problems)
     written, removed = install_outputs(site, out, html)
+    jobs = project_jobs(site, out, html, docs, overrides, strict)
+    projects = len(site.projects)
+    del site  # nothing large stays alive in the parent while the workers build
+    results = run_jobs(jobs, pool, status)
     failed = tuple(r.name for r in results if r.status)
     for result in results:
         messages += project_messages(result)
-    warnings = len(site.problems) + sum(r.warnings for r in results)
+    warnings = problems + sum(r.warnings for r in results)
     text = "".join(f"{m}\n" for m in messages)
     _print(warning, text)
-    _print(status, f"dailyarchive: {len(site.projects)} projects, {len(results)} built"
+    _print(status, f"dailyarchive: {projects} projects, {len(results)} built"
                    f"{f', {len(failed)} failed' if failed else ''}; {written} output files written, {removed} removed")
-    code = 1 if failed or (strict and site.problems) else 0
+    code = 1 if failed or (strict and problems) else 0
     if not code:
         write_if_changed(state_path, json.dumps({"fingerprint": fingerprint, "warnings": warnings, "messages": text}))
     else:
@@ -146,9 +149,10 @@ def project_jobs(site: Site, out: Path, html: Path, docs: Path, overrides: dict[
         if digest == built_digest(workdir) and (workdir / "installed.txt").is_file():
             continue
         sync_files(srcdir, project.files, f"{addresses.INCLUDE_DIR}/staged.txt")
+        project.files = {}
         jobs.append(ProjectJob(name, str(srcdir), str(confdir), str(workdir), str(html), digest,
                                {"dailyarchive_archive": "", "dailyarchive_volume": name if volume else "",
-                                "dailyarchive_site_links": True,
+                                "dailyarchive_site_links": True, "dailyarchive_cache": str(out / "cache"),
                                 **({"root_doc": f"{name}/index"} if volume else {}), **overrides}, strict))
     return jobs
 

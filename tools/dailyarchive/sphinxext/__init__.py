@@ -1,4 +1,4 @@
-"""Sphinx extension: stage the archive's pages into the project and build them.
+"""Sphinx extension: the archive's directives, nodes and hooks; alone, it stages the archive into a copy of the project in the build folder.
 
 Add ``"dailyarchive.sphinxext"`` to ``extensions`` and set ``dailyarchive_archive``
 to the archive folder (relative to the folder of ``conf.py``).
@@ -10,7 +10,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from ._stage import exclude_includes, stage_archive, write_outputs
+from ._stage import exclude_includes, stage_archive, use_staging_folder, write_outputs
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -23,6 +23,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("dailyarchive_archive", "archive", "env", types=[str])
     app.add_config_value("dailyarchive_latest_count", 10, "env", types=[int])
     app.connect("config-inited", exclude_includes)
+    app.connect("config-inited", use_staging_folder)
     app.connect("builder-inited", stage_archive)
     app.connect("build-finished", write_outputs)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

@@ -149,7 +149,7 @@ def write_bundle(app: Sphinx) -> None:
     if app.builder.name not in HTML_BUILDERS and app.builder.name != "singlehtml":
         return
     target = Path(app.outdir) / "_static" / BUNDLE
-    write_if_changed(target, vega_bundle(Path(app.doctreedir)))
+    write_if_changed(target, vega_bundle(Path(app.config.dailyarchive_cache or app.doctreedir)))
     target.chmod(0o644)
 
 
@@ -179,6 +179,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     text = (visit_chart_text, depart_chart_text)
     app.add_node(chart_figure, html=(visit_chart_html, None), latex=text, text=text, man=text, texinfo=text)
     app.add_directive(DIRECTIVE, ChartsDirective)
+    app.add_config_value("dailyarchive_cache", "", "", types=[str],
+                         description="folder for files kept between builds (the Vega bundle); the doctrees when empty")
     app.add_config_value("dailyarchive_charts_per_bulletin", 1, "env", types=[int],
                          description="how many charts of the toll as of its date a bulletin page shows")
     app.add_config_value("dailyarchive_chronology_max_events", ChronologySettings().max_events, "env", types=[int],

@@ -3,8 +3,10 @@
 `invoke build` stages and builds volumes itself (`publish.html`, `volumes`); this glue is what
 a project gets with ``extensions = ["dailyarchive.sphinxext"]`` and ``dailyarchive_archive``: the
 same stager (`stager.stage`), every page in one project, the output files written when the
-build finishes. With ``dailyarchive_archive = ""`` nothing is staged (the project's sources are
-already staged, as in a volume).
+build finishes. Nothing is written into the project's own folder: Sphinx reads a staged copy
+of it in the build folder (`<doctrees>/dailyarchive-src/`), the project's files beside the
+archive's pages (warnings about the project's own pages name that copy). With
+``dailyarchive_archive = ""`` nothing is staged (the sources are already staged, as in a volume).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from weakref import WeakKeyDictionary
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
+from sphinx.util._pathlib import _StrPath
 
 from ..addresses import INCLUDE_DIR, SITE_PROJECT
 from ..stage import sync_files
@@ -23,6 +26,9 @@ from ._outputs import baseurl
 
 logger = logging.getLogger(__name__)
 MANIFEST = f"{INCLUDE_DIR}/staged.txt"
+#: The project's own files, copied into the staging folder.
+SOURCE_MANIFEST = f"{INCLUDE_DIR}/project.txt"
+STAGING = "dailyarchive-src"
 #: The output files staged by the last build into the output folder.
 OUTPUTS_MANIFEST = ".dailyarchive-files.txt"
 _SITES: WeakKeyDictionary[Sphinx, Site] = WeakKeyDictionary()
@@ -31,6 +37,27 @@ _SITES: WeakKeyDictionary[Sphinx, Site] = WeakKeyDictionary()
 def exclude_includes(app: Sphinx, config: Config) -> None:
     """Staged include files are not documents of their own."""
     config.exclude_patterns = [*config.exclude_patterns, f"{INCLUDE_DIR}/**"]
+
+
+def use_staging_folder(app: Sphinx, config: Config) -> None:
+    """Read the project from a staged copy in the build folder, so its own folder gets no generated file."""
+    if not config.dailyarchive_archive or Path(app.srcdir).name == STAGING:
+        return
+    staging = Path(app.doctreedir) / STAGING
+    sync_files(staging, project_files(Path(app.srcdir), {Path(app.outdir), Path(app.doctreedir)}), SOURCE_MANIFEST)
+    app.srcdir = _StrPath(staging)
+
+
+def project_files(srcdir: Path, build_folders: set[Path]) -> dict[str, str | bytes]:
+    """The project's own files by relative path (not its build folders, hidden files or caches)."""
+    files: dict[str, str | bytes] = {}
+    for path in sorted(srcdir.rglob("*")):
+        relative = path.relative_to(srcdir)
+        if any(part.startswith(".") or part in {"_build", "__pycache__"} for part in relative.parts):
+            continue
+        if path.is_file() and not any(path.is_relative_to(folder) for folder in build_folders):
+            files[relative.as_posix()] = path.read_bytes()
+    return files
 
 
 def stage_archive(app: Sphinx) -> None:
