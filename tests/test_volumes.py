@@ -152,3 +152,40 @@ def test_the_extension_in_another_project_leaves_its_source_folder_alone(tmp_pat
     assert app.statuscode == 0
     assert sorted(p.relative_to(project).as_posix() for p in project.rglob("*")) == before
     assert (tmp_path / "html" / LAST_2019 / "index.html").is_file()
+
+
+def test_incremental_equals_clean_through_adds_corrections_deletions_renames_and_settings(tmp_path):
+    archive = three_bulletins(tmp_path / "archive")
+    out = tmp_path / "incremental"
+    quiet_build(archive, out, jobs=2)
+
+    def add() -> None:
+        write_bulletin(archive, date="2020-03-01", slug="spring", title="Spring", places=["Idlib Province"])
+
+    def correct() -> None:
+        write_bulletin(archive, date="2019-12-31", slug="year-end", version=2, title="Year end (corrected)",
+                       tags=["offensive", "airstrikes"])
+
+    def delete() -> None:
+        import shutil
+
+        shutil.rmtree(archive / "test-daily/2019/2019-07-09-summer")
+
+    def rename() -> None:
+        (archive / "test-daily/2020/2020-03-01-spring").rename(archive / "test-daily/2020/2020-03-01-early-spring")
+
+    def gazetteer() -> None:
+        places = archive / "places.yml"
+        places.write_text(places.read_text(encoding="utf-8").replace("Idleb", "Edlib"), encoding="utf-8")
+        write_bulletin(archive, date="2020-01-02", slug="new-year", title="New year", places=["Edlib"])
+
+    steps = [("add", add, {}), ("correct", correct, {}), ("delete", delete, {}), ("rename", rename, {}),
+             ("gazetteer", gazetteer, {}), ("settings", lambda: None, {"dailyarchive_latest_count": 1})]
+    for number, (name, change, overrides) in enumerate(steps):
+        change()
+        incremental, _, warnings = quiet_build(archive, out, jobs=2, overrides=overrides)
+        clean, _, _ = quiet_build(archive, tmp_path / f"clean-{number}", jobs=2, overrides=overrides)
+        assert incremental.status == clean.status == 0, (name, warnings)
+        got, want = tree(incremental.outdir), tree(clean.outdir)
+        assert sorted(got) == sorted(want), (name, set(got) ^ set(want))
+        assert [p for p in want if got[p] != want[p]] == [], name

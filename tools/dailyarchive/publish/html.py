@@ -146,10 +146,10 @@ def project_jobs(site: Site, out: Path, html: Path, docs: Path, overrides: dict[
         srcdir = out / "stage" / ("volumes/" + name if volume else "site")
         workdir = out / "work" / ("volumes/" + name if volume else "site")
         digest = digest_of({"files": project.digest, "shared": shared})
+        files, project.files = project.files, {}
         if digest == built_digest(workdir) and (workdir / "installed.txt").is_file():
             continue
-        sync_files(srcdir, project.files, f"{addresses.INCLUDE_DIR}/staged.txt")
-        project.files = {}
+        sync_files(srcdir, files, f"{addresses.INCLUDE_DIR}/staged.txt")
         jobs.append(ProjectJob(name, str(srcdir), str(confdir), str(workdir), str(html), digest,
                                {"dailyarchive_archive": "", "dailyarchive_volume": name if volume else "",
                                 "dailyarchive_site_links": True, "dailyarchive_cache": str(out / "cache"),
