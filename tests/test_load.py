@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from helpers import line_of, replace_in, write_archive, write_bulletin, write_raw
 
 from dailyarchive import ArchiveNotFound, check_archive, load_archive
-from dailyarchive.load import MAX_FILE_BYTES, split_front_matter
+from dailyarchive.load import split_front_matter
+from dailyarchive.safefile import MAX_FILE_BYTES
 
 TODAY = dt.date(2020, 1, 1)
 
@@ -132,7 +133,7 @@ def test_a_version_file_linked_to_itself(archive: Path) -> None:
     assert ("test-daily/2019/2019-07-09-loop/v1.md", 1, "error", "file-unreadable") in rows
     assert any(path == neighbour and rule == "tag-unknown" for path, _, _, rule in rows)
     (problem,) = only(archive, "file-unreadable")
-    assert "symbolic links" in problem.message and "fix the link" in problem.message
+    assert "a symbolic link is not read" in problem.message and "replace the link" in problem.message
 
 
 def test_a_folder_linked_to_an_ancestor_is_not_followed(archive: Path) -> None:
@@ -269,7 +270,9 @@ def test_many_broken_files_are_all_reported(archive: Path) -> None:
 
 @pytest.mark.parametrize("text, front, body, body_line", [
     ("---\na: 1\n---\nBody\n", "a: 1\n", "Body\n", 4),
-    ("---\na: 1\n...\n\n\nBody", "a: 1\n", "Body", 6),
+    ("---\na: 1\n...\n\n\nBody", "a: 1\n", "\n\nBody", 4),
+    ("---\na: 1\n---\n---\nb: 2\n---\nText\n", "a: 1\n", "---\nb: 2\n---\nText\n", 4),
+    ("---\na: 1\n---\n\n", "a: 1\n", "\n", 4),
     ("---\r\na: 1\r\n---\r\nBody", "a: 1\r\n", "Body", 4),
     ("---\na: 1\n---\nBody\n---\nmore\n", "a: 1\n", "Body\n---\nmore\n", 4),
     ("---\n---\n", "", "", 3),

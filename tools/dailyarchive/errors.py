@@ -11,14 +11,18 @@ Level = Literal["error", "warning"]
 #: Every rule id `check` can report, with one line of help. Ids are stable:
 #: users silence or grep for them, so never rename one.
 RULES: dict[str, str] = {
-    "file-unreadable": "a file cannot be read (permissions, a symlink loop, not UTF-8); a linked folder is "
-                       "not followed (warning)",
+    "file-unreadable": "a file cannot be read (permissions, not UTF-8), or is not a regular file of the archive "
+                       "(a symbolic link, a FIFO, a device); a linked folder is not followed (warning)",
     "file-too-large": "a version file is larger than the limit; split the bulletin or move data out",
+    "control-character": "a file holds a NUL or another control character (tab, newline and CRLF aside), a "
+                         "bidi override, or in YAML any bidi formatting character",
     "yaml-syntax": "the YAML of the front matter or of a gazetteer does not parse (the parser's line and column)",
+    "yaml-alias": "YAML anchors (&name) and aliases (*name) are refused: write each value out in full",
     "front-matter-missing": "a version file must start with front matter between two '---' lines",
     "field-required": "a required front-matter field is missing",
     "field-unknown": "a front-matter key the format does not define (often a typo)",
     "field-invalid": "a field has the wrong type or an impossible value, or a key is given twice",
+    "field-too-long": "a text or a list is longer than the format allows (docs/format.md, Limits)",
     "date-format": "a date is not YYYY-MM-DD (or YYYY-MM / YYYY for event dates), or not a calendar day",
     "date-future": "a date lies after today",
     "path-layout": "the file is not at <series>/<year>/<date>-<slug>/vN.md",
