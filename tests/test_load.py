@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import io
 import os
 from pathlib import Path
 
@@ -13,9 +15,11 @@ from helpers import line_of, replace_in, write_archive, write_bulletin, write_ra
 
 from dailyarchive import ArchiveNotFound, check_archive, load_archive
 from dailyarchive.load import split_front_matter
+from dailyarchive.publish.html import build
 from dailyarchive.safefile import MAX_FILE_BYTES
 
 TODAY = dt.date(2020, 1, 1)
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def problems_of(root: Path) -> list[tuple[str, int, str, str]]:
@@ -324,3 +328,30 @@ def test_any_damage_to_a_file_gives_located_problems_never_a_crash(archive: Path
         assert problem.path in (path, archive / "test-daily/2019/2019-07-09-a")
         assert 1 <= problem.line <= text.count("\n") + 2, (problem, text)
         assert problem.message
+
+
+BODY_WITH_A_BLOCK = "---\nlead: the first lines of the body\n---\n\nThe body goes on.\n"
+
+
+def test_a_body_is_every_byte_after_the_closing_line(archive: Path) -> None:
+    path = write_bulletin(archive, body=BODY_WITH_A_BLOCK)
+    (version,) = load_archive(archive).versions
+    assert version.body == BODY_WITH_A_BLOCK and version.body_line == line_of(path, "---", 2) + 1
+    assert version.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # the sha256 is of the bytes, byte-order mark too
+    assert load_archive(archive).versions[0].sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_the_built_page_shows_the_whole_body_and_never_an_over_long_field(archive: Path, tmp_path: Path) -> None:
+    """A body starting with a `---` block keeps that text in the page (MyST would read it as front
+    matter); a version over the limits is not published: no 66 MB page from a 7 MB title."""
+    write_bulletin(archive, slug="block", title="Block", body=BODY_WITH_A_BLOCK)
+    write_bulletin(archive, date="2019-07-10", slug="huge", title="x" * 7_000_000)
+    warnings = io.StringIO()
+    build(archive, tmp_path / "out", ROOT / "docs", "html", status=None, warning=warnings)
+    html = tmp_path / "out" / "html"
+    page = (html / "test-daily/2019/2019-07-09-block/index.html").read_text(encoding="utf-8")
+    assert "the first lines of the body" in page and "The body goes on." in page
+    assert "field-too-long" in warnings.getvalue()
+    assert not (html / "test-daily/2019/2019-07-10-huge").exists()
+    assert max(p.stat().st_size for p in html.rglob("*.html")) < 1_000_000

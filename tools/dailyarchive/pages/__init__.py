@@ -69,7 +69,8 @@ def bulletin_files(ctx: Context, bulletin_id: str) -> dict[str, str | bytes]:
                                      latest_stub_path(bulletin): latest_stub(ctx, bulletin)}
     for version in ctx.versions[bulletin_id]:
         number = int(version["version"])
-        files[body_path(bulletin, number)] = str(version["body"]).rstrip() + "\n"
+        # a leading empty line: MyST would read a body's own opening `---` block as front matter
+        files[body_path(bulletin, number)] = "\n" + str(version["body"]).rstrip() + "\n"
         if number < latest:
             files[f"{version_docname(url, number)}.md"] = older_version_page(ctx, bulletin_id, number)
         if number > 1:
