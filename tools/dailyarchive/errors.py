@@ -49,9 +49,20 @@ RULES: dict[str, str] = {
     "figure-pending": "a figure an import suggested awaits review (warning): check it against its sentence, then "
                       "remove `review: pending` or delete the figure",
     "running-total-fell": "a running total is lower than in an earlier bulletin of the same series",
-    "fixity-altered": "a version file sealed in MANIFEST-sha256.txt has changed since (publish a new version instead)",
-    "fixity-missing": "a version file sealed in MANIFEST-sha256.txt is gone",
-    "fixity-unsealed": "a version file is not yet in MANIFEST-sha256.txt (run `invoke seal`)",
+    "fixity-altered": "a file sealed in MANIFEST-sha256.txt (a version, a photo, a data file) has changed since: "
+                      "a published file is final (`invoke revise` makes a new version instead); check and the "
+                      "build fail on it",
+    "fixity-missing": "a file sealed in MANIFEST-sha256.txt is gone",
+    "fixity-unsealed": "a file of a bulletin is not yet in MANIFEST-sha256.txt (run `invoke seal`)",
+    "fixity-manifest-malformed": "a line of MANIFEST-sha256.txt that `sha256sum -c` cannot read, or that names a "
+                                 "file outside the archive",
+    "fixity-manifest-changed": "sealed lines of MANIFEST-sha256.txt were removed or changed, or it was emptied "
+                               "(SEAL-LOG.txt recorded them): the manifest is append-only",
+    "fixity-manifest-missing": "MANIFEST-sha256.txt is gone although SEAL-LOG.txt recorded sealed lines",
+    "fixity-log-broken": "a line of SEAL-LOG.txt is malformed or does not chain to the line before it",
+    "fixity-log-missing": "manifest lines that SEAL-LOG.txt does not record (no log yet, or lines added since "
+                          "the last seal) (warning)",
+    "fixity-copy-differs": "the manifest or the seal log differs from the copy given to `invoke verify --against`",
 }
 
 
