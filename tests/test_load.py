@@ -355,3 +355,26 @@ def test_the_built_page_shows_the_whole_body_and_never_an_over_long_field(archiv
     assert "field-too-long" in warnings.getvalue()
     assert not (html / "test-daily/2019/2019-07-10-huge").exists()
     assert max(p.stat().st_size for p in html.rglob("*.html")) < 1_000_000
+
+
+@pytest.mark.parametrize("front, where, words", [
+    ({"summary": "s" * 1_001}, "summary:", "`summary` is 1,001 characters long, over the limit of 1,000"),
+    ({"places": ["Syria", "p" * 201]}, "- ppp", "`places.1` is 201 characters long, over the limit of 200"),
+    ({"events": [{"date": "2019-07", "what": "w" * 2_001}]}, "what:", "`events.0.what` is 2,001 characters"),
+    ({"sources": [{"title": "t" * 301}]}, "- title:", "`sources.0.title` is 301 characters long"),
+    ({"figures": [{"measure": "killed", "kind": "stock", "qualifier": "vague", "text": "x" * 201}]}, "text:",
+     "`figures.0.text` is 201 characters"),
+    ({"figures": [{"measure": "killed", "value": n, "kind": "stock"} for n in range(501)]}, "figures:",
+     "`figures` has 501 entries, over the limit of 500: split the bulletin"),
+])
+def test_over_long_fields_are_errors_at_their_line(archive: Path, front: dict, where: str, words: str) -> None:
+    path = write_bulletin(archive, **front)
+    (problem,) = only(archive, "field-too-long")
+    assert problem.line == line_of(path, where) and problem.message.startswith(words)
+    assert "docs/format.md, Limits" in problem.message and load_archive(archive).valid_versions() == []
+
+
+def test_an_over_long_gazetteer_name(archive: Path) -> None:
+    write_raw(archive, "places.yml", "- name: Syria\n  aliases: [" + "a" * 201 + "]\n")
+    (problem,) = only(archive, "field-too-long")
+    assert (problem.path.name, problem.line) == ("places.yml", 2) and "`aliases.0`" in problem.message
