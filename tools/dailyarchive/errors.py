@@ -32,6 +32,8 @@ RULES: dict[str, str] = {
     "revision-missing": "a version above 1 needs `revised` and `revision_note`",
     "revision-date": "`revised` must not be before the bulletin's date or an earlier revision",
     "body-empty": "the Markdown body after the front matter is empty",
+    "body-unsafe": "the body uses a construct outside the safe profile (raw, include, eval-rst, a role or "
+                   "directive not allowed, a script/data/file URL, a remote image); the build withholds it",
     "series-unknown": "the series is not in series.yml",
     "place-unknown": "a place name is not in places.yml (canonical name or alias)",
     "actor-unknown": "an actor name is not in actors.yml (canonical name or alias)",
