@@ -144,11 +144,7 @@ def new(c: Context, series: str, title: str, date: str = "", archive: str = str(
         day = dt.date.fromisoformat(date) if date else dt.date.today()
     except ValueError:
         raise Exit(f"--date {date!r} is not a date: write it as YYYY-MM-DD, for example 2019-07-09", code=2) from None
-    try:
-        path = new_bulletin(Path(archive), series, day, title)
-    except Exception as exc:
-        raise _archivist_failure(exc) from None
-    print(path)
+    print(new_bulletin(Path(archive), series, day, title))
 
 
 @task(positional=["bulletin"],
@@ -160,11 +156,7 @@ def revise(c: Context, bulletin: str, note: str = "", archive: str = str(ARCHIVE
     """Copy a bulletin's latest version to the next vN.md with version, revised and revision_note set; print its path."""
     from dailyarchive.archivist.revise import revise_bulletin
 
-    try:
-        path = revise_bulletin(Path(archive), bulletin, note)
-    except Exception as exc:
-        raise _archivist_failure(exc) from None
-    print(path)
+    print(revise_bulletin(Path(archive), bulletin, note))
     if not note:
         print("write revision_note (what was corrected and why), then edit the text", file=sys.stderr)
 
@@ -174,15 +166,13 @@ def revise(c: Context, bulletin: str, note: str = "", archive: str = str(ARCHIVE
             "series": "series slug the bulletins belong to, as in series.yml",
             "archive": "archive folder (default: archive/)", "drafts": "import WordPress drafts too (default: skipped)",
             "dry_run": "report what would be imported, write nothing (see the proposed tags first)"})
+@reports_failures
 def import_(c: Context, path: str, series: str, archive: str = str(ARCHIVE), drafts: bool = False,
             dry_run: bool = False) -> None:
     """Import legacy bulletins (plain text, HTML pages, WordPress exports) as new bulletins, one per input."""
     from dailyarchive.archivist.importer import import_path
 
-    try:
-        report = import_path(Path(archive), series, Path(path), drafts=drafts, dry_run=dry_run)
-    except Exception as exc:
-        raise _archivist_failure(exc) from None
+    report = import_path(Path(archive), series, Path(path), drafts=drafts, dry_run=dry_run)
     for outcome in report.outcomes:
         print(f"{outcome.status}: {outcome.label}" + (f": {outcome.detail}" if outcome.detail else ""))
         for line in [*outcome.notes, *(f"warning: {w}" for w in outcome.warnings)]:
@@ -198,19 +188,6 @@ def import_(c: Context, path: str, series: str, archive: str = str(ARCHIVE), dra
           f"{report.count('skipped')} skipped; review the suggested figures, then `invoke check`", file=sys.stderr)
     if report.count("refused"):
         raise Exit(code=1)
-
-
-def _archivist_failure(exc: Exception) -> Exit:
-    """An archivist command's failure as a message (it wrote nothing); unexpected errors go on up."""
-    from dailyarchive.archivist import Refused
-    from dailyarchive.errors import ArchiveNotFound
-    from dailyarchive.locks import LockHeld
-
-    if isinstance(exc, (Refused, LockHeld, ArchiveNotFound)):
-        return Exit(str(exc), code=2)
-    if isinstance(exc, OSError):
-        return Exit(f"{exc.filename or 'the archive'}: {exc.strerror or exc}: nothing was written", code=2)
-    raise exc
 
 
 @task(help={"bulletins": "how many bulletins to generate (default 1,000)", "out": "folder to write the archive into (created)",

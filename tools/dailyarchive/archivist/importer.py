@@ -15,6 +15,7 @@ from typing import Literal
 
 from ..load import Gazetteer, load_archive
 from ..locks import hold
+from ..safebody import unsafe_constructs
 from .importers import MAX_BYTES, reader_for, suffixes
 from .importers.figures import suggest_figures
 from .importers.infer import complete, date_in_name, plain
@@ -105,8 +106,7 @@ def _read_all(files: list[Path], drafts: bool, report: ImportReport) -> list[Imp
         except ImportRefused as exc:
             report.outcomes.append(Outcome(str(path), "refused", str(exc)))
             continue
-        report.outcomes += [Outcome(f"{path}: {item.split(':', 1)[0]}", "skipped", item.split(": ", 1)[-1])
-                            for item in reading.skipped]
+        report.outcomes += [Outcome(f"{path}: {item}", "skipped", why) for item, why in reading.skipped]
         name_date = date_in_name(path)
         bulletins += [complete(bulletin, name_date) for bulletin in reading.bulletins]
     return bulletins
@@ -214,10 +214,6 @@ def _tags(bulletin: ImportedBulletin, tags: Gazetteer, report: ImportReport, out
 
 def _unsafe(text: str) -> str:
     """What the safe body profile finds in an imported version's body ('' when nothing)."""
-    try:
-        from ..safebody import unsafe_constructs
-    except ImportError:  # the profile lands with the trust-boundary work
-        return ""
     body = text.split("\n---\n", 1)[1]
     findings = unsafe_constructs(body)
     return "; ".join(f"line {f.line}: {f.construct}" for f in findings)

@@ -164,7 +164,7 @@ def _since(text: str, bulletin_date: dt.date) -> tuple[dt.date | None, str]:
             since = since.replace(year=year - 1)
     except ValueError:
         return None, ""
-    note = "" if match["day"] else f"since: {match[0][6:]!r} read as {since}: check it"
+    note = "" if match["day"] else f"since: {match[0][6:].rstrip('.')!r} read as {since}: check it"
     return since, note
 
 

@@ -50,7 +50,7 @@ class ImportedBulletin:
 
 @dataclass
 class Reading:
-    """What a reader made of one input file: its bulletins and the items it skipped, with why."""
+    """What a reader made of one input file: its bulletins and the items it skipped, as (item, why)."""
 
     bulletins: list[ImportedBulletin] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)

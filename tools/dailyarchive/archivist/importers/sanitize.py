@@ -22,6 +22,7 @@ REPORTED = {"script": "script", "style": "style sheet", "iframe": "frame", "fram
             "embed": "embedded object", "applet": "embedded object", "img": "image", "picture": "image",
             "video": "video", "audio": "audio", "form": "form", "svg": "SVG drawing", "link": "linked resource",
             "base": "base URL"}
+_STRUCTURED = re.compile(r"^(?:\s*[-*+] |\s*\d+\. |\||>|    |```)", re.MULTILINE)
 _SAFE_URL = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 
 
@@ -65,7 +66,14 @@ def html_to_paragraphs(html: str) -> list[str]:
     read as markup is escaped, so the text shows as written."""
     markdown = markdownify(clean_html(html), heading_style="ATX", bullets="-", escape_misc=True,
                            escape_asterisks=True, escape_underscores=True)
-    return [block.strip() for block in re.split(r"\n\s*\n", markdown) if block.strip()]
+    return [_joined(block.strip()) for block in re.split(r"\n\s*\n", markdown) if block.strip()]
+
+
+def _joined(block: str) -> str:
+    """A paragraph on one line (the page's line breaks mean nothing); lists, tables, quotes and code keep theirs."""
+    if _STRUCTURED.search(block):
+        return block
+    return " ".join(block.split())
 
 
 def describe(counts: Counter[str]) -> str:

@@ -14,6 +14,8 @@ from .model import ImportedBulletin, ImportRefused, Reading
 from .sanitize import describe, dropped_parts, html_to_paragraphs
 
 SUFFIXES = (".html", ".htm")
+#: An article has sentences: fewer words than this is a broken or empty page, not a bulletin.
+MIN_WORDS = 8
 
 
 def read(path: Path, data: bytes, drafts: bool = False) -> Reading:
@@ -21,7 +23,7 @@ def read(path: Path, data: bytes, drafts: bool = False) -> Reading:
     page, notes = decode(data)
     article = trafilatura.extract(page, output_format="html", include_links=True, include_formatting=True,
                                   include_tables=True, include_images=False, include_comments=False, favor_recall=True)
-    if not article or not article.strip():
+    if not article or len(lxml.html.fragment_fromstring(article, create_parent=True).text_content().split()) < MIN_WORDS:
         raise ImportRefused("no article found in the page (malformed or empty HTML): save the article's page "
                             "itself, or copy its text into a .txt file")
     bulletin = ImportedBulletin(path, notes=notes)

@@ -42,11 +42,12 @@ def read(path: Path, data: bytes, drafts: bool = False) -> Reading:
         kind, status = _text(item, "wp:post_type") or "post", _text(item, "wp:status") or "publish"
         label = f"item {number} ({kind} {_text(item, 'wp:post_id') or '?'}: {_text(item, 'title') or 'untitled'!r})"
         if kind != "post":
-            reading.skipped.append(f"{label}: skipped, a {kind if kind in ('page', 'attachment') else 'custom post type'}")
+            what = {"page": "a page", "attachment": "an attachment"}.get(kind, f"a custom post type ({kind})")
+            reading.skipped.append((label, f"skipped, {what}"))
         elif status == "draft" and not drafts:
-            reading.skipped.append(f"{label}: skipped, a draft (--drafts imports drafts)")
+            reading.skipped.append((label, "skipped, a draft (--drafts imports drafts)"))
         elif status not in ("publish", "draft"):
-            reading.skipped.append(f"{label}: skipped, status {status!r} (only published posts are imported)")
+            reading.skipped.append((label, f"skipped, status {status!r} (only published posts are imported)"))
         else:
             reading.bulletins.append(_post(path, item, label))
     return reading
