@@ -190,6 +190,16 @@ def import_(c: Context, path: str, series: str, archive: str = str(ARCHIVE), dra
         raise Exit(code=1)
 
 
+@task(help={"archive": "archive folder (default: archive/)", "out": "build folder (default: _build/preview)",
+            "port": "port on 127.0.0.1 (default 8000)"})
+@reports_failures
+def serve(c: Context, archive: str = str(ARCHIVE), out: str = str(BUILD / "preview"), port: int = 8000) -> None:
+    """Build the site, serve it on 127.0.0.1 and rebuild whenever a file of the archive changes (a preview)."""
+    from dailyarchive.archivist.serve import serve as serve_site
+
+    serve_site(Path(archive), Path(out), DOCS, port, say=lambda line: print(line, flush=True))
+
+
 @task(help={"bulletins": "how many bulletins to generate (default 1,000)", "out": "folder to write the archive into (created)",
             "series": "how many series to spread them over (default 1)", "seed": "random seed: the same seed gives the same files"})
 @reports_failures
