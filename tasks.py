@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from invoke import Context, Exit, task
 
@@ -15,7 +18,27 @@ DOCS = ROOT / "docs"
 BUILD = ROOT / "_build"
 
 
+def reports_failures(body: Callable[..., Any]) -> Callable[..., Any]:
+    """Under `@task`: a full disk, a read-only folder, an unreadable file, a held lock or another named error of
+    the package ends the task with a message naming the path and what to do, not a traceback."""
+
+    @functools.wraps(body)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        from dailyarchive.failures import explain
+
+        try:
+            return body(*args, **kwargs)
+        except Exception as exc:
+            explained = explain(exc)
+            if explained is None:
+                raise
+            raise Exit(explained[0], code=explained[1]) from None
+
+    return run
+
+
 @task(help={"archive": "archive folder (default: archive/)", "list_rules": "print every rule id with its help and stop"})
+@reports_failures
 def check(c: Context, archive: str = str(ARCHIVE), list_rules: bool = False) -> None:
     """Validate every file of the archive; print each problem as path:line: level: message (rule)."""
     from dailyarchive import ArchiveNotFound, check_archive, has_errors
@@ -43,35 +66,46 @@ def check(c: Context, archive: str = str(ARCHIVE), list_rules: bool = False) -> 
 
 @task(help={"archive": "archive folder (default: archive/)"})
 def seal(c: Context, archive: str = str(ARCHIVE)) -> None:
-    """Add every newly published version file to MANIFEST-sha256.txt (refuses if a sealed one changed)."""
-    from dailyarchive.fixity import PublishedFileAltered, seal as seal_archive
+    """Append every newly published bulletin file (versions, photos, data) to MANIFEST-sha256.txt and record the
+    seal in SEAL-LOG.txt; refuses, writing nothing, if anything sealed changed."""
+    from dailyarchive.errors import DailyArchiveError
+    from dailyarchive.fixity import SealRefused, seal as seal_archive
 
     try:
         result = seal_archive(Path(archive))
-    except PublishedFileAltered as exc:
+    except SealRefused as exc:
         for problem in exc.problems:
             print(problem.format())
         raise Exit(str(exc), code=1) from None
+    except DailyArchiveError as exc:  # a held lock, a full disk, a read-only folder
+        raise Exit(str(exc), code=2) from None
     for relative in result.added:
         print(f"sealed {relative}")
-    print(f"{len(result.added)} file(s) sealed in {result.manifest}")
+    print(f"{len(result.added)} file(s) sealed in {result.manifest}; seal log head {result.head}")
 
 
-@task(help={"archive": "archive folder (default: archive/)"})
-def verify(c: Context, archive: str = str(ARCHIVE)) -> None:
-    """Prove that no published version changed: compare every file with MANIFEST-sha256.txt."""
+@task(help={"archive": "archive folder (default: archive/)",
+            "against": "a copy of MANIFEST-sha256.txt or SEAL-LOG.txt kept elsewhere, to compare the archive's with"})
+def verify(c: Context, archive: str = str(ARCHIVE), against: str = "") -> None:
+    """Prove that nothing published changed: the seal log's chain, the manifest against it, every sealed file
+    against the manifest (read as `sha256sum -c` reads it); unsealed bulletin files are warnings."""
     from dailyarchive.errors import has_errors
-    from dailyarchive.fixity import verify as verify_archive
+    from dailyarchive.fixity import read_sealed, verify as verify_archive
 
-    problems = verify_archive(Path(archive))
+    root = Path(archive)
+    problems = verify_archive(root, Path(against) if against else None)
     for problem in problems:
         print(problem.format())
     if has_errors(problems):
-        raise Exit(code=1)
-    print(f"verified {archive}: every sealed version is intact ({len(problems)} unsealed)")
+        raise Exit(f"verify found {sum(p.level == 'error' for p in problems)} error(s) in {root}", code=1)
+    sealed = read_sealed(root)
+    print(f"verified {root}: {len(sealed.entries)} sealed file(s) intact, {len(problems)} warning(s); "
+          f"seal log head {sealed.head or '(none: nothing sealed yet)'}"
+          + (f"; matches {against}" if against else ""))
 
 
 @task(help={"out": "where to write the JSON Schema"})
+@reports_failures
 def schema(c: Context, out: str = str(DOCS / "schema" / "bulletin.schema.json")) -> None:
     """Write the JSON Schema of a version's front matter (editors use it to validate as you type)."""
     from dailyarchive.schema import json_schema_text
@@ -87,6 +121,7 @@ def schema(c: Context, out: str = str(DOCS / "schema" / "bulletin.schema.json"))
             "jobs": "worker processes building volumes side by side (default: the number of cores)",
             "scheduler": "build the volumes on the Dask cluster at this scheduler (tcp://HOST:PORT); "
                          "OUT must be on storage the workers share"})
+@reports_failures
 def build(c: Context, archive: str = str(ARCHIVE), out: str = str(BUILD), strict: bool = False, jobs: int = 0,
           scheduler: str = "") -> None:
     """Build the HTML archive into OUT/html: the site and one Sphinx project per series-year, in parallel."""
@@ -107,6 +142,7 @@ def build(c: Context, archive: str = str(ARCHIVE), out: str = str(BUILD), strict
 
 @task(help={"series": "series slug, as in series.yml", "date": "the bulletin's date, YYYY-MM-DD (default: today)",
             "title": "the headline; the folder's slug is made from it", "archive": "archive folder (default: archive/)"})
+@reports_failures
 def new(c: Context, series: str, title: str, date: str = "", archive: str = str(ARCHIVE)) -> None:
     """Create a bulletin folder and its v1.md from the template; print its path."""
     import datetime as dt
@@ -117,45 +153,65 @@ def new(c: Context, series: str, title: str, date: str = "", archive: str = str(
         day = dt.date.fromisoformat(date) if date else dt.date.today()
     except ValueError:
         raise Exit(f"--date {date!r} is not a date: write it as YYYY-MM-DD, for example 2019-07-09", code=2) from None
-    try:
-        path = new_bulletin(Path(archive), series, day, title)
-    except Exception as exc:
-        raise _archivist_failure(exc) from None
-    print(path)
+    print(new_bulletin(Path(archive), series, day, title))
 
 
 @task(positional=["bulletin"],
       help={"bulletin": "the bulletin: <series>/<date>-<slug> or its folder's path",
             "note": "what was corrected and why (revision_note); left empty, `invoke check` asks for it",
             "archive": "archive folder (default: archive/)"})
+@reports_failures
 def revise(c: Context, bulletin: str, note: str = "", archive: str = str(ARCHIVE)) -> None:
     """Copy a bulletin's latest version to the next vN.md with version, revised and revision_note set; print its path."""
     from dailyarchive.archivist.revise import revise_bulletin
 
-    try:
-        path = revise_bulletin(Path(archive), bulletin, note)
-    except Exception as exc:
-        raise _archivist_failure(exc) from None
-    print(path)
+    print(revise_bulletin(Path(archive), bulletin, note))
     if not note:
         print("write revision_note (what was corrected and why), then edit the text", file=sys.stderr)
 
 
-def _archivist_failure(exc: Exception) -> Exit:
-    """An archivist command's failure as a message (it wrote nothing); unexpected errors go on up."""
-    from dailyarchive.archivist import Refused
-    from dailyarchive.errors import ArchiveNotFound
-    from dailyarchive.locks import LockHeld
+@task(name="import", positional=["path"],
+      help={"path": "a .txt, .html or WordPress .xml file, or a folder of them",
+            "series": "series slug the bulletins belong to, as in series.yml",
+            "archive": "archive folder (default: archive/)", "drafts": "import WordPress drafts too (default: skipped)",
+            "dry_run": "report what would be imported, write nothing (see the proposed tags first)"})
+@reports_failures
+def import_(c: Context, path: str, series: str, archive: str = str(ARCHIVE), drafts: bool = False,
+            dry_run: bool = False) -> None:
+    """Import legacy bulletins (plain text, HTML pages, WordPress exports) as new bulletins, one per input."""
+    from dailyarchive.archivist.importer import import_path
 
-    if isinstance(exc, (Refused, LockHeld, ArchiveNotFound)):
-        return Exit(str(exc), code=2)
-    if isinstance(exc, OSError):
-        return Exit(f"{exc.filename or 'the archive'}: {exc.strerror or exc}: nothing was written", code=2)
-    raise exc
+    report = import_path(Path(archive), series, Path(path), drafts=drafts, dry_run=dry_run)
+    for outcome in report.outcomes:
+        print(f"{outcome.status}: {outcome.label}" + (f": {outcome.detail}" if outcome.detail else ""))
+        for line in [*outcome.notes, *(f"warning: {w}" for w in outcome.warnings)]:
+            print(f"    {line}")
+    if report.unknown_tags:
+        print("proposed tags not in tags.yml (not written): " + ", ".join(
+            f"{name} ({n})" for name, n in report.unknown_tags.most_common()))
+        print("    to keep one, add it to tags.yml (or as an alias of a tag there) before importing")
+    if report.swept:
+        print(f"removed {len(report.swept)} temporary leftover(s) of an interrupted command")
+    written = report.count("would write" if dry_run else "written")
+    print(f"{written} bulletin(s) {'would be written' if dry_run else 'written'}, {report.count('refused')} refused, "
+          f"{report.count('skipped')} skipped; review the suggested figures, then `invoke check`", file=sys.stderr)
+    if report.count("refused"):
+        raise Exit(code=1)
+
+
+@task(help={"archive": "archive folder (default: archive/)", "out": "build folder (default: _build/preview)",
+            "port": "port on 127.0.0.1 (default 8000)"})
+@reports_failures
+def serve(c: Context, archive: str = str(ARCHIVE), out: str = str(BUILD / "preview"), port: int = 8000) -> None:
+    """Build the site, serve it on 127.0.0.1 and rebuild whenever a file of the archive changes (a preview)."""
+    from dailyarchive.archivist.serve import serve as serve_site
+
+    serve_site(Path(archive), Path(out), DOCS, port, say=lambda line: print(line, flush=True))
 
 
 @task(help={"bulletins": "how many bulletins to generate (default 1,000)", "out": "folder to write the archive into (created)",
             "series": "how many series to spread them over (default 1)", "seed": "random seed: the same seed gives the same files"})
+@reports_failures
 def generate(c: Context, out: str, bulletins: int = 1_000, series: int = 1, seed: int = 0) -> None:
     """Write a synthetic archive of illustrative bulletins (for benchmarks and tests)."""
     from dailyarchive.generate import generate_archive
@@ -173,6 +229,7 @@ def generate(c: Context, out: str, bulletins: int = 1_000, series: int = 1, seed
 @task(help={"bulletins": "bulletins in the generated archive (default 10,000; 2,000 is the quick form)",
             "out": "working folder: archive, builds, logs and bench.json (default _build/bench)",
             "seed": "random seed of the generated archive", "series": "series to spread the bulletins over"})
+@reports_failures
 def bench(c: Context, bulletins: int = 10_000, out: str = str(BUILD / "bench"), seed: int = 0, series: int = 1) -> None:
     """Measure check, the plain-Sphinx floor, the full build, add-one and correct-one rebuilds, and sizes."""
     from dailyarchive.bench import markdown_table, run_bench

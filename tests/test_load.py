@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import io
 import os
 from pathlib import Path
 
@@ -12,9 +14,12 @@ from hypothesis import strategies as st
 from helpers import line_of, replace_in, write_archive, write_bulletin, write_raw
 
 from dailyarchive import ArchiveNotFound, check_archive, load_archive
-from dailyarchive.load import MAX_FILE_BYTES, split_front_matter
+from dailyarchive.load import split_front_matter
+from dailyarchive.publish.html import build
+from dailyarchive.safefile import MAX_FILE_BYTES
 
 TODAY = dt.date(2020, 1, 1)
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def problems_of(root: Path) -> list[tuple[str, int, str, str]]:
@@ -132,7 +137,7 @@ def test_a_version_file_linked_to_itself(archive: Path) -> None:
     assert ("test-daily/2019/2019-07-09-loop/v1.md", 1, "error", "file-unreadable") in rows
     assert any(path == neighbour and rule == "tag-unknown" for path, _, _, rule in rows)
     (problem,) = only(archive, "file-unreadable")
-    assert "symbolic links" in problem.message and "fix the link" in problem.message
+    assert "a symbolic link is not read" in problem.message and "replace the link" in problem.message
 
 
 def test_a_folder_linked_to_an_ancestor_is_not_followed(archive: Path) -> None:
@@ -269,7 +274,9 @@ def test_many_broken_files_are_all_reported(archive: Path) -> None:
 
 @pytest.mark.parametrize("text, front, body, body_line", [
     ("---\na: 1\n---\nBody\n", "a: 1\n", "Body\n", 4),
-    ("---\na: 1\n...\n\n\nBody", "a: 1\n", "Body", 6),
+    ("---\na: 1\n...\n\n\nBody", "a: 1\n", "\n\nBody", 4),
+    ("---\na: 1\n---\n---\nb: 2\n---\nText\n", "a: 1\n", "---\nb: 2\n---\nText\n", 4),
+    ("---\na: 1\n---\n\n", "a: 1\n", "\n", 4),
     ("---\r\na: 1\r\n---\r\nBody", "a: 1\r\n", "Body", 4),
     ("---\na: 1\n---\nBody\n---\nmore\n", "a: 1\n", "Body\n---\nmore\n", 4),
     ("---\n---\n", "", "", 3),
@@ -321,3 +328,53 @@ def test_any_damage_to_a_file_gives_located_problems_never_a_crash(archive: Path
         assert problem.path in (path, archive / "test-daily/2019/2019-07-09-a")
         assert 1 <= problem.line <= text.count("\n") + 2, (problem, text)
         assert problem.message
+
+
+BODY_WITH_A_BLOCK = "---\nlead: the first lines of the body\n---\n\nThe body goes on.\n"
+
+
+def test_a_body_is_every_byte_after_the_closing_line(archive: Path) -> None:
+    path = write_bulletin(archive, body=BODY_WITH_A_BLOCK)
+    (version,) = load_archive(archive).versions
+    assert version.body == BODY_WITH_A_BLOCK and version.body_line == line_of(path, "---", 2) + 1
+    assert version.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # the sha256 is of the bytes, byte-order mark too
+    assert load_archive(archive).versions[0].sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_the_built_page_shows_the_whole_body_and_never_an_over_long_field(archive: Path, tmp_path: Path) -> None:
+    """A body starting with a `---` block keeps that text in the page (MyST would read it as front
+    matter); a version over the limits is not published: no 66 MB page from a 7 MB title."""
+    write_bulletin(archive, slug="block", title="Block", body=BODY_WITH_A_BLOCK)
+    write_bulletin(archive, date="2019-07-10", slug="huge", title="x" * 7_000_000)
+    warnings = io.StringIO()
+    build(archive, tmp_path / "out", ROOT / "docs", "html", status=None, warning=warnings)
+    html = tmp_path / "out" / "html"
+    page = (html / "test-daily/2019/2019-07-09-block/index.html").read_text(encoding="utf-8")
+    assert "the first lines of the body" in page and "The body goes on." in page
+    assert "field-too-long" in warnings.getvalue()
+    assert not (html / "test-daily/2019/2019-07-10-huge").exists()
+    assert max(p.stat().st_size for p in html.rglob("*.html")) < 1_000_000
+
+
+@pytest.mark.parametrize("front, where, words", [
+    ({"summary": "s" * 1_001}, "summary:", "`summary` is 1,001 characters long, over the limit of 1,000"),
+    ({"places": ["Syria", "p" * 201]}, "- ppp", "`places.1` is 201 characters long, over the limit of 200"),
+    ({"events": [{"date": "2019-07", "what": "w" * 2_001}]}, "what:", "`events.0.what` is 2,001 characters"),
+    ({"sources": [{"title": "t" * 301}]}, "- title:", "`sources.0.title` is 301 characters long"),
+    ({"figures": [{"measure": "killed", "kind": "stock", "qualifier": "vague", "text": "x" * 201}]}, "text:",
+     "`figures.0.text` is 201 characters"),
+    ({"figures": [{"measure": "killed", "value": n, "kind": "stock"} for n in range(501)]}, "figures:",
+     "`figures` has 501 entries, over the limit of 500: split the bulletin"),
+])
+def test_over_long_fields_are_errors_at_their_line(archive: Path, front: dict, where: str, words: str) -> None:
+    path = write_bulletin(archive, **front)
+    (problem,) = only(archive, "field-too-long")
+    assert problem.line == line_of(path, where) and problem.message.startswith(words)
+    assert "docs/format.md, Limits" in problem.message and load_archive(archive).valid_versions() == []
+
+
+def test_an_over_long_gazetteer_name(archive: Path) -> None:
+    write_raw(archive, "places.yml", "- name: Syria\n  aliases: [" + "a" * 201 + "]\n")
+    (problem,) = only(archive, "field-too-long")
+    assert (problem.path.name, problem.line) == ("places.yml", 2) and "`aliases.0`" in problem.message

@@ -118,3 +118,14 @@ def test_lists_accept_one_name_or_none(field: str, given: object, kept: list) ->
 def test_lists_refuse_other_shapes(field: str, given: object) -> None:
     with pytest.raises(ValueError):
         Version.model_validate({**BASE, field: given})
+
+
+def test_the_limits_are_in_the_json_schema_and_the_format_page(written: dict) -> None:
+    from dailyarchive import schema
+
+    properties = written["properties"]
+    assert properties["title"]["maxLength"] == schema.TITLE_MAX and properties["figures"]["maxItems"] == schema.ROWS_MAX
+    limits = (ROOT / "docs" / "format.md").read_text(encoding="utf-8").split("## Limits", 1)[1]
+    for limit in (schema.NAME_MAX, schema.TITLE_MAX, schema.SUMMARY_MAX, schema.TEXT_MAX, schema.ITEMS_MAX,
+                  schema.ROWS_MAX):
+        assert f"{limit:,}" in limits

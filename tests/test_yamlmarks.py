@@ -98,8 +98,43 @@ def test_first_line_offsets_every_line() -> None:
     assert parse("a: 1\nb: 2\n", first_line=10).line_of(("b",), 0) == 11
 
 
-def test_merge_keys_are_merged() -> None:
-    assert parse("base: &b {x: 1}\nd:\n  <<: *b\n  y: 2\n").data["d"] == {"x": 1, "y": 2}
+def test_merge_keys_without_an_alias_are_merged() -> None:
+    assert parse("d:\n  <<: {x: 1}\n  y: 2\n").data["d"] == {"x": 1, "y": 2}
+
+
+@pytest.mark.parametrize("text, line, column, words", [
+    ("base: &b {x: 1}\nd:\n  <<: *b\n", 1, 7, "an anchor (`&b`)"),
+    ("a: 1\nb: [x, *a]\n", 2, 8, "an alias (`*a`)"),
+    ("a:\n  - &first x\n", 2, 5, "an anchor (`&first`)"),
+    ("title: *Breaking news\n", 1, 8, "an alias (`*Breaking`)"),
+    ("a: &a [lol, lol]\nb: &b [*a, *a]\nc: [*b, *b]\n", 1, 4, "an anchor (`&a`)"),
+])
+def test_anchors_and_aliases_are_refused_before_parsing(text: str, line: int, column: int, words: str) -> None:
+    with pytest.raises(YamlSyntaxError) as caught:
+        parse(text, first_line=1)
+    error = caught.value
+    assert (error.line, error.column, error.rule) == (line, column, "yaml-alias")
+    assert str(error).startswith(words) and "write the value out in full" in str(error)
+
+
+@pytest.mark.parametrize("text", [
+    "title: R&D costs *rose* & fell\n", "summary: 'a *quoted* &text'\n", "a: \"*x\"\nb: '&y'\n",
+    "list: [a&b, c*d]\n", "text: |\n  *emphasis* in a block\n  & more\n",
+])
+def test_ampersands_and_stars_in_text_are_not_anchors(text: str) -> None:
+    assert parse(text).data
+
+
+def test_emphasis_at_the_start_of_a_plain_text_is_a_located_error() -> None:
+    with pytest.raises(YamlSyntaxError) as caught:
+        parse("a: 1\ntitle: *Breaking* news\n")
+    assert (caught.value.line, caught.value.rule) == (2, "yaml-syntax") and "quotes" in str(caught.value)
+
+
+def test_block_lists_nested_on_one_line_are_refused() -> None:
+    with pytest.raises(YamlSyntaxError) as caught:
+        parse("a: 1\ntags:\n" + "- " * 50_000 + "x\n", first_line=2)
+    assert caught.value.line == 4 and "nested" in str(caught.value)
 
 
 def test_empty_text() -> None:

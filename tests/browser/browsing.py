@@ -1,4 +1,8 @@
-"""What the browser tests share: the pages under test, the served site, and a page that logs its problems."""
+"""What the browser tests share: the pages under test, the served site, and a page that logs its problems.
+
+Every page also reports each Content-Security-Policy violation (a `securitypolicyviolation` event),
+so any test that asserts `visitor.problems() == []` also asserts that the site obeys its own policy.
+"""
 
 from __future__ import annotations
 
@@ -34,6 +38,9 @@ SETTLED = """() => {
         ![...box.querySelectorAll('.dailyarchive-count')].some(p => !p.textContent.includes('Searching'));
     return charts && !searching && document.readyState === 'complete';
 }"""
+#: Runs before the page's own scripts: hands every CSP violation of the page to Python.
+REPORT_VIOLATIONS = """document.addEventListener('securitypolicyviolation', e => window.__dailyarchiveViolation(
+    `${e.effectiveDirective} refused ${e.blockedURI || 'inline'} (${e.sourceFile || document.URL}:${e.lineNumber})`));"""
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,7 @@ class Visitor:
     blocked: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     requested: list[str] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
 
     def open(self, relative: str = HOME, viewport: dict[str, int] = DESKTOP, idle: bool = False) -> Page:
         """Load a page of the site (forgetting what earlier pages logged) and wait until it has loaded.
@@ -86,13 +94,14 @@ class Visitor:
 
     def clear(self) -> None:
         """Forget what was logged so far."""
-        for log in (self.console_errors, self.page_errors, self.blocked, self.failed, self.requested):
+        for log in (self.console_errors, self.page_errors, self.blocked, self.failed, self.requested, self.violations):
             log.clear()
 
     def problems(self) -> list[str]:
         """Everything that went wrong since the last `open`: errors, failed loads, remote requests."""
         return ([f"console: {m}" for m in self.console_errors] + [f"page error: {m}" for m in self.page_errors]
-                + [f"remote request blocked: {u}" for u in self.blocked] + [f"failed: {u}" for u in self.failed])
+                + [f"remote request blocked: {u}" for u in self.blocked] + [f"failed: {u}" for u in self.failed]
+                + [f"policy violation: {v}" for v in self.violations])
 
     def _on_console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
@@ -129,8 +138,10 @@ def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 20) -> 
 
 
 def new_visitor(browser: Browser, site: Site) -> tuple[Visitor, BrowserContext]:
-    """A fresh browser context with routing and logging, and its one page."""
+    """A fresh browser context with routing and logging (CSP violations too), and its one page."""
     context = browser.new_context(viewport=DESKTOP, service_workers="block", locale="en-GB")
+    context.expose_binding("__dailyarchiveViolation", lambda source, text: visitor.violations.append(text))
+    context.add_init_script(REPORT_VIOLATIONS)
     page = context.new_page()
     visitor = Visitor(site, page)
     context.route("**/*", visitor._on_route)

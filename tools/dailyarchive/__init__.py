@@ -9,7 +9,8 @@ from pathlib import Path
 from .catalog import Catalog, build_catalog
 from .errors import ArchiveInvalid, ArchiveNotFound, DailyArchiveError, Problem, has_errors
 from .load import LoadedArchive, load_archive
-from .rules import check, check_folder
+from .fixity import sealed_problems
+from .rules import check, check_folder, ordered
 
 __all__ = [
     "ArchiveInvalid", "ArchiveNotFound", "Catalog", "DailyArchiveError", "LoadedArchive", "Problem",
@@ -21,8 +22,10 @@ def check_archive(root: Path | str, today: dt.date | None = None, workers: int |
     """Every problem of the archive at `root`, errors and warnings, sorted by file and line.
 
     Large archives are read in `workers` processes (default: one per CPU); the result is the same.
+    Sealed files are final: one whose bytes changed since `invoke seal` is an error (`fixity.sealed_problems`).
     """
-    return check_folder(root, today, workers=workers or os.cpu_count() or 1)
+    problems = check_folder(root, today, workers=workers or os.cpu_count() or 1)
+    return ordered([*problems, *sealed_problems(Path(root))])
 
 
 def load_catalog(root: Path | str, today: dt.date | None = None, strict: bool = False) -> Catalog:

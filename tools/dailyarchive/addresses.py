@@ -17,6 +17,8 @@ BODY_DIR = f"{INCLUDE_DIR}/bodies"
 CHART_DIR = f"{INCLUDE_DIR}/charts"
 #: Static SVG of a chart in the HTML output: `<SVG_DIR>/<digest>.svg`.
 SVG_DIR = "_charts"
+#: The head of the seal log, included by the data page.
+SEAL_INCLUDE = f"{INCLUDE_DIR}/seal.md"
 #: The feeds each page announces (JSON: docname → [[title, feed path], ...]).
 FEED_LINKS = f"{INCLUDE_DIR}/feed-links.json"
 #: The directive that places a page's charts.

@@ -11,14 +11,18 @@ Level = Literal["error", "warning"]
 #: Every rule id `check` can report, with one line of help. Ids are stable:
 #: users silence or grep for them, so never rename one.
 RULES: dict[str, str] = {
-    "file-unreadable": "a file cannot be read (permissions, a symlink loop, not UTF-8); a linked folder is "
-                       "not followed (warning)",
+    "file-unreadable": "a file cannot be read (permissions, not UTF-8), or is not a regular file of the archive "
+                       "(a symbolic link, a FIFO, a device); a linked folder is not followed (warning)",
     "file-too-large": "a version file is larger than the limit; split the bulletin or move data out",
+    "control-character": "a file holds a NUL or another control character (tab, newline and CRLF aside), a "
+                         "bidi override, or in YAML any bidi formatting character",
     "yaml-syntax": "the YAML of the front matter or of a gazetteer does not parse (the parser's line and column)",
+    "yaml-alias": "YAML anchors (&name) and aliases (*name) are refused: write each value out in full",
     "front-matter-missing": "a version file must start with front matter between two '---' lines",
     "field-required": "a required front-matter field is missing",
     "field-unknown": "a front-matter key the format does not define (often a typo)",
     "field-invalid": "a field has the wrong type or an impossible value, or a key is given twice",
+    "field-too-long": "a text or a list is longer than the format allows (docs/format.md, Limits)",
     "date-format": "a date is not YYYY-MM-DD (or YYYY-MM / YYYY for event dates), or not a calendar day",
     "date-future": "a date lies after today",
     "path-layout": "the file is not at <series>/<year>/<date>-<slug>/vN.md",
@@ -28,6 +32,8 @@ RULES: dict[str, str] = {
     "revision-missing": "a version above 1 needs `revised` and `revision_note`",
     "revision-date": "`revised` must not be before the bulletin's date or an earlier revision",
     "body-empty": "the Markdown body after the front matter is empty",
+    "body-unsafe": "the body uses a construct outside the safe profile (raw, include, eval-rst, a role or "
+                   "directive not allowed, a script/data/file URL, a remote image); the build withholds it",
     "series-unknown": "the series is not in series.yml",
     "place-unknown": "a place name is not in places.yml (canonical name or alias)",
     "actor-unknown": "an actor name is not in actors.yml (canonical name or alias)",
@@ -45,9 +51,20 @@ RULES: dict[str, str] = {
     "figure-pending": "a figure an import suggested awaits review (warning): check it against its sentence, then "
                       "remove `review: pending` or delete the figure",
     "running-total-fell": "a running total is lower than in an earlier bulletin of the same series",
-    "fixity-altered": "a version file sealed in MANIFEST-sha256.txt has changed since (publish a new version instead)",
-    "fixity-missing": "a version file sealed in MANIFEST-sha256.txt is gone",
-    "fixity-unsealed": "a version file is not yet in MANIFEST-sha256.txt (run `invoke seal`)",
+    "fixity-altered": "a file sealed in MANIFEST-sha256.txt (a version, a photo, a data file) has changed since: "
+                      "a published file is final (`invoke revise` makes a new version instead); check and the "
+                      "build fail on it",
+    "fixity-missing": "a file sealed in MANIFEST-sha256.txt is gone",
+    "fixity-unsealed": "a file of a bulletin is not yet in MANIFEST-sha256.txt (run `invoke seal`)",
+    "fixity-manifest-malformed": "a line of MANIFEST-sha256.txt that `sha256sum -c` cannot read, or that names a "
+                                 "file outside the archive",
+    "fixity-manifest-changed": "sealed lines of MANIFEST-sha256.txt were removed or changed, or it was emptied "
+                               "(SEAL-LOG.txt recorded them): the manifest is append-only",
+    "fixity-manifest-missing": "MANIFEST-sha256.txt is gone although SEAL-LOG.txt recorded sealed lines",
+    "fixity-log-broken": "a line of SEAL-LOG.txt is malformed or does not chain to the line before it",
+    "fixity-log-missing": "manifest lines that SEAL-LOG.txt does not record (no log yet, or lines added since "
+                          "the last seal) (warning)",
+    "fixity-copy-differs": "the manifest or the seal log differs from the copy given to `invoke verify --against`",
 }
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from .load import split_front_matter
+from .stage import write_if_changed
 
 #: The last day of every generated series: fixed (so an archive depends on the seed alone) and mid-month,
 #: so the bulletin that `append_bulletin` adds is an ordinary day, not the first of a new month or year.
@@ -187,7 +188,7 @@ def write_correction(folder: Path, rng: random.Random) -> Path:
 
 def _write_version(path: Path, meta: dict[str, Any], body: str) -> None:
     front = yaml.dump(meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
-    path.write_text(f"---\n{front}---\n{body}", encoding="utf-8")
+    write_if_changed(path, f"---\n{front}---\n{body}")  # whole or not at all, even on a full disk
 
 
 def _days(rng: random.Random, count: int) -> list[dt.date]:
@@ -382,8 +383,7 @@ def _write_registers(out: Path, rng: random.Random, names: _Names, world: World,
                  "language": "en", "description": "A generated series for benchmarks: every bulletin is illustrative."}
                 for slug in slugs]
     for file, data in (("series", register), ("places", places), ("actors", actors), ("tags", tags)):
-        (out / f"{file}.yml").write_text(yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True),
-                                         encoding="utf-8")
+        write_if_changed(out / f"{file}.yml", yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True))
     return slugs
 
 

@@ -16,11 +16,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .errors import ArchiveNotFound, Problem
+from .safefile import control_character, read_text
 from .schema import GazetteerEntry, Series, Version
 from .yamlmarks import Key, Parsed, YamlSyntaxError, parse
-
-#: A version file larger than this is refused (a daily bulletin is a few KB).
-MAX_FILE_BYTES = 8 * 1024 * 1024
 
 VERSION_PATH = re.compile(
     r"^(?P<series>[^/]+)/(?P<year>[^/]+)/(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)/v(?P<n>[1-9][0-9]*)\.md$"
@@ -201,47 +199,38 @@ def read_version(path: Path, root: Path) -> tuple[VersionFile | None, list[Probl
                                 "(slug in lower-case letters, digits and hyphens)"))
         return None, problems
     version = VersionFile(path, match["series"], match["year"], match["date"], match["slug"], int(match["n"]))
-    text = _read_text(path, problems)
-    if text is None:
+    read = read_text(path, problems)
+    if read is None:
         return version, problems
-    version.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    text, raw = read
+    version.sha256 = hashlib.sha256(raw).hexdigest()
     front, version.body, version.body_line = split_front_matter(text)
+    control = control_character(path, text) or (front is not None and control_character(path, front, 2, yaml=True))
+    if control:  # nothing of a file with control characters is used: fields must never vanish unseen
+        problems.append(control)
+        return version, problems
     if front is None:
         problems.append(Problem(path, 1, "error", "front-matter-missing",
                                 "no front matter: start the file with a line '---', the YAML fields, and another '---'"))
         return version, problems
-    try:
-        version.parsed = parse(front, first_line=2)
-    except YamlSyntaxError as exc:
-        problems.append(Problem(path, exc.line, "error", "yaml-syntax", f"column {exc.column}: {exc}"))
+    version.parsed = _parse_yaml(path, front, 2, problems)
     return version, problems
 
 
-def _read_text(path: Path, problems: list[Problem]) -> str | None:
-    """The file's text without a byte-order mark, or None after reporting why it cannot be read."""
+def _parse_yaml(path: Path, text: str, first_line: int, problems: list[Problem]) -> Parsed | None:
+    """The parsed YAML, or None after reporting its syntax error (or its anchor or alias)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problems.append(Problem(path, 1, "error", "file-too-large",
-                                    f"{size / 2**20:.1f} MiB is over the {MAX_FILE_BYTES // 2**20} MiB limit: "
-                                    "move tables or images into files beside the bulletin"))
-            return None
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.append(Problem(path, 1, "error", "file-unreadable",
-                                f"cannot read the file ({exc.strerror or exc}): fix the link or permissions"))
-        return None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.append(Problem(path, line, "error", "file-unreadable",
-                                f"byte {exc.start} is not UTF-8: save the file as UTF-8"))
+        return parse(text, first_line=first_line)
+    except YamlSyntaxError as exc:
+        problems.append(Problem(path, exc.line, "error", exc.rule, f"column {exc.column}: {exc}"))
         return None
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
-    """Split `---` front matter from the body: (yaml or None, body, first line of the body)."""
+    """Split `---` front matter from the body: (yaml or None, body, first line of the body).
+
+    The body is everything after the closing line, exactly (leading empty lines and a `---` block
+    of its own included); without front matter it is the whole text."""
     first_newline = text.find("\n")
     if not text.startswith("---") or first_newline < 0 or text[:first_newline].rstrip() != "---":
         return None, text, 1
@@ -249,10 +238,8 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     if closing is None:
         return None, text, 1
     front = text[first_newline + 1 : closing.start() + 1]
-    body = text[closing.end() :].lstrip("\r\n")
-    if not body.strip():  # an empty body is reported on the line after the closing `---`
-        return front, body, text.count("\n", 0, closing.end()) + 2
-    return front, body, text.count("\n", 0, len(text) - len(body)) + 1
+    body_start = closing.end() + 1  # after the newline that ends the closing line
+    return front, text[body_start:], text.count("\n", 0, closing.end()) + 2
 
 
 def _validate(model: type[M], parsed: Parsed, path: Path, problems: list[Problem], key: Key = ()) -> M | None:
@@ -294,6 +281,8 @@ def _problem_from(error: Any, model: type[BaseModel], parsed: Parsed, path: Path
         hint = f"did you mean `{close[0]}`?" if close else "remove it or check the spelling (see docs/format.md)"
         return Problem(path, line, "error", "field-unknown", f"unknown key `{name}`: {hint}")
     message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+    if kind in ("string_too_long", "too_long"):
+        return Problem(path, line, "error", "field-too-long", _too_long(name, error))
     if kind == "date_format":
         return Problem(path, line, "error", "date-format", f"`{name}`: {message}")
     if kind == "value_error":  # the schema's own validators say how to fix it
@@ -303,6 +292,17 @@ def _problem_from(error: Any, model: type[BaseModel], parsed: Parsed, path: Path
         shown = repr(found) if len(repr(found)) <= 60 else repr(found)[:57] + "..."
         message = f"{message}, found {shown}"
     return Problem(path, line, "error", "field-invalid", f"`{name}`: {message} (docs/format.md lists the fields)")
+
+
+def _too_long(name: str, error: Any) -> str:
+    """How long a text or a list is, its limit, and the fix."""
+    limit = error.get("ctx", {}).get("max_length")
+    if error["type"] == "too_long":
+        count = error.get("ctx", {}).get("actual_length") or len(error.get("input") or ())
+        return (f"`{name}` has {count:,} entries, over the limit of {limit:,}: split the bulletin, "
+                "or keep the entries that matter (docs/format.md, Limits)")
+    return (f"`{name}` is {len(error.get('input') or ''):,} characters long, over the limit of {limit:,}: shorten it; "
+            "the full text belongs in the body (docs/format.md, Limits)")
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
@@ -322,17 +322,16 @@ def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
 def _load_list(path: Path, model: type[M], problems: list[Problem]) -> list[tuple[M, int]] | None:
     """A YAML file holding a list of entries, each validated against `model`, with its line;
     None when the file as a whole cannot be used (missing, unreadable, not YAML, not a list)."""
-    if not path.exists():
+    if not os.path.lexists(path):
         problems.append(Problem(path, 1, "error", "gazetteer-invalid",
                                 f"{path.name} is missing: create it (an empty list `[]` is allowed)"))
         return None
-    text = _read_text(path, problems)
-    if text is None:
-        return None
-    try:
-        parsed = parse(text)
-    except YamlSyntaxError as exc:
-        problems.append(Problem(path, exc.line, "error", "yaml-syntax", f"column {exc.column}: {exc}"))
+    read = read_text(path, problems)
+    control = read and control_character(path, read[0], yaml=True)
+    if control:
+        problems.append(control)
+    parsed = _parse_yaml(path, read[0], 1, problems) if read and not control else None
+    if parsed is None:
         return None
     if parsed.data is None:
         return []

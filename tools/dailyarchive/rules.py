@@ -15,6 +15,7 @@ from typing import NamedTuple
 from .catalog import find_bulletin, link_index, resolve_link
 from .errors import Problem
 from .load import Gazetteer, LoadedArchive, VersionFile, gc_paused, load_archive, load_version, version_paths
+from .safebody import body_is_safe
 from .schema import Figure, FigureKind, Qualifier
 from .yamlmarks import Key
 
@@ -450,6 +451,6 @@ def _relative(root: Path, path: Path) -> str:
 
 VERSION_RULES: list[VersionRule] = [
     path_matches_front_matter, version_fields, no_future_dates, names_are_known, image_exists, figures_are_consistent,
-    figures_reviewed,
+    figures_reviewed, body_is_safe,
 ]
 ARCHIVE_RULES: list[Rule] = [bulletin_ids_unique, versions_contiguous, see_also_targets_exist, series_consistent]

@@ -101,8 +101,18 @@ def _as_texts(value: Any) -> Any:
     return [str(item) if isinstance(item, (int, float)) and not isinstance(item, bool) else item for item in value]
 
 
-NameList = Annotated[list[str], BeforeValidator(_as_list)]
-LinkList = Annotated[list[str], BeforeValidator(_as_texts)]
+#: Limits of texts (characters) and lists (items), generous for real bulletins (docs/format.md,
+#: "Limits"): a longer one is a `field-too-long` error, so one file cannot make a page of megabytes.
+NAME_MAX = 200  #: a place, actor, tag, series or publisher name, a figure's id, measure or group
+TITLE_MAX = 300  #: a bulletin's title, a source's title
+SUMMARY_MAX = 1_000  #: a summary, a caption
+TEXT_MAX = 2_000  #: a revision note, an event's `what`, a description, a URL
+ITEMS_MAX = 200  #: names of one list (places, actors, tags, aliases), see_also, sources
+ROWS_MAX = 500  #: events, figures
+Name = Annotated[str, Field(max_length=NAME_MAX)]
+NameList = Annotated[list[Name], BeforeValidator(_as_list), Field(max_length=ITEMS_MAX)]
+LinkList = Annotated[list[Annotated[str, Field(max_length=TITLE_MAX)]], BeforeValidator(_as_texts),
+                     Field(max_length=ITEMS_MAX)]
 
 
 class Strict(BaseModel):
@@ -115,20 +125,20 @@ class Series(Strict):
     """One bulletin series (`series.yml`)."""
 
     slug: str = Field(pattern=SLUG_PATTERN, description="Folder name and URL part of the series")
-    name: str = Field(min_length=1, description="Display name, e.g. Syria Daily")
-    publisher: str = Field(min_length=1)
-    language: str = Field(default="en", description="BCP 47 language code of the bulletins")
-    description: str = ""
+    name: str = Field(min_length=1, max_length=NAME_MAX, description="Display name, e.g. Syria Daily")
+    publisher: str = Field(min_length=1, max_length=NAME_MAX)
+    language: str = Field(default="en", max_length=NAME_MAX, description="BCP 47 language code of the bulletins")
+    description: str = Field(default="", max_length=TEXT_MAX)
 
 
 class GazetteerEntry(Strict):
     """A place, actor or tag with its canonical name and aliases."""
 
-    name: str = Field(min_length=1, description="Canonical name")
+    name: str = Field(min_length=1, max_length=NAME_MAX, description="Canonical name")
     aliases: NameList = Field(default_factory=list, description="Other spellings, other languages")
-    parent: str | None = Field(default=None, description="Canonical name of the enclosing place")
-    kind: str = Field(default="", description="province, town, area, armed group, state, ...")
-    description: str = ""
+    parent: Name | None = Field(default=None, description="Canonical name of the enclosing place")
+    kind: Name = Field(default="", description="province, town, area, armed group, state, ...")
+    description: str = Field(default="", max_length=TEXT_MAX)
 
 
 class Qualifier(str, Enum):
@@ -161,21 +171,21 @@ MEASURES = (
 class Figure(Strict):
     """One number a bulletin reports, with the words that qualify it."""
 
-    id: str | None = Field(default=None, description="Local name, for `parent` of a subgroup")
-    measure: str = Field(pattern=SLUG_PATTERN, description="killed, injured, displaced, ... (" + ", ".join(MEASURES) + ")")
-    group: str = Field(default="all", pattern=SLUG_PATTERN, description="civilians, children, combatants, all, ...")
-    parent: str | None = Field(default=None, description="`id` of the figure this one is a subgroup of")
+    id: Name | None = Field(default=None, description="Local name, for `parent` of a subgroup")
+    measure: str = Field(pattern=SLUG_PATTERN, max_length=NAME_MAX, description="killed, injured, displaced, ... (" + ", ".join(MEASURES) + ")")
+    group: str = Field(default="all", pattern=SLUG_PATTERN, max_length=NAME_MAX, description="civilians, children, combatants, all, ...")
+    parent: Name | None = Field(default=None, description="`id` of the figure this one is a subgroup of")
     value: Count | None = Field(default=None, description="The number as reported")
     qualifier: Qualifier = Qualifier.exact
     low: Count | None = Field(default=None, description="Lowest number the bulletin allows")
     high: Count | None = Field(default=None, description="Highest number the bulletin allows")
-    text: str | None = Field(default=None, description="The words of a vague count: scores, dozens ...")
+    text: Name | None = Field(default=None, description="The words of a vague count: scores, dozens ...")
     kind: FigureKind
     since: Day | None = Field(default=None, description="Baseline of a running total, start of a window")
     as_of: Day | None = Field(default=None, description="Defaults to the bulletin's date")
-    place: str | None = None
-    reported_by: str | None = None
-    claimed_by: str | None = None
+    place: Name | None = None
+    reported_by: Name | None = None
+    claimed_by: Name | None = None
     review: Literal["pending"] | None = Field(
         default=None, description="`pending` when an import suggested the figure: never charted or published as data "
                                   "until the archivist confirms it (removes `review`)")
@@ -193,9 +203,9 @@ class Figure(Strict):
 class Source(Strict):
     """Who reported what."""
 
-    title: str = Field(min_length=1)
-    publisher: str | None = None
-    url: str | None = Field(default=None, pattern=r"^https?://")
+    title: str = Field(min_length=1, max_length=TITLE_MAX)
+    publisher: Name | None = None
+    url: str | None = Field(default=None, pattern=r"^https?://", max_length=TEXT_MAX)
     accessed: Day | None = None
 
 
@@ -203,9 +213,9 @@ class Event(Strict):
     """Something that happened, at a place, with a date of day, month or year precision."""
 
     date: Vague = Field(description="YYYY-MM-DD, YYYY-MM (month precision) or YYYY (year precision)")
-    place: str | None = None
+    place: Name | None = None
     actors: NameList = Field(default_factory=list)
-    what: str = Field(min_length=1)
+    what: str = Field(min_length=1, max_length=TEXT_MAX)
 
 
 class Version(Strict):
@@ -213,13 +223,13 @@ class Version(Strict):
 
     series: str = Field(pattern=SLUG_PATTERN)
     date: Day
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=TITLE_MAX)
     version: int = Field(ge=1)
     revised: Day | None = None
-    revision_note: str | None = None
-    summary: str = ""
-    caption: str = ""
-    image: str | None = None
+    revision_note: str | None = Field(default=None, max_length=TEXT_MAX)
+    summary: str = Field(default="", max_length=SUMMARY_MAX)
+    caption: str = Field(default="", max_length=SUMMARY_MAX)
+    image: Name | None = None
     illustrative: bool = False
     places: NameList = Field(default_factory=list)
     actors: NameList = Field(default_factory=list)
@@ -227,9 +237,9 @@ class Version(Strict):
     see_also: LinkList = Field(
         default_factory=list, description="Bulletins by date (2019-07-05) or full id (series/2019-07-05-slug)"
     )
-    sources: list[Source] = Field(default_factory=list)
-    events: list[Event] = Field(default_factory=list)
-    figures: list[Figure] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list, max_length=ITEMS_MAX)
+    events: list[Event] = Field(default_factory=list, max_length=ROWS_MAX)
+    figures: list[Figure] = Field(default_factory=list, max_length=ROWS_MAX)
 
 
 def json_schema() -> dict[str, Any]:

@@ -8,8 +8,20 @@ from pathlib import Path
 
 
 def write_if_changed(path: Path, content: str | bytes) -> bool:
-    """Write `content` atomically unless the file already holds it; True when written."""
+    """Write `content` atomically unless the file already holds it; True when written.
+
+    Any OSError (full disk, read-only folder, a file where a folder should be) names `path`, and
+    no temporary file stays behind.
+    """
     data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        return _write_if_changed(path, data)
+    except OSError as exc:
+        exc.filename, exc.filename2 = str(path), None  # the file meant, not the temporary one
+        raise
+
+
+def _write_if_changed(path: Path, data: bytes) -> bool:
     try:
         if path.stat().st_size == len(data) and path.read_bytes() == data:
             return False

@@ -23,18 +23,20 @@ from .charts import TOLL_MEASURES, place_key
 from .chartset import ChartData, chart_data, page_plan, render, select
 from .chronology import ChronologySettings, chronology_pages
 from .errors import Problem
+from .fixity import head_text, sealed_problems
 from .feeds import Site as Addressing
 from .feeds import feed_path, feeds, robots, sitemap, sitemap_urls, tag_slugs, timemaps
 from .load import load_archive
 from .pages import EXTRA_DIR, PageSettings, staged_pages
 from .publish.data import DOWNLOAD_DIR, download_files
-from .rules import check
+from .rules import check, ordered
 from .search import SEARCH_DIR, search_files
 from .stage import write_if_changed
 
 Files = dict[str, str | bytes]
 #: Parts of the hand-written docs folder that are never staged.
 SKIP_PARTS = {"_build", "__pycache__", ".ipynb_checkpoints"}
+NO_SEAL = "Nothing of this archive is sealed yet (`invoke seal` seals what is published and starts the seal log)."
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,8 @@ class Site:
     feed_links: dict[str, list[list[str]]]
     #: Documents of the Sphinx project that are not staged (its own hand-written pages).
     known_docs: frozenset[str] = frozenset()
+    #: A sealed file changed or cannot be proved intact: the build fails even without warnings as errors.
+    seal_broken: bool = False
 
     @property
     def docnames(self) -> set[str]:
@@ -103,9 +107,13 @@ def stage(archive: Path, docs: Path | None, settings: StageSettings = StageSetti
     folder, whose pages are `known_docs`).
     """
     loaded = load_archive(archive)
-    problems = check(loaded)
+    sealed = sealed_problems(archive)
     catalog = build_catalog(loaded)
-    return plan_site(catalog, problems, docs_files(docs) if docs else {}, settings, cache, known_docs)
+    site = plan_site(catalog, check(loaded), docs_files(docs) if docs else {}, settings, cache, known_docs)
+    site.problems = ordered([*site.problems, *sealed])
+    site.seal_broken = any(p.level == "error" for p in sealed)
+    site.projects[addresses.SITE_PROJECT].files[addresses.SEAL_INCLUDE] = (head_text(archive) or NO_SEAL) + "\n"
+    return site
 
 
 def plan_site(catalog: Catalog, problems: list[Problem], docs: Files, settings: StageSettings,

@@ -5,6 +5,10 @@ keys come from PyYAML's node marks, computed only when a caller asks for one (a 
 reported), so checking an archive whose files are fine never pays for them. Whenever yaml-rs
 rejects a text, PyYAML parses it again and decides: it gives the line and column of a syntax
 error and the line of each duplicated key.
+
+Anchors (`&name`) and aliases (`*name`) are refused before either parser runs: a file of a few
+hundred bytes can alias its way to gigabytes, and front matter never needs them. A quick search
+finds the few texts that might hold one; PyYAML's scanner (which expands nothing) decides.
 """
 
 from __future__ import annotations
@@ -25,6 +29,12 @@ MAX_DEPTH = 200
 _PYYAML_ONLY = re.compile(r"^(?:---|\.\.\.)(?:\s|$)|<<\s*:", re.MULTILINE)
 TOO_DEEP = "lists and mappings nested hundreds of levels deep: front matter needs only a few levels"
 _BRACKETS = re.compile(r"[\[\]{}]")
+#: Block lists (or complex keys) nested on one line, `- - - - x`: yaml-rs has no limit on those and
+#: overflows its stack, so a run deeper than MAX_DEPTH is refused before parsing.
+_BLOCK_RUN = re.compile(r"(?:[-?][ \t]+){%d}" % MAX_DEPTH)
+#: Where an anchor or an alias may start: `&` or `*` at the start of a token (Markdown emphasis
+#: in a plain text matches too; the scanner then finds no anchor).
+_MAYBE_ANCHOR = re.compile(r"(?:\A|[\s\[{,])[&*][^\s,\[\]{}]")
 _RS_POSITION = re.compile(r"line (\d+), column (\d+)")
 
 
@@ -41,10 +51,11 @@ _DatesAsText.yaml_implicit_resolvers = {
 class YamlSyntaxError(ValueError):
     """The text is not valid YAML; `line` and `column` are 1-based in the file."""
 
-    def __init__(self, message: str, line: int, column: int) -> None:
+    def __init__(self, message: str, line: int, column: int, rule: str = "yaml-syntax") -> None:
         super().__init__(message)
         self.line = line
         self.column = column
+        self.rule = rule  #: the rule id `check` reports it under: yaml-syntax or yaml-alias
 
 
 class Parsed:
@@ -117,8 +128,15 @@ class Parsed:
 def parse(text: str, first_line: int = 1) -> Parsed:
     """Parse one YAML document whose first line is line `first_line` of its file; dates stay text.
 
-    Raises YamlSyntaxError with the parser's line, column and a hint on how to fix it.
+    Raises YamlSyntaxError with the parser's line, column and a hint on how to fix it (rule
+    yaml-alias for an anchor or an alias, refused before parsing).
     """
+    if _MAYBE_ANCHOR.search(text):
+        _refuse_anchors(text, first_line)
+    run = _BLOCK_RUN.search(text)
+    if run:
+        line = text.count("\n", 0, run.start())
+        raise YamlSyntaxError(TOO_DEEP, line + first_line, run.start() - text.rfind("\n", 0, run.start()))
     if not _PYYAML_ONLY.search(text):
         try:
             return Parsed(yaml_rs.loads(text, parse_datetime=False), text, first_line)
@@ -127,6 +145,25 @@ def parse(text: str, first_line: int = 1) -> Parsed:
         except (ValueError, TypeError, OverflowError):
             pass  # PyYAML below gives the position and the message
     return _parse_with_pyyaml(text, first_line)
+
+
+def _refuse_anchors(text: str, first_line: int) -> None:
+    """Raise for the first anchor or alias of the text, found by PyYAML's scanner (which expands nothing)."""
+    loader = _DatesAsText(text)
+    try:
+        while loader.check_token():
+            token = loader.get_token()
+            if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+                mark = token.start_mark
+                what = (f"an anchor (`&{token.value}`)" if isinstance(token, yaml.AnchorToken)
+                        else f"an alias (`*{token.value}`)")
+                raise YamlSyntaxError(f"{what} is not allowed: write the value out in full where it is used "
+                                      "(a few aliased lines can expand to gigabytes)",
+                                      mark.line + first_line, mark.column + 1, rule="yaml-alias")
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_error(exc, text, first_line) from None
+    finally:
+        loader.dispose()
 
 
 def _refuse_deep_nesting(message: str, text: str, first_line: int) -> None:
@@ -162,12 +199,7 @@ def _parse_with_pyyaml(text: str, first_line: int) -> Parsed:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
-            mark = exc.context_mark  # something never closed: point where it opens
-        line = (mark.line if mark else 0) + first_line
-        column = (mark.column if mark else 0) + 1
-        raise YamlSyntaxError(_explain(exc, text, mark), line, column) from None
+        raise _syntax_error(exc, text, first_line) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(f"{exc}: check the YAML syntax", first_line, 1) from None
     except RecursionError:
@@ -175,6 +207,16 @@ def _parse_with_pyyaml(text: str, first_line: int) -> Parsed:
     finally:
         loader.dispose()
     return Parsed(data, text, first_line, _marks(node, first_line))
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, first_line: int) -> YamlSyntaxError:
+    """PyYAML's error at its line and column of the file, explained."""
+    mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
+        mark = exc.context_mark  # something never closed: point where it opens
+    line = (mark.line if mark else 0) + first_line
+    column = (mark.column if mark else 0) + 1
+    return YamlSyntaxError(_explain(exc, text, mark), line, column)
 
 
 def _explain(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:

@@ -10,9 +10,12 @@ text changed.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from ..catalog import Catalog
+from ..safebody import own_images
 from ._context import (BODY_DIR, EXTRA_DIR, INCLUDE_DIR, NAME_KINDS, Context, PageSettings, build_context,
                        diff_docname, docname, month_docname, version_docname)
 from ._text import myst_escape
@@ -69,7 +72,8 @@ def bulletin_files(ctx: Context, bulletin_id: str) -> dict[str, str | bytes]:
                                      latest_stub_path(bulletin): latest_stub(ctx, bulletin)}
     for version in ctx.versions[bulletin_id]:
         number = int(version["version"])
-        files[body_path(bulletin, number)] = str(version["body"]).rstrip() + "\n"
+        # a leading empty line: MyST would read a body's own opening `---` block as front matter
+        files[body_path(bulletin, number)] = "\n" + str(version["body"]).rstrip() + "\n"
         if number < latest:
             files[f"{version_docname(url, number)}.md"] = older_version_page(ctx, bulletin_id, number)
         if number > 1:
@@ -77,4 +81,7 @@ def bulletin_files(ctx: Context, bulletin_id: str) -> dict[str, str | bytes]:
         source = image_source(version)
         if source is not None:
             files[f"{url}/{image_name(str(version['image']))}"] = source.read_bytes()
+    folder = Path(ctx.versions[bulletin_id][0]["path"]).parent
+    for name in own_images(folder):  # the images a body may show (safebody's own files), beside its page
+        files.setdefault(f"{url}/{name}", (folder / name).read_bytes())
     return files

@@ -1,6 +1,6 @@
 """The page of a bulletin (its latest version) and the parts it shares with older version pages.
 
-The title, the body (an include), the illustrative banner, the correction note and
+The title, the body (the `dailyarchive-body` directive), the illustrative banner, the correction note and
 the photo go through MyST; everything with many links is one raw HTML block (see
 `_html` for the measurements behind that).
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..safebody import BODY_DIRECTIVE, IMAGE_SUFFIXES
 from . import _latex as latex
 from . import slots
 from ._context import BODY_DIR, Context, Row, diff_docname, docname, month_docname, version_docname
@@ -18,8 +19,6 @@ from ._latex import tex
 from ._text import day, figure_period, figure_value, myst_escape, page, partial_date, present, yaml_string
 
 _UNSAFE_FILE = re.compile(r"[^A-Za-z0-9._-]+")
-#: Image files staged beside the page (SVG is left out: opened on its own it can run scripts).
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
 
 
 def bulletin_page(ctx: Context, bulletin_id: str) -> str:
@@ -86,7 +85,7 @@ def version_content(ctx: Context, here: str, bulletin: Row, version: Row) -> lis
     key = (bulletin["bulletin_id"], int(version["version"]))
     lines = raw(f'<p class="summary" dir="auto">{esc(version["summary"])}</p>' if present(version["summary"]) else "")
     lines += photo(bulletin, version)
-    lines += ["```{include} " + f"/{body_path(bulletin, int(version['version']))}", "```", ""]
+    lines += [f"```{{{BODY_DIRECTIVE}}} /{body_path(bulletin, int(version['version']))}", "```", ""]
     lines += raw(figures_box(ctx, here, ctx.figures.get(key, [])), events(ctx, here, ctx.events.get(key, [])),
                  sources(ctx.sources.get(key, [])), names(ctx, here, version),
                  see_also(ctx, here, ctx.links.get(key, [])))

@@ -10,6 +10,7 @@ versions, are Sphinx documents (orphans: reached from the version list).
 from __future__ import annotations
 
 from .. import diff
+from ..policy import META
 from . import slots
 from ._context import EXTRA_DIR, Context, Row, diff_docname, docname, version_docname
 from ._html import a, esc, raw
@@ -123,7 +124,7 @@ def latest_stub(ctx: Context, bulletin: Row) -> str:
     language = ctx.series.get(bulletin["series"], {}).get("language") or "en"
     title = raw_escape(bulletin["title"])
     return (
-        f'<!DOCTYPE html>\n<html lang="{raw_escape(language)}">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{raw_escape(language)}">\n<head>\n<meta charset="utf-8">\n{META}\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<title dir="auto">{title} (version {number})</title>\n'
         f'<link rel="canonical" href="index.html">\n<meta http-equiv="refresh" content="0; url=index.html">\n'

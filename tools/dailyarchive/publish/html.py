@@ -107,7 +107,7 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
         return BuildResult(html, 0, int(state.get("warnings", 0)))  # type: ignore[arg-type]
     site = stage(archive, docs, settings, cache=out / "cache")
     messages = [f"{p.format()}" for p in site.problems]
-    problems = len(site.problems)
+    problems, seal_broken = len(site.problems), site.seal_broken
     written, removed = install_outputs(site, out, html)
     jobs = project_jobs(site, out, html, docs, overrides, strict)
     projects = len(site.projects)
@@ -121,7 +121,10 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
     _print(warning, text)
     _print(status, f"dailyarchive: {projects} projects, {len(results)} built"
                    f"{f', {len(failed)} failed' if failed else ''}; {written} output files written, {removed} removed")
-    code = 1 if failed or (strict and problems) else 0
+    if seal_broken:
+        messages.append("sealed files of the archive changed or cannot be proved intact: the build fails "
+                        "(see the fixity problems above)")
+    code = 1 if failed or seal_broken or (strict and problems) else 0
     if not code:
         write_if_changed(state_path, json.dumps({"fingerprint": fingerprint, "warnings": warnings, "messages": text}))
     else:

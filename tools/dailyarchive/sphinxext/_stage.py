@@ -22,6 +22,7 @@ from sphinx.util._pathlib import _StrPath
 from ..addresses import INCLUDE_DIR, SITE_PROJECT
 from ..stage import sync_files
 from ..stager import Site, StageSettings, stage
+from ._fixity import fail_on_seal
 from ._outputs import baseurl
 
 logger = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ def stage_archive(app: Sphinx) -> None:
     for problem in site.problems:
         logger.warning("%s (%s)", problem.message, problem.rule, location=f"{problem.path}:{problem.line}",
                        type="dailyarchive", subtype=problem.rule)
+    fail_on_seal(app, site)
     pages = site.projects[SITE_PROJECT].files
     written, removed = sync_files(Path(app.srcdir), pages, MANIFEST)
     logger.info("dailyarchive: %d pages staged (%d written, %d removed)", len(pages), written, removed)
