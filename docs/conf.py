@@ -29,7 +29,9 @@ html_theme = "alabaster"
 html_title = "Syria Daily archive"
 templates_path = ["_templates"]
 html_static_path = ["_static"]
-html_css_files = ["dailyarchive.css"]
+# The priority is Sphinx's default, written out: Sphinx adds it to this setting after comparing it with the
+# previous build's, and every incremental build would report "The configuration has changed".
+html_css_files = [("dailyarchive.css", {"priority": 800})]
 html_sidebars = {"**": ["searchbox.html"]}
 html_theme_options = {
     "show_relbars": False,

@@ -103,8 +103,7 @@ def test_adding_a_bulletin_rebuilds_its_volume_and_the_site_only(tmp_path):
     assert f"{FIRST_2020}/index.html" in changed  # its "next" link is new
     again, status, _ = quiet_build(archive, out, jobs=2)
     assert again.built == () and "configuration has changed" not in status
-    assert stamps(out / "html") == stamps(out / "html") and not {
-        p for p, t in stamps(out / "html").items() if p not in before and p.endswith(".tmp")}
+    assert not [p for p in stamps(out / "html") if p.endswith(".tmp")]
 
 
 def test_a_no_change_rebuild_writes_nothing(tmp_path):
@@ -114,7 +113,8 @@ def test_a_no_change_rebuild_writes_nothing(tmp_path):
     before = stamps(out)
     result, _, _ = quiet_build(archive, out, jobs=2)
     assert result.status == 0 and result.built == ()
-    assert stamps(out) == before
+    lock = ".dailyarchive.lock"  # the build folder's lock file: taken by every build
+    assert {k: v for k, v in stamps(out).items() if k != lock} == {k: v for k, v in before.items() if k != lock}
 
 
 def test_a_failing_volume_names_itself_keeps_its_pages_and_the_others_build(tmp_path):

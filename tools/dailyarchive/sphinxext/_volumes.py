@@ -39,14 +39,14 @@ class CrossProjectLinks(SphinxPostTransform):
     default_priority = 5  # before MyST's resolver (9), which would warn and drop them
 
     def run(self, **kwargs: Any) -> None:
-        if not volume(self.app) and not self.env.config.dailyarchive_site_links:
+        if not self.env.config.dailyarchive_volume and not self.env.config.dailyarchive_site_links:
             return
         for node in list(self.document.findall(addnodes.pending_xref)):
             target = _markdown_docname(node)
             if target is None or target in self.env.all_docs:
                 continue
             link = nodes.reference("", "", internal=True,
-                                   refuri=other_project_uri(self.app, self.env.docname, target))
+                                   refuri=other_project_uri(self.env.app, self.env.docname, target))
             link += node.children
             node.replace_self(link)
 
