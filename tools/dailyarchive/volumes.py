@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import addresses
+from .errors import DailyArchiveError
 from .stage import write_if_changed
 
 #: Seconds to wait for a Dask scheduler before giving up.
@@ -35,8 +36,17 @@ PACKAGE = Path(__file__).parent
 SPHINX_PAGES = frozenset({"genindex", "search", "py-modindex"})
 
 
-class SchedulerUnreachable(Exception):
+class SchedulerUnreachable(DailyArchiveError):
     """The Dask scheduler given to the build could not be reached."""
+
+
+class ProjectsFailed(DailyArchiveError):
+    """Projects of a clean build failed: the new site is not whole, so the previous one stays."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        super().__init__(f"the build failed in {', '.join(names)} (see the messages above); the previous site "
+                         "stays in place")
+        self.names = names
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,11 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
 
 from .. import addresses
+from ..errors import Problem, _printable
 from ..locks import hold
 from ..stage import sync_files, write_if_changed
 from ..stager import Site, StageSettings, digest_of, project_docnames, stage
-from ..volumes import (ProjectJob, ProjectResult, build_project, built_digest, code_digest, default_jobs, executor,
+from ..volumes import (ProjectJob, ProjectsFailed, ProjectResult, build_project, built_digest, code_digest, default_jobs, executor,
                        read_json, remove_stale)
 from .onesite import one_site
 
@@ -74,7 +75,15 @@ def build(archive: Path, out: Path, docs: Path, builder: str = "html", warnings_
         with hold(out, "build", wait=lock_wait), one_site(out, builder, archive, docs) as outdir:
             result = build_volumes(archive, out.resolve(), outdir.resolve(), docs, pool, warnings_as_errors,
                                    status, warning, overrides or {})
+            if result.failed and outdir != out / builder:  # a clean build that is not whole is not swapped in
+                raise ProjectsFailed(result.failed)
     return replace(result, outdir=out / builder)
+
+
+def warning_line(problem: Problem) -> str:
+    """A problem as Sphinx prints a warning of type `dailyarchive` (the extension's own form)."""
+    return _printable(f"{problem.path}:{problem.line}: WARNING: {problem.message} ({problem.rule}) "
+                      f"[dailyarchive.{problem.rule}]")
 
 
 def stage_settings(overrides: dict[str, object]) -> StageSettings:
@@ -110,7 +119,7 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
         _print(status, "dailyarchive: nothing changed since the last build")
         return BuildResult(html, 0, int(state.get("warnings", 0)))  # type: ignore[arg-type]
     site = stage(archive, docs, settings, cache=out / "cache")
-    messages = [f"{p.format()}" for p in site.problems]
+    messages = [warning_line(p) for p in site.problems]
     problems, seal_broken = len(site.problems), site.seal_broken
     written, removed = install_outputs(site, out, html)
     jobs = project_jobs(site, out, html, docs, overrides, strict)
