@@ -27,7 +27,7 @@ from ..volumes import (ProjectJob, ProjectsFailed, ProjectResult, build_project,
                        read_json, remove_stale)
 from .onesite import one_site
 
-DOCS_MANIFEST = "_dailyarchive/docs.txt"
+DOCS_MANIFEST = f"{addresses.INCLUDE_DIR}/docs.txt"
 SKIP_PARTS = {"_build", "__pycache__", ".ipynb_checkpoints"}
 
 
