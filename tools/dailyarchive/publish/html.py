@@ -148,7 +148,8 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
 
 def project_jobs(site: Site, out: Path, html: Path, docs: Path, overrides: dict[str, object],
                  strict: bool) -> list[ProjectJob]:
-    """Write the sources of every project whose digest changed and describe its build (site first)."""
+    """Write the sources of every project whose digest changed and describe its build (the site first: it is
+    the largest, so it starts while the volumes share the other workers)."""
     conf = {path: content for path, content in site.projects[addresses.SITE_PROJECT].files.items()
             if not path.endswith(".md") and not path.startswith(addresses.INCLUDE_DIR + "/")}
     shared = digest_of({"conf": digest_of(conf), "code": code_digest(), "overrides": repr(sorted(overrides.items())),
@@ -156,7 +157,7 @@ def project_jobs(site: Site, out: Path, html: Path, docs: Path, overrides: dict[
     site_docs = "".join(f"{d}\n" for d in sorted(project_docnames(site.projects[addresses.SITE_PROJECT].files)))
     confdir = out / "stage" / "site"
     jobs = []
-    for name, project in site.projects.items():
+    for name, project in sorted(site.projects.items(), key=lambda item: item[0] != addresses.SITE_PROJECT):
         volume = name != addresses.SITE_PROJECT
         if volume:
             project.files[addresses.SITE_DOCS] = site_docs
