@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import write_bulletin
+from helpers import needs_tool, write_bulletin
 
 from dailyarchive.catalog import build_catalog
 from dailyarchive.load import load_archive
@@ -20,7 +19,7 @@ from dailyarchive.search import (MANIFEST, SEARCH_DIR, STOP_WORDS, encode_postin
 ROOT = Path(__file__).resolve().parents[1]
 SEARCH_JS = ROOT / "tools" / "dailyarchive" / "sphinxext" / "static" / "dailyarchive-search.js"
 LATAKIA_ID = "syria-daily/2019-07-09-northern-latakia-counter-attack"
-needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+needs_node = needs_tool("node", install="install Debian's nodejs (`invoke setup-system`)")
 
 
 def run_node(files: list[Path], code: str) -> object:

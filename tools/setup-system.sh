@@ -5,7 +5,8 @@ set -euo pipefail
 # chromium: the browser tests (Playwright drives it; its own browser download cannot work offline).
 # fonts-noto-core: Noto Sans/Naskh Arabic and other scripts, so RTL text renders in screenshots and checks.
 # poppler-utils: pdftoppm/pdfinfo for the PDF checks.
-packages=(chromium fonts-noto-core poppler-utils)
+# nodejs: runs the search script against built index shards (tests/test_search.py).
+packages=(chromium fonts-noto-core poppler-utils nodejs)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
