@@ -120,6 +120,12 @@ def body_empty(root: Path, broken: bool) -> Where:
     return path, line_of(path, "version:") + 2, "error"
 
 
+def body_unsafe(root: Path, broken: bool) -> Where:
+    path = write_bulletin(root, body="Text.\n\n```{raw} html\n<script>alert(1)</script>\n```\n" if broken else
+                          "Text with a [link](https://example.org).\n")
+    return path, line_of(path, "{raw} html") if broken else 1, "error"
+
+
 def series_unknown(root: Path, broken: bool) -> Where:
     path = write_bulletin(root, series="other-daily" if broken else "test-daily")
     return path, line_of(path, "series:"), "error"

@@ -9,6 +9,7 @@ the requests the build makes.
 from __future__ import annotations
 
 import http.server
+import io
 import os
 import subprocess
 import sys
@@ -19,6 +20,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from helpers import line_of, write_archive, write_bulletin
+from sphinx.application import Sphinx
+from sphinx.util.docutils import docutils_namespace
 
 from dailyarchive.load import load_archive
 from dailyarchive.pages import _latex as latex
@@ -183,6 +186,94 @@ def test_safe_body_renders_in_full_and_trusted_pages_keep_their_raw_html(built):
     assert page.find("nav", class_="breadcrumbs") is not None
     home = BeautifulSoup((html / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert home.find("a", href="test-daily/2019/2019-07-20-safe/index.html") is not None
+
+
+PROBE = """\
+from sphinx.util.docutils import SphinxDirective
+from dailyarchive.sphinxext._body import untrusted
+
+
+class Probe(SphinxDirective):
+    \"\"\"Its content rendered as a body is, but without the profile's scan: the parse-time layer alone.\"\"\"
+
+    has_content = True
+
+    def run(self):
+        renderer = self.state._renderer
+        with untrusted(renderer):
+            renderer.nested_render_text("\\n".join(self.content), self.content_offset)
+        return []
+
+
+def setup(app):
+    app.add_directive("untrusted-probe", Probe)
+"""
+PROBED = """\
+# Probe
+
+`````{untrusted-probe}
+```{raw} html
+<script>alert('raw')</script>
+```
+
+```{include} /conf.py
+```
+
+```{literalinclude} /conf.py
+```
+
+```{eval-rst}
+.. raw:: html
+
+   <script>alert('rst')</script>
+
+`x <javascript:alert('rstlink')>`_
+```
+
+Text {raw}`<b>alert('role')</b>` and {download}`/conf.py`.
+
+```{note}
+Still *allowed*.
+```
+`````
+
+```{raw} html
+<p id="trusted-after">trusted</p>
+```
+"""
+TRUSTED = """\
+# Trusted
+
+```{raw} html
+<p id="trusted-next">trusted</p>
+```
+
+```{include} part.md
+```
+"""
+
+
+def test_parse_time_layer_alone_refuses_raw_files_rst_and_roles_and_restores_trust(tmp_path):
+    (tmp_path / "conf.py").write_text(
+        "import os, sys\nsys.path.insert(0, os.path.dirname(__file__))\n"
+        "extensions = ['myst_parser', 'probe']\nmyst_enable_extensions = ['colon_fence', 'deflist']\n"
+        "exclude_patterns = ['part.md']\n# conf-marker-7d1\n", encoding="utf-8")
+    (tmp_path / "probe.py").write_text(PROBE, encoding="utf-8")
+    (tmp_path / "index.md").write_text(PROBED + "\n```{toctree}\nzz\n```\n", encoding="utf-8")
+    (tmp_path / "zz.md").write_text(TRUSTED, encoding="utf-8")
+    (tmp_path / "part.md").write_text("Included by a trusted page.\n", encoding="utf-8")
+    out = tmp_path / "_build"
+    with docutils_namespace():
+        app = Sphinx(str(tmp_path), str(tmp_path), str(out), str(tmp_path / "_doctrees"), "html",
+                     status=None, warning=io.StringIO(), freshenv=True)
+        app.build()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "alert(" not in index and "conf-marker-7d1" not in index and "javascript:" not in index
+    assert not (out / "_downloads").exists()
+    assert "Still <em>allowed</em>" in index
+    assert '<p id="trusted-after">trusted</p>' in index  # the same page, after the body: trusted again
+    other = (out / "zz.html").read_text(encoding="utf-8")
+    assert '<p id="trusted-next">trusted</p>' in other and "Included by a trusted page." in other
 
 
 def test_field_text_cannot_leave_the_raw_latex_block():
