@@ -368,7 +368,8 @@ def test_problems_are_sorted_and_unique(archive: Path) -> None:
 @pytest.mark.parametrize("figure, expected", [
     ({"value": 544, "qualifier": "at least"}, 544), ({"value": 2100, "qualifier": "more than"}, 2100),
     ({"value": 3e6, "qualifier": "about"}, 3e6), ({"value": 50, "qualifier": "up to"}, None),
-    ({"low": 10, "high": 20}, 10), ({"qualifier": "vague", "text": "scores"}, None),
+    ({"low": 10, "high": 20}, 10), ({"qualifier": "vague", "text": "scores"}, 20),
+    ({"qualifier": "vague", "text": "many"}, None),
 ])
 def test_headline_is_the_lowest_stated_bound(figure: dict, expected: float | None) -> None:
     assert headline(Figure.model_validate({"measure": "killed", "kind": "increment", **figure})) == expected
