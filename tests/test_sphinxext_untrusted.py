@@ -23,11 +23,14 @@ from helpers import line_of, write_archive, write_bulletin
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
 
+import dailyarchive
 from dailyarchive.load import load_archive
 from dailyarchive.pages import _latex as latex
 from dailyarchive.rules import check
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The child build imports the same dailyarchive as this test (the venv's editable install may point elsewhere).
+PACKAGE_ROOT = str(Path(dailyarchive.__file__).resolve().parents[1])
 SECRET = "dailyarchive-test-secret-5b1f0e"
 PASSWD = "../../../../../../../../../../etc/passwd"
 #: slug: (body, the text of the body's line that check must name)
@@ -122,7 +125,8 @@ def built(hostile_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> tu
     script = ("import sys; from pathlib import Path; from dailyarchive.publish.html import build; "
               "r = build(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), 'html'); sys.exit(r.status)")
     process = subprocess.run([sys.executable, "-c", script, str(hostile_archive), str(out), str(ROOT / "docs")],
-                             env={**os.environ, "DAILYARCHIVE_TEST_SECRET": SECRET}, capture_output=True,
+                             env={**os.environ, "DAILYARCHIVE_TEST_SECRET": SECRET, "PYTHONPATH": PACKAGE_ROOT},
+                             capture_output=True,
                              text=True, timeout=600)
     return process, out / "html"
 
