@@ -235,7 +235,7 @@ def test_seal_starts_the_log_of_a_manifest_written_before_logs(archive: Path):
 
 HELLO = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"  # sha256 of b"hello"
 OTHER = "0" * 64
-NAME = "test-daily/2019/2019-07-08-first/hello.txt"
+NAME = "test-daily/2019/2019-07-08-first/v1.md"  # a version file: what the old reader checked
 ODD = "test-daily/2019/2019-07-08-first/back\\slash\nnewline.txt"  # a file name sha256sum escapes
 
 HOSTILE = {
@@ -340,6 +340,13 @@ def test_verify_of_unreadable_files_says_which(sealed: Path):
     result = invoke("verify", "--archive", str(sealed))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"{sealed / MANIFEST}:1: error: cannot read it" in result.stdout
+
+
+@pytest.mark.parametrize("task", ["seal", "verify"])
+def test_seal_and_verify_of_a_folder_that_is_no_archive(tmp_path: Path, task: str):
+    result = invoke(task, "--archive", str(tmp_path / "nowhere"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "no series.yml" in result.stderr and not (tmp_path / "nowhere").exists()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import seallog
-from .errors import DailyArchiveError, Problem, has_errors
+from .errors import ArchiveNotFound, DailyArchiveError, Problem, has_errors
 from .locks import hold
 from .seallog import LOG, Seal
 from .sha256sum import Entry, format_line, parse, split_lines
@@ -231,6 +231,7 @@ def verify(root: Path, against: Path | None = None) -> list[Problem]:
     """Prove that nothing sealed changed: the log's chain, the manifest against the log, every sealed file
     against the manifest (errors); bulletin files not sealed yet are warnings. With `against`, also compare
     with a copy of the manifest or of the log kept elsewhere."""
+    require_archive(root)
     sealed = read_sealed(root)
     problems = sealed.problems + entry_problems(sealed)
     names = sealed.names
@@ -242,6 +243,12 @@ def verify(root: Path, against: Path | None = None) -> list[Problem]:
     if against is not None:
         problems += compare_with_copy(sealed, against)
     return sorted(problems, key=lambda p: (str(p.path), p.line, p.rule, p.message))
+
+
+def require_archive(root: Path) -> None:
+    """Raise `ArchiveNotFound` unless `root` is a folder holding series.yml."""
+    if not (root / "series.yml").is_file():
+        raise ArchiveNotFound(f"{root} is not an archive (no series.yml there): give the archive folder with --archive")
 
 
 def compare_with_copy(sealed: Sealed, copy: Path) -> list[Problem]:
@@ -261,6 +268,7 @@ def compare_with_copy(sealed: Sealed, copy: Path) -> list[Problem]:
 def seal(root: Path) -> SealResult:
     """Append every unsealed bulletin file to the manifest and record the seal in the log, holding the archive's
     lock; refuse (`SealRefused`, nothing written) when anything sealed changed or a file cannot be read."""
+    require_archive(root)
     try:
         with hold(root, "seal"):
             return _seal_locked(root)
