@@ -41,6 +41,24 @@ def yaml_syntax(root: Path, broken: bool) -> Where:
     return path, line_of(path, "summary:") + 1, "error"  # the parser notices at the next key
 
 
+def yaml_alias(root: Path, broken: bool) -> Where:
+    path = write_bulletin(root, summary="One sentence.", caption="One sentence.")
+    if broken:
+        replace_in(path, "summary: One sentence.", "summary: &s One sentence.")
+        replace_in(path, "caption: One sentence.", "caption: *s")
+    return path, line_of(path, "summary:"), "error"
+
+
+def control_character(root: Path, broken: bool) -> Where:
+    path = write_bulletin(root, body="A line.\nA NUL\x00 here.\n" if broken else "A line.\n")
+    return path, line_of(path, "A NUL") if broken else 1, "error"
+
+
+def field_too_long(root: Path, broken: bool) -> Where:
+    path = write_bulletin(root, title="T" * (301 if broken else 300))
+    return path, line_of(path, "title:"), "error"
+
+
 def front_matter_missing(root: Path, broken: bool) -> Where:
     path = write_bulletin(root)
     if broken:
@@ -400,8 +418,9 @@ def test_bounds_are_reported_once_each(archive: Path, bounds: dict, faults: list
 
 
 def test_format_shows_control_characters_as_escapes(archive: Path) -> None:
-    """A hostile name cannot clear the terminal or reorder the line; Arabic letters stay readable."""
-    write_bulletin(archive, places=["\x1b[2Jإدلب\u202e"])
+    """A hostile file name cannot clear the terminal or reorder the line; Arabic letters stay readable.
+    (Inside a file such characters are refused, control-character, before a message could quote them.)"""
+    write_raw(archive, "test-daily/2019/\x1b[2Jإدلب\u202e.md", "---\ntitle: T\n---\nBody.\n")
     (problem,) = check_archive(archive, today=TODAY)
     line = problem.format(archive)
     assert "\\x1b[2Jإدلب\\u202e" in line and line.isprintable()
