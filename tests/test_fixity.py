@@ -342,6 +342,25 @@ def test_verify_of_unreadable_files_says_which(sealed: Path):
     assert f"{sealed / MANIFEST}:1: error: cannot read it" in result.stdout
 
 
+def test_seal_waits_for_the_archive_lock_then_names_the_holder(archive: Path):
+    from dailyarchive.locks import LockHeld
+
+    write_bulletin(archive, date="2019-07-08", slug="first")
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; "
+                               "from dailyarchive.locks import hold\n"
+                               "with hold(Path(sys.argv[1]), 'build'):\n print('held', flush=True); time.sleep(60)",
+                               str(archive)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        with pytest.raises(LockHeld, match=f"pid {holder.pid}"):
+            seal(archive, wait=0.3)
+        assert not (archive / MANIFEST).exists() and not (archive / LOG).exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert seal(archive).added == ["test-daily/2019/2019-07-08-first/v1.md"]
+
+
 @pytest.mark.parametrize("task", ["seal", "verify"])
 def test_seal_and_verify_of_a_folder_that_is_no_archive(tmp_path: Path, task: str):
     result = invoke(task, "--archive", str(tmp_path / "nowhere"))

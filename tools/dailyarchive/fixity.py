@@ -265,12 +265,13 @@ def compare_with_copy(sealed: Sealed, copy: Path) -> list[Problem]:
     return seallog.compare_manifests(sealed.root / MANIFEST, sealed.data or b"", copy, copied)
 
 
-def seal(root: Path) -> SealResult:
+def seal(root: Path, wait: float = 10.0) -> SealResult:
     """Append every unsealed bulletin file to the manifest and record the seal in the log, holding the archive's
-    lock; refuse (`SealRefused`, nothing written) when anything sealed changed or a file cannot be read."""
+    lock (waiting up to `wait` seconds for another command, then `locks.LockHeld`); refuse (`SealRefused`,
+    nothing written) when anything sealed changed or a file cannot be read."""
     require_archive(root)
     try:
-        with hold(root, "seal"):
+        with hold(root, "seal", wait):
             return _seal_locked(root)
     except OSError as exc:  # the lock file, or listing the folders: a read-only, full or unreadable archive
         raise SealNotWritten(Path(exc.filename) if exc.filename else root, exc) from None
