@@ -54,6 +54,12 @@ def test_every_command_of_the_guide_runs_on_a_copy_of_the_sample_archive(tmp_pat
                                capture_output=True, text=True, timeout=300)
         assert check.returncode == 0, f"after {shlex.join(command)}:\n{check.stdout}"
     assert {"new", "revise", "import", "build", "seal", "verify"} <= set(ran)
-    page = tmp_path / "build/html/syria-daily/2019/2019-09-01-regime-shelling-resumes-after-the-ceasefire/index.html"
+    html = tmp_path / "build/html/syria-daily/2019"
+    page = html / "2019-09-01-regime-shelling-resumes-after-the-ceasefire/index.html"
     assert "Shelling hit villages south of Ariha." in page.read_text(encoding="utf-8")
-    assert (archive / "syria-daily/2019/2019-09-03-shelling-returns-to-ariha-three-days-into-the-ceasefire/v1.md").is_file()
+    rebuilt = subprocess.run([sys.executable, "-m", "invoke", "build", "--archive", str(archive), "--out",
+                              str(tmp_path / "build")], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+    imported = html / "2019-09-03-shelling-returns-to-ariha-three-days-into-the-ceasefire/index.html"
+    assert "Regime artillery shelled the town of Ariha" in imported.read_text(encoding="utf-8")
+    assert (html / "2019-08-31-russia-announces-ceasefire/v2.html").is_file()

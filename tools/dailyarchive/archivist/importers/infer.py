@@ -51,6 +51,11 @@ def decode(data: bytes) -> tuple[str, list[str]]:
     return cleaned, notes
 
 
+def clean_text(text: str) -> str:
+    """Text of an input without control characters and bidi overrides (they never reach the archive)."""
+    return _CONTROL.sub("", text)
+
+
 def parse_date(match: re.Match[str]) -> dt.date | None:
     """The date of a DATE match, or None when it is not a calendar day."""
     try:

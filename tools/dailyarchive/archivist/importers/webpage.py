@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from html import escape
 from pathlib import Path
 
@@ -29,7 +30,7 @@ def read(path: Path, data: bytes, drafts: bool = False) -> Reading:
     bulletin = ImportedBulletin(path, notes=notes)
     metadata = trafilatura.extract_metadata(page)
     if metadata is not None and metadata.title:
-        bulletin.title = " ".join(metadata.title.split())
+        bulletin.title = " ".join(re.sub(r"<[^>]*>", "", metadata.title).split())
     if metadata is not None and metadata.date:
         try:
             bulletin.date, bulletin.date_from = dt.date.fromisoformat(metadata.date[:10]), "the page's metadata"
