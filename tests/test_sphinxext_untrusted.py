@@ -26,6 +26,7 @@ from sphinx.util.docutils import docutils_namespace
 import dailyarchive
 from dailyarchive.load import load_archive
 from dailyarchive.pages import _latex as latex
+from dailyarchive.publish.html import build
 from dailyarchive.rules import check
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -191,6 +192,19 @@ def test_safe_body_renders_in_full_and_trusted_pages_keep_their_raw_html(built):
     assert page.find("nav", class_="breadcrumbs") is not None
     home = BeautifulSoup((html / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert home.find("a", href="test-daily/2019/2019-07-20-safe/index.html") is not None
+
+
+def test_fixing_a_withheld_body_publishes_it_on_the_next_incremental_build(tmp_path):
+    archive = write_archive(tmp_path / "archive")
+    path = write_bulletin(archive, body="Before.\n\n```{raw} html\n<script>alert('x')</script>\n```\n")
+    out = tmp_path / "out"
+    first = build(archive, out, ROOT / "docs", "html", status=None, warning=io.StringIO())
+    page = first.outdir / "test-daily/2019/2019-07-09-a-bulletin/index.html"
+    assert first.status != 0 and "body-withheld" in page.read_text(encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").split("Before.")[0] + "Fixed text.\n", encoding="utf-8")
+    second = build(archive, out, ROOT / "docs", "html", status=None, warning=io.StringIO())
+    text = page.read_text(encoding="utf-8")
+    assert second.status == 0 and "Fixed text." in text and "body-withheld" not in text
 
 
 PROBE = """\
