@@ -55,5 +55,7 @@ def build(archive: Path, out: Path, docs: Path, builder: str = "html", warnings_
             app = Sphinx(str(srcdir), str(srcdir), str(outdir), str(out / "doctrees" / builder), builder,
                          confoverrides=confoverrides, status=status, warning=warning,
                          warningiserror=warnings_as_errors, keep_going=True)
+            if outdir != out / builder:
+                app.builder.epilog = ""  # it would name the fresh folder, gone once swapped in
             app.build()
     return BuildResult(out / builder, app.statuscode, app._warncount)
