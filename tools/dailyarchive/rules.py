@@ -17,7 +17,7 @@ from .errors import Problem
 from .load import Gazetteer, LoadedArchive, VersionFile, gc_paused, load_archive, load_version, version_paths
 from .safebody import body_is_safe
 from .schema import Figure, FigureKind
-from .series import EXCLUDING_RULES, falls, figure_at, figure_bounds, series_id_of
+from .series import EXCLUDING_RULES, falls, figure_at, figure_bounds, series_id_of, series_key
 from .yamlmarks import Key
 
 Locate = Callable[[Path, Key], int]  #: the line of a front-matter key in a version file
@@ -306,7 +306,7 @@ class _Point(NamedTuple):
     value: float  #: the headline (`series.figure_bounds`), NaN when it has none
     path: Path
     index: int
-    series_id: str  #: `series.series_id_of`: the series of the charts
+    series_id: str  #: `series.series_id_of(series.series_key(...))`: the series of the charts
     charted: bool  #: False when an error of `figure_problems` or `review: pending` keeps it off the charts
 
 
@@ -333,9 +333,8 @@ def summarize(version: VersionFile, places: Gazetteer) -> Summary:
         place = places.resolve(figure.place) if figure.place else ""
         since = figure.since.isoformat() if figure.since else ""
         as_of = figure.as_of or meta.date
-        until = as_of.isoformat() if figure.kind is FigureKind.window else ""
-        series_id = series_id_of(version.series, figure.measure, figure.group, place, figure.kind.value,
-                                 since if figure.kind in (FigureKind.running_total, FigureKind.window) else "", until)
+        series_id = series_id_of(*series_key(version.series, figure.measure, figure.group, place, figure.kind.value,
+                                             since, as_of.isoformat()))
         bounds = figure_bounds(figure.qualifier.value, figure.value, figure.low, figure.high, figure.text)
         points.append(_Point((meta.series, figure.measure, figure.group, place), figure.kind.value,
                              figure.kind is FigureKind.stock, since, as_of, bounds.headline, version.path, i,

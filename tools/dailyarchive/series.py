@@ -127,7 +127,8 @@ def bounds(figures: pd.DataFrame) -> pd.DataFrame:
     """low, best, high and headline of each figure of a frame (`figure_bounds`, row by row)."""
     columns = [figures[c].astype("object").where(figures[c].notna(), None) for c in
                ("qualifier", "value", "low", "high", "text")]
-    rows = [figure_bounds(*row) for row in zip(*columns)]
+    known: dict[tuple[Any, ...], Bounds] = {}  # figures repeat: each distinct one is computed once
+    rows = [known.get(row) or known.setdefault(row, figure_bounds(*row)) for row in zip(*columns)]
     return pd.DataFrame(rows or None, columns=list(Bounds._fields), index=figures.index, dtype="float64")
 
 
@@ -159,34 +160,34 @@ def falls(series: Sequence[Hashable], days: Sequence[Any], headlines: Sequence[f
     return fell
 
 
-def series_keys(figures: pd.DataFrame) -> pd.DataFrame:
-    """The key of each figure's series: series, measure, group, place, kind, since, until.
+def series_key(series: str, measure: str, group: str, place: str, kind: str, since: str,
+               as_of: str) -> tuple[str, ...]:
+    """The key of one figure's series (KEY): series, measure, group, place, kind, since, until.
 
-    `since` is the baseline of a running total or the start of a window (ISO text, or "");
-    `until` is the end of a window (its as_of), so that each window stands alone.
+    `since` (ISO text, or "") counts as the baseline of a running total or the start of a
+    window; `until` is the end of a window (its as_of), so that each window stands alone.
     """
-    kind = figures["kind"].astype("object")
-    since = figures["since"].dt.strftime("%Y-%m-%d").fillna("")
-    keys = pd.DataFrame({
+    return (series, measure, group, place, kind, since if kind in ("running-total", "window") else "",
+            as_of if kind == "window" else "")
+
+
+def series_keys(figures: pd.DataFrame) -> pd.DataFrame:
+    """The `series_key` and `series_id` of each figure of a frame (computed once per distinct figure key)."""
+    raw = pd.DataFrame({
         "series": figures["bulletin_id"].astype("object").str.split("/").str[0],
         "measure": figures["measure"].astype("object"),
         "group": figures["group"].astype("object"),
         "place": figures["place"].astype("object").fillna(""),
-        "kind": kind,
-        "since": since.where(kind.isin(["running-total", "window"]), ""),
-        "until": figures["as_of"].dt.strftime("%Y-%m-%d").where(kind.eq("window"), ""),
+        "kind": figures["kind"].astype("object"),
+        "since": figures["since"].dt.strftime("%Y-%m-%d").fillna(""),
+        "as_of": figures["as_of"].dt.strftime("%Y-%m-%d").fillna(""),
     }, index=figures.index)
-    keys["series_id"] = series_id(keys)
-    return keys
-
-
-def series_id(keys: pd.DataFrame) -> pd.Series:
-    """The `series_id_of` each row of a key frame (columns of KEY), computed once per distinct key."""
-    if keys.empty:
-        return pd.Series([], index=keys.index, dtype=object)
-    codes, distinct = pd.MultiIndex.from_frame(keys[KEY]).factorize()
-    ids = np.array([series_id_of(*key) for key in distinct], dtype=object)
-    return pd.Series(ids[codes], index=keys.index, dtype=object)
+    if raw.empty:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in [*KEY, "series_id"]}, index=figures.index)
+    codes, distinct = pd.MultiIndex.from_frame(raw).factorize()
+    keys = [series_key(*figure) for figure in distinct]
+    table = pd.DataFrame(keys, columns=KEY).assign(series_id=[series_id_of(*key) for key in keys])
+    return table.iloc[codes].set_index(figures.index)
 
 
 def series_id_of(series: str, measure: str, group: str, place: str, kind: str, since: str = "",
