@@ -152,3 +152,9 @@ def test_deep_nesting_is_a_clean_error(archive: Path, nesting: str, line: int) -
 def test_a_seven_megabyte_title(archive: Path) -> None:
     path = write_raw(archive, VERSION, HEAD.replace("title: T", "title: " + "x" * 7_000_000) + "---\nBody.\n")
     assert_refused(archive, path, 4, "field-too-long", "`title` is 7,000,000 characters long, over the limit of 300")
+
+
+def test_a_fifo_named_series_yml(archive: Path) -> None:
+    (archive / "series.yml").unlink()
+    os.mkfifo(archive / "series.yml")
+    assert_refused(archive, archive / "series.yml", 1, "file-unreadable", "FIFO")
