@@ -119,7 +119,7 @@ def see_also_of(paragraph: str, bulletin_date: dt.date | None) -> SeeAlso | None
             date = date.replace(year=year - 1)
     except ValueError:
         return None
-    return SeeAlso(text, date, match["headline"].strip())
+    return SeeAlso(paragraph, (match["series"] or "").strip(), date, match["headline"].strip())
 
 
 def first_sentence(text: str) -> str:
