@@ -199,7 +199,7 @@ def serve(c: Context, archive: str = str(ARCHIVE), out: str = str(BUILD / "previ
     """Build the site, serve it on 127.0.0.1 and rebuild whenever a file of the archive changes (a preview)."""
     from dailyarchive.archivist.serve import serve as serve_site
 
-    serve_site(Path(archive), Path(out), DOCS, port, say=lambda line: print(line, flush=True))
+    serve_site(Path(archive), Path(out), DOCS, say=lambda line: print(line, flush=True), port=port)
 
 
 @task(help={"bulletins": "how many bulletins to generate (default 1,000)", "out": "folder to write the archive into (created)",

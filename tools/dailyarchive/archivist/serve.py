@@ -45,7 +45,7 @@ def rebuild(archive: Path, out: Path, docs: Path, say: Say) -> BuildResult | Non
     return result
 
 
-def serve(archive: Path, out: Path, docs: Path, port: int = 8000, say: Say = print,
+def serve(archive: Path, out: Path, docs: Path, say: Say, port: int = 8000,
           stop: threading.Event | None = None) -> None:
     """Build, serve `out/html` on 127.0.0.1:`port`, rebuild on every change below `archive` or `docs`;
     returns when `stop` is set (or on KeyboardInterrupt)."""
