@@ -66,3 +66,16 @@ def test_a_killed_import_leaves_whole_bulletins_only_and_the_next_one_finishes(a
 def test_a_leftover_temporary_folder_is_not_seen_by_check(archive: Path) -> None:
     write_raw(archive, f"test-daily/2019/{TEMP_PREFIX}2019-07-09-x.abc.tmp/v1.md", "---\nhalf a fi")
     assert check_archive(archive, today=TODAY) == []
+
+
+def test_invoke_import_prints_the_report_and_exits_1_when_an_input_was_refused(archive: Path, tmp_path: Path) -> None:
+    legacy = tmp_path / "legacy"
+    write_raw(legacy, "2019-07-03.txt", "Kabani assault fails\n\nThe hilltop held again.\n")
+    write_raw(legacy, "undated.txt", "No date here\n\nSomething happened.\n")
+    result = subprocess.run([sys.executable, "-m", "invoke", "import", "--series", "test-daily", "--archive",
+                             str(archive), str(legacy)], cwd=Path(__file__).resolve().parents[1],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"written: {legacy / '2019-07-03.txt'}: " in result.stdout
+    assert f"refused: {legacy / 'undated.txt'}: no date found" in result.stdout
+    assert "1 bulletin(s) written, 1 refused, 0 skipped" in result.stderr
