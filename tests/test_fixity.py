@@ -24,6 +24,7 @@ from dailyarchive.sha256sum import parse
 
 ROOT = Path(__file__).resolve().parents[1]
 PHOTO = b"\xff\xd8\xff\xe0 a photo \x00\x01"
+MEMORY = 1 << 30
 
 
 def errors(problems):
@@ -32,15 +33,18 @@ def errors(problems):
 
 
 def invoke(*args: str, limit_file_size: int | None = None) -> subprocess.CompletedProcess[str]:
-    """Run a task in a real process; `limit_file_size` makes every write past that many bytes fail with EFBIG,
-    as a full disk does (root ignores permissions, so a size limit is the honest way to fail a write here)."""
+    """Run a task in a real process, in 1 GB of memory; `limit_file_size` makes every write past that many
+    bytes fail with EFBIG, as a full disk does (root ignores permissions, so a size limit is the honest way
+    to fail a write here)."""
 
     def limited() -> None:
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit_file_size, limit_file_size))
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+        if limit_file_size is not None:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit_file_size, limit_file_size))
 
     return subprocess.run([sys.executable, "-B", "-m", "invoke", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120, preexec_fn=limited if limit_file_size is not None else None)
+                          timeout=120, preexec_fn=limited)
 
 
 def temporaries(root: Path) -> list[Path]:
@@ -339,7 +343,16 @@ def test_verify_of_unreadable_files_says_which(sealed: Path):
     (sealed / MANIFEST).mkdir()
     result = invoke("verify", "--archive", str(sealed))
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert f"{sealed / MANIFEST}:1: error: cannot read it" in result.stdout
+    assert f"{sealed / MANIFEST}:1: error: this is a folder, not a file" in result.stdout
+
+
+@pytest.mark.parametrize("name", [MANIFEST, LOG])
+def test_a_manifest_or_log_linked_to_an_endless_device_is_refused_unread(sealed: Path, name: str):
+    (sealed / name).unlink()
+    (sealed / name).symlink_to("/dev/zero")
+    result = invoke("check", "--archive", str(sealed))  # in 1 GB: /dev/zero is never read
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{sealed / name}:1: error: a symbolic link is not read" in result.stdout, result.stdout
 
 
 def test_seal_waits_for_the_archive_lock_then_names_the_holder(archive: Path):

@@ -14,11 +14,14 @@ from pathlib import Path
 from . import seallog
 from .errors import ArchiveNotFound, DailyArchiveError, Problem, has_errors
 from .locks import hold
+from .safefile import read_bytes
 from .seallog import LOG, Seal
 from .sha256sum import Entry, format_line, parse, split_lines
 
 MANIFEST = "MANIFEST-sha256.txt"
 CHUNK = 1 << 20
+#: The manifest and the log are read whole up to this size (50,000 sealed files take about 7 MB).
+MAX_LIST_BYTES = 256 * 1024 * 1024
 #: A bulletin's files sit at <series>/<year>/<date>-<slug>/... : at least this many path parts.
 BULLETIN_FILE_DEPTH = 4
 
@@ -157,13 +160,14 @@ def read_sealed(root: Path) -> Sealed:
     log_data = _read_optional(log, problems)
     seals, broken = seallog.parse_log(log, log_data) if log_data is not None else ([], [])
     problems += broken
-    problems += seallog.manifest_problems(manifest, data, log, seals)
+    if data is not None or not os.path.lexists(manifest):  # an unreadable one is reported already
+        problems += seallog.manifest_problems(manifest, data, log, seals)
     entries, malformed = parse(data) if data is not None else ([], [])
     for bad in malformed:
         problems.append(Problem(manifest, bad.line, "error", "fixity-manifest-malformed",
                                 f"`sha256sum -c` cannot read this line: {bad.reason}. Restore it from a copy; "
                                 "a manifest line reads `SHA256  path/relative/to/the/archive`"))
-    if log_data is None and entries:
+    if log_data is None and entries and not os.path.lexists(log):
         problems.append(Problem(manifest, 1, "warning", "fixity-log-missing",
                                 f"there is no {LOG}, so removed or changed manifest lines cannot be told: "
                                 f"if it was deleted, restore it from a copy; else `invoke seal` starts it"))
@@ -174,15 +178,11 @@ def read_sealed(root: Path) -> Sealed:
 
 
 def _read_optional(path: Path, problems: list[Problem]) -> bytes | None:
-    """The bytes of a file, or None when it does not exist; an unreadable one is a problem (and None)."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
+    """The bytes of the manifest or the log, or None when it does not exist; one that is a link, a FIFO, a
+    device, a folder or larger than the cap is a problem (and None), never read."""
+    if not os.path.lexists(path):
         return None
-    except OSError as exc:
-        problems.append(Problem(path, 1, "error", "file-unreadable",
-                                f"cannot read it ({exc.strerror or exc}): make it a readable file again"))
-        return None
+    return read_bytes(path, problems, MAX_LIST_BYTES)
 
 
 def sealed_problems(root: Path) -> list[Problem]:
