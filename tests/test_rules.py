@@ -222,6 +222,11 @@ def figure_baseline(root: Path, broken: bool) -> Where:
     return path, line_of(path, "kind:"), "error"
 
 
+def figure_pending(root: Path, broken: bool) -> Where:
+    path = write_bulletin(root, figures=[{**KILLED, "value": 544, **({"review": "pending"} if broken else {})}])
+    return path, line_of(path, "review:") if broken else 1, "warning"
+
+
 def running_total_fell(root: Path, broken: bool) -> Where:
     write_bulletin(root, date="2019-07-05", slug="earlier", figures=[{**KILLED, "value": 544}])
     path = write_bulletin(root, figures=[{**KILLED, "value": 500 if broken else 560}])
