@@ -85,6 +85,17 @@ def test_an_unsealed_version_is_a_warning_until_sealed(sealed: Path):
     assert verify(sealed) == []
 
 
+def test_names_sha256sum_escapes_are_sealed_as_it_writes_them(archive: Path):
+    write_bulletin(archive, date="2019-07-08", slug="first")
+    write_raw(archive, "test-daily/2019/2019-07-08-first/scan\\no 1\n.png", PHOTO)
+    seal(archive)
+    written = subprocess.run(["sha256sum", "test-daily/2019/2019-07-08-first/scan\\no 1\n.png"], cwd=archive,
+                             capture_output=True, check=True).stdout
+    assert written in (archive / MANIFEST).read_bytes() and written.startswith(b"\\")
+    assert subprocess.run(["sha256sum", "-c", "--strict", MANIFEST], cwd=archive, capture_output=True).returncode == 0
+    assert verify(archive) == []
+
+
 def test_dot_files_backups_and_temporary_files_are_not_sealed(archive: Path):
     write_bulletin(archive, date="2019-07-08", slug="first")
     for name in (".DS_Store", "v1.md~", ".v1.md.abc.tmp"):

@@ -222,8 +222,9 @@ def entry_problems(sealed: Sealed) -> list[Problem]:
         elif found != entry.digest:
             problems.append(Problem(path, 1, "error", "fixity-altered",
                                     f"{name} changed after it was sealed ({MANIFEST}:{entry.line}): a published file "
-                                    "is final. Restore it from version control or a copy; to correct a bulletin, "
-                                    "`invoke revise` it (a new version vN+1.md) and seal that"))
+                                    "is final. Restore it from version control or a copy; `invoke revise` (a new "
+                                    "version vN+1.md, sealed in its turn) is the one way to change a published "
+                                    "bulletin"))
     return problems
 
 
