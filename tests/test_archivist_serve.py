@@ -12,6 +12,8 @@ from pathlib import Path
 
 from helpers import replace_in, write_bulletin
 
+from dailyarchive.policy import HEADER_LINE
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -29,7 +31,9 @@ def fetch_until(url: str, wanted: str, process: subprocess.Popen, seconds: float
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 page = response.read().decode("utf-8")
+                policy = response.headers["Content-Security-Policy"]
             if wanted in page:
+                assert f"Content-Security-Policy: {policy}" == HEADER_LINE
                 return page
         except (urllib.error.URLError, ConnectionError):
             pass

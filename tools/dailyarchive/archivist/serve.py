@@ -12,13 +12,19 @@ from pathlib import Path
 from watchfiles import Change, watch
 
 from ..failures import explain
+from ..policy import HEADER_LINE
 from ..publish.html import BuildResult, build
 
 Say = Callable[[str], None]
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    """Serves the built site; no request log on the terminal."""
+    """Serves the built site with the site's Content-Security-Policy header; no request log on the terminal."""
+
+    def end_headers(self) -> None:
+        name, value = HEADER_LINE.split(": ", 1)
+        self.send_header(name, value)
+        super().end_headers()
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base class's name)
         pass
