@@ -117,6 +117,13 @@ def test_anchors_and_aliases_are_refused_before_parsing(text: str, line: int, co
     assert str(error).startswith(words) and "write the value out in full" in str(error)
 
 
+@pytest.mark.parametrize("text", ['a: 1\ny: {"k":&a [x], "j":{"m":*a}}\n', 'y: {"k":*a}\n'])
+def test_anchors_after_a_quoted_key_are_refused(text: str) -> None:
+    """YAML 1.2 allows `"key":value` without a space in flow mappings, and yaml-rs reads it."""
+    with pytest.raises(YamlSyntaxError):
+        parse(text)
+
+
 @pytest.mark.parametrize("text", [
     "title: R&D costs *rose* & fell\n", "summary: 'a *quoted* &text'\n", "a: \"*x\"\nb: '&y'\n",
     "list: [a&b, c*d]\n", "text: |\n  *emphasis* in a block\n  & more\n",
