@@ -57,7 +57,7 @@ def test_diff_page_highlights_the_changed_figure(visitor):
     assert row.count() == 1 and row.is_visible()
     assert "Injured: civilians" in row.inner_text()
     deleted, inserted = row.locator("del"), row.locator("ins")
-    assert deleted.inner_text() == "650" and inserted.inner_text() == "700"
+    assert deleted.inner_text() == "1,650" and inserted.inner_text() == "1,700"  # whole numbers
     assert deleted.is_visible() and inserted.is_visible()
     del_style, ins_style = highlight(deleted), highlight(inserted)
     assert "line-through" in del_style["decoration"]
