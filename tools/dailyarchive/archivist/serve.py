@@ -14,6 +14,7 @@ from watchfiles import Change, watch
 from ..failures import explain
 from ..policy import HEADER_LINE
 from ..publish.html import BuildResult, build
+from .refused import Refused
 
 Say = Callable[[str], None]
 
@@ -54,7 +55,11 @@ def rebuild(archive: Path, out: Path, docs: Path, say: Say) -> BuildResult | Non
 def serve(archive: Path, out: Path, docs: Path, say: Say, port: int = 8000,
           stop: threading.Event | None = None) -> None:
     """Build, serve `out/html` on 127.0.0.1:`port`, rebuild on every change below `archive` or `docs`;
-    returns when `stop` is set (or on KeyboardInterrupt)."""
+    returns when `stop` is set (or on KeyboardInterrupt). Refuses a build folder inside a watched one."""
+    for watched_folder in (archive, docs):
+        if out.resolve().is_relative_to(watched_folder.resolve()):
+            raise Refused(f"--out {out} is inside {watched_folder}: every build would start another; "
+                          "choose a build folder outside it")
     rebuild(archive, out, docs, say)
     outdir = out / "html"
     outdir.mkdir(parents=True, exist_ok=True)
