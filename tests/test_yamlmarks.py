@@ -175,7 +175,7 @@ def test_quick_lines_agree_with_the_marks(data: dict, flow: bool | None, indent:
             assert quick.line_of(path, 0) == exact.lines[path], (text, path)
 
 
-@given(st.text(st.sampled_from(list("ab&*:,-?[]{}'\"! \n\t#|>")), max_size=24))
+@given(st.text(st.sampled_from(list("ab&*:,-?[]{}'\"! \n\t#|>%@`.")), max_size=24))
 @settings(max_examples=500, deadline=None)
 def test_the_quick_anchor_search_misses_no_anchor_of_the_scanner(text: str) -> None:
     """Whatever PyYAML's scanner takes for an anchor or an alias, the quick search finds first."""

@@ -32,10 +32,10 @@ _BRACKETS = re.compile(r"[\[\]{}]")
 #: Block lists (or complex keys) nested on one line, `- - - - x`: yaml-rs has no limit on those and
 #: overflows its stack, so a run deeper than MAX_DEPTH is refused before parsing.
 _BLOCK_RUN = re.compile(r"(?:[-?][ \t]+){%d}" % MAX_DEPTH)
-#: Where an anchor or an alias may start: `&` or `*` at the start of a token, also right after the
-#: `:` of a quoted key (`{"k":*a}`, which YAML 1.2 and yaml-rs read). Markdown emphasis in a plain
-#: text matches too; the scanner then finds no anchor.
-_MAYBE_ANCHOR = re.compile(r"[&*](?<![^\s\[{,:][&*])[^\s,\[\]{}]")
+#: Where an anchor or an alias may start: `&` or `*` before a name, not inside a word (`R&D`).
+#: Deliberately loose (after a space, a quote, an indicator: `{"k":*a}` is read by yaml-rs); Markdown
+#: emphasis matches too, and the scanner then finds no anchor.
+_MAYBE_ANCHOR = re.compile(r"[&*](?<!\w[&*])[^\s,\[\]{}]")
 _RS_POSITION = re.compile(r"line (\d+), column (\d+)")
 
 
