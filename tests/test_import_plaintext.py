@@ -78,6 +78,7 @@ def test_the_file_name_gives_the_date_and_the_first_sentence_the_title(archive: 
     meta = front(Path(outcome.detail))
     assert meta["date"] == dt.date(2019, 7, 17) and meta["title"] == "Russian strikes hit two civil defence centres in Idlib"
     assert any("first sentence" in w for w in outcome.warnings)
+    assert "no photo caption found: `caption` left empty" in outcome.warnings
 
 
 def test_markup_in_plain_text_stays_text(archive: Path, tmp_path: Path) -> None:

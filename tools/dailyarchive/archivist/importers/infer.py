@@ -170,6 +170,8 @@ def complete(bulletin: ImportedBulletin, name_date: dt.date | None) -> ImportedB
     if not bulletin.title and body:
         bulletin.title = first_sentence(body[0])
         bulletin.warnings.append("no headline found: the title is the first sentence; shorten it if needed")
+    if not bulletin.caption:
+        bulletin.warnings.append("no photo caption found: `caption` left empty")
     if bulletin.date is None and not bulletin.refusal:
         bulletin.refusal = ("no date found (not in the metadata, the file name, a dated photo caption or a dateline): "
                             "start the file name with the date, e.g. 2019-07-09-latakia.txt")
