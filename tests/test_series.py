@@ -35,6 +35,7 @@ def figures_frame(rows: list[dict]) -> pd.DataFrame:
             "low": row.get("low"), "high": row.get("high"), "text": row.get("text"),
             "kind": row.get("kind", "running-total"), "since": row.get("since", "2019-04-26"), "as_of": as_of,
             "place": row.get("place", "Idlib Province"), "path": f"/a/{index}.md", "line": 1,
+            "illustrative": row.get("illustrative", False),
         })
     frame = pd.DataFrame(full, columns=COLUMNS["figures"])
     for column in ("bulletin_date", "since", "as_of"):
@@ -341,7 +342,8 @@ def small_archives(draw) -> list[dict]:
     for n in range(draw(st.integers(1, 7))):
         day = draw(st.integers(2, 9))
         versions = [[_figure(draw) for _ in range(draw(st.integers(1, 3)))] for _ in range(draw(st.integers(1, 2)))]
-        bulletins.append({"date": f"2019-07-{day:02d}", "slug": f"b{n}", "versions": versions})
+        bulletins.append({"date": f"2019-07-{day:02d}", "slug": f"b{n}", "versions": versions,
+                          "illustrative": draw(st.sampled_from([None, None, True]))})
     return bulletins
 
 
@@ -351,5 +353,32 @@ def test_property_every_fall_a_chart_marks_is_a_warning_of_check_and_back(tmp_pa
     root = write_archive(tmp_path_factory.mktemp("archive"))
     for bulletin in bulletins:
         for number, figures in enumerate(bulletin["versions"], start=1):
-            write_bulletin(root, date=bulletin["date"], slug=bulletin["slug"], version=number, figures=figures)
+            write_bulletin(root, date=bulletin["date"], slug=bulletin["slug"], version=number, figures=figures,
+                           illustrative=bulletin["illustrative"])
     assert check_falls(root) == chart_falls(root)
+
+
+def test_a_report_of_the_record_is_never_compared_with_an_illustrative_one(archive):
+    write_bulletin(archive, date="2019-07-01", slug="made-up", illustrative=True, figures=[{**TOTAL, "value": 900}])
+    write_bulletin(archive, date="2019-07-02", slug="real", figures=[{**TOTAL, "value": 544}])
+    write_bulletin(archive, date="2019-07-03", slug="made-up-too", illustrative=True, figures=[{**TOTAL, "value": 500}])
+    write_bulletin(archive, date="2019-07-04", slug="real-too", figures=[{**TOTAL, "value": 520}])
+    points = chart_data(load_catalog(archive)).points.set_index("bulletin_id")
+    assert points["illustrative"].to_dict() == {
+        "test-daily/2019-07-01-made-up": True, "test-daily/2019-07-02-real": False,
+        "test-daily/2019-07-03-made-up-too": True, "test-daily/2019-07-04-real-too": False}
+    assert points["fell"].to_dict() == {  # each strand falls within itself only
+        "test-daily/2019-07-01-made-up": False, "test-daily/2019-07-02-real": False,
+        "test-daily/2019-07-03-made-up-too": True, "test-daily/2019-07-04-real-too": True}
+    warned = {p.path.parent.name for p in check(load_archive(archive), TODAY) if p.rule == "running-total-fell"}
+    assert warned == {"2019-07-03-made-up-too", "2019-07-04-real-too"}
+    assert check_falls(archive) == chart_falls(archive)
+
+
+def test_increments_of_illustrative_bulletins_are_never_added_to_the_record():
+    day = {"kind": "increment", "qualifier": "exact", "since": None}
+    points = build_series(figures_frame([
+        {**day, "as_of": "2019-07-01", "value": 10}, {**day, "as_of": "2019-07-02", "value": 100, "illustrative": True},
+        {**day, "as_of": "2019-07-03", "value": 5}, {**day, "as_of": "2019-07-04", "value": 7, "illustrative": True}]))
+    assert list(zip(points["as_of"].dt.day, points["illustrative"], points["headline"])) == [
+        (1, False, 10.0), (2, True, 100.0), (3, False, 15.0), (4, True, 107.0)]

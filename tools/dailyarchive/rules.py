@@ -17,7 +17,7 @@ from .errors import Problem
 from .load import Gazetteer, LoadedArchive, VersionFile, gc_paused, load_archive, load_version, version_paths
 from .safebody import body_is_safe
 from .schema import Figure, FigureKind
-from .series import EXCLUDING_RULES, falls, figure_at, figure_bounds, series_id_of, series_key
+from .series import EXCLUDING_RULES, falls, figure_at, figure_bounds, series_id_of, series_key, strand
 from .yamlmarks import Key
 
 Locate = Callable[[Path, Key], int]  #: the line of a front-matter key in a version file
@@ -308,6 +308,7 @@ class _Point(NamedTuple):
     index: int
     series_id: str  #: `series.series_id_of(series.series_key(...))`: the series of the charts
     charted: bool  #: False when an error of `figure_problems` or `review: pending` keeps it off the charts
+    illustrative: bool = False  #: its bulletin is illustrative: compared only with illustrative reports (`strand`)
 
 
 class Summary(NamedTuple):
@@ -338,7 +339,7 @@ def summarize(version: VersionFile, places: Gazetteer) -> Summary:
         bounds = figure_bounds(figure.qualifier.value, figure.value, figure.low, figure.high, figure.text)
         points.append(_Point((meta.series, figure.measure, figure.group, place), figure.kind.value,
                              figure.kind is FigureKind.stock, since, as_of, bounds.headline, version.path, i,
-                             series_id, i not in off and figure.review is None))
+                             series_id, i not in off and figure.review is None, meta.illustrative))
     return Summary(version.path, version.bulletin_id, version.number, meta.series, meta.revised,
                    tuple(meta.see_also), tuple(points))
 
@@ -445,7 +446,8 @@ def series_consistent(summaries: list[Summary], root: Path, locate: Locate) -> I
 
 def _falls(root: Path, locate: Locate, points: list[_Point]) -> Iterator[Problem]:
     """A warning for each running total that fell (`series.falls`, the rule the charts mark)."""
-    below = falls([p.series_id for p in points], [p.as_of for p in points], [p.value for p in points])
+    below = falls([strand(p.series_id, p.illustrative) for p in points], [p.as_of for p in points],
+                  [p.value for p in points])
     for point, peak_at in zip(points, below):
         if peak_at is None:
             continue

@@ -49,7 +49,8 @@ CUMULATIVE_KINDS = frozenset({"running-total", "increment"})
 KEY = ["series", "measure", "group", "place", "kind", "since", "until"]
 POINT_COLUMNS = [
     "series_id", *KEY, "baseline", "as_of", "bulletin_id", "version", "bulletin_date", "figure_index",
-    "qualifier", "text", "value", "low", "best", "high", "headline", "increment", "fell", "path", "line",
+    "qualifier", "text", "value", "low", "best", "high", "headline", "increment", "fell", "illustrative", "path",
+    "line",
 ]
 CORRECTION_COLUMNS = ["series_id", "as_of", "bulletin_id", "version", "latest_version", "qualifier", "text",
                       "value", "headline", "latest_headline", "y", "change"]
@@ -160,6 +161,16 @@ def falls(series: Sequence[Hashable], days: Sequence[Any], headlines: Sequence[f
     return fell
 
 
+def strand(series_id: str, illustrative: bool) -> tuple[str, bool]:
+    """The strand of a report: its series and whether its bulletin is illustrative.
+
+    Record and illustrative reports of one series are two strands: increments are summed
+    within a strand and falls are found within a strand (`falls` takes strands as its
+    `series`), so an illustrative report is never compared with the record or added to it.
+    """
+    return series_id, bool(illustrative)
+
+
 def series_key(series: str, measure: str, group: str, place: str, kind: str, since: str,
                as_of: str) -> tuple[str, ...]:
     """The key of one figure's series (KEY): series, measure, group, place, kind, since, until.
@@ -246,15 +257,17 @@ def build_series(figures: pd.DataFrame, excluded: pd.DataFrame | None = None) ->
     Running totals and stocks keep their reported bounds; increments become a cumulative
     series whose low / best / high are sums of the increments' (an open high stays open);
     windows are one-point series. `fell` marks a running total that fell (`falls`: below
-    the highest report of an earlier day of its series). Rows are sorted by series and date; columns are POINT_COLUMNS.
+    the highest report of an earlier day of its series). Record and illustrative reports are
+    summed and compared apart (`strand`); `illustrative` marks the latter. Rows are sorted
+    by series and date; columns are POINT_COLUMNS.
     """
     latest = _charted(figures, excluded)
     if latest.empty:
         dates = {c: "datetime64[ns]" for c in ("baseline", "as_of", "bulletin_date")}
         numbers = {c: "float64" for c in ("value", "low", "best", "high", "headline", "increment")}
-        return pd.DataFrame(columns=POINT_COLUMNS).astype({**dates, **numbers, "fell": bool})
+        return pd.DataFrame(columns=POINT_COLUMNS).astype({**dates, **numbers, "fell": bool, "illustrative": bool})
     carried = latest[["as_of", "bulletin_id", "version", "bulletin_date", "figure_index", "qualifier", "text",
-                      "value", "path", "line"]]
+                      "value", "path", "line"]].assign(illustrative=_illustrative(latest))
     points = pd.concat([carried, series_keys(latest), bounds(latest)], axis=1)
     points = points.sort_values(["series_id", "as_of", "bulletin_date", "bulletin_id", "figure_index"], kind="stable")
     points["increment"] = points["headline"].where(points["kind"].eq("increment"))
@@ -263,6 +276,13 @@ def build_series(figures: pd.DataFrame, excluded: pd.DataFrame | None = None) ->
     first = points.groupby("series_id")["as_of"].transform("min")
     points["baseline"] = points["baseline"].fillna(first.where(points["kind"].eq("increment")))
     return points[POINT_COLUMNS].reset_index(drop=True)
+
+
+def _illustrative(figures: pd.DataFrame) -> pd.Series:
+    """The `illustrative` mark of each figure (False where a frame has no such column)."""
+    if "illustrative" not in figures:
+        return pd.Series(False, index=figures.index, dtype=bool)
+    return figures["illustrative"].astype("object").fillna(False).astype(bool)
 
 
 def _charted(figures: pd.DataFrame, excluded: pd.DataFrame | None) -> pd.DataFrame:
@@ -279,11 +299,13 @@ def _charted(figures: pd.DataFrame, excluded: pd.DataFrame | None) -> pd.DataFra
 def _accumulate(points: pd.DataFrame) -> pd.DataFrame:
     """Sum increments into cumulative series; flag running totals that fall (`falls`).
 
-    `points` is sorted by series and date. An increment with no low counts 0 towards the
-    low sum (a count is never below zero); one with an open high leaves the high sum open.
+    `points` is sorted by series and date. Sums and falls stay within a strand (`strand`:
+    the record apart from illustrative reports). An increment with no low counts 0 towards
+    the low sum (a count is never below zero); one with an open high leaves the high sum open.
     """
     points = points.copy()
-    by = points["series_id"]
+    strands = [strand(s, i) for s, i in zip(points["series_id"], points["illustrative"])]
+    by = pd.Series(pd.factorize(pd.Series(strands, dtype=object))[0], index=points.index) if strands else points["series_id"]
     increment = points["kind"].eq("increment")
     low = points["low"].fillna(0.0)
     best = points["best"].fillna(low)
@@ -299,7 +321,7 @@ def _accumulate(points: pd.DataFrame) -> pd.DataFrame:
     fell = np.zeros(len(points), dtype=bool)
     if totals.any():
         chosen = points[totals]
-        below = falls(chosen["series_id"].tolist(), chosen["as_of"].astype("int64").tolist(),
+        below = falls([strands[i] for i in np.flatnonzero(totals)], chosen["as_of"].astype("int64").tolist(),
                       chosen["headline"].tolist())
         fell[np.flatnonzero(totals)] = [peak is not None for peak in below]
     points["fell"] = fell
