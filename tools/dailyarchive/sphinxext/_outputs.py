@@ -7,6 +7,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from sphinx.application import Sphinx
+from sphinx.util import logging
 
 from ..catalog import Catalog
 from ..feeds import Site
@@ -16,6 +17,7 @@ CATALOG_EVENT = "dailyarchive-catalog"
 HTML_BUILDERS = frozenset({"html", "dirhtml"})
 _CATALOGS: WeakKeyDictionary[Sphinx, Catalog] = WeakKeyDictionary()
 STATIC = Path(__file__).parent / "static"
+logger = logging.getLogger(__name__)
 
 
 def remember_catalog(app: Sphinx, catalog: Catalog) -> None:
@@ -51,6 +53,14 @@ def site(app: Sphinx) -> Site:
     return Site(baseurl=baseurl(app), page_url=lambda docname: page_url(app, docname))
 
 
+def warn_without_baseurl(app: Sphinx) -> None:
+    """One warning per site build without a base URL: citations, feeds and the sitemap then lack absolute URLs."""
+    if is_site_builder(app) and not baseurl(app):
+        logger.warning("no base URL is set: citations carry no permanent URL and feeds, the sitemap and TimeMaps "
+                       "use relative links. Set dailyarchive_baseurl in conf.py to the site's public address "
+                       "(for example \"https://archive.example.org/\")", type="dailyarchive", subtype="baseurl")
+
+
 def add_static_path(app: Sphinx) -> None:
     """Ship the extension's JavaScript and CSS in `_static`."""
     if str(STATIC) not in app.config.html_static_path:
@@ -65,5 +75,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
                                      "(html_baseurl when empty; links are relative when both are empty)")
     app.connect(CATALOG_EVENT, remember_catalog)
     app.connect("builder-inited", add_static_path)
+    app.connect("builder-inited", warn_without_baseurl)
     app.add_css_file("dailyarchive-ext.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}
