@@ -96,7 +96,7 @@ def stage_settings(docs: Path, overrides: dict[str, object]) -> StageSettings:
               "dailyarchive_chronology_max_events": "chronology_max_events", "dailyarchive_baseurl": "baseurl",
               "dailyarchive_search": "search"}
     conf = docs / "conf.py"
-    values = eval_config_file(str(conf), Tags()) if conf.is_file() else {}
+    values = eval_config_file(conf, Tags()) if conf.is_file() else {}
     if not values.get("dailyarchive_baseurl") and values.get("html_baseurl"):
         values["dailyarchive_baseurl"] = values["html_baseurl"]
     values = {**values, **overrides}
