@@ -31,7 +31,7 @@ html_title = "Syria Daily archive"
 templates_path = ["_templates"]
 html_static_path = ["_static"]
 html_css_files = ["dailyarchive.css"]
-html_sidebars = {"**": ["searchbox.html"]}
+html_sidebars = {"**": []}  # the one search box of a page is in the header (_templates/layout.html)
 html_theme_options = {
     "show_relbars": False,
     "fixed_sidebar": False,
