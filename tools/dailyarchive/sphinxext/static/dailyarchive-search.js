@@ -94,11 +94,33 @@
   function hasPhrases(doc, text, phrases) {
     if (!phrases.length) return true;
     var fields = [doc[2], doc[3]].concat(text ? [text[0]].concat(String(text[1] || "").split("\n")) : []);
-    var tokens = fields.map(tokenize), manifest = state.manifest;
-    placesAndAbove(manifest.places, doc[4]).forEach(function (i) { tokens = tokens.concat(nameTokens(manifest.places[i])); });
-    doc[5].forEach(function (i) { tokens = tokens.concat(nameTokens(manifest.actors[i])); });
-    doc[6].forEach(function (i) { tokens = tokens.concat(nameTokens(manifest.tags[i])); });
-    return phrases.every(function (run) { return tokens.some(function (t) { return containsRun(t, run); }); });
+    var flat = fields.map(function (f) { return normalize(f).replace(APOSTROPHES, "").replace(THOUSANDS, "$1"); });
+    var names = [], manifest = state.manifest;
+    placesAndAbove(manifest.places, doc[4]).forEach(function (i) { names = names.concat(nameTokens(manifest.places[i])); });
+    doc[5].forEach(function (i) { names = names.concat(nameTokens(manifest.actors[i])); });
+    doc[6].forEach(function (i) { names = names.concat(nameTokens(manifest.tags[i])); });
+    return phrases.every(function (run) {
+      return flat.some(function (field) { return fieldHasRun(field, run); }) ||
+        names.some(function (tokens) { return containsRun(tokens, run); });
+    });
+  }
+
+  var WORD_CHAR = /[\p{L}\p{N}'\u2018\u2019\u02bc`]/u;
+
+  /** Whether a normalised field holds the run of tokens: only the words where its first stem (less its last letter,
+   * which stemming may change: happy → happi) occurs are tokenized, so long bodies are cheap to check. */
+  function fieldHasRun(field, run) {
+    var key = run[0].length > 3 ? run[0].slice(0, -1) : run[0];
+    for (var at = field.indexOf(key); at >= 0; at = field.indexOf(key, at + 1)) {
+      var start = at;
+      while (start > 0 && WORD_CHAR.test(field[start - 1])) start--;
+      var end = at + key.length;
+      while (end < field.length && WORD_CHAR.test(field[end])) end++;
+      var first = tokenize(field.slice(start, end));
+      if (first.length !== 1 || first[0] !== run[0]) continue;
+      if (containsRun(tokenize(field.slice(start, start + 60 * run.length + 60)).slice(0, run.length), run)) return true;
+    }
+    return false;
   }
 
   /* ---- dates, written as the site writes them ("9 July 2019") ---- */
