@@ -91,7 +91,7 @@ def cite_box(citation: Citation, href: str, html: bool, here: str = "") -> nodes
     box[ATTRIBUTE] = citation
     box += nodes.rubric("", "Cite this version")
     box += nodes.paragraph("", plain(citation), classes=["dailyarchive-cite-text"], ids=["cite-text"])
-    if html:
+    if html and here:
         box += nodes.raw("", _copy_button("cite-text", "plain text"), format="html")
     if href:
         link = nodes.paragraph("", "Permanent link to this version: ")
@@ -124,22 +124,25 @@ def _digest_paragraph(citation: Citation, here: str) -> nodes.paragraph:
 def _copy_button(target: str, label: str, after: str = "") -> str:
     """A copy button for the element with id `target`, hidden until the script (which it needs) shows it."""
     return (f'<p class="dailyarchive-copy-row"><button type="button" class="dailyarchive-copy" '
-            f'data-copy="{escape(target)}" hidden>Copy {escape(label)}</button>{after} '
+            f'data-copy="{escape(target)}" hidden="hidden">Copy {escape(label)}</button>{after} '
             f'<span class="dailyarchive-copy-status" role="status"></span></p>')
 
 
 def _format_html(citation: Citation, name: str, render: Callable[[Citation], str], suffix: str, here: str) -> str:
-    """One format: its text in a `<details>`, a copy button and, on site pages, the file to download."""
+    """One format: its text in a `<details>` and, on site pages, a copy button and the file to download.
+
+    Attributes are written with values (`hidden="hidden"`), so the markup is also well-formed XHTML.
+    """
     ident = f"cite-{name.lower().replace('-', '')}"
     download = ""
     if suffix and here:
         file_name = f"v{citation.version}.{suffix}"
         target = relative_uri(here, citation.beside(file_name))
-        download = (f' <a class="dailyarchive-download" href="{escape(target)}" download>'
+        download = (f' <a class="dailyarchive-download" href="{escape(target)}" download="{escape(file_name)}">'
                     f"Download {escape(file_name)}</a>")
     return (f'<div class="dailyarchive-cite-format"><details><summary>{escape(name)}</summary>'
             f'<pre id="{ident}" class="dailyarchive-cite-code">{escape(render(citation))}</pre></details>'
-            + _copy_button(ident, name, download) + "</div>")
+            + (_copy_button(ident, name, download) if here else "") + "</div>")
 
 
 def add_citation_meta(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
