@@ -7,7 +7,9 @@ link to the bulletin's Memento TimeMap and the script of the copy buttons (`stat
 a file of the site, as the Content-Security-Policy requires; it also fills in the access date).
 
 When the build finishes, each version's source file (`v<N>.md`, byte for byte, checked against the
-digest the citation gives) and its `.bib` and `.ris` files are written beside its page.
+digest the citation gives) and its `.bib` and `.ris` files are written beside its page. The source of a
+version whose body the build withheld (outside the safe profile, `_body`) is not published: its page names
+the file and its digest, but links nothing.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from sphinx.util.osutil import relative_uri
 from ..cite import DIRECTIVE, Citation, bibtex, csl_json, from_json, highwire, plain, ris, version_files, with_url
 from ..errors import Problem
 from ..feeds import TIMEMAP
+from ..pages import BODY_DIR
 from ..stage import sync_files
+from ._body import BodyDomain
 from ._outputs import HTML_BUILDERS, baseurl, catalog_of, is_site_builder, page_url
 
 logger = logging.getLogger(__name__)
@@ -78,14 +82,17 @@ def fill_cite_boxes(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         absolute, href = permanent_url(app, citation, docname)
         citation = with_url(citation, absolute)
         here = app.builder.get_target_uri(docname) if is_site_builder(app) else ""
-        placeholder.replace_self(cite_box(citation, href, html=app.builder.format == "html", here=here))
+        source = "" if citation.beside(citation.source) in withheld_sources(app) else here
+        placeholder.replace_self(cite_box(citation, href, html=app.builder.format == "html", here=here,
+                                          source=source))
 
 
-def cite_box(citation: Citation, href: str, html: bool, here: str = "") -> nodes.container:
+def cite_box(citation: Citation, href: str, html: bool, here: str = "", source: str = "") -> nodes.container:
     """The box's nodes; the container keeps the citation (with its URL) for the page's meta tags.
 
-    `here` is the page's own path on site builders: files beside the page (the source, `.bib`, `.ris`)
-    are linked from it; elsewhere (EPUB, single page) they are named, not linked.
+    `here` is the page's own path on site builders: the `.bib` and `.ris` beside the page are linked
+    from it, and the source file from `source` (the same path, or '' when the source is not published);
+    elsewhere (EPUB, single page) they are named, not linked.
     """
     box = nodes.container(classes=["dailyarchive-cite"])
     box[ATTRIBUTE] = citation
@@ -98,7 +105,7 @@ def cite_box(citation: Citation, href: str, html: bool, here: str = "") -> nodes
         link += nodes.reference("", citation.url or f"version {citation.version}", refuri=href, internal=False)
         box += link
     if citation.sha256:
-        box += _digest_paragraph(citation, here)
+        box += _digest_paragraph(citation, source)
     if not html:
         return box
     box += nodes.raw("", "\n".join(_format_html(citation, name, render, suffix, here)
@@ -162,6 +169,22 @@ def add_citation_meta(app: Sphinx, pagename: str, templatename: str, context: di
     app.add_js_file(SCRIPT, priority=630)
 
 
+def withheld_sources(app: Sphinx) -> set[str]:
+    """Paths from the output root of the source files whose body this build withheld (`<url>/v<N>.md`).
+
+    The staged body of a version sits at `<BODY_DIR>/<url>/v<N>.md`, where its source is published.
+    """
+    srcdir = Path(app.srcdir).resolve()
+    paths = set()
+    for staged in app.env.get_domain(BodyDomain.name).data["withheld"].values():
+        try:
+            relative = Path(staged).resolve().relative_to(srcdir / BODY_DIR)
+        except ValueError:
+            continue
+        paths.add(relative.as_posix())
+    return paths
+
+
 def write_citation_files(app: Sphinx, exception: Exception | None) -> None:
     """Beside every version's page: its source file as sealed (`v<N>.md`), its `.bib` and its `.ris`."""
     catalog = catalog_of(app)
@@ -169,7 +192,7 @@ def write_citation_files(app: Sphinx, exception: Exception | None) -> None:
         return
     problems: list[Problem] = []
     written = version_files(catalog, lambda docname: baseurl(app) + page_url(app, docname) if baseurl(app) else "",
-                            problems)
+                            problems, withheld=frozenset(withheld_sources(app)))
     for problem in problems:
         logger.warning("%s (%s)", problem.message, problem.rule, location=f"{problem.path}:{problem.line}",
                        type="dailyarchive", subtype=problem.rule)
