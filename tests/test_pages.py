@@ -270,3 +270,10 @@ def test_pages_are_the_same_on_every_run(archive):
     write_bulletin(archive, figures=FIGURES[:1])
     catalog = load_catalog(archive)
     assert staged_pages(catalog) == staged_pages(catalog)
+
+
+def test_diff_page_does_not_show_a_withheld_body(archive):
+    write_bulletin(archive, body="Safe text.\n\n```{raw} html\n<script>alert(1)</script>\n```\n")
+    write_bulletin(archive, version=2, body="Safe text.\n")
+    page = staged_pages(load_catalog(archive))["test-daily/2019/2019-07-09-a-bulletin/diff-v1-v2.md"]
+    assert "alert(" not in page and "The text of version 1 is withheld" in page
