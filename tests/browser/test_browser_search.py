@@ -328,3 +328,25 @@ def test_search_page_screenshots(file_visitor, screenshot_dir):
         search(file_visitor, viewport, q="attack")
         file_visitor.page.screenshot(path=str(screenshot_dir / f"search-{name}.png"))
         assert file_visitor.problems() == []
+
+
+def test_unfinished_names_and_dates_wait_until_the_field_is_left(visitor):
+    words_only = search(visitor, q="attack")
+    page = visitor.page
+    place = page.locator("input[name=place]")
+    place.press_sequentially("Mount Turk", delay=20)
+    page.wait_for_timeout(600)
+    assert page.locator(".dailyarchive-problem").count() == 0
+    assert page.locator(".dailyarchive-result").count() == len(words_only.urls)
+    place.press_sequentially("men", delay=20)
+    page.wait_for_function("() => new URLSearchParams(location.search).get('place') === 'Mount Turkmen'", timeout=10_000)
+    page.wait_for_function("n => document.querySelectorAll('.dailyarchive-result').length < n",
+                           arg=len(words_only.urls), timeout=10_000)
+    start = page.locator("input[name=from]")
+    start.press_sequentially("9 Ju", delay=20)
+    page.wait_for_timeout(600)
+    assert page.locator(".dailyarchive-problem").count() == 0
+    start.press("Tab")
+    page.wait_for_selector(".dailyarchive-problem", timeout=10_000)
+    assert "9 Ju" in page.locator(".dailyarchive-problem").first.inner_text()
+    assert visitor.problems() == []

@@ -601,6 +601,18 @@
     });
   }
 
+  var NAMED = { place: "places", actor: "actors", tag: "tags" };
+
+  /** Whether a field's text is worth searching while it is typed: empty, a whole date or a known name (an
+   * unfinished one is searched, and reported, when the field is left). */
+  function complete(field) {
+    var value = String(field.value || "").trim();
+    if (!value) return true;
+    if (field.name === "from" || field.name === "to") return parseDate(value, field.name === "to") !== null;
+    if (own.call(NAMED, field.name)) return findName(state.manifest[NAMED[field.name]], value) >= 0;
+    return true;
+  }
+
   function debounce(action, ms) {
     var timer = null;
     return function () { clearTimeout(timer); timer = setTimeout(action, ms); };
@@ -634,8 +646,12 @@
       event.preventDefault();
       root.location.search = queryString(formParams(form));
     });
-    form.addEventListener("input", debounce(update, 250));
-    form.addEventListener("change", function (event) { if (event.target.tagName === "SELECT" || event.target.type === "checkbox") update(); });
+    var typed = debounce(update, 250);
+    form.addEventListener("input", function (event) { if (complete(event.target)) typed(); });
+    form.addEventListener("change", function (event) {
+      var field = event.target;
+      if (field.tagName === "SELECT" || field.type === "checkbox" || !complete(field)) update();
+    });
     ["from", "to"].forEach(function (name) {
       form.elements[name].addEventListener("blur", function () {
         form.elements[name].value = shownDate(form.elements[name].value, name === "to");
