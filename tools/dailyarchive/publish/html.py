@@ -144,6 +144,7 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
     if not settings.baseurl.strip():
         messages.append(f"WARNING: {NO_BASEURL} [dailyarchive.baseurl]")
     problems, seal_broken = len(shown), site.seal_broken
+    _print(status, f"dailyarchive: {site.summary}")
     written, removed = install_outputs(site, out, html)
     jobs = project_jobs(site, out, html, docs, overrides, strict)
     projects = len(site.projects)
