@@ -42,8 +42,8 @@ TOLL_MEASURES: dict[str, tuple[str, str]] = {
     "rescuers-killed": ("killed", "people"),
 }
 FULL = {"width": 560, "height": 260, "max_points": 120}
-#: A bulletin page's chart: never thinned below 60 reports, so a small series is always drawn whole.
-SMALL = {"width": 300, "height": 150, "max_points": 60}
+#: A bulletin's or a place's chart: a series of up to 30 reports is drawn whole.
+SMALL = {"width": 300, "height": 150, "max_points": 30}
 TABLE_COLUMNS = ["As of", "Group", "Figure as reported", "Low", "High", "Baseline", "Bulletin", "Note"]
 _TOOLTIP = [
     alt.Tooltip("when:N", title="As of"), alt.Tooltip("group:N", title="Group"),
@@ -84,6 +84,11 @@ class Chart:
 #: The shapes of the points: the record's filled circles, illustrative bulletins' hollow squares.
 REPORTS = alt.Scale(domain=["reported", "illustrative (not the record)"], range=["circle", "square"])
 _REPORT = "datum.illustrative ? 'illustrative (not the record)' : 'reported'"
+#: The tooltip of a band of reports not drawn (its words are in the chart's table too: `chartrows.dropped_row`).
+DROPPED_LABEL = ("datum.n + (datum.n == 1 ? ' report' : ' reports') + ' not drawn here: ' + (datum.low == datum.high"
+                 " ? 'all ' + format(datum.low, ',') : 'between ' + format(datum.low, ',') + ' and '"
+                 " + format(datum.high, ',')) + (datum.illustrative ? ' (illustrative)' : '')"
+                 " + '; every report is in series.csv'")
 
 
 @functools.cache
@@ -124,9 +129,13 @@ def _series_layers(height: int, illustrative: bool) -> alt.LayerChart:
     point = "datum.role != 'earlier' && datum.role != 'dropped'"
     ranges = layer.transform_filter(f"{point} && isValid(datum.high) && datum.high > datum.low").mark_rule(
         strokeWidth=6, opacity=0.3).encode(y=_y("low:Q"), y2="high:Q")
-    dropped = layer.transform_filter("datum.role == 'dropped' && isValid(datum.low)")
-    bands = dropped.mark_rect(opacity=0.15).encode(x2="end:T", y=_y("low:Q"), y2="high:Q")
-    band_edges = dropped.mark_rule(strokeWidth=2, opacity=0.5, strokeDash=[2, 2]).encode(y=_y("low:Q"), y2="high:Q")
+    dropped = layer.transform_filter("datum.role == 'dropped' && isValid(datum.low)").transform_calculate(
+        label=DROPPED_LABEL)
+    told = [alt.Tooltip("when:N", title="As of"), alt.Tooltip("group:N", title="Group"),
+            alt.Tooltip("label:N", title="Not drawn")]
+    bands = dropped.mark_rect(opacity=0.15).encode(x2="end:T", y=_y("low:Q"), y2="high:Q", tooltip=told)
+    band_edges = dropped.mark_rule(strokeWidth=2, opacity=0.5, strokeDash=[2, 2]).encode(
+        y=_y("low:Q"), y2="high:Q", tooltip=told)
     stepped = layer.transform_filter(f"datum.role == 'dropped' || ({point} && isValid(datum.value))")
     lines = [stepped.transform_filter(f"{'' if dashed else '!'}datum.illustrative").mark_line(
         interpolate="step-after", invalid="break-paths-show-path-domains", strokeDash=[5, 3] if dashed else [1, 0]
