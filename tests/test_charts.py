@@ -272,6 +272,8 @@ def test_archive_charts_have_a_static_svg_fallback(sample_build):
         svg = (page.parent / source).resolve()
         assert svg.is_file() and svg.read_text(encoding="utf-8").lstrip().startswith("<svg")
         assert figure.select_one("details table")
+    first = (page.parent / re.search(r'src="([^"]+)"', str(figures[0].select_one("noscript"))).group(1)).resolve()
+    assert "Source: Syria Daily bulletins of" in first.read_text(encoding="utf-8")  # the notes travel with the image
 
 
 def test_a_new_bulletin_rebuilds_the_charts_that_change_and_not_earlier_bulletins(archive, tmp_path):

@@ -68,6 +68,20 @@ class Chart:
         """A short hash of everything the chart shows (for file names and staged text)."""
         return hashlib.sha256((self.spec + self.caption).encode("utf-8")).hexdigest()[:16]
 
+    def image_spec(self) -> dict[str, Any]:
+        """The spec for a static image (SVG, PNG): the chart at its fixed width with its notes
+        (source, reports shown, exclusions) written under it, as a page shows them beside it."""
+        spec = json.loads(self.spec)
+        width = spec.get("config", {}).get("view", {}).get("continuousWidth", FULL["width"])
+        top = {k: spec.pop(k) for k in ("$schema", "config", "datasets", "title", "description") if k in spec}
+        spec.pop("autosize", None)
+        lines = [part for note in self.notes for part in textwrap.wrap(note, max(width // 6, 30))]
+        footer = {"data": {"values": [{"i": i, "line": line} for i, line in enumerate(lines)]},
+                  "mark": {"type": "text", "align": "left", "baseline": "top", "fontSize": 11, "color": "#444"},
+                  "encoding": {"y": {"field": "i", "type": "ordinal", "axis": None}, "text": {"field": "line"},
+                               "x": {"value": 0}}, "width": width, "height": {"step": 15}}
+        return {**top, "vconcat": [{**spec, "width": width}, *([footer] if lines else [])], "spacing": 6}
+
     def as_dict(self) -> dict[str, Any]:
         """The chart as plain data (what the Sphinx directive reads)."""
         return json.loads(self.as_json())

@@ -249,7 +249,7 @@ def _svg(staged: Path, chart: Chart) -> bytes:
         return staged.read_bytes()
     import vl_convert
 
-    return vl_convert.vegalite_to_svg(json.loads(chart.spec)).encode("utf-8")
+    return vl_convert.vegalite_to_svg(chart.image_spec()).encode("utf-8")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
