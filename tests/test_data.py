@@ -66,7 +66,8 @@ def test_every_table_says_which_rows_are_illustrative_in_csv_and_sqlite(sample_b
             connection.close()
         assert stored and all(flag == bulletins[b] for b, flag in stored), table
     series = pd.read_csv(downloads / "series.csv")
-    killed = series[(series["measure"] == "killed") & (series["group"] == "civilians") & (series["place"] == "Idlib Province")]
+    killed = series[(series["measure"] == "killed") & (series["group"] == "civilians")
+                    & (series["place"] == "Idlib Province")]
     assert 0 < killed["illustrative"].sum() < len(killed)
 
 

@@ -361,7 +361,8 @@ def test_property_every_fall_a_chart_marks_is_a_warning_of_check_and_back(tmp_pa
 def test_a_report_of_the_record_is_never_compared_with_an_illustrative_one(archive):
     write_bulletin(archive, date="2019-07-01", slug="made-up", illustrative=True, figures=[{**TOTAL, "value": 900}])
     write_bulletin(archive, date="2019-07-02", slug="real", figures=[{**TOTAL, "value": 544}])
-    write_bulletin(archive, date="2019-07-03", slug="made-up-too", illustrative=True, figures=[{**TOTAL, "value": 500}])
+    write_bulletin(archive, date="2019-07-03", slug="made-up-too", illustrative=True,
+                   figures=[{**TOTAL, "value": 500}])
     write_bulletin(archive, date="2019-07-04", slug="real-too", figures=[{**TOTAL, "value": 520}])
     points = chart_data(load_catalog(archive)).points.set_index("bulletin_id")
     assert points["illustrative"].to_dict() == {
@@ -378,7 +379,9 @@ def test_a_report_of_the_record_is_never_compared_with_an_illustrative_one(archi
 def test_increments_of_illustrative_bulletins_are_never_added_to_the_record():
     day = {"kind": "increment", "qualifier": "exact", "since": None}
     points = build_series(figures_frame([
-        {**day, "as_of": "2019-07-01", "value": 10}, {**day, "as_of": "2019-07-02", "value": 100, "illustrative": True},
-        {**day, "as_of": "2019-07-03", "value": 5}, {**day, "as_of": "2019-07-04", "value": 7, "illustrative": True}]))
+        {**day, "as_of": "2019-07-01", "value": 10},
+        {**day, "as_of": "2019-07-02", "value": 100, "illustrative": True},
+        {**day, "as_of": "2019-07-03", "value": 5},
+        {**day, "as_of": "2019-07-04", "value": 7, "illustrative": True}]))
     assert list(zip(points["as_of"].dt.day, points["illustrative"], points["headline"])) == [
         (1, False, 10.0), (2, True, 100.0), (3, False, 15.0), (4, True, 107.0)]

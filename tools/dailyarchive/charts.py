@@ -128,7 +128,8 @@ def template(shape: str, width: int, height: int, illustrative: bool = False) ->
 
 
 def _x(title: str = "Date (as of)") -> alt.X:
-    return alt.X("date:T", title=title, scale=alt.Scale(type="utc", padding=8), axis=alt.Axis(labelOverlap=True, tickCount=5))
+    return alt.X("date:T", title=title, scale=alt.Scale(type="utc", padding=8),
+                 axis=alt.Axis(labelOverlap=True, tickCount=5))
 
 
 def _y(field: str = "value:Q") -> alt.Y:

@@ -305,7 +305,8 @@ def _accumulate(points: pd.DataFrame) -> pd.DataFrame:
     """
     points = points.copy()
     strands = [strand(s, i) for s, i in zip(points["series_id"], points["illustrative"])]
-    by = pd.Series(pd.factorize(pd.Series(strands, dtype=object))[0], index=points.index) if strands else points["series_id"]
+    by = pd.Series(pd.factorize(pd.Series(strands, dtype=object))[0] if strands else [], index=points.index,
+                   dtype="int64")
     increment = points["kind"].eq("increment")
     low = points["low"].fillna(0.0)
     best = points["best"].fillna(low)
