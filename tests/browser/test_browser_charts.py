@@ -139,13 +139,15 @@ def test_one_broken_chart_leaves_the_others_drawn(broken_copy):
 
 
 def chart_boxes(page: Page) -> list[dict[str, float]]:
-    """For each chart: the widths of its column and its SVG, the SVG's right edge, the page's width, and
-    whether the figure scrolls sideways."""
+    """For each chart: the widths of its column and its SVG, the SVG's right edge, the right edge of its
+    widest text (title, labels, legends), the page's width, and whether the figure scrolls sideways."""
     return page.locator("figure.dailyarchive-chart").evaluate_all("""figures => figures.map(f => {
         const view = f.querySelector('.dailyarchive-chart-view'), svg = view.querySelector('svg');
         const box = svg ? svg.getBoundingClientRect() : {width: 0, right: 0};
+        const texts = svg ? [...svg.querySelectorAll('text')].map(t => t.getBoundingClientRect().right) : [];
         return {column: view.getBoundingClientRect().width, svg: box.width, right: box.right,
-                page: document.documentElement.clientWidth, scrolls: f.scrollWidth > f.clientWidth}; })""")
+                text: Math.max(0, ...texts), page: document.documentElement.clientWidth,
+                scrolls: f.scrollWidth > f.clientWidth}; })""")
 
 
 @pytest.mark.parametrize("relative", CHART_PAGES)
@@ -156,6 +158,7 @@ def test_every_chart_fits_its_column_and_fills_it(visitor, relative, width):
     assert boxes, f"{relative} has no chart"
     for box in boxes:
         assert 0 < box["svg"] <= box["column"] + 1 and box["right"] <= box["page"] and not box["scrolls"], box
+        assert box["text"] <= box["right"] + 1, box  # no title, label or legend cut off at the edge
         assert box["svg"] >= box["column"] - 2, box  # as wide as its column, not a fixed small image
     if width == "desktop":
         assert all(box["column"] >= 600 for box in boxes), boxes

@@ -44,6 +44,9 @@ TOLL_MEASURES: dict[str, tuple[str, str]] = {
 FULL = {"width": 560, "height": 260, "max_points": 120}
 #: A bulletin's or a place's chart: a series of up to 30 reports is drawn whole.
 SMALL = {"width": 300, "height": 150, "max_points": 30}
+#: Characters in a line of a chart's title and of its subtitle or sentence: lines that fit a phone's
+#: chart (about 300 px wide; Vega does not wrap text).
+TITLE_CHARS, SUBTITLE_CHARS = 38, 48
 TABLE_COLUMNS = ["As of", "Group", "Figure as reported", "Low", "High", "Baseline", "Bulletin", "Note"]
 _TOOLTIP = [
     alt.Tooltip("when:N", title="As of"), alt.Tooltip("group:N", title="Group"),
@@ -264,12 +267,11 @@ def make_chart(rows: list[Row], key: dict[str, str], size: dict[str, int] | None
         subtitle = [*subtitle, marks[0].capitalize() + "".join(f"; {m}" for m in marks[1:]) + "."]
     empty = "No figures reported yet." if not excluded else "No figure left to chart."
     text = template(shape, size["width"], size["height"], illustrative)
-    for placeholder, value in (('"__TITLE__"', _wrap(title, size["width"] // 8)),
-                               ('["__SUBTITLE__"]', [part for line in subtitle
-                                                     for part in _wrap(line, size["width"] // 6)]),
+    for placeholder, value in (('"__TITLE__"', _wrap(title, TITLE_CHARS)),
+                               ('["__SUBTITLE__"]', [part for line in subtitle for part in _wrap(line, SUBTITLE_CHARS)]),
                                ('"__Y_TITLE__"', y_title), ('"__DESCRIPTION__"', caption), ('"__EMPTY__"', empty)):
         text = text.replace(placeholder, json.dumps(value, ensure_ascii=False))
-    lines = [{"lines": _wrap(caption, size["width"] // 7)}] if shape == "sentence" else []
+    lines = [{"lines": _wrap(caption, SUBTITLE_CHARS)}] if shape == "sentence" else []
     datasets = ('{"points":[' + ",".join(r.data for r in shown) + '],"lines":' + json.dumps(lines, ensure_ascii=False)
                 + "}")
     spec = text.replace('"__DATASETS__"', datasets)
@@ -278,9 +280,8 @@ def make_chart(rows: list[Row], key: dict[str, str], size: dict[str, int] | None
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    """`text` in lines of at most `width` characters (at least 28), for titles and sentences drawn in
-    a chart: a phone's chart is about 300 px wide."""
-    return textwrap.wrap(text, max(min(width, 60), 28)) or [""]
+    """`text` in lines of at most `width` characters, for titles and sentences drawn in a chart."""
+    return textwrap.wrap(text, width) or [""]
 
 
 def _groups(reported: list[Row]) -> list[str]:
