@@ -200,11 +200,13 @@ def test_property_cumulative_series_never_decrease_unless_flagged(rows):
     points = build_series(_frame(rows))
     for _, series in points[points["kind"].isin(["running-total", "increment"])].groupby("series_id"):
         headline, fell = series["headline"].to_numpy(), series["fell"].to_numpy()
-        peak = -np.inf
-        for value, flagged in zip(headline, fell):
+        earlier_peak, peak, day = -np.inf, -np.inf, None  # reports of one day are never compared
+        for value, flagged, as_of in zip(headline, fell, series["as_of"]):
+            if as_of != day:
+                earlier_peak, day = peak, as_of
             if np.isnan(value):
                 continue
-            assert value >= peak or flagged
+            assert value >= earlier_peak or flagged
             peak = max(peak, value)
         if series["kind"].iloc[0] == "increment":
             assert not fell.any()
@@ -289,8 +291,6 @@ def test_a_figure_kept_off_the_charts_is_no_level_for_check_either(archive):
     assert check_falls(archive) == chart_falls(archive) == set()
 
 
-@pytest.mark.xfail(strict=True, reason="the catalog leaves pending figures out, so `excluded_figures` puts an error "
-                   "of a pending figure on the figure before it (the lines of pending figures are not in the frame)")
 def test_an_error_of_a_pending_figure_keeps_no_other_figure_off_the_charts(archive):
     write_bulletin(archive, date="2019-07-05", slug="earlier",
                    figures=[{**TOTAL, "value": 544}, {**TOTAL, "value": 600, "since": None, "review": "pending"}])
