@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
 from . import addresses
 from .catalog import Catalog, build_catalog
 from .charts import TOLL_MEASURES, place_key
