@@ -85,7 +85,8 @@
     } else {
       words = "between " + dayWords(event.x0) + " and " + dayWords(event.x1 - DAY);
     }
-    return words + " (" + event.text + (event.qualifier ? "; " + event.qualifier : "") + ")";
+    var known = event.precision === "day" && event.point ? "to the day" : "to the " + event.precision;
+    return words + " (known " + known + (event.qualifier ? ", " + event.qualifier : "") + "; written " + event.text + ")";
   }
 
   /* ---- filters ---- */
@@ -242,15 +243,18 @@
 
   Timeline.prototype.rows = function () {
     var span = this.window[1] - this.window[0];
-    this.buffer = [this.window[0] - span, this.window[1] + span];
+    this.buffer = [this.window[0] - 2 * span, this.window[1] + 2 * span];
     var self = this, of = this.lanes.of;
     var events = this.select(this.buffer[0], this.buffer[1]);
     var used = {};
     var rows = events.map(function (event) {
       var lane = of(event);
       used[lane] = true;
+      var q = !!event.qualifier;
       return {
-        x0: event.x0, x1: event.x1, lane: lane, q: event.qualifier ? 1 : 0,
+        key: event.bulletin.id + "#" + event.index, x0: event.x0, x1: event.x1, mid: event.x0 + DAY / 2, lane: lane,
+        q: q ? 1 : 0,
+        opacity: q ? 0.12 : 0.55, dash: q ? [4, 3] : [1, 0], fill: q ? "white" : COLOR, stroke: q ? 1.5 : 0.5,
         href: self.root + event.bulletin.url, tip: self.tooltip(event)
       };
     });
@@ -285,7 +289,6 @@
       return { t0: Date.UTC(+parts[0], +parts[1] - 1, 1), t1: Date.UTC(+parts[0], +parts[1], 1), n: entry[1] };
     });
     var laneData = this.laneNames.map(function (name) { return { name: name }; });
-    var qualified = { signal: "datum.q ? 0.12 : 0.55" };
     return {
       $schema: "https://vega.github.io/schema/vega/v6.json",
       width: size.width, height: TOP + size.detailH + GAP + OVER_H + BOTTOM, padding: 0, autosize: "none",
@@ -318,30 +321,26 @@
             { orient: "bottom", scale: "x", grid: true, gridColor: "#e4e4e4", labelOverlap: true, labelColor: "#222",
               tickCount: { signal: "max(2, floor(plotW / 110))" } }
           ],
-          marks: [{
-            type: "group", encode: { update: { width: { signal: "plotW" }, height: { signal: "detailH" }, clip: { value: true } } },
-            marks: [
-              { type: "rect", name: "bars", from: { data: "bars" },
+          marks: [
+              { type: "rect", name: "bars", from: { data: "bars" }, clip: true,
                 encode: { update: {
-                  x: { scale: "x", field: "x0" },
-                  x2: { signal: "max(scale('x', datum.x1), scale('x', datum.x0) + 3)" },
+                  x: { scale: "x", field: "x0" }, x2: { scale: "x", field: "x1" },
                   y: { scale: "y", field: "lane", offset: { signal: "bandwidth('y') * 0.2" } },
                   height: { signal: "bandwidth('y') * 0.6" },
-                  fill: { value: COLOR }, fillOpacity: qualified, stroke: { value: COLOR },
-                  strokeWidth: { value: 1 }, strokeDash: { signal: "datum.q ? [4, 3] : [1, 0]" },
+                  fill: { value: COLOR }, fillOpacity: { field: "opacity" }, stroke: { value: COLOR },
+                  strokeWidth: { value: 1 }, strokeDash: { field: "dash" },
                   cursor: { value: "pointer" }, href: { field: "href" }, tooltip: { field: "tip" }
                 } } },
-              { type: "symbol", name: "points", from: { data: "points" },
+              { type: "symbol", name: "points", from: { data: "points" }, clip: true,
                 encode: { update: {
-                  x: { signal: "scale('x', datum.x0 + 43200000)" },
+                  x: { scale: "x", field: "mid" },
                   y: { scale: "y", field: "lane", band: 0.5 },
                   size: { value: 64 }, shape: { value: "circle" },
-                  fill: { signal: "datum.q ? 'white' : '" + COLOR + "'" }, stroke: { value: COLOR },
-                  strokeWidth: { signal: "datum.q ? 1.5 : 0.5" }, strokeDash: { signal: "datum.q ? [2, 2] : [1, 0]" },
+                  fill: { field: "fill" }, stroke: { value: COLOR },
+                  strokeWidth: { field: "stroke" }, strokeDash: { field: "dash" },
                   cursor: { value: "pointer" }, href: { field: "href" }, tooltip: { field: "tip" }
                 } } }
-            ]
-          }]
+          ]
         },
         {
           type: "group", name: "overview",
@@ -367,6 +366,7 @@
     var self = this;
     var rows = this.rows();
     var target = document.createElement("div");
+    if (this.view) { this.view.finalize(); }
     this.viewElement.textContent = "";
     this.viewElement.appendChild(target);
     if (typeof window.vegaEmbed !== "function") { return Promise.reject(new Error("the chart library did not load")); }
@@ -382,24 +382,21 @@
     });
   };
 
-  /* Redraw after a change: new data when the view left the loaded stretch or the filters changed. */
+  /* Redraw after a change. Moving inside the stretch drawn (the view and a view's width each side)
+     changes two signals only; new data (filters, lanes, or a view past that stretch) draws the view
+     anew: replacing the data of a live view makes Vega's interpreter re-encode removed items. */
   Timeline.prototype.update = function (dataChanged) {
     var self = this;
     if (!this.view) { return Promise.resolve(); }
     var outside = !this.buffer || this.window[0] < this.buffer[0] || this.window[1] > this.buffer[1];
-    var loading = outside ? this.load() : Promise.resolve(false);
-    this.view.signal("lo", this.window[0]).signal("hi", this.window[1]);
-    var drawn = this.view.runAsync();
-    return Promise.all([loading, drawn]).then(function (done) {
-      if (!(outside || dataChanged || done[0])) { self.report(); return null; }
-      var rows = self.rows();
-      var size = self.size();
-      self.view.data("lanes", self.laneNames.map(function (name) { return { name: name }; }));
-      self.view.data("bars", rows.filter(function (r) { return r.x1 - r.x0 > DAY; }));
-      self.view.data("points", rows.filter(function (r) { return r.x1 - r.x0 === DAY; }));
-      self.view.signal("detailH", size.detailH).height(TOP + size.detailH + GAP + OVER_H + BOTTOM);
-      return self.view.runAsync().then(function () { self.report(); });
-    });
+    if (!outside && !dataChanged) {
+      this.view.signal("lo", this.window[0]).signal("hi", this.window[1]);
+      return this.view.runAsync().then(function () { self.report(); });
+    }
+    this.drawing = (this.drawing || Promise.resolve()).then(function () {
+      return self.load();
+    }).then(function () { return self.draw(); });
+    return this.drawing;
   };
 
   Timeline.prototype.inView = function () { return this.select(this.window[0], this.window[1]); };
@@ -549,7 +546,7 @@
       window.clearTimeout(self.resizing);
       self.resizing = window.setTimeout(function () {
         var size = self.size();
-        self.view.width(size.width).signal("plotW", size.plotW).runAsync();
+        if (self.view && Math.abs(size.width - self.view.width()) > 2) { self.update(true); }
       }, 150);
     });
   };
