@@ -20,7 +20,7 @@ import pandas as pd
 from .addresses import CHARTS_DIRECTIVE, TIMELINE_DIRECTIVE
 from .catalog import Catalog
 from .pages import docname, myst_escape
-from .pages._text import name_slugs, present
+from .pages._text import name_slugs, partial_date, present
 
 EVENTS_DIRECTIVE = "dailyarchive-events"
 PRECISION_ORDER = {"year": 0, "month": 1, "day": 2}
@@ -64,6 +64,8 @@ def event_records(catalog: Catalog) -> list[dict[str, Any]]:
     days = start.dt.day.astype(str) + start.dt.strftime(" %B %Y")
     when = np.select([ordered["precision"].eq("day"), ordered["precision"].eq("month")],
                      [days, start.dt.strftime("%B %Y")], start.dt.strftime("%Y"))
+    when = [partial_date(text, precision) if qualifier else words for words, text, precision, qualifier
+            in zip(when, ordered["date_text"], ordered["precision"], ordered["date_qualifier"])]
     month = np.where(ordered["precision"].eq("year"), start.dt.strftime("%Y"), start.dt.strftime("%Y-%m"))
     records = []
     series_names = dict(zip(catalog.series["slug"], catalog.series["name"]))

@@ -146,7 +146,7 @@
     chosen.sort(function (a, b) { return b[2] - a[2] || (a[0] < b[0] ? -1 : 1); });
     chosen = chosen.slice(0, MAX_LANES).sort(function (a, b) { return a[0] < b[0] ? -1 : 1; });
     chosen.forEach(function (c) { lane[c[1]] = c[0]; });
-    var other = mode === "actor" ? "Other actors" : "Other places", none = mode === "actor" ? "No actor named" : "No place named";
+    var other = mode === "actor" ? "Other actors" : "Other places", none = mode === "actor" ? "No known actor" : "No known place";
     var of = mode === "actor" ? function (e) {
       for (var i = 0; i < e.actors.length; i++) { if (lane[e.actors[i]]) { return lane[e.actors[i]]; } }
       return e.actors.length ? other : none;
@@ -618,7 +618,8 @@
         node.items.forEach(function (item) {
           var b = item.bounds;
           if (b && b.x2 >= 0 && b.x1 <= plotW) {
-            found.push({ kind: node.name, x: b.x1, width: b.x2 - b.x1, lane: item.datum.lane, href: item.datum.href });
+            found.push({ kind: node.name, x: b.x1, width: b.x2 - b.x1, y: b.y1, height: b.y2 - b.y1,
+              lane: item.datum.lane, href: item.datum.href });
           }
         });
         return;
@@ -626,6 +627,12 @@
       (node.items || []).forEach(walk);
     })(this.view && this.view.scenegraph().root);
     return found;
+  };
+
+  /* The centre of the n-th mark in view, in the pixels of the drawing (for tests). */
+  Timeline.prototype.markCenter = function (n) {
+    var mark = this.marks()[n];
+    return [LEFT + mark.x + mark.width / 2, TOP + mark.y + mark.height / 2];
   };
 
   function startAll() {

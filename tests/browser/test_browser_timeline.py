@@ -1,0 +1,181 @@
+"""The timeline in the browser: one mark per event in view, precision drawn as width, filters shared with
+the list and kept in the address, keyboard zoom, and an export that holds exactly the events shown."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from browsing import CHRONOLOGY, Site, Visitor, new_visitor
+from helpers import write_archive, write_bulletin
+from playwright.sync_api import Page
+
+from dailyarchive.publish.html import build
+
+TIMELINE = "figure.dailyarchive-timeline"
+READY = "figure.dailyarchive-timeline.dailyarchive-timeline-ready"
+#: The marks drawn inside the plot, from Vega's scenegraph (the canvas renderer has no DOM to count).
+MARKS = f"() => document.querySelector('{TIMELINE}').dailyarchiveTimeline.marks()"
+#: The events the timeline holds in view after the filters: (bulletin id, index in the bulletin).
+IN_VIEW = f"""() => document.querySelector('{TIMELINE}').dailyarchiveTimeline.inView()
+    .map(e => [e.bulletin.id, e.index])"""
+
+
+def open_timeline(visitor: Visitor, relative: str = CHRONOLOGY) -> Page:
+    page = visitor.open(relative)
+    page.wait_for_selector(READY, timeout=15_000)
+    return page
+
+
+def shown(page: Page) -> int:
+    return int(page.locator(TIMELINE).get_attribute("data-shown"))
+
+
+def settle(page: Page) -> None:
+    """Wait for the timeline to redraw after a change (a new view draws within a few frames)."""
+    page.wait_for_timeout(400)
+    page.wait_for_selector(READY)
+
+
+def test_timeline_draws_one_mark_per_event_in_view(visitor):
+    page = open_timeline(visitor)
+    events = page.locator("li.dailyarchive-event").count()
+    marks = page.evaluate(MARKS)
+    assert len(marks) == shown(page) == events == 41
+    assert len({m["href"] for m in marks}) > 1
+    assert all(m["href"].endswith(".html") and "/v" in m["href"] for m in marks)
+    assert visitor.problems() == []
+
+
+def test_a_month_is_drawn_wider_than_a_day(file_visitor):
+    page = open_timeline(file_visitor)
+    marks = page.evaluate(MARKS)
+    days = [m["width"] for m in marks if m["kind"] == "points"]
+    months = [m["width"] for m in marks if m["kind"] == "bars"]
+    assert days and months
+    assert min(months) > max(days)
+
+
+def test_a_place_filter_keeps_its_sub_places_and_the_list_agrees(visitor):
+    page = open_timeline(visitor)
+    total = shown(page)
+    page.select_option("form.dailyarchive-events-filter select[data-filter=places]", "p-latakia-province")
+    settle(page)
+    listed = page.locator("li.dailyarchive-event:visible")
+    assert 0 < listed.count() < total
+    assert listed.count() == shown(page) == len(page.evaluate(MARKS))
+    lanes = {m["lane"] for m in page.evaluate(MARKS)}
+    assert "Mount Turkmen" in lanes and lanes <= {"Latakia Province", "Mount Turkmen", "Kabani", "Jabal al-Akrad"}
+    assert parse_qs(urlparse(page.url).query) == {"place": ["latakia-province"]}
+    assert visitor.problems() == []
+
+
+def test_the_address_restores_the_filters(file_visitor):
+    page = open_timeline(file_visitor, CHRONOLOGY + "?place=latakia-province&from=2019-07-01&to=2019-07-31")
+    assert page.locator(TIMELINE).get_attribute("data-from") == "2019-07-01"
+    assert page.locator("select[data-filter=places]").input_value() == "p-latakia-province"
+    assert page.locator("li.dailyarchive-event:visible").count() == shown(page) > 0
+
+
+def test_zooming_with_the_keyboard_narrows_the_view_and_the_list(visitor):
+    page = open_timeline(visitor)
+    before = shown(page)
+    page.focus(".dailyarchive-timeline-view")
+    for _ in range(2):
+        page.keyboard.press("+")
+    settle(page)
+    query = parse_qs(urlparse(page.url).query)
+    assert set(query) == {"from", "to"}
+    assert page.locator(TIMELINE).get_attribute("data-from") == query["from"][0]
+    assert 0 < shown(page) < before
+    assert page.locator("li.dailyarchive-event:visible").count() == shown(page) == len(page.evaluate(MARKS))
+    page.keyboard.press("ArrowLeft")
+    settle(page)
+    assert parse_qs(urlparse(page.url).query)["from"][0] < query["from"][0]
+    page.click("button[data-timeline=all]")
+    settle(page)
+    assert shown(page) == before and urlparse(page.url).query == ""
+    assert visitor.problems() == []
+
+
+def test_the_exported_csv_holds_exactly_the_events_shown(visitor):
+    page = open_timeline(visitor)
+    page.select_option("select[data-filter=places]", "p-idlib-province")
+    page.focus(".dailyarchive-timeline-view")
+    page.keyboard.press("+")
+    settle(page)
+    with page.expect_download() as download:
+        page.click("button[data-timeline=csv]")
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    assert sorted([r["bulletin_id"], int(r["event_index"])] for r in rows) == sorted(page.evaluate(IN_VIEW))
+    assert len(rows) == shown(page) == len(page.evaluate(MARKS)) > 0
+    first = rows[0]
+    assert first["version"] and first["url"].startswith(visitor.site.base) and first["url"].endswith(
+        f"/v{first['version']}.html")
+    with page.expect_download() as download:
+        page.click("button[data-timeline=json]")
+    assert '"events"' in Path(download.value.path()).read_text(encoding="utf-8")
+    assert visitor.problems() == []
+
+
+def test_a_click_opens_the_bulletin_version(file_visitor):
+    page = open_timeline(file_visitor)
+    mark = page.evaluate(MARKS)[0]
+    box = page.locator(".dailyarchive-timeline-view svg, .dailyarchive-timeline-view canvas").first.bounding_box()
+    target = page.evaluate(f"() => document.querySelector('{TIMELINE}').dailyarchiveTimeline.markCenter(0)")
+    with page.expect_navigation():
+        page.mouse.click(box["x"] + target[0], box["y"] + target[1])
+    assert page.url.endswith(mark["href"].lstrip("./"))
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small archive with every kind of date: day, month, year, approximate, uncertain, unknown digits,
+    an unknown place, and a busy day; built once."""
+    root = write_archive(tmp_path_factory.mktemp("timeline") / "archive")
+    dates = ["2019-07-09", "2019-07", "2019", "2019-07~", "2019-06?", "2019-07-0X"]
+    events = [{"date": d, "place": "Mount Turkmen", "actors": ["HTS"], "what": f"Event dated {d}."} for d in dates]
+    events.append({"date": "2019-07-08", "place": "Nowhere Known", "what": "A place not in the gazetteer."})
+    write_bulletin(root, events=events, places=["Latakia Province"])
+    busy = [{"date": "2019-07-10", "place": "Idlib Province", "what": f"Shelling {n}."} for n in range(300)]
+    write_bulletin(root, date="2019-07-11", slug="busy", events=busy)
+    write_bulletin(root, date="2019-07-12", slug="broken", events=[{"date": "2019-07-4X", "what": "Malformed."}])
+    out = tmp_path_factory.mktemp("timeline-build")
+    build(root, out, Path(__file__).parents[2] / "docs", "html")
+    return out / "html"
+
+
+@pytest.fixture
+def generated_visitor(chromium, generated: Path):
+    visitor, context = new_visitor(chromium, Site("file", generated.as_uri() + "/", generated))
+    yield visitor
+    context.close()
+
+
+def test_generated_archive_draws_each_precision_honestly(generated_visitor):
+    page = open_timeline(generated_visitor)
+    marks = page.evaluate(MARKS)
+    assert len(marks) == shown(page) == 307  # the malformed date is never drawn
+    tips = page.evaluate(f"""() => document.querySelector('{TIMELINE}').dailyarchiveTimeline.inView()
+        .map(e => [e.text, document.querySelector('{TIMELINE}').dailyarchiveTimeline.tooltip(e).Date])""")
+    said = dict(tips)
+    assert "approximate" in said["2019-07~"] and "uncertain" in said["2019-06?"]
+    assert "between 1 July 2019 and 9 July 2019" in said["2019-07-0X"] and "unknown" in said["2019-07-0X"]
+    assert "to the year" in said["2019"]
+    lanes = {m["lane"] for m in marks}
+    assert "No known place" in lanes  # the unknown place is drawn on a lane of its own, not guessed
+    widths = {kind: sorted(m["width"] for m in marks if m["kind"] == kind) for kind in ("points", "bars")}
+    assert widths["bars"][0] > widths["points"][-1]
+    assert generated_visitor.problems() == []
+
+
+def test_generated_archive_zooms_into_the_busy_day(generated_visitor):
+    page = open_timeline(generated_visitor, CHRONOLOGY + "?from=2019-07-10&to=2019-07-10")
+    assert shown(page) >= 300
+    page.focus(".dailyarchive-timeline-view")
+    page.keyboard.press("-")
+    settle(page)
+    assert shown(page) > 300 and generated_visitor.problems() == []
