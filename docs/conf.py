@@ -12,6 +12,10 @@ graphviz_output_format = "png"
 
 # The archive folder, relative to this file (`invoke build --archive` overrides it).
 dailyarchive_archive = "../archive"
+# The public address the site is served from, ending in `/`: every citation's permanent URL, the feeds,
+# the sitemap and the TimeMaps are absolute URLs under it. Set it to your own site's address; without
+# it the build warns once and those links are relative (links inside the pages are always relative).
+dailyarchive_baseurl = "https://syria-daily.example.org/"
 
 source_suffix = {".md": "markdown"}
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]

@@ -78,6 +78,7 @@ def test_the_file_name_gives_the_date_and_the_first_sentence_the_title(archive: 
     meta = front(Path(outcome.detail))
     assert meta["date"] == dt.date(2019, 7, 17) and meta["title"] == "Russian strikes hit two civil defence centres in Idlib"
     assert any("first sentence" in w for w in outcome.warnings)
+    assert "no photo caption found: `caption` left empty" in outcome.warnings
 
 
 def test_markup_in_plain_text_stays_text(archive: Path, tmp_path: Path) -> None:
@@ -136,3 +137,27 @@ def test_a_dry_run_writes_nothing(archive: Path, tmp_path: Path) -> None:
     [outcome] = import_path(archive, "test-daily", source, dry_run=True, today=TODAY).outcomes
     assert outcome.status == "would write"
     assert not (archive / "test-daily").exists()
+
+
+def test_see_also_lines_name_other_series_and_days_with_two_bulletins(tmp_path: Path) -> None:
+    from helpers import write_archive
+
+    archive = write_archive(tmp_path / "archive")
+    series = archive / "series.yml"
+    series.write_text(series.read_text(encoding="utf-8") + "- slug: turkey-daily\n  name: Turkey Daily\n"
+                      "  publisher: Tests\n", encoding="utf-8")
+    write_bulletin(archive, date="2019-07-05", slug="border", series="turkey-daily")
+    write_bulletin(archive, date="2019-07-06", slug="morning")
+    write_bulletin(archive, date="2019-07-06", slug="evening")
+    source = write_raw(tmp_path, "2019-07-09.txt", "A headline\n\nThe text, with \\*stars\\*.\n\n"
+                                                   "See also Turkey Daily, July 5: Troops at the border\n"
+                                                   "See also Old Name Daily, July 6: Evening news\n"
+                                                   "See also July 7: A *day* with no bulletin\n")
+    [outcome] = import_path(archive, "test-daily", source, today=TODAY).outcomes
+    meta = front(Path(outcome.detail))
+    assert meta["see_also"] == ["turkey-daily/2019-07-05-border", "test-daily/2019-07-06-evening"]
+    assert any("2 bulletins that day" in w for w in outcome.warnings)
+    assert any("'Old Name Daily' is not in series.yml" in w for w in outcome.warnings)
+    body = split_front_matter(Path(outcome.detail).read_text(encoding="utf-8"))[1]
+    assert body.endswith("See also July 7: A \\*day\\* with no bulletin\n")
+    assert check_archive(archive, today=TODAY) == []

@@ -58,7 +58,8 @@ def test_bulletin_page_shows_the_latest_version_with_everything_around_it(pages)
     assert "Corrected on 10 July 2019: Fixed the month\\." in page
     assert "Illustrative: this bulletin is demonstration content" in page
     assert "/_dailyarchive/bodies/test-daily/2019/2019-07-09-counter-attack/v2.md" in page
-    assert pages["_dailyarchive/bodies/test-daily/2019/2019-07-09-counter-attack/v2.md"] == "Killed as of 8 July.\n"
+    # the staged body starts with an empty line, so that its own opening `---` block is never front matter
+    assert pages["_dailyarchive/bodies/test-daily/2019/2019-07-09-counter-attack/v2.md"] == "\nKilled as of 8 July.\n"
     html = raw_html(page)
     names = html.find("section", id="places-actors-and-tags")
     assert {a.get_text(): a["href"] for a in names.find_all("a")} == {
@@ -106,6 +107,28 @@ def test_diff_page_shows_changed_words_fields_and_figures(pages):
     assert "<del>June</del><ins>July</ins>" in page
     assert "<dt>title</dt>" in page and "<del>First</del><ins>Second</ins>" in page
     assert "No figure changed." in page
+
+
+def test_diff_page_has_the_bulletin_in_its_breadcrumbs_and_the_illustrative_banner(pages):
+    page = pages[f"{BULLETIN}/diff-v1-v2.md"]
+    trail = raw_html(page).find("nav", class_="breadcrumbs").find_all("a")
+    assert [(a.get_text(), a["href"]) for a in trail[-2:]] == [("July 2019", "../07/index.html"),
+                                                              ("Second title", "index.html")]
+    assert "Illustrative: this bulletin is demonstration content" in page  # version 2 is illustrative
+    assert raw_html(pages[f"{BULLETIN}/v1.md"]).find("nav", class_="breadcrumbs").find_all("a")[-1]["href"] == \
+        "index.html"
+
+
+def test_diff_page_compares_the_rendered_text_with_whole_numbers(archive):
+    wrapped = "Paragraph that stays\nthe same.\n\nMore than *1,650* were\ninjured.\n"
+    write_bulletin(archive, body=wrapped)
+    write_bulletin(archive, version=2, body="Paragraph that stays the\nsame.\n\nMore than *1,700* were injured.\n")
+    page = staged_pages(load_catalog(archive))["test-daily/2019/2019-07-09-a-bulletin/diff-v1-v2.md"]
+    text = raw_html(page).find("section", id="text")
+    assert [(d.get_text(), i.get_text()) for d, i in zip(text.find_all("del"), text.find_all("ins"))] == \
+        [("1,650", "1,700")]
+    assert "*" not in text.get_text()
+    assert text.find("details", class_="diff-unchanged").p.get_text() == "Paragraph that stays the same."
 
 
 def test_month_page_calendar_marks_days_with_and_without_a_bulletin(pages):

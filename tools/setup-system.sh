@@ -6,7 +6,8 @@ set -euo pipefail
 # fonts-noto-core: Noto Sans/Naskh Arabic and other scripts, so RTL text renders in screenshots and checks.
 # poppler-utils: pdftoppm/pdfinfo for the PDF checks.
 # graphviz: `dot` draws the data-flow diagram of docs/architecture.md at build time (sphinx.ext.graphviz).
-packages=(chromium fonts-noto-core poppler-utils graphviz)
+# nodejs: runs the search script against built index shards (tests/test_search.py).
+packages=(chromium fonts-noto-core poppler-utils nodejs graphviz)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

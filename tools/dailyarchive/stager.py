@@ -21,6 +21,7 @@ from . import addresses
 from .catalog import Catalog, build_catalog
 from .charts import TOLL_MEASURES, place_key
 from .chartset import ChartData, chart_data, page_plan, render, select
+from .cite import version_files
 from .chronology import ChronologySettings, chronology_pages
 from .errors import Problem
 from .fixity import head_text, sealed_problems
@@ -249,6 +250,8 @@ def discovery_files(catalog: Catalog, site: Site, settings: StageSettings, cache
                     "robots.txt": robots(where), **timemaps(catalog, where)}
     if settings.search:
         files.update({f"{SEARCH_DIR}/{name}": text for name, text in search_shards(catalog, cache).items()})
+    base = where.baseurl
+    files.update(version_files(catalog, lambda docname: f"{base}{docname}.html" if base else "", site.problems))
     return files
 
 

@@ -51,11 +51,13 @@ def series_name(ctx: Context, slug: str) -> str:
     return str(ctx.series.get(slug, {}).get("name", slug))
 
 
-def breadcrumbs(ctx: Context, here: str, bulletin: Row) -> str:
-    """Series › year › month links above the content."""
+def breadcrumbs(ctx: Context, here: str, bulletin: Row, with_bulletin: bool = False) -> str:
+    """Series › year › month links above the content (› the bulletin, on its version and diff pages)."""
     slug, year, month = bulletin["series"], int(bulletin["year"]), int(bulletin["month"])
     trail = [a(here, f"{slug}/index", series_name(ctx, slug)), a(here, f"{slug}/{year:04d}/index", year),
              a(here, month_docname(slug, year, month), f"{bulletin['date']:%B} {year}")]
+    if with_bulletin:
+        trail.append(a(here, docname(bulletin["url"]), bulletin["title"]))
     return f'<nav class="breadcrumbs" aria-label="Breadcrumbs">{" › ".join(trail)}</nav>'
 
 

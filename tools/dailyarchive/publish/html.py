@@ -22,6 +22,7 @@ from .. import addresses
 from ..errors import Problem, _printable
 from ..locks import hold
 from ..stage import sync_files, write_if_changed
+from ..sphinxext._outputs import NO_BASEURL
 from ..stager import Site, StageSettings, digest_of, project_docnames, stage
 from ..volumes import (ProjectJob, ProjectsFailed, ProjectResult, build_project, built_digest, code_digest, default_jobs, executor,
                        read_json, remove_stale)
@@ -86,12 +87,20 @@ def warning_line(problem: Problem) -> str:
                       f"[dailyarchive.{problem.rule}]")
 
 
-def stage_settings(overrides: dict[str, object]) -> StageSettings:
-    """The stager's settings from the build's `dailyarchive_*` overrides."""
+def stage_settings(docs: Path, overrides: dict[str, object]) -> StageSettings:
+    """The stager's settings: the `dailyarchive_*` values of the docs project's conf.py, then the overrides."""
+    from sphinx.config import eval_config_file
+    from sphinx.util.tags import Tags
+
     fields = {"dailyarchive_latest_count": "latest_count", "dailyarchive_charts_per_bulletin": "charts_per_bulletin",
               "dailyarchive_chronology_max_events": "chronology_max_events", "dailyarchive_baseurl": "baseurl",
               "dailyarchive_search": "search"}
-    return StageSettings(**{fields[k]: v for k, v in overrides.items() if k in fields})  # type: ignore[arg-type]
+    conf = docs / "conf.py"
+    values = eval_config_file(conf, Tags()) if conf.is_file() else {}
+    if not values.get("dailyarchive_baseurl") and values.get("html_baseurl"):
+        values["dailyarchive_baseurl"] = values["html_baseurl"]
+    values = {**values, **overrides}
+    return StageSettings(**{fields[k]: v for k, v in values.items() if k in fields})  # type: ignore[arg-type]
 
 
 def inputs_fingerprint(archive: Path, docs: Path, settings: object, overrides: dict[str, object],
@@ -110,7 +119,7 @@ def inputs_fingerprint(archive: Path, docs: Path, settings: object, overrides: d
 def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object, strict: bool,
                   status: TextIO | None, warning: TextIO | None, overrides: dict[str, object]) -> BuildResult:
     """Stage the site, build the projects whose sources changed, install them and the output files."""
-    settings = stage_settings(overrides)
+    settings = stage_settings(docs, overrides)
     state_path = out / "stage" / "state.json"
     fingerprint = inputs_fingerprint(archive, docs, settings, overrides, strict)
     state = read_json(state_path)
@@ -120,6 +129,8 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
         return BuildResult(html, 0, int(state.get("warnings", 0)))  # type: ignore[arg-type]
     site = stage(archive, docs, settings, cache=out / "cache")
     messages = [warning_line(p) for p in site.problems]
+    if not settings.baseurl.strip():
+        messages.append(f"WARNING: {NO_BASEURL} [dailyarchive.baseurl]")
     problems, seal_broken = len(site.problems), site.seal_broken
     written, removed = install_outputs(site, out, html)
     jobs = project_jobs(site, out, html, docs, overrides, strict)
@@ -129,7 +140,7 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
     failed = tuple(r.name for r in results if r.status)
     for result in results:
         messages += [in_archive(line, out / "stage", archive) for line in project_messages(result)]
-    warnings = problems + sum(r.warnings for r in results)
+    warnings = problems + (not settings.baseurl.strip()) + sum(r.warnings for r in results)
     text = "".join(f"{m}\n" for m in messages)
     _print(warning, text)
     _print(status, f"dailyarchive: {projects} projects, {len(results)} built"
@@ -137,7 +148,7 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
     if seal_broken:
         messages.append("sealed files of the archive changed or cannot be proved intact: the build fails "
                         "(see the fixity problems above)")
-    code = 1 if failed or seal_broken or (strict and problems) else 0
+    code = 1 if failed or seal_broken or (strict and (problems or not settings.baseurl.strip())) else 0
     if not code:
         write_if_changed(state_path, json.dumps({"fingerprint": fingerprint, "warnings": warnings, "messages": text}))
     else:
@@ -148,7 +159,8 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
 
 def project_jobs(site: Site, out: Path, html: Path, docs: Path, overrides: dict[str, object],
                  strict: bool) -> list[ProjectJob]:
-    """Write the sources of every project whose digest changed and describe its build (site first)."""
+    """Write the sources of every project whose digest changed and describe its build (the site first: it is
+    the largest, so it starts while the volumes share the other workers)."""
     conf = {path: content for path, content in site.projects[addresses.SITE_PROJECT].files.items()
             if not path.endswith(".md") and not path.startswith(addresses.INCLUDE_DIR + "/")}
     shared = digest_of({"conf": digest_of(conf), "code": code_digest(), "overrides": repr(sorted(overrides.items())),
@@ -156,7 +168,7 @@ def project_jobs(site: Site, out: Path, html: Path, docs: Path, overrides: dict[
     site_docs = "".join(f"{d}\n" for d in sorted(project_docnames(site.projects[addresses.SITE_PROJECT].files)))
     confdir = out / "stage" / "site"
     jobs = []
-    for name, project in site.projects.items():
+    for name, project in sorted(site.projects.items(), key=lambda item: item[0] != addresses.SITE_PROJECT):
         volume = name != addresses.SITE_PROJECT
         if volume:
             project.files[addresses.SITE_DOCS] = site_docs
@@ -244,5 +256,7 @@ def build_single(archive: Path, out: Path, docs: Path, builder: str = "html", wa
             app = Sphinx(str(srcdir), str(srcdir), str(outdir), str(out / "doctrees" / builder), builder,
                          confoverrides=confoverrides, status=status, warning=warning,
                          warningiserror=warnings_as_errors, keep_going=True)
+            if outdir != out / builder:
+                app.builder.epilog = ""  # it would name the fresh folder, gone once swapped in
             app.build()
     return BuildResult(out / builder, app.statuscode, app._warncount)
