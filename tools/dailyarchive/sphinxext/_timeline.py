@@ -18,6 +18,7 @@ other than the HTML site show a sentence pointing at the list.
 from __future__ import annotations
 
 from html import escape
+from urllib.parse import quote
 from typing import Any
 
 from docutils import nodes
@@ -101,7 +102,10 @@ def timeline_html(options: dict[str, str], root: str, list_href: str) -> str:
     """The timeline's figure: its controls, the view, the legend and the link to the list."""
     title = options.get("title") or "Timeline of the events"
     data = "".join(f' data-{key}="{escape(options[key])}"' for key in ("from", "to", *FIXED) if options.get(key))
-    carry = " data-filters-carry" if list_href and not list_href.startswith("#") else ""
+    fixed = "&".join(f"{key}={quote(options[key])}" for key in FIXED if options.get(key))
+    carry = " data-filters-carry" if list_href and not list_href.startswith("#") and not fixed else ""
+    if fixed and list_href and not list_href.startswith("#"):
+        list_href += f"?{fixed}"
     link = (f'<a class="dailyarchive-timeline-list" href="{escape(list_href)}"{carry}>The events as a list '
             "(the text alternative to this timeline)</a>") if list_href else ""
     lanes = "".join(f'<option value="{v}">{label}</option>' for v, label in

@@ -31,6 +31,7 @@
   /* ---- data files (called by the generated scripts) ---- */
 
   api.setManifest = function (manifest) { store.manifest = manifest; };
+  api.manifestCount = function () { return store.manifest ? store.manifest.count : null; };
   api.addYear = function (year, data) { store.years[year] = decodeYear(data); };
   (api.queue || []).splice(0).forEach(function (call) { api[call[0]].apply(null, call[1]); });
 
@@ -375,6 +376,9 @@
     options.renderer = store.manifest.count >= CANVAS_FROM ? "canvas" : "svg";
     return window.vegaEmbed(target, this.spec(rows), options).then(function (result) {
       self.view = result.view;
+      if (!self.figure.hasAttribute("data-first-draw-ms")) {
+        self.figure.setAttribute("data-first-draw-ms", String(Math.round(window.performance.now())));
+      }
       self.listen();
       self.report();
       self.figure.classList.add("dailyarchive-timeline-ready");
