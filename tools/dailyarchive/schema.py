@@ -46,7 +46,7 @@ def _date_error(message: str) -> PydanticCustomError:
 
 
 class PartialDate(BaseModel):
-    """A date known to the day, the month or the year (`2019-07-09`, `2019-07`, `2019`), or an EDTF one (`edtfdates`)."""
+    """A date known to the day, the month or the year (`2019-07-09`, `2019-07`, `2019`), or in EDTF (`edtfdates`)."""
 
     model_config = ConfigDict(frozen=True)
 

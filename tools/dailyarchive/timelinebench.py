@@ -69,7 +69,8 @@ def _measure(browser: Any, page_file: Path, timeout_ms: float) -> dict[str, Any]
     page.goto(page_file.as_uri(), wait_until="load")
     page.wait_for_selector("figure.dailyarchive-timeline.dailyarchive-timeline-ready", timeout=timeout_ms)
     first = float(page.locator("figure.dailyarchive-timeline").get_attribute("data-first-draw-ms") or "nan")
-    steps = [page.evaluate(ZOOM, name) for name in ("zoom-in", "zoom-in", "zoom-out", "zoom-in", "zoom-out", "zoom-out")]
+    steps = [page.evaluate(ZOOM, name) for name in ("zoom-in", "zoom-in", "zoom-out", "zoom-in", "zoom-out",
+                                                    "zoom-out")]
     count = page.evaluate("() => window.DailyArchiveTimeline.manifestCount()")
     size = sum(_file_size(url) for url in dict.fromkeys(requested))
     page.close()

@@ -138,7 +138,8 @@ def filter_form(options: dict[str, list[list[str]]]) -> str:
     fields.append('<label>From <input type="date" data-filter="from"></label>'
                   '<label>to <input type="date" data-filter="to"></label>')
     return ('<form class="dailyarchive-events-filter" id="dailyarchive-events" hidden><fieldset>'
-            '<legend>Show only the events of</legend>' + "".join(fields) + '<p class="dailyarchive-events-count" aria-live="polite"></p></fieldset></form>\n')
+            '<legend>Show only the events of</legend>' + "".join(fields)
+            + '<p class="dailyarchive-events-count" aria-live="polite"></p></fieldset></form>\n')
 
 
 def skip(self: Any, node: events_filter) -> None:

@@ -8,10 +8,10 @@
 ```
 
 `from` and `to` are the first view (the whole span when absent); `place`, `actor`, `tag` or
-`series` (a slug) keep the timeline to that name's events (a place with its sub-places); `list`
-is the text alternative: an anchor of the same page (`dailyarchive-events`, the list's form), or a
-docname starting with `/` (`/chronology/index`) whose page lists the events. The events come from the timeline's data files
-(`timeline.py`), loaded by dailyarchive-timeline.js with the Vega bundle the charts use; builders
+`series` (a slug) keep the timeline to that name's events (a place with its sub-places);
+`list` is the text alternative: an anchor of the same page (`dailyarchive-events`, the list's
+form), or a docname starting with `/` (`/chronology/index`) whose page lists the events. The
+events come from the timeline's data files (`timeline.py`), loaded by dailyarchive-timeline.js with the Vega bundle the charts use; builders
 other than the HTML site show a sentence pointing at the list.
 """
 
@@ -116,7 +116,8 @@ def timeline_html(options: dict[str, str], root: str, list_href: str) -> str:
     return (f'<figure class="dailyarchive-timeline" data-root="{escape(root)}" data-data="{TIMELINE_DIR}/"{data}>\n'
             f'<div class="dailyarchive-timeline-controls" hidden><label>Lanes by <select data-timeline="lanes">'
             f"{lanes}</select></label> {buttons}</div>\n"
-            f'<div class="dailyarchive-timeline-view" tabindex="0" role="img" aria-roledescription="timeline" '
+            '<div class="dailyarchive-timeline-view" tabindex="0" role="application" '
+            'aria-roledescription="timeline" '
             f'aria-label="{escape(title)}. {escape(HELP)}"></div>\n'
             f'<p class="dailyarchive-timeline-status" aria-live="polite"></p>\n'
             f"<figcaption><strong>{escape(title)}.</strong> A dot is an event known to the day; a bar spans the "
