@@ -293,7 +293,7 @@
     return {
       $schema: "https://vega.github.io/schema/vega/v6.json",
       width: size.width, height: TOP + size.detailH + GAP + OVER_H + BOTTOM, padding: 0, autosize: "none",
-      background: "white",
+      background: "white", description: "Timeline of the events; the list of events is its text alternative.",
       signals: [
         { name: "lo", value: this.window[0] }, { name: "hi", value: this.window[1] },
         { name: "plotW", value: size.plotW }, { name: "detailH", value: size.detailH }
@@ -313,17 +313,17 @@
       ],
       marks: [
         {
-          type: "group", name: "detail",
+          type: "group", name: "detail", aria: false,
           encode: { update: { x: { value: LEFT }, y: { value: TOP }, width: { signal: "plotW" }, height: { signal: "detailH" },
             stroke: { value: "#888" }, fill: { value: "#fff" } } },
           axes: [
-            { orient: "left", scale: "y", ticks: false, domain: false, labelLimit: LEFT - 14, labelFontSize: 12,
+            { orient: "left", scale: "y", aria: false, ticks: false, domain: false, labelLimit: LEFT - 14, labelFontSize: 12,
               labelColor: "#222" },
-            { orient: "bottom", scale: "x", grid: true, gridColor: "#e4e4e4", labelOverlap: true, labelColor: "#222",
+            { orient: "bottom", scale: "x", aria: false, grid: true, gridColor: "#e4e4e4", labelOverlap: true, labelColor: "#222",
               tickCount: { signal: "max(2, floor(plotW / 110))" } }
           ],
           marks: [
-              { type: "rect", name: "bars", from: { data: "bars" }, clip: true,
+              { type: "rect", name: "bars", from: { data: "bars" }, clip: true, aria: false,
                 encode: { update: {
                   x: { scale: "x", field: "x0" }, x2: { scale: "x", field: "x1" },
                   y: { scale: "y", field: "lane", offset: { signal: "bandwidth('y') * 0.2" } },
@@ -332,7 +332,7 @@
                   strokeWidth: { value: 1 }, strokeDash: { field: "dash" },
                   cursor: { value: "pointer" }, href: { field: "href" }, tooltip: { field: "tip" }
                 } } },
-              { type: "symbol", name: "points", from: { data: "points" }, clip: true,
+              { type: "symbol", name: "points", from: { data: "points" }, clip: true, aria: false,
                 encode: { update: {
                   x: { scale: "x", field: "mid" },
                   y: { scale: "y", field: "lane", band: 0.5 },
@@ -344,16 +344,16 @@
           ]
         },
         {
-          type: "group", name: "overview",
+          type: "group", name: "overview", aria: false,
           encode: { update: { x: { value: LEFT }, y: { signal: "detailH + " + (TOP + GAP) }, width: { signal: "plotW" },
             height: { value: OVER_H }, stroke: { value: "#888" }, fill: { value: "#fafafa" } } },
-          axes: [{ orient: "bottom", scale: "ox", labelOverlap: true, labelColor: "#222",
+          axes: [{ orient: "bottom", scale: "ox", aria: false, labelOverlap: true, labelColor: "#222",
             tickCount: { signal: "max(2, floor(plotW / 110))" } }],
           marks: [
-            { type: "rect", from: { data: "months" }, interactive: false,
+            { type: "rect", from: { data: "months" }, interactive: false, aria: false,
               encode: { update: { x: { scale: "ox", field: "t0" }, x2: { scale: "ox", field: "t1" },
                 y: { scale: "oy", field: "n" }, y2: { value: OVER_H }, fill: { value: "#8aa6c8" } } } },
-            { type: "rect", name: "window", interactive: false,
+            { type: "rect", name: "window", interactive: false, aria: false,
               encode: { update: { x: { signal: "max(0, scale('ox', lo))" }, x2: { signal: "min(plotW, max(scale('ox', hi), scale('ox', lo) + 2))" },
                 y: { value: 0 }, y2: { value: OVER_H }, fill: { value: "#1f5fa8" }, fillOpacity: { value: 0.18 },
                 stroke: { value: "#123d6e" }, strokeWidth: { value: 1.5 } } } }
