@@ -179,3 +179,40 @@ def test_generated_archive_zooms_into_the_busy_day(generated_visitor):
     page.keyboard.press("-")
     settle(page)
     assert shown(page) > 300 and generated_visitor.problems() == []
+
+
+def test_a_place_page_shows_the_events_of_the_place_and_its_sub_places(visitor):
+    page = open_timeline(visitor, "places/latakia-province/index.html")
+    lanes = {m["lane"] for m in page.evaluate(MARKS)}
+    assert shown(page) == len(page.evaluate(MARKS)) > 0
+    assert "Mount Turkmen" in lanes and lanes <= {"Latakia Province", "Mount Turkmen", "Kabani", "Jabal al-Akrad"}
+    link = page.locator("a.dailyarchive-timeline-list")
+    assert link.get_attribute("href").endswith("chronology/index.html?place=latakia-province")
+    link.click()
+    page.wait_for_selector(READY)
+    assert page.locator("li.dailyarchive-event:visible").count() == shown(page) == len(page.evaluate(MARKS))
+    assert visitor.problems() == []
+
+
+def test_a_place_page_timeline_has_no_serious_accessibility_violation(file_visitor):
+    from browsing import axe_violations
+
+    page = open_timeline(file_visitor, "places/latakia-province/index.html")
+    violations = axe_violations(page)
+    assert not violations, "\n".join(violations)
+
+
+def test_the_bench_measures_the_timeline(sample_build):
+    """`invoke bench`'s timeline figures on the sample (in a process of its own: this session's browser runs here)."""
+    import json
+    import subprocess
+    import sys
+
+    from dailyarchive.timelinebench import KEYS
+
+    done = subprocess.run([sys.executable, "-m", "dailyarchive.timelinebench", str(sample_build.outdir)],
+                          capture_output=True, text=True, timeout=300, check=True)
+    figures = json.loads(done.stdout)
+    assert set(KEYS) <= set(figures) and "timeline_error" not in figures
+    assert figures["timeline_events"] == 41
+    assert figures["timeline_first_draw_ms"] > 0 and figures["timeline_zoom_ms"] > 0 and figures["timeline_mb"] > 0
