@@ -144,7 +144,9 @@ def index_page(events: list[dict[str, Any]], parts: dict[str, list[dict[str, Any
               "places and actors link to their pages. How the figures are counted: [Methods](/methods.md).", ""]
     if events:
         target = "dailyarchive-events" if not parts else "events"
-        lines += ["## Timeline", "", *timeline_block(list_target=target), ""]
+        lines += ["## Timeline", "", "Lanes by place, actor or series; the filters of the list below and the span "
+                  "shown are kept in the page's address, so a view can be shared and cited. The data of what is "
+                  "shown downloads as CSV or JSON.", "", *timeline_block(list_target=target), ""]
     lines += ["## The toll over time", "", f"```{{{CHARTS_DIRECTIVE}}} chronology", "```", ""]
     lines += ["## Events", ""]
     if not events:

@@ -77,7 +77,7 @@
 
   function when(event) {
     var d = utc(event.x0), words;
-    if (event.precision === "year" && event.point === false && event.x1 - event.x0 > 300 * DAY) {
+    if (event.precision === "year" && event.x1 - event.x0 > 300 * DAY) {
       words = String(d.getUTCFullYear());
     } else if (event.precision === "month" && event.x1 - event.x0 > 27 * DAY) {
       words = MONTHS[d.getUTCMonth()] + " " + d.getUTCFullYear();
@@ -231,14 +231,12 @@
   /* The events that pass the filters, among the loaded years, overlapping [lo, hi]. */
   Timeline.prototype.select = function (lo, hi) {
     var f = this.compiled, found = [];
-    var self = this;
     this.neededYears().forEach(function (year) {
       (store.years[year] || []).forEach(function (event) {
         if (event.x1 > lo && event.x0 < hi && passes(event, f)) { found.push(event); }
       });
     });
     found.sort(function (a, b) { return a.x0 - b.x0 || a.x1 - b.x1; });
-    void self;
     return found;
   };
 
