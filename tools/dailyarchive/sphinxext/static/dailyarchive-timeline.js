@@ -380,6 +380,7 @@
       self.listen();
       self.report();
       self.figure.classList.add("dailyarchive-timeline-ready");
+      if (!self.formBuilt) { self.formBuilt = true; self.buildForm(); }
       self.figure.querySelector(".dailyarchive-timeline-controls").hidden = false;
     });
   };
@@ -565,6 +566,67 @@
       if (isFinite(lo) && isFinite(hi) && hi > lo) { this.window = this.clamp(lo, hi); }
     }
     this.update(true);
+  };
+
+  /* ---- a filter form of its own, on pages without the list's (the chronology of a large archive, name pages) ---- */
+
+  function option(value, text) {
+    var element = document.createElement("option");
+    element.value = value;
+    element.textContent = text;
+    return element;
+  }
+
+  function field(form, label, control) {
+    var wrapper = document.createElement("label");
+    wrapper.appendChild(document.createTextNode(label + " "));
+    wrapper.appendChild(control);
+    form.appendChild(wrapper);
+    form.appendChild(document.createTextNode(" "));
+  }
+
+  Timeline.prototype.buildForm = function () {
+    if (document.querySelector("form.dailyarchive-events-filter")) { return; }
+    var m = store.manifest, self = this, controls = {};
+    var form = document.createElement("form");
+    form.className = "dailyarchive-timeline-filter";
+    var kinds = [["place", "Place (and the places inside it)", m.places, 1, 3], ["actor", "Actor", m.actors, 1, 2],
+      ["tag", "Tag", m.tags, 1, -1], ["series", "Series", m.series.map(function (s) { return [s[1], s[0]]; }), 1, -1]];
+    kinds.forEach(function (kind) {
+      if (self.fixed[kind[0]] || kind[2].length < 1) { return; }
+      var select = document.createElement("select");
+      select.appendChild(option("", "any"));
+      kind[2].filter(function (entry) { return kind[4] < 0 || entry[kind[4]] > 0; }).forEach(function (entry) {
+        select.appendChild(option(entry[kind[3]], entry[0]));
+      });
+      controls[kind[0]] = select;
+      field(form, kind[1], select);
+    });
+    [["q", "Words", "search"], ["from", "From", "date"], ["to", "to", "date"]].forEach(function (kind) {
+      var input = document.createElement("input");
+      input.type = kind[2];
+      controls[kind[0]] = input;
+      field(form, kind[1], input);
+    });
+    function show(state) {
+      Object.keys(controls).forEach(function (key) {
+        if (controls[key].value !== (state[key] || "")) { controls[key].value = state[key] || ""; }
+      });
+    }
+    function changed() {
+      var changes = {};
+      Object.keys(controls).forEach(function (key) { changes[key] = controls[key].value.trim(); });
+      changes.q = changes.q.toLowerCase();
+      self.filters.set(changes, "form");
+    }
+    Object.keys(controls).forEach(function (key) {
+      controls[key].addEventListener(controls[key].tagName === "SELECT" ? "change" : "input", changed);
+    });
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    this.filters.on(show);
+    show(this.state);
+    var where = this.figure.querySelector(".dailyarchive-timeline-controls");
+    where.parentNode.insertBefore(form, where);
   };
 
   /* ---- export what is shown ---- */
