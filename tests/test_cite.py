@@ -221,3 +221,14 @@ def test_a_source_file_changed_during_the_build_is_not_published(archive):
     assert "UR  - https://archive.example.org/test-daily/2019/2019-07-09-a-bulletin/v1.html" in \
         files["test-daily/2019/2019-07-09-a-bulletin/v1.ris"]
     assert [(p.path, p.rule) for p in problems] == [(path, "fixity-altered")]
+
+
+def test_the_source_of_a_withheld_body_is_not_published(archive, tmp_path):
+    write_bulletin(archive, body="Safe text.\n\n```{raw} html\n<script>alert(1)</script>\n```\n")
+    result = build(archive, tmp_path / "out", ROOT / "docs", status=None, warning=io.StringIO())
+    assert result.status != 0  # the body is withheld, and the build says so
+    folder = result.outdir / "test-daily/2019/2019-07-09-a-bulletin"
+    assert not (folder / "v1.md").exists() and (folder / "v1.bib").is_file()
+    box = BeautifulSoup((folder / "index.html").read_text(encoding="utf-8"), "html.parser").select_one(
+        ".dailyarchive-cite")
+    assert box.find("a", string="v1.md") is None and len(box.select_one(".dailyarchive-sha256").get_text()) == 64

@@ -425,6 +425,9 @@ def test_every_fixity_rule_is_registered():
 
 def test_the_sample_archive_is_sealed_and_intact():
     root = ROOT / "archive"
-    assert [p.format(root) for p in verify(root)] == []
-    assert (root / LOG).is_file()
+    problems = verify(root)
+    assert [p.format(root) for p in problems if p.level == "error"] == []
+    # a bulletin added since the last seal is the one thing allowed: the daily routine seals after checking
+    assert {p.rule for p in problems} <= {"fixity-unsealed"}, [p.format(root) for p in problems]
+    assert (root / LOG).is_file() and read_sealed(root).entries
     assert os.path.getsize(root / MANIFEST) > 0

@@ -42,7 +42,8 @@ def yaml_syntax(root: Path, broken: bool) -> Where:
 
 
 def yaml_alias(root: Path, broken: bool) -> Where:
-    path = write_bulletin(root, summary="One sentence.", caption="One sentence.")
+    path = write_bulletin(root, summary="One sentence.", caption="One sentence.", image="photo.jpg")
+    write_raw(root, path.parent.relative_to(root).as_posix() + "/photo.jpg", b"\xff\xd8")
     if broken:
         replace_in(path, "summary: One sentence.", "summary: &s One sentence.")
         replace_in(path, "caption: One sentence.", "caption: *s")
@@ -211,6 +212,23 @@ def image_missing(root: Path, broken: bool) -> Where:
     if not broken:
         write_raw(root, path.parent.relative_to(root).as_posix() + "/photo.jpg", b"\xff\xd8")
     return path, line_of(path, "image:"), "error"
+
+
+def caption_without_image(root: Path, broken: bool) -> Where:
+    path = write_bulletin(root, caption="Fighters prepare an attack.", image=None if broken else "photo.jpg")
+    if not broken:
+        write_raw(root, path.parent.relative_to(root).as_posix() + "/photo.jpg", b"\xff\xd8")
+    return path, line_of(path, "caption:"), "warning"
+
+
+def test_a_caption_without_an_image_is_told_on_the_latest_version_only(archive: Path) -> None:
+    first = write_bulletin(archive, caption="Fighters prepare an attack.")
+    assert [(p.path, p.rule) for p in check_archive(archive, today=TODAY)] == [(first, "caption-without-image")]
+    latest = write_bulletin(archive, version=2, caption="Fighters prepare an attack.", revised="2019-07-10",
+                            revision_note="Fixed a word.")
+    assert [(p.path, p.rule) for p in check_archive(archive, today=TODAY)] == [(latest, "caption-without-image")]
+    write_bulletin(archive, version=3, revised="2019-07-11", revision_note="Dropped the caption of a missing photo.")
+    assert check_archive(archive, today=TODAY) == []
 
 
 def duplicate_id(root: Path, broken: bool) -> Where:

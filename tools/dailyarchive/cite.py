@@ -238,12 +238,14 @@ def files(citation: Citation) -> dict[str, str]:
     return {citation.beside(f"{stem}.bib"): bibtex(citation), citation.beside(f"{stem}.ris"): ris(citation)}
 
 
-def version_files(catalog: Catalog, url_of: Callable[[str], str], problems: list[Problem]) -> dict[str, str | bytes]:
+def version_files(catalog: Catalog, url_of: Callable[[str], str], problems: list[Problem],
+                  withheld: frozenset[str] = frozenset()) -> dict[str, str | bytes]:
     """{path from the output root: content} of every version's source file, `.bib` and `.ris`.
 
     `url_of(docname)` is a page's absolute URL ('' when the base URL is unknown). A source file is
     published byte for byte, and only while it still has the digest the pages cite; a file changed or
-    unreadable since it was loaded is left out and a problem says so.
+    unreadable since it was loaded is left out and a problem says so. Sources in `withheld` (paths from
+    the output root: bodies outside the safe profile, withheld by the build) are left out too.
     """
     paths = dict(zip(zip(catalog.versions["bulletin_id"], catalog.versions["version"].astype(int)),
                      catalog.versions["path"]))
@@ -251,6 +253,8 @@ def version_files(catalog: Catalog, url_of: Callable[[str], str], problems: list
     for key, found in citations(catalog).items():
         cited = with_url(found, url_of(found.page))
         out.update(files(cited))
+        if cited.beside(cited.source) in withheld:
+            continue
         source = Path(paths[key])
         data = read_bytes(source, problems)
         if data is not None and hashlib.sha256(data).hexdigest() == cited.sha256:

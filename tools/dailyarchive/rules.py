@@ -217,6 +217,17 @@ def image_exists(version: VersionFile, archive: LoadedArchive, today: dt.date) -
                      f"'{meta.image}' is not in {version.path.parent.name}/: add the file or fix the name")
 
 
+def caption_has_an_image(version: VersionFile, archive: LoadedArchive, today: dt.date) -> Iterator[Problem]:
+    """A `caption` describes a photo: the latest version of a bulletin with a caption and no `image` gets a
+    warning (the page would show the caption alone). Earlier versions are final, so only the latest is told."""
+    meta = version.meta
+    assert meta is not None
+    if meta.caption.strip() and not meta.image and not (version.path.parent / f"v{version.number + 1}.md").exists():
+        yield Problem(version.path, version.line_of("caption"), "warning", "caption-without-image",
+                      "`caption` describes a photo but there is no `image`: put the photo in the bulletin's folder "
+                      "and name it in `image`, or drop the caption (in a new version: `invoke revise`)")
+
+
 def figures_are_consistent(version: VersionFile, archive: LoadedArchive, today: dt.date) -> Iterator[Problem]:
     """Bounds, subgroups, baselines and dates of each figure of one version."""
     yield from figure_problems(version)
@@ -511,6 +522,7 @@ def _relative(root: Path, path: Path) -> str:
 
 VERSION_RULES: list[VersionRule] = [
     path_matches_front_matter, version_fields, no_future_dates, events_before_bulletin, names_are_known, image_exists,
+    caption_has_an_image,
     figures_are_consistent, figures_reviewed, body_is_safe,
 ]
 ARCHIVE_RULES: list[Rule] = [bulletin_ids_unique, versions_contiguous, see_also_targets_exist, series_consistent,

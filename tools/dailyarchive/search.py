@@ -150,7 +150,8 @@ def shard_payloads(plan: ShardPlan, records: dict[str, dict[str, Any]], vocab: V
     A bulletin's names are its places, actors and tags with their aliases, and every place enclosing its
     places with theirs (a bulletin about Mount Turkmen is about Latakia Province): so a name typed as a word
     finds what the same name chosen as a filter finds. Its text is ``[body, other fields]``, the other
-    fields one per line (caption, names, events, sources), so that a phrase never spans two fields.
+    fields one per line (caption, events, sources), so that a phrase never spans two fields; the JS takes
+    the names for phrases from the manifest.
     """
     pos = {kind: vocab.positions(kind) for kind in ("places", "actors", "tags")}
     aliases = {kind: {e["name"]: e["aliases"] for e in getattr(vocab, kind)} for kind in pos}
@@ -166,7 +167,7 @@ def shard_payloads(plan: ShardPlan, records: dict[str, dict[str, Any]], vocab: V
         named = {"places": list(dict.fromkeys(p for place in places for p in (place, *enclosing.get(place, ())))),
                  "actors": actors, "tags": record["tags"]}
         names = [n for kind, values in named.items() for v in values for n in (v, *aliases[kind].get(v, []))]
-        other = [_text(record["caption"]), *names, *record["what"], *record["sources"]]
+        other = [_text(record["caption"]), *record["what"], *record["sources"]]
         fields = [(TITLE, _text(record["title"])), (NAMES, _text(record["summary"])),
                   (NAMES, _text(record["caption"])), (NAMES, " ".join(names)), (BODY, body),
                   (BODY, " ".join(record["what"])), (BODY, " ".join(record["sources"]))]

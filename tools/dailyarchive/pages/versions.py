@@ -9,9 +9,12 @@ versions, are Sphinx documents (orphans: reached from the version list).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .. import diff
 from ..bodytext import reading_blocks
 from ..policy import META
+from ..safebody import own_images, unsafe_constructs
 from . import slots
 from ._context import EXTRA_DIR, Context, Row, diff_docname, docname, version_docname
 from ._html import a, esc, raw
@@ -75,10 +78,25 @@ def diff_page(ctx: Context, bulletin_id: str, new: int) -> str:
     shown = [f for f in figures if f.status != "unchanged"]
     lines += _raw_section("Figures", diff.figures_html(shown, FIGURE_COLUMNS) if shown else "",
                           "No figure changed.")
-    body = diff.block_diff(reading_blocks(before["body"]), reading_blocks(after["body"]))
-    lines += _raw_section("Text", diff.blocks_html(body) if diff.blocks_changed(body) else "",
-                          "The text did not change.")
+    lines += _text_section(before, after)
     return page(lines, orphan=True)
+
+
+def _text_section(before: Row, after: Row) -> list[str]:
+    """The body's difference, or why it is not shown: a body outside the safe profile is withheld here too."""
+    withheld = [str(v["version"]) for v in (before, after) if _withheld(v)]
+    if withheld:
+        which = " and ".join(f"version {n}" for n in withheld)
+        return _raw_section("Text", f"<p>The text of {which} is withheld: it uses constructs a bulletin body may "
+                                    "not contain, so the texts are not compared here.</p>", "")
+    body = diff.block_diff(reading_blocks(before["body"]), reading_blocks(after["body"]))
+    return _raw_section("Text", diff.blocks_html(body) if diff.blocks_changed(body) else "",
+                        "The text did not change.")
+
+
+def _withheld(version: Row) -> bool:
+    """True when the build withholds this version's body (the same safe profile as `check` and the build)."""
+    return bool(unsafe_constructs(str(version["body"]), own_files=own_images(Path(version["path"]).parent)))
 
 
 def _raw_section(heading: str, html_text: str, empty: str) -> list[str]:

@@ -87,19 +87,29 @@ def warning_line(problem: Problem) -> str:
                       f"[dailyarchive.{problem.rule}]")
 
 
-def stage_settings(docs: Path, overrides: dict[str, object]) -> StageSettings:
-    """The stager's settings: the `dailyarchive_*` values of the docs project's conf.py, then the overrides."""
+def conf_values(docs: Path, overrides: dict[str, object]) -> dict[str, object]:
+    """The values of the docs project's conf.py, then the overrides (what Sphinx will see)."""
     from sphinx.config import eval_config_file
     from sphinx.util.tags import Tags
 
+    conf = docs.resolve() / "conf.py"  # Sphinx reads it from inside its folder
+    return {**(eval_config_file(conf, Tags()) if conf.is_file() else {}), **overrides}
+
+
+def suppressed(problem: Problem, suppress: object) -> bool:
+    """True when conf.py's `suppress_warnings` silences the problem (`dailyarchive` or `dailyarchive.<rule>`)."""
+    names = set(suppress) if isinstance(suppress, (list, tuple, set)) else set()
+    return bool(names & {"dailyarchive", f"dailyarchive.{problem.rule}", "dailyarchive.*"})
+
+
+def stage_settings(docs: Path, overrides: dict[str, object]) -> StageSettings:
+    """The stager's settings: the `dailyarchive_*` values of the docs project's conf.py, then the overrides."""
     fields = {"dailyarchive_latest_count": "latest_count", "dailyarchive_charts_per_bulletin": "charts_per_bulletin",
               "dailyarchive_chronology_max_events": "chronology_max_events", "dailyarchive_baseurl": "baseurl",
               "dailyarchive_search": "search"}
-    conf = docs / "conf.py"
-    values = eval_config_file(conf, Tags()) if conf.is_file() else {}
+    values = conf_values(docs, overrides)
     if not values.get("dailyarchive_baseurl") and values.get("html_baseurl"):
         values["dailyarchive_baseurl"] = values["html_baseurl"]
-    values = {**values, **overrides}
     return StageSettings(**{fields[k]: v for k, v in values.items() if k in fields})  # type: ignore[arg-type]
 
 
@@ -128,10 +138,13 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
         _print(status, "dailyarchive: nothing changed since the last build")
         return BuildResult(html, 0, int(state.get("warnings", 0)))  # type: ignore[arg-type]
     site = stage(archive, docs, settings, cache=out / "cache")
-    messages = [warning_line(p) for p in site.problems]
+    suppress = conf_values(docs, overrides).get("suppress_warnings", [])
+    shown = [p for p in site.problems if not suppressed(p, suppress)]
+    messages = [warning_line(p) for p in shown]
     if not settings.baseurl.strip():
         messages.append(f"WARNING: {NO_BASEURL} [dailyarchive.baseurl]")
-    problems, seal_broken = len(site.problems), site.seal_broken
+    problems, seal_broken = len(shown), site.seal_broken
+    _print(status, f"dailyarchive: {site.summary}")
     written, removed = install_outputs(site, out, html)
     jobs = project_jobs(site, out, html, docs, overrides, strict)
     projects = len(site.projects)

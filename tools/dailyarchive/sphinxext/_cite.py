@@ -6,8 +6,10 @@ the citation on its node, where `html-page-context` finds it to add the `citatio
 link to the bulletin's Memento TimeMap and the script of the copy buttons (`static/dailyarchive-cite.js`,
 a file of the site, as the Content-Security-Policy requires; it also fills in the access date).
 
-When the build finishes, each version's source file (`v<N>.md`, byte for byte, checked against the
-digest the citation gives) and its `.bib` and `.ris` files are written beside its page.
+Each version's source file (`v<N>.md`, byte for byte, checked against the digest the citation gives)
+and its `.bib` and `.ris` files are output files of the stager (`cite.version_files`), beside its page. The source of a
+version whose body the build withheld (outside the safe profile, `_body`) is not published: its page names
+the file and its digest, but links nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -25,6 +28,8 @@ from sphinx.util.osutil import relative_uri
 
 from ..cite import DIRECTIVE, Citation, bibtex, csl_json, from_json, highwire, plain, ris, with_url
 from ..feeds import TIMEMAP
+from ..pages import BODY_DIR
+from ._body import BodyDomain
 from ._outputs import HTML_BUILDERS, baseurl, is_site_builder, page_url
 
 logger = logging.getLogger(__name__)
@@ -74,27 +79,30 @@ def fill_cite_boxes(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         absolute, href = permanent_url(app, citation, docname)
         citation = with_url(citation, absolute)
         here = app.builder.get_target_uri(docname) if is_site_builder(app) else ""
-        placeholder.replace_self(cite_box(citation, href, html=app.builder.format == "html", here=here))
+        source = "" if citation.beside(citation.source) in withheld_sources(app) else here
+        placeholder.replace_self(cite_box(citation, href, html=app.builder.format == "html", here=here,
+                                          source=source))
 
 
-def cite_box(citation: Citation, href: str, html: bool, here: str = "") -> nodes.container:
+def cite_box(citation: Citation, href: str, html: bool, here: str = "", source: str = "") -> nodes.container:
     """The box's nodes; the container keeps the citation (with its URL) for the page's meta tags.
 
-    `here` is the page's own path on site builders: files beside the page (the source, `.bib`, `.ris`)
-    are linked from it; elsewhere (EPUB, single page) they are named, not linked.
+    `here` is the page's own path on site builders: the `.bib` and `.ris` beside the page are linked
+    from it, and the source file from `source` (the same path, or '' when the source is not published);
+    elsewhere (EPUB, single page) they are named, not linked.
     """
     box = nodes.container(classes=["dailyarchive-cite"])
     box[ATTRIBUTE] = citation
     box += nodes.rubric("", "Cite this version")
     box += nodes.paragraph("", plain(citation), classes=["dailyarchive-cite-text"], ids=["cite-text"])
-    if html:
+    if html and here:
         box += nodes.raw("", _copy_button("cite-text", "plain text"), format="html")
     if href:
         link = nodes.paragraph("", "Permanent link to this version: ")
         link += nodes.reference("", citation.url or f"version {citation.version}", refuri=href, internal=False)
         box += link
     if citation.sha256:
-        box += _digest_paragraph(citation, here)
+        box += _digest_paragraph(citation, source)
     if not html:
         return box
     box += nodes.raw("", "\n".join(_format_html(citation, name, render, suffix, here)
@@ -120,22 +128,25 @@ def _digest_paragraph(citation: Citation, here: str) -> nodes.paragraph:
 def _copy_button(target: str, label: str, after: str = "") -> str:
     """A copy button for the element with id `target`, hidden until the script (which it needs) shows it."""
     return (f'<p class="dailyarchive-copy-row"><button type="button" class="dailyarchive-copy" '
-            f'data-copy="{escape(target)}" hidden>Copy {escape(label)}</button>{after} '
+            f'data-copy="{escape(target)}" hidden="hidden">Copy {escape(label)}</button>{after} '
             f'<span class="dailyarchive-copy-status" role="status"></span></p>')
 
 
 def _format_html(citation: Citation, name: str, render: Callable[[Citation], str], suffix: str, here: str) -> str:
-    """One format: its text in a `<details>`, a copy button and, on site pages, the file to download."""
+    """One format: its text in a `<details>` and, on site pages, a copy button and the file to download.
+
+    Attributes are written with values (`hidden="hidden"`), so the markup is also well-formed XHTML.
+    """
     ident = f"cite-{name.lower().replace('-', '')}"
     download = ""
     if suffix and here:
         file_name = f"v{citation.version}.{suffix}"
         target = relative_uri(here, citation.beside(file_name))
-        download = (f' <a class="dailyarchive-download" href="{escape(target)}" download>'
+        download = (f' <a class="dailyarchive-download" href="{escape(target)}" download="{escape(file_name)}">'
                     f"Download {escape(file_name)}</a>")
     return (f'<div class="dailyarchive-cite-format"><details><summary>{escape(name)}</summary>'
             f'<pre id="{ident}" class="dailyarchive-cite-code">{escape(render(citation))}</pre></details>'
-            + _copy_button(ident, name, download) + "</div>")
+            + (_copy_button(ident, name, download) if here else "") + "</div>")
 
 
 def add_citation_meta(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
@@ -153,6 +164,22 @@ def add_citation_meta(app: Sphinx, pagename: str, templatename: str, context: di
     tags.append(f'<link rel="timemap" type="application/link-format" href="{escape(timemap)}" />')
     context["metatags"] = context.get("metatags", "") + "\n" + "\n".join(tags) + "\n"
     app.add_js_file(SCRIPT, priority=630)
+
+
+def withheld_sources(app: Sphinx) -> set[str]:
+    """Paths from the output root of the source files whose body this build withheld (`<url>/v<N>.md`).
+
+    The staged body of a version sits at `<BODY_DIR>/<url>/v<N>.md`, where its source is published.
+    """
+    srcdir = Path(app.srcdir).resolve()
+    paths = set()
+    for staged in app.env.get_domain(BodyDomain.name).data["withheld"].values():
+        try:
+            relative = Path(staged).resolve().relative_to(srcdir / BODY_DIR)
+        except ValueError:
+            continue
+        paths.add(relative.as_posix())
+    return paths
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

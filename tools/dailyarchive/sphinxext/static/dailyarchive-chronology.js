@@ -15,6 +15,28 @@
     return null;
   }
 
+  /* The option a state value names: its slug, or its name as the search page writes it (`?place=Idlib`). */
+  function optionFor(select, prefix, wanted) {
+    if (!wanted) { return ""; }
+    var lower = wanted.trim().toLowerCase(), found = "";
+    Array.prototype.forEach.call(select.options, function (o) {
+      if (o.value && (o.value === prefix + wanted || o.text.trim().toLowerCase() === lower)) { found = found || o.value; }
+    });
+    return found;
+  }
+
+  /* The state with names given as in the search page's address turned into the slugs of this page's options. */
+  function bySlug(state, selects) {
+    var fixed = {};
+    Object.keys(state).forEach(function (key) { fixed[key] = state[key]; });
+    selects.forEach(function (select) {
+      var key = PREFIX[select.getAttribute("data-filter")];
+      var value = optionFor(select, TOKEN[key], state[key]);
+      if (value) { fixed[key] = value.slice(2); }
+    });
+    return fixed;
+  }
+
   function matches(item, state, text) {
     var ok = Object.keys(TOKEN).every(function (key) {
       return !state[key] || item.classList.contains(TOKEN[key] + state[key]);
@@ -39,8 +61,7 @@
     function show(state) {
       selects.forEach(function (select) {
         var key = PREFIX[select.getAttribute("data-filter")];
-        var value = state[key] ? TOKEN[key] + state[key] : "";
-        select.value = Array.prototype.some.call(select.options, function (o) { return o.value === value; }) ? value : "";
+        select.value = optionFor(select, TOKEN[key], state[key]);
       });
       if (words && words.value.trim().toLowerCase() !== (state.q || "")) { words.value = state.q || ""; }
       if (from) { from.value = state.from || ""; }
@@ -80,9 +101,9 @@
     selects.forEach(function (s) { s.addEventListener("change", changed); });
     [words, from, to].forEach(function (input) { if (input) { input.addEventListener("input", changed); } });
     form.addEventListener("submit", function (event) { event.preventDefault(); });
-    filters.on(function (state) { show(state); apply(state); });
+    filters.on(function (state) { show(state); apply(bySlug(state, selects)); });
     show(filters.get());
-    apply(filters.get());
+    apply(bySlug(filters.get(), selects));
     form.hidden = false;
   }
 

@@ -83,12 +83,44 @@
     return false;
   }
 
-  /** Whether every phrase occurs, in order, within one field of a document (title, summary, body or another field). */
+  /** The tokens of each name (and alias) of a manifest entry, computed once. */
+  function nameTokens(entry) {
+    if (!entry.tokens) entry.tokens = [entry.name].concat(entry.aliases || []).map(tokenize);
+    return entry.tokens;
+  }
+
+  /** Whether every phrase occurs, in order, within one field of a document: title, summary, body, caption, an
+   * event, a source, or one of the names of its places (and the places enclosing them), actors and tags. */
   function hasPhrases(doc, text, phrases) {
     if (!phrases.length) return true;
     var fields = [doc[2], doc[3]].concat(text ? [text[0]].concat(String(text[1] || "").split("\n")) : []);
-    var tokens = fields.map(tokenize);
-    return phrases.every(function (run) { return tokens.some(function (t) { return containsRun(t, run); }); });
+    var flat = fields.map(function (f) { return normalize(f).replace(APOSTROPHES, "").replace(THOUSANDS, "$1"); });
+    var names = [], manifest = state.manifest;
+    placesAndAbove(manifest.places, doc[4]).forEach(function (i) { names = names.concat(nameTokens(manifest.places[i])); });
+    doc[5].forEach(function (i) { names = names.concat(nameTokens(manifest.actors[i])); });
+    doc[6].forEach(function (i) { names = names.concat(nameTokens(manifest.tags[i])); });
+    return phrases.every(function (run) {
+      return flat.some(function (field) { return fieldHasRun(field, run); }) ||
+        names.some(function (tokens) { return containsRun(tokens, run); });
+    });
+  }
+
+  var WORD_CHAR = /[\p{L}\p{N}'\u2018\u2019\u02bc`]/u;
+
+  /** Whether a normalised field holds the run of tokens: only the words where its first stem (less its last letter,
+   * which stemming may change: happy → happi) occurs are tokenized, so long bodies are cheap to check. */
+  function fieldHasRun(field, run) {
+    var key = run[0].length > 3 ? run[0].slice(0, -1) : run[0];
+    for (var at = field.indexOf(key); at >= 0; at = field.indexOf(key, at + 1)) {
+      var start = at;
+      while (start > 0 && WORD_CHAR.test(field[start - 1])) start--;
+      var end = at + key.length;
+      while (end < field.length && WORD_CHAR.test(field[end])) end++;
+      var first = tokenize(field.slice(start, end));
+      if (first.length !== 1 || first[0] !== run[0]) continue;
+      if (containsRun(tokenize(field.slice(start, start + 60 * run.length + 60)).slice(0, run.length), run)) return true;
+    }
+    return false;
   }
 
   /* ---- dates, written as the site writes them ("9 July 2019") ---- */
@@ -254,17 +286,18 @@
 
   /** Search the loaded shards: every term must match (AND) and every phrase occur; with no terms, every
    * document that passes the filters. `counts` gives, per filter value, how many results that value would
-   * give in place of the current one (the other filters kept): a year or series only when its shards were searched. */
-  function search(params) {
+   * give in place of the current one (the other filters kept): a year or series only when its shards were searched.
+   * With `options.phrases === false`, phrases count as their words only (what tells which text files a phrase needs). */
+  function search(params, options) {
     var manifest = state.manifest;
     var f = compileFilters(manifest, params);
     var query = parseQuery(params.q || "");
+    if (options && options.phrases === false) query.phrases = [];
     var terms = query.terms;
     var shards = neededShards(manifest, f);
     var counts = { series: {}, year: {}, places: {}, actors: {}, tags: {} };
     var results = [];
     var missing = shards.filter(function (s) { return !state.shards[s.key]; });
-    var unchecked = query.phrases.length ? shards.filter(function (s) { return !state.texts[s.key]; }) : [];
     shards.forEach(function (entry) {
       var shard = state.shards[entry.key];
       if (!shard) return;
@@ -294,7 +327,7 @@
       return a.url < b.url ? -1 : 1;
     });
     return { results: results, terms: terms, phrases: query.phrases, shards: shards, missing: missing,
-      unchecked: unchecked, problems: f.problems, sort: sort, counts: countsShown(manifest, f, shards, counts) };
+      problems: f.problems, sort: sort, counts: countsShown(manifest, f, shards, counts) };
   }
 
   /** Add one document (that matched the words) to the counts of every filter value it would pass with. */
@@ -487,7 +520,8 @@
 
   /** Buttons for the places, actors and tags of the results, each with the number of results it would give. */
   function renderFacets(container, found, params, pick) {
-    var box = element("div", { "class": "dailyarchive-facets" });
+    var box = element("div", { "class": "dailyarchive-facets", role: "group", "aria-label": "Narrow the results" });
+    box.appendChild(element("p", { "class": "dailyarchive-facets-title" }, "Narrow the results (how many each gives)"));
     FACETS.forEach(function (facet) {
       var list = state.manifest[facet[1]], table = found.counts[facet[1]];
       var chosen = params[facet[0]] ? findName(list, params[facet[0]]) : -1;
@@ -495,7 +529,7 @@
         .sort(function (a, b) { return table[b] - table[a] || (list[a].name < list[b].name ? -1 : 1); }).slice(0, 12);
       if (!entries.length) return;
       var line = element("p", { "class": "dailyarchive-facet" });
-      line.appendChild(element("span", { "class": "dailyarchive-facet-name" }, facet[1].charAt(0).toUpperCase() + facet[1].slice(1) + ":"));
+      line.appendChild(element("span", { "class": "dailyarchive-facet-name" }, facet[1].charAt(0).toUpperCase() + facet[1].slice(1)));
       entries.forEach(function (i) {
         var button = element("button", { type: "button", "data-facet": facet[0], "data-value": list[i].name,
           "data-count": String(table[i]), "aria-pressed": i === chosen ? "true" : "false", dir: "auto" }, list[i].name + " ");
@@ -506,7 +540,7 @@
       });
       box.appendChild(line);
     });
-    if (box.childNodes.length) container.appendChild(box);
+    if (box.childNodes.length > 1) container.appendChild(box);
   }
 
   function statusText(found) {
@@ -517,24 +551,26 @@
       "; " + order + ")";
   }
 
+  /** The results: problems, the count, the list and "Show more" in one column; the counts beside (below on a phone). */
   function render(view, found, shown) {
-    var container = view.container;
+    var container = view.container, main = element("div", { "class": "dailyarchive-results-main" });
     var seriesNames = {};
     state.manifest.series.forEach(function (s) { seriesNames[s.slug] = s.name; });
     container.textContent = "";
-    found.problems.forEach(function (p) { container.appendChild(element("p", { "class": "dailyarchive-problem" }, p)); });
-    container.appendChild(element("p", { "class": "dailyarchive-count", role: "status" }, statusText(found)));
+    container.appendChild(main);
+    found.problems.forEach(function (p) { main.appendChild(element("p", { "class": "dailyarchive-problem" }, p)); });
+    main.appendChild(element("p", { "class": "dailyarchive-count", role: "status" }, statusText(found)));
     labelChoices(view.form, found.counts);
-    renderFacets(container, found, view.params, view.pick);
     var list = element("ol", { "class": "dailyarchive-results" });
-    container.appendChild(list);
+    main.appendChild(list);
     var page = found.results.slice(0, shown);
     var updates = page.map(function (r) { return renderResult(list, r, found.terms, seriesNames); });
     if (found.results.length > shown) {
       var more = element("button", { type: "button", "class": "dailyarchive-more" }, "Show more");
       more.addEventListener("click", function () { render(view, found, shown + PAGE); });
-      container.appendChild(more);
+      main.appendChild(more);
     }
+    renderFacets(container, found, view.params, view.pick);
     if (!found.terms.length) return;
     var needed = found.shards.filter(function (s) { return page.some(function (r) { return r.shard === s.key; }); });
     loadShards(needed, "text").then(function () { updates.forEach(function (u) { u(); }); }, function () {});
@@ -542,7 +578,8 @@
 
   var generation = 0;
 
-  /** Load what the search needs (the index files; the text files too for a phrase), then show the results. */
+  /** Load what the search needs (the index files; for a phrase, the text files of the years where its words
+   * all occur), then show the results. */
   function run(view) {
     var params = view.params, mine = ++generation;
     var f = compileFilters(state.manifest, params);
@@ -551,13 +588,29 @@
     if (status) status.textContent = "Searching\u2026";
     else view.container.appendChild(element("p", { "class": "dailyarchive-count", role: "status" }, "Searching\u2026"));
     var phrases = parseQuery(params.q).phrases.length > 0;
-    Promise.all([loadShards(shards, "index"), phrases ? loadShards(shards, "text") : null]).then(function () {
+    loadShards(shards, "index").then(function () {
+      if (!phrases) return null;
+      var candidates = search(params, { phrases: false }).results;
+      return loadShards(shards.filter(function (s) { return candidates.some(function (r) { return r.shard === s.key; }); }), "text");
+    }).then(function () {
       if (mine === generation) render(view, search(params), PAGE);
     }, function (error) {
       if (mine !== generation) return;
       view.container.textContent = "";
       view.container.appendChild(element("p", { "class": "dailyarchive-problem" }, "The search index is incomplete: " + error.message));
     });
+  }
+
+  var NAMED = { place: "places", actor: "actors", tag: "tags" };
+
+  /** Whether a field's text is worth searching while it is typed: empty, a whole date or a known name (an
+   * unfinished one is searched, and reported, when the field is left). */
+  function complete(field) {
+    var value = String(field.value || "").trim();
+    if (!value) return true;
+    if (field.name === "from" || field.name === "to") return parseDate(value, field.name === "to") !== null;
+    if (own.call(NAMED, field.name)) return findName(state.manifest[NAMED[field.name]], value) >= 0;
+    return true;
   }
 
   function debounce(action, ms) {
@@ -593,8 +646,12 @@
       event.preventDefault();
       root.location.search = queryString(formParams(form));
     });
-    form.addEventListener("input", debounce(update, 250));
-    form.addEventListener("change", function (event) { if (event.target.tagName === "SELECT" || event.target.type === "checkbox") update(); });
+    var typed = debounce(update, 250);
+    form.addEventListener("input", function (event) { if (complete(event.target)) typed(); });
+    form.addEventListener("change", function (event) {
+      var field = event.target;
+      if (field.tagName === "SELECT" || field.type === "checkbox" || !complete(field)) update();
+    });
     ["from", "to"].forEach(function (name) {
       form.elements[name].addEventListener("blur", function () {
         form.elements[name].value = shownDate(form.elements[name].value, name === "to");

@@ -92,8 +92,11 @@
 
   /* ---- filters ---- */
 
+  /* The index of a name given by its slug, or by its name as the search page's address gives it. */
   function slugIndex(list, slug, at) {
+    var lower = slug.trim().toLowerCase();
     for (var i = 0; i < list.length; i++) { if (list[i][at] === slug) { return i; } }
+    for (var j = 0; j < list.length; j++) { if (String(list[j][at === 0 ? 1 : 0]).toLowerCase() === lower) { return j; } }
     return -2;  /* a name this archive does not know: nothing matches */
   }
 
