@@ -10,6 +10,7 @@ travel in its staged text as JSON, so the page is a function of its text alone.
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -144,9 +145,12 @@ def index_page(events: list[dict[str, Any]], parts: dict[str, list[dict[str, Any
               "places and actors link to their pages. How the figures are counted: [Methods](/methods.md).", ""]
     if events:
         target = "dailyarchive-events" if not parts else "events"
+        first, last = _iso(min(e["span"][0] for e in events)), _iso(max(e["span"][1] for e in events))
+        if parts:  # the first view of a large archive: its last year of events
+            first = max(first, (dt.date.fromisoformat(last) - dt.timedelta(days=364)).isoformat())
         lines += ["## Timeline", "", "Lanes by place, actor or series; the filters of the list below and the span "
                   "shown are kept in the page's address, so a view can be shared and cited. The data of what is "
-                  "shown downloads as CSV or JSON.", "", *timeline_block(list_target=target), ""]
+                  "shown downloads as CSV or JSON.", "", *timeline_block(first, last, target), ""]
     lines += ["## The toll over time", "", f"```{{{CHARTS_DIRECTIVE}}} chronology", "```", ""]
     lines += ["## Events", ""]
     if not events:

@@ -29,6 +29,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
 from ..addresses import TIMELINE_DIR, TIMELINE_DIRECTIVE
+from ..timeline import MANIFEST
 from ._charts import BUNDLE
 from ._charts import STYLE as CHART_STYLE
 from ._outputs import HTML_BUILDERS
@@ -101,6 +102,7 @@ def depart_timeline(self: Any, node: timeline_figure) -> None:
 def timeline_html(options: dict[str, str], root: str, list_href: str) -> str:
     """The timeline's figure: its controls, the view, the legend and the link to the list."""
     title = options.get("title") or "Timeline of the events"
+    preload = "".join(f'<script src="{escape(root)}{TIMELINE_DIR}/{name}"></script>' for name in first_files(options))
     data = "".join(f' data-{key}="{escape(options[key])}"' for key in ("from", "to", *FIXED) if options.get(key))
     fixed = "&".join(f"{key}={quote(options[key])}" for key in FIXED if options.get(key))
     carry = " data-filters-carry" if list_href and not list_href.startswith("#") and not fixed else ""
@@ -123,7 +125,16 @@ def timeline_html(options: dict[str, str], root: str, list_href: str) -> str:
             f"<figcaption><strong>{escape(title)}.</strong> A dot is an event known to the day; a bar spans the "
             "month or the year an event is known to; an outlined mark is approximate, uncertain or partly "
             f"unknown (the tooltip says which). A click opens the bulletin that reported it. {escape(HELP)} "
-            f"{link}</figcaption>\n</figure>\n")
+            f"{link}</figcaption>\n{preload}</figure>\n")
+
+
+def first_files(options: dict[str, str]) -> list[str]:
+    """The data files of the first view, loaded with the page (so the timeline draws before the page's other
+    scripts run): the manifest and each year from `from` to `to`; the script loads any other year it needs."""
+    if not (options.get("from") and options.get("to")):
+        return []
+    first, last = int(options["from"][:4]), int(options["to"][:4])
+    return [MANIFEST, *[f"{year:04d}.js" for year in range(first, min(last, first + 20) + 1)]]
 
 
 def skip(self: Any, node: nodes.Node) -> None:
@@ -139,7 +150,7 @@ def add_timeline_scripts(app: Sphinx, pagename: str, templatename: str, context:
         return
     app.add_js_file(BUNDLE, priority=600)
     app.add_js_file(FILTERS_SCRIPT, priority=615)
-    app.add_js_file(SCRIPT, priority=630)
+    app.add_js_file(SCRIPT, priority=630, loading_method="defer")  # runs before the page's load handlers
     app.add_css_file(CHART_STYLE)
     app.add_css_file(STYLE)
 

@@ -181,7 +181,8 @@
 
   Timeline.prototype.start = function () {
     var self = this;
-    return loadScript(this.folder + "manifest.js").then(function () {
+    var manifest = store.manifest ? Promise.resolve() : loadScript(this.folder + "manifest.js");
+    return manifest.then(function () {
       var m = store.manifest;
       if (!m || !m.span) { self.say("No events to draw."); return null; }
       self.span = [m.span[0] * DAY, (m.span[1] + 1) * DAY];
@@ -377,8 +378,11 @@
     options.renderer = store.manifest.count >= CANVAS_FROM ? "canvas" : "svg";
     return window.vegaEmbed(target, this.spec(rows), options).then(function (result) {
       self.view = result.view;
-      if (!self.figure.hasAttribute("data-first-draw-ms")) {
+      if (!self.figure.hasAttribute("data-first-draw-ms")) {  /* drawn now; on screen at the next frame */
         self.figure.setAttribute("data-first-draw-ms", String(Math.round(window.performance.now())));
+        window.requestAnimationFrame(function () {
+          self.figure.setAttribute("data-first-paint-ms", String(Math.round(window.performance.now())));
+        });
       }
       self.listen();
       self.report();
