@@ -101,6 +101,29 @@ def test_zooming_with_the_keyboard_narrows_the_view_and_the_list(visitor):
     assert visitor.problems() == []
 
 
+def test_brushing_the_overview_picks_the_span_and_dragging_pans(file_visitor):
+    page = open_timeline(file_visitor)
+    view = page.locator(".dailyarchive-timeline-view")
+    view.scroll_into_view_if_needed()
+    box = view.bounding_box()
+    strip = box["y"] + box["height"] - 50  # inside the overview strip, above its axis
+    left = box["x"] + 170
+    page.mouse.move(left + 300, strip)
+    page.mouse.down()
+    page.mouse.move(left + 360, strip, steps=4)
+    page.mouse.up()
+    settle(page)
+    first = page.locator(TIMELINE).get_attribute("data-from"), page.locator(TIMELINE).get_attribute("data-to")
+    assert "2019-05" <= first[0] < first[1] <= "2019-09-30", first
+    assert page.locator("li.dailyarchive-event:visible").count() == shown(page) == len(page.evaluate(MARKS)) > 0
+    page.mouse.move(left + 300, box["y"] + 40)
+    page.mouse.down()
+    page.mouse.move(left + 400, box["y"] + 40, steps=4)  # dragging the detail view moves it to earlier days
+    page.mouse.up()
+    settle(page)
+    assert page.locator(TIMELINE).get_attribute("data-from") < first[0]
+
+
 def test_the_exported_csv_holds_exactly_the_events_shown(visitor):
     page = open_timeline(visitor)
     page.select_option("select[data-filter=places]", "p-idlib-province")

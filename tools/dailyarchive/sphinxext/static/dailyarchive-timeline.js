@@ -505,7 +505,8 @@
       var overview = self.inOverview(event.clientY);
       var t = self.timeAt(event.clientX, overview ? "ox" : "x");
       drag = { x: event.clientX, id: event.pointerId, overview: overview, t: t, window: self.window.slice(), moved: false,
-        inside: overview && t >= self.window[0] && t <= self.window[1] };
+        inside: overview && t >= self.window[0] && t <= self.window[1] &&
+          self.window[1] - self.window[0] < 0.8 * (self.span[1] - self.span[0]) };  /* else a drag picks a span */
     });
     element.addEventListener("pointermove", function (event) {
       if (!drag || !(event.pointerId in pointers)) { return; }
