@@ -35,6 +35,7 @@ from ._charts import STYLE as CHART_STYLE
 from ._outputs import HTML_BUILDERS
 
 SCRIPT = "dailyarchive-timeline.js"
+DATA_SCRIPT = "dailyarchive-timeline-data.js"
 FILTERS_SCRIPT = "dailyarchive-filters.js"
 STYLE = "dailyarchive-timeline.css"
 FIXED = ("place", "actor", "tag", "series")
@@ -150,7 +151,8 @@ def add_timeline_scripts(app: Sphinx, pagename: str, templatename: str, context:
         return
     app.add_js_file(BUNDLE, priority=600)
     app.add_js_file(FILTERS_SCRIPT, priority=615)
-    app.add_js_file(SCRIPT, priority=630, loading_method="defer")  # runs before the page's load handlers
+    app.add_js_file(DATA_SCRIPT, priority=625, loading_method="defer")  # deferred: run before the page's load
+    app.add_js_file(SCRIPT, priority=630, loading_method="defer")  # handlers, so the timeline draws first
     app.add_css_file(CHART_STYLE)
     app.add_css_file(STYLE)
 
