@@ -44,6 +44,9 @@ def test_one_file_per_year_of_first_days_and_a_manifest(tmp_path: Path) -> None:
     places = {p[0]: p for p in manifest["places"]}
     assert places["Mount Turkmen"][2] == [p[0] for p in manifest["places"]].index("Latakia Province")
     assert places["Idlib Province"][3] == 1  # the alias counted under its canonical name
+    assert places["Latakia Province"][3:] == [0, day("2018-12-01"), day("2018-12-31")]  # its sub-place's event
+    assert {a[0]: a[2:] for a in manifest["actors"]}["Hay'at Tahrir al-Sham"] == [1, day("2018-12-01"),
+                                                                                  day("2018-12-31")]
     year, data = data_of(files["_timeline/2019.js"])
     assert year == "2019"
     early, today = data["events"]

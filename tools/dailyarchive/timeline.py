@@ -7,7 +7,8 @@ timeline works from ``file://``. The manifest is small whatever the archive's si
 (the overview strip) and, per year, how many events begin in it and the last day they reach;
 a page then loads only the years in the reader's view.
 
-A year file holds the bulletins its events come from (``[id, version, url of that version,
+Places and actors carry the first and last day of their events (a place's
+with those of the places inside it). A year file holds the bulletins its events come from (``[id, version, url of that version,
 title, series, tags, date]``) and the events of the latest versions that begin in that year, in
 date order: ``[first day, last day, precision, qualifier, place, actors, what, bulletin, date
 as written, index in its bulletin]``, days counted from 1970-01-01, names as indices into the
@@ -89,17 +90,42 @@ def manifest_data(events: pd.DataFrame, vocabulary: Vocabulary, years: dict[str,
     actor_counts = Counter(a for names in events["actors"] for a in names)
     place_slugs, actor_slugs = name_slugs(vocabulary.places), name_slugs(vocabulary.actors)
     tag_slugs = name_slugs(vocabulary.tags)
+    places_spans, actor_spans = name_spans(events, vocabulary)
     months = Counter(zip(events["start"].dt.year, events["start"].dt.month))
     span = [day_number(events["start"].min()), day_number(events["end"].max())] if len(events) else None
     return {
         "format": FORMAT, "span": span, "count": len(events), "years": years,
         "months": [[f"{y:04d}-{m:02d}", n] for (y, m), n in sorted(months.items())],
-        "places": [[name, place_slugs[name], parent, place_counts.get(name, 0)]
+        "places": [[name, place_slugs[name], parent, place_counts.get(name, 0), *places_spans.get(name, [])]
                    for name, parent in zip(vocabulary.places, vocabulary.parents)],
-        "actors": [[name, actor_slugs[name], actor_counts.get(name, 0)] for name in vocabulary.actors],
+        "actors": [[name, actor_slugs[name], actor_counts.get(name, 0), *actor_spans.get(name, [])]
+                   for name in vocabulary.actors],
         "tags": [[name, tag_slugs[name]] for name in vocabulary.tags],
         "series": [[slug, name] for slug, name in vocabulary.series],
     }
+
+
+def name_spans(events: pd.DataFrame, vocabulary: Vocabulary) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """The first and last day of the events of each place (with the places inside it) and of each actor,
+    so a name's page opens on its own events."""
+    places: dict[str, list[int]] = {}
+    actors: dict[str, list[int]] = {}
+
+    def widen(spans: dict[str, list[int]], name: str, first: int, last: int) -> None:
+        known = spans.setdefault(name, [first, last])
+        known[0], known[1] = min(known[0], first), max(known[1], last)
+
+    for place, names, start, end in zip(events["place"], events["actors"], events["start"], events["end"]):
+        first, last = day_number(start), day_number(end)
+        index = vocabulary.place_index.get(place, -1) if present(place) else -1
+        for _ in range(64):  # a place and the places around it (the gazetteer refuses circles)
+            if index < 0:
+                break
+            widen(places, vocabulary.places[index], first, last)
+            index = vocabulary.parents[index]
+        for actor in names:
+            widen(actors, actor, first, last)
+    return places, actors
 
 
 def year_data(catalog: Catalog, events: pd.DataFrame, vocabulary: Vocabulary) -> dict[str, Any]:

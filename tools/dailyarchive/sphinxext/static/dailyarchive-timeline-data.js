@@ -215,6 +215,6 @@
 
   api.data = {
     DAY: DAY, store: store, loadScript: loadScript, isoDay: isoDay, dayWords: dayWords, when: when,
-    compile: compile, passes: passes, lanes: lanes, csvCell: csvCell, buildForm: buildForm
+    compile: compile, passes: passes, lanes: lanes, csvCell: csvCell, buildForm: buildForm, slugIndex: slugIndex
   };
 })();

@@ -69,8 +69,16 @@
       var lo = f ? Date.parse(f) : this.span[0], hi = t ? Date.parse(t) + DAY : this.span[1];
       if (isFinite(lo) && isFinite(hi) && hi > lo) { return this.clamp(lo, hi); }
     }
-    if (store.manifest.count <= LOAD_ALL) { return this.clamp(this.span[0] - DAY, this.span[1] + DAY); }
-    return this.clamp(this.span[1] - 365 * DAY, this.span[1] + DAY);
+    var span = this.span, count = store.manifest.count, m = store.manifest;
+    var own = this.fixed.place ? m.places[data.slugIndex(m.places, this.fixed.place, 1)] :
+      this.fixed.actor ? m.actors[data.slugIndex(m.actors, this.fixed.actor, 1)] : null;
+    if (own && own.length > (this.fixed.place ? 5 : 4)) {  /* a name's page opens on its own events */
+      var at = this.fixed.place ? 4 : 3;
+      span = [own[at] * DAY, (own[at + 1] + 1) * DAY];
+      count = span[1] - span[0] <= 3 * 366 * DAY ? 0 : count;
+    }
+    if (count <= LOAD_ALL) { return this.clamp(span[0] - DAY, span[1] + DAY); }
+    return this.clamp(span[1] - 365 * DAY, span[1] + DAY);
   };
 
   Timeline.prototype.clamp = function (lo, hi) {
