@@ -106,12 +106,18 @@
       .then(function () { return true; });
   };
 
-  /* The events that pass the filters, among the loaded years, overlapping [lo, hi]. */
+  /* Whether an event's mark lies in [lo, hi]: a bar that overlaps it, a dot whose day's middle is in it. */
+  function inside(event, lo, hi) {
+    if (event.point) { var middle = event.x0 + DAY / 2; return middle >= lo && middle <= hi; }
+    return event.x1 > lo && event.x0 < hi;
+  }
+
+  /* The events that pass the filters, among the loaded years, whose marks lie in [lo, hi]. */
   Timeline.prototype.select = function (lo, hi) {
     var f = this.compiled, found = [];
     this.neededYears().forEach(function (year) {
       (store.years[year] || []).forEach(function (event) {
-        if (event.x1 > lo && event.x0 < hi && passes(event, f)) { found.push(event); }
+        if (inside(event, lo, hi) && passes(event, f)) { found.push(event); }
       });
     });
     found.sort(function (a, b) { return a.x0 - b.x0 || a.x1 - b.x1; });
@@ -496,8 +502,9 @@
       if (!node) { return; }
       if (node.marktype && (node.name === "bars" || node.name === "points")) {
         node.items.forEach(function (item) {
-          var b = item.bounds;
-          if (b && b.x2 >= 0 && b.x1 <= plotW) {
+          var b = item.bounds;  /* with the stroke: the width drawn */
+          var inView = node.name === "points" ? item.x >= 0 && item.x <= plotW : item.x < plotW && item.x2 > 0;
+          if (b && inView) {
             found.push({ kind: node.name, x: b.x1, width: b.x2 - b.x1, y: b.y1, height: b.y2 - b.y1,
               lane: item.datum.lane, href: item.datum.href });
           }
