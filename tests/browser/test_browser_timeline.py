@@ -245,3 +245,44 @@ def test_the_bench_measures_the_timeline(sample_build):
     assert set(KEYS) <= set(figures) and "timeline_error" not in figures
     assert figures["timeline_events"] == 41
     assert figures["timeline_first_draw_ms"] > 0 and figures["timeline_zoom_ms"] > 0 and figures["timeline_mb"] > 0
+
+
+@pytest.fixture(scope="module")
+def generated_large(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """300 bulletins from the bench's generator over more than a year: the chronology lists its events on
+    year pages, so the index's timeline has its own filter form; built once."""
+    from dailyarchive.generate import generate_archive
+
+    root = tmp_path_factory.mktemp("timeline-large") / "archive"
+    generate_archive(root, 300, seed=3)
+    out = tmp_path_factory.mktemp("timeline-large-build")
+    build(root, out, Path(__file__).parents[2] / "docs", "html")
+    return out / "html"
+
+
+def test_generated_archive_filters_zooms_and_exports_from_the_timeline_form(chromium, generated_large: Path):
+    visitor, context = new_visitor(chromium, Site("file", generated_large.as_uri() + "/", generated_large))
+    try:
+        page = open_timeline(visitor)
+        assert page.locator("li.dailyarchive-event").count() == 0  # the events are listed on year pages
+        assert len(page.evaluate(MARKS)) == shown(page) > 0
+        form = page.locator("form.dailyarchive-timeline-filter")
+        place = form.locator("select").first
+        choice = place.locator("option").nth(1)
+        slug, name = choice.get_attribute("value"), choice.inner_text()
+        place.select_option(slug)
+        settle(page)
+        assert parse_qs(urlparse(page.url).query)["place"] == [slug]
+        marks = page.evaluate(MARKS)
+        assert len(marks) == shown(page)
+        page.focus(".dailyarchive-timeline-view")
+        page.keyboard.press("-")
+        settle(page)
+        assert len(page.evaluate(MARKS)) == shown(page)
+        with page.expect_download() as download:
+            page.click("button[data-timeline=csv]")
+        rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+        assert sorted([r["bulletin_id"], int(r["event_index"])] for r in rows) == sorted(page.evaluate(IN_VIEW))
+        assert visitor.problems() == [], name
+    finally:
+        context.close()
