@@ -11,15 +11,16 @@
 `series` (a slug) keep the timeline to that name's events (a place with its sub-places);
 `list` is the text alternative: an anchor of the same page (`dailyarchive-events`, the list's
 form), or a docname starting with `/` (`/chronology/index`) whose page lists the events. The
-events come from the timeline's data files (`timeline.py`), loaded by dailyarchive-timeline.js with the Vega bundle the charts use; builders
-other than the HTML site show a sentence pointing at the list.
+events come from the timeline's data files (`timeline.py`): the first view's load with the page,
+the others as the reader zooms (dailyarchive-timeline-data.js), drawn by dailyarchive-timeline.js
+with the Vega bundle the charts use. Builders other than the HTML site show a sentence.
 """
 
 from __future__ import annotations
 
 from html import escape
-from urllib.parse import quote
 from typing import Any
+from urllib.parse import quote
 
 from docutils import nodes
 from docutils.parsers.rst import directives
