@@ -85,7 +85,9 @@
     var most = Math.max(this.span[1] - this.span[0], 14 * DAY) * 1.2;
     var span = Math.min(Math.max(hi - lo, MIN_SPAN), most);
     var middle = Math.min(Math.max((lo + hi) / 2, this.span[0]), this.span[1]);
-    return [middle - span / 2, middle + span / 2];
+    /* whole days: the list's date range, the marks and the export then agree on every edge */
+    var first = Math.round((middle - span / 2) / DAY) * DAY, last = Math.round((middle + span / 2) / DAY) * DAY;
+    return [first, Math.max(last, first + MIN_SPAN)];
   };
 
   /* The years whose events may reach into the view (a year file holds the events that begin in it). */
