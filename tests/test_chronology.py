@@ -38,9 +38,20 @@ def test_events_are_in_date_order_at_their_precision_with_links_and_filter_token
     assert attack["bulletin"] == ["Bulletin of 2019-07-09", "test-daily/2019/2019-07-09-attack/index", "9 July 2019"]
     assert attack["filters"] == {
         "places": [("Latakia Province", "latakia-province"), ("Mount Turkmen", "mount-turkmen"), ("Syria", "syria")],
-        "actors": [("Hay'at Tahrir al-Sham", "hay-at-tahrir-al-sham")], "tags": [("counter-attack", "counter-attack")]}
+        "actors": [("Hay'at Tahrir al-Sham", "hay-at-tahrir-al-sham")], "tags": [("counter-attack", "counter-attack")],
+        "series": [("Test Daily", "test-daily")]}
+    assert attack["span"] == ["20190709", "20190709"] and records[0]["span"] == ["20190101", "20191231"]
     assert records[2]["place"] == ["Nowhere Known", None]
-    assert records[2]["filters"] == {"places": [], "actors": [], "tags": []}
+    assert records[2]["filters"] == {"places": [], "actors": [], "tags": [], "series": [("Test Daily", "test-daily")]}
+
+
+def test_an_edtf_date_is_listed_with_its_qualifier(archive):
+    write_bulletin(archive, events=[{"date": "2019-07~", "what": "About July."},
+                                    {"date": "2019-07-0X", "what": "Early July."}])
+    records = event_records(load_catalog(archive))
+    assert [(r["when"], r["span"]) for r in records] == [
+        ("July 2019 (approximate)", ["20190701", "20190731"]),
+        ("between 1 July 2019 and 9 July 2019 (some digits unknown)", ["20190701", "20190709"])]
 
 
 def test_a_large_archive_gets_year_pages_and_a_crowded_year_month_pages(archive):

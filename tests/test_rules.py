@@ -89,6 +89,35 @@ def date_format(root: Path, broken: bool) -> Where:
     return path, line_of(path, "- date:"), "error"
 
 
+@pytest.mark.parametrize("text", ["2019-07~~", "2019-07-4X", "2019/2020", "2019-13?", "2019-02-30~"])
+def test_malformed_edtf_date_is_reported_at_its_line(text: str, tmp_path: Path) -> None:
+    root = write_archive(tmp_path / "archive")
+    path = write_bulletin(root, events=[{"date": text, "what": "Shelling."}])
+    found = [(p.path, p.line, p.rule) for p in check_archive(root, today=TODAY)]
+    assert found == [(path, line_of(path, "- date:"), "date-format")]
+
+
+@pytest.mark.parametrize("text", ["2019-07~", "2019-07?", "2019-07%", "2019-07-0X", "2019-XX", "2019-07-09~"])
+def test_edtf_dates_are_accepted(text: str, tmp_path: Path) -> None:
+    root = write_archive(tmp_path / "archive")
+    write_bulletin(root, events=[{"date": text, "what": "Shelling."}])
+    assert check_archive(root, today=TODAY) == []
+
+
+def event_after_bulletin(root: Path, broken: bool) -> Where:
+    path = write_bulletin(root, events=[{"date": "2019-08~" if broken else "2019-07~", "what": "Shelling."}])
+    return path, line_of(path, "- date:"), "error"
+
+
+def events_crowded(root: Path, broken: bool) -> Where:
+    many = [{"date": "2019-07-08", "what": f"Shelling {n}."} for n in range(400)]
+    for slug in ("a", "b"):
+        write_bulletin(root, slug=slug, events=many)
+    path = write_bulletin(root, date="2019-07-10", slug="c", events=many[:201 if broken else 200])
+    first = root / "test-daily/2019/2019-07-09-a/v1.md"
+    return first, line_of(first, "- date:"), "warning"
+
+
 def date_future(root: Path, broken: bool) -> Where:
     path = write_bulletin(root, date="2021-03-01" if broken else "2019-03-01")
     return path, line_of(path, "date:"), "error"

@@ -36,7 +36,10 @@ SETTLED = """() => {
     const searching = box !== null && new URLSearchParams(location.search).toString() !== '' &&
         !box.querySelector('.dailyarchive-problem') &&
         ![...box.querySelectorAll('.dailyarchive-count')].some(p => !p.textContent.includes('Searching'));
-    return charts && !searching && document.readyState === 'complete';
+    const timelines = [...document.querySelectorAll('figure.dailyarchive-timeline')].every(f =>
+        f.classList.contains('dailyarchive-timeline-ready') ||
+        f.querySelector('.dailyarchive-timeline-status').textContent.includes('could not'));
+    return charts && timelines && !searching && document.readyState === 'complete';
 }"""
 #: Runs before the page's own scripts: hands every CSP violation of the page to Python.
 REPORT_VIOLATIONS = """document.addEventListener('securitypolicyviolation', e => window.__dailyarchiveViolation(

@@ -23,6 +23,10 @@ SEAL_INCLUDE = f"{INCLUDE_DIR}/seal.md"
 FEED_LINKS = f"{INCLUDE_DIR}/feed-links.json"
 #: The archive's search files in the output: a manifest and one shard per series-year.
 SEARCH_DIR = "_search"
+#: The timeline's data in the output: a manifest and one file of events per year.
+TIMELINE_DIR = "_timeline"
+#: The directive that places a timeline of events.
+TIMELINE_DIRECTIVE = "dailyarchive-timeline"
 #: The directive that places a page's charts.
 CHARTS_DIRECTIVE = "dailyarchive-charts"
 ROOT_DOC = "index"

@@ -29,6 +29,8 @@ import yaml
 
 from .generate import append_bulletin, generate_archive, write_correction
 from .load import split_front_matter
+from .timelinebench import KEYS as TIMELINE_KEYS
+from .timelinebench import timeline_figures
 
 #: Every key of bench.json, in table order, with what it means.
 KEYS = {
@@ -50,6 +52,7 @@ KEYS = {
     "search_index_mb": "bytes a reader loads to search one year (largest year shard + manifest, else searchindex.js), MB",
     "largest_page_kb": "largest HTML page, KB",
     "pdf_year_s": "PDF of one year (null when TeX or a PDF builder is missing), seconds",
+    **TIMELINE_KEYS,
 }
 #: Further keys of bench.json shown in the table: CPU seconds are steadier than wall time on a busy machine.
 EXTRA_KEYS = {
@@ -65,7 +68,8 @@ EXTRA_KEYS = {
 #: Targets of issues 6 and 11 at 10,000 bulletins: key -> largest acceptable value.
 TARGETS = {"check_s": 5, "ratio": 0.8, "ratio_cpu": 1.2, "add_one_s": 5, "touch_one_s": 5, "noop_s": 3,
            "peak_rss_mb": 1024, "peak_rss_parent_mb": 1024, "peak_rss_worker_mb": 1024,
-           "largest_page_kb": 500, "search_index_mb": 2, "pdf_year_s": 120}
+           "largest_page_kb": 500, "search_index_mb": 2, "pdf_year_s": 120,
+           "timeline_first_draw_ms": 1000, "timeline_zoom_ms": 100, "timeline_mb": 2}
 _PUNCTUATION = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")  # escaped so MyST renders titles literally
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 Progress = Callable[[str], None]
@@ -121,6 +125,8 @@ def run_bench(bulletins: int, out: Path, docs: Path, seed: int = 0, series: int 
         result["error"] = f"full build failed: see {logs / 'build.log'}"
         return _write(out, result)
     result |= output_sizes(html)
+    say("timeline: first draw, one zoom step and bytes loaded in Chromium")
+    result |= timeline_figures(html)
     say("add one: one new bulletin, then rebuild")
     append_bulletin(archive, seed=seed + 1)
     result["add_one_s"], result["add_one_pages_written"], result["add_one_cpu_s"] = _rebuild(

@@ -117,6 +117,7 @@ def _add_rows(rows: dict[str, list[dict[str, Any]]], version: VersionFile, is_la
         rows["events"].append({
             **key, "event_index": index, "bulletin_date": meta.date, "date_text": event.date.text,
             "precision": event.date.precision, "start": event.date.start, "end": event.date.end,
+            "date_qualifier": event.date.qualifier,
             "place": names.one("places", event.place), "actors": names.many("actors", event.actors),
             "what": event.what, "path": str(version.path), "line": version.line_of("events", index),
         })
@@ -171,7 +172,7 @@ COLUMNS = {
                 "parent", "value", "qualifier", "low", "high", "text", "kind", "since", "as_of", "place",
                 "reported_by", "claimed_by", "illustrative", "path", "line", "end_line"],
     "events": ["bulletin_id", "version", "is_latest", "event_index", "bulletin_date", "date_text", "precision",
-               "start", "end", "place", "actors", "what", "path", "line"],
+               "start", "end", "date_qualifier", "place", "actors", "what", "path", "line"],
     "links": ["bulletin_id", "version", "is_latest", "source_id", "target", "target_id", "line"],
     "sources": ["bulletin_id", "version", "is_latest", "source_index", "title", "publisher", "url", "accessed"],
 }

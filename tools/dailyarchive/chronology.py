@@ -10,6 +10,7 @@ travel in its staged text as JSON, so the page is a function of its text alone.
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -17,10 +18,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .addresses import CHARTS_DIRECTIVE
+from .addresses import CHARTS_DIRECTIVE, TIMELINE_DIRECTIVE
 from .catalog import Catalog
 from .pages import docname, myst_escape
-from .pages._text import name_slugs, present
+from .pages._text import name_slugs, partial_date, present
 
 EVENTS_DIRECTIVE = "dailyarchive-events"
 PRECISION_ORDER = {"year": 0, "month": 1, "day": 2}
@@ -64,10 +65,15 @@ def event_records(catalog: Catalog) -> list[dict[str, Any]]:
     days = start.dt.day.astype(str) + start.dt.strftime(" %B %Y")
     when = np.select([ordered["precision"].eq("day"), ordered["precision"].eq("month")],
                      [days, start.dt.strftime("%B %Y")], start.dt.strftime("%Y"))
+    when = [partial_date(text, precision) if qualifier else words for words, text, precision, qualifier
+            in zip(when, ordered["date_text"], ordered["precision"], ordered["date_qualifier"])]
     month = np.where(ordered["precision"].eq("year"), start.dt.strftime("%Y"), start.dt.strftime("%Y-%m"))
     records = []
-    columns = zip(ordered["bulletin_id"], ordered["place"], ordered["actors"], ordered["what"], when, month)
-    for bulletin_id, place, names, what, words, listed in columns:
+    series_names = dict(zip(catalog.series["slug"], catalog.series["name"]))
+    spans = zip(ordered["start"].dt.strftime("%Y%m%d"), ordered["end"].dt.strftime("%Y%m%d"))
+    columns = zip(ordered["bulletin_id"], ordered["place"], ordered["actors"], ordered["what"], when, month, spans)
+    for bulletin_id, place, names, what, words, listed, span in columns:
+        series = bulletin_id.split("/", 1)[0]
         title, page, date, tagged = bulletins[bulletin_id]
         place = place if present(place) else None
         around = [p for p in _with_parents(place, parents) if p in places]
@@ -77,7 +83,9 @@ def event_records(catalog: Catalog) -> list[dict[str, Any]]:
             "actors": [[a, f"actors/{actors[a]}/index" if a in actors else None] for a in names],
             "bulletin": [title, page, date],
             "filters": {"places": sorted({(p, places[p]) for p in around}),
-                        "actors": sorted({(a, actors[a]) for a in names if a in actors}), "tags": tagged},
+                        "actors": sorted({(a, actors[a]) for a in names if a in actors}), "tags": tagged,
+                        "series": [(str(series_names.get(series, series)), series)]},
+            "span": list(span),
         })
     return records
 
@@ -135,6 +143,14 @@ def index_page(events: list[dict[str, Any]], parts: dict[str, list[dict[str, Any
     lines += ["Every dated event that the bulletins report, in date order. An event known only to the month "
               "or the year is listed at the start of it. Each event links to the bulletin that reports it; "
               "places and actors link to their pages. How the figures are counted: [Methods](/methods.md).", ""]
+    if events:
+        target = "dailyarchive-events" if not parts else "events"
+        first, last = _iso(min(e["span"][0] for e in events)), _iso(max(e["span"][1] for e in events))
+        if parts:  # the first view of a large archive: its last year of events
+            first = max(first, (dt.date.fromisoformat(last) - dt.timedelta(days=364)).isoformat())
+        lines += ["## Timeline", "", "Lanes by place, actor or series; the filters of the list below and the span "
+                  "shown are kept in the page's address, so a view can be shared and cited. The data of what is "
+                  "shown downloads as CSV or JSON.", "", *timeline_block(first, last, target), ""]
     lines += ["## The toll over time", "", f"```{{{CHARTS_DIRECTIVE}}} chronology", "```", ""]
     lines += ["## Events", ""]
     if not events:
@@ -153,7 +169,21 @@ def part_page(part: str, events: list[dict[str, Any]]) -> str:
     lines = [f"# Chronology: {myst_escape(part_title(part))}", "",
              f"[Chronology](/chronology/index.md) › {myst_escape(part_title(part))}: {len(events)} events "
              f"from {myst_escape(first)} to {myst_escape(last)}.", ""]
+    starts = sorted(e["span"][0] for e in events)
+    ends = sorted(e["span"][1] for e in events)
+    lines += timeline_block(_iso(starts[0]), _iso(ends[-1]), "dailyarchive-events") + [""]
     return "\n".join(lines + events_block(events) + [""])
+
+
+def _iso(day: str) -> str:
+    """`2019-07-09` from `20190709`."""
+    return f"{day[:4]}-{day[4:6]}-{day[6:]}"
+
+
+def timeline_block(first: str = "", last: str = "", list_target: str = "", **fixed: str) -> list[str]:
+    """The directive that draws the timeline (first view from `first` to `last`; `fixed` place, actor, ...)."""
+    options = {"from": first, "to": last, "list": list_target, **fixed}
+    return [f"```{{{TIMELINE_DIRECTIVE}}}", *[f":{key}: {value}" for key, value in options.items() if value], "```"]
 
 
 def events_block(events: list[dict[str, Any]]) -> list[str]:

@@ -23,8 +23,12 @@ RULES: dict[str, str] = {
     "field-unknown": "a front-matter key the format does not define (often a typo)",
     "field-invalid": "a field has the wrong type or an impossible value, or a key is given twice",
     "field-too-long": "a text or a list is longer than the format allows (docs/format.md, Limits)",
-    "date-format": "a date is not YYYY-MM-DD (or YYYY-MM / YYYY for event dates), or not a calendar day",
+    "date-format": "a date is not YYYY-MM-DD (or YYYY-MM / YYYY, or an EDTF date such as 2019-07~, "
+                   "2019-07? or 2019-07-0X, for event dates), or not a calendar day",
     "date-future": "a date lies after today",
+    "event-after-bulletin": "an event's date begins after the date of the bulletin that reports it",
+    "events-crowded": "more than 1,000 events of the latest versions share one day (warning): check for a "
+                      "duplicated import",
     "path-layout": "the file is not at <series>/<year>/<date>-<slug>/vN.md",
     "path-mismatch": "the folder's series, year or date differs from the front matter",
     "version-number": "`version` differs from the file name vN.md",

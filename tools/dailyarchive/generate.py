@@ -280,6 +280,8 @@ def _see_also(rng: random.Random, state: SeriesState, others: list[SeriesState],
 def _event(rng: random.Random, world: World, day: dt.date, town: str, actors: list[str]) -> dict[str, Any]:
     roll = rng.random()
     date: str | dt.date = day if roll < 0.8 else (day - dt.timedelta(days=1) if roll < 0.9 else f"{day:%Y-%m}")
+    if roll >= 0.97:
+        date = f"{day:%Y-%m}~"  # an approximate month (EDTF): the timeline draws it outlined
     what = _sentence(rng, world, 10, f"in {town}")
     return {"date": date, "place": town, "actors": actors[: rng.randint(1, 2)], "what": what}
 

@@ -171,6 +171,17 @@ def no_future_dates(version: VersionFile, archive: LoadedArchive, today: dt.date
                          f"{value} is in the future (today is {today}): check the year, month and day")
 
 
+def events_before_bulletin(version: VersionFile, archive: LoadedArchive, today: dt.date) -> Iterator[Problem]:
+    """No event begins after the bulletin that reports it (a bulletin reports what already happened)."""
+    meta = version.meta
+    assert meta is not None
+    for i, event in enumerate(meta.events):
+        if event.date.start > meta.date:
+            yield _error(version, ("events", i, "date"), "event-after-bulletin",
+                         f"event date {event.date.text} begins after the bulletin's date {meta.date}: "
+                         "check the year and month, or move the event to a later bulletin")
+
+
 def names_are_known(version: VersionFile, archive: LoadedArchive, today: dt.date) -> Iterator[Problem]:
     """Places, actors and tags are in the gazetteer (a canonical name or an alias)."""
     meta = version.meta
@@ -332,6 +343,8 @@ class Summary(NamedTuple):
     revised: dt.date | None
     see_also: tuple[str, ...]
     points: tuple[_Point, ...]
+    #: The day of each event known to the day, by its index (`events_crowded`).
+    event_days: tuple[tuple[str, int], ...] = ()
 
 
 def summarize(version: VersionFile, places: Gazetteer) -> Summary:
@@ -351,8 +364,10 @@ def summarize(version: VersionFile, places: Gazetteer) -> Summary:
         points.append(_Point((meta.series, figure.measure, figure.group, place), figure.kind.value,
                              figure.kind is FigureKind.stock, since, as_of, bounds.headline, version.path, i,
                              series_id, i not in off and figure.review is None, meta.illustrative))
+    days = tuple((e.date.text, i) for i, e in enumerate(meta.events) if e.date.precision == "day"
+                 and not e.date.qualifier)
     return Summary(version.path, version.bulletin_id, version.number, meta.series, meta.revised,
-                   tuple(meta.see_also), tuple(points))
+                   tuple(meta.see_also), tuple(points), days)
 
 
 def _charted_off(version: VersionFile) -> set[int]:
@@ -471,6 +486,30 @@ def _falls(root: Path, locate: Locate, points: list[_Point]) -> Iterator[Problem
                       "say which in the body (the chart marks the fall)")
 
 
+#: More events than this on one day, across the latest versions, is a warning (`events-crowded`).
+CROWDED_DAY = 1000
+
+
+def events_crowded(summaries: list[Summary], root: Path, locate: Locate) -> Iterator[Problem]:
+    """A day with more than CROWDED_DAY events in the latest versions: once, at the first event of that day."""
+    latest: dict[str, Summary] = {}
+    for summary in summaries:
+        if summary.series is not None and summary.number >= getattr(latest.get(summary.bulletin_id), "number", 0):
+            latest[summary.bulletin_id] = summary
+    counts: dict[str, int] = {}
+    first: dict[str, tuple[Path, int]] = {}
+    for summary in sorted(latest.values(), key=lambda s: s.path):
+        for day, index in summary.event_days:
+            counts[day] = counts.get(day, 0) + 1
+            first.setdefault(day, (summary.path, index))
+    for day, count in sorted(counts.items()):
+        if count > CROWDED_DAY:
+            path, index = first[day]
+            yield Problem(path, locate(path, ("events", index, "date")), "warning", "events-crowded",
+                          f"{count} events are dated {day} (more than {CROWDED_DAY}): check for a duplicated "
+                          "import; the timeline draws them all on that day")
+
+
 def _series_name(key: tuple[str, ...]) -> str:
     """`killed (civilians, Idlib Province)`: how a message names a series."""
     return f"{key[1]} ({key[2]}, {key[3] or 'no place'})"
@@ -482,7 +521,9 @@ def _relative(root: Path, path: Path) -> str:
 
 
 VERSION_RULES: list[VersionRule] = [
-    path_matches_front_matter, version_fields, no_future_dates, names_are_known, image_exists, caption_has_an_image,
+    path_matches_front_matter, version_fields, no_future_dates, events_before_bulletin, names_are_known, image_exists,
+    caption_has_an_image,
     figures_are_consistent, figures_reviewed, body_is_safe,
 ]
-ARCHIVE_RULES: list[Rule] = [bulletin_ids_unique, versions_contiguous, see_also_targets_exist, series_consistent]
+ARCHIVE_RULES: list[Rule] = [bulletin_ids_unique, versions_contiguous, see_also_targets_exist, series_consistent,
+                             events_crowded]

@@ -11,11 +11,13 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from .edtfdates import EDTF_PATTERN, EdtfError, read_edtf
+
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 #: An event date in JSON Schema: text, or a bare year (YAML reads `date: 2019` as a number).
-PARTIAL_DATE_SCHEMA = {"anyOf": [{"type": "string", "pattern": PARTIAL_DATE_PATTERN},
+PARTIAL_DATE_SCHEMA = {"anyOf": [{"type": "string", "pattern": EDTF_PATTERN},
                                  {"type": "integer", "minimum": 1000, "maximum": 9999}]}
 
 
@@ -44,7 +46,7 @@ def _date_error(message: str) -> PydanticCustomError:
 
 
 class PartialDate(BaseModel):
-    """A date known to the day, the month or the year (`2019-07-09`, `2019-07`, `2019`)."""
+    """A date known to the day, the month or the year (`2019-07-09`, `2019-07`, `2019`), or in EDTF (`edtfdates`)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -52,6 +54,8 @@ class PartialDate(BaseModel):
     precision: Literal["day", "month", "year"]
     start: dt.date
     end: dt.date
+    #: '' for an exact date; else "approximate", "uncertain", "some digits unknown", ...
+    qualifier: str = ""
 
     @classmethod
     def parse(cls, value: Any) -> PartialDate:
@@ -62,9 +66,7 @@ class PartialDate(BaseModel):
             value = value.isoformat()
         text = str(value).strip()
         if not _PARTIAL_DATE.match(text):
-            raise _date_error(
-                f"'{text}' is not a date: write YYYY-MM-DD, YYYY-MM (month precision) or YYYY (year precision)"
-            )
+            return cls._parse_edtf(text)
         parts = [int(p) for p in text.split("-")]
         try:  # model_construct: the fields are built here, valid by construction
             if len(parts) == 3:
@@ -79,6 +81,16 @@ class PartialDate(BaseModel):
                                        end=dt.date(parts[0], 12, 31))
         except ValueError:
             raise _date_error(f"'{text}' is not a day of the calendar: check the month and day") from None
+
+    @classmethod
+    def _parse_edtf(cls, text: str) -> PartialDate:
+        """A qualified or partly unspecified date (`2019-07~`, `2019-07-0X`), read by `edtfdates`."""
+        try:
+            found = read_edtf(text)
+        except EdtfError as error:
+            raise _date_error(str(error)) from None
+        return cls.model_construct(text=text, precision=found.precision, start=found.start, end=found.end,
+                                   qualifier=found.qualifier)
 
 
 Day = Annotated[dt.date, BeforeValidator(parse_day), Field(json_schema_extra={"pattern": DATE_PATTERN})]
@@ -212,7 +224,8 @@ class Source(Strict):
 class Event(Strict):
     """Something that happened, at a place, with a date of day, month or year precision."""
 
-    date: Vague = Field(description="YYYY-MM-DD, YYYY-MM (month precision) or YYYY (year precision)")
+    date: Vague = Field(description="YYYY-MM-DD, YYYY-MM (month precision) or YYYY (year precision); EDTF "
+                                    "qualifiers: ~ approximate, ? uncertain, % both, X an unknown digit (2019-07-0X)")
     place: Name | None = None
     actors: NameList = Field(default_factory=list)
     what: str = Field(min_length=1, max_length=TEXT_MAX)

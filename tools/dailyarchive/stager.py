@@ -35,6 +35,7 @@ from .publish.data import DOWNLOAD_DIR, download_files
 from .rules import check, ordered
 from .search import SEARCH_DIR, file_digest, search_files
 from .stage import write_if_changed
+from .timeline import timeline_files
 
 Files = dict[str, str | bytes]
 #: Parts of the hand-written docs folder that are never staged.
@@ -138,6 +139,7 @@ def plan_site(catalog: Catalog, problems: list[Problem], docs: Files, settings: 
         outputs[path.removeprefix(EXTRA_DIR + "/")] = staged.pop(path)
     for name, content in download_files(catalog, data.points, data.excluded).items():
         outputs[f"{DOWNLOAD_DIR}/{name}"] = content
+    outputs.update(timeline_files(catalog))
     links = feed_links(catalog)
     staged[addresses.FEED_LINKS] = json.dumps(links, sort_keys=True, ensure_ascii=False) + "\n"
     projects = split_projects(staged, set(catalog.series["slug"]), settings.volumes)

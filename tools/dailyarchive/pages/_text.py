@@ -73,13 +73,29 @@ def _day(value: dt.date) -> str:
 
 
 def partial_date(text: str, precision: str) -> str:
-    """An event date at its own precision: `9 July 2019`, `July 2019` or `2019`."""
+    """An event date at its own precision: `9 July 2019`, `July 2019` or `2019`; an EDTF date says its
+    qualifier: `July 2019 (approximate)`, `between 1 July 2019 and 9 July 2019 (some digits unknown)`."""
+    if "X" in text or text[-1:] in ("~", "?", "%"):
+        return _qualified_date(text, precision)
     if precision == "day":
         return day(dt.date.fromisoformat(text))
     if precision == "month":
         year, month = (int(part) for part in text.split("-"))
         return f"{dt.date(year, month, 1):%B %Y}"
     return text
+
+
+def _qualified_date(text: str, precision: str) -> str:
+    from ..edtfdates import read_edtf
+
+    found = read_edtf(text)
+    if found.start == found.end:
+        words = day(found.start)
+    elif "X" in text:
+        words = f"between {day(found.start)} and {day(found.end)}"
+    else:
+        words = f"{found.start:%B %Y}" if precision == "month" else str(found.start.year)
+    return f"{words} ({found.qualifier})"
 
 
 def number(value: Any) -> str:

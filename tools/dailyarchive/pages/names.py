@@ -150,6 +150,7 @@ def name_page(ctx: Context, index: NameIndex, name: str, entries: Entries, parts
                  section("Also known as", aliases, "also-known-as"),
                  section("Places inside it", inside, "places-inside-it"))
     lines += slots.name_chart(kind, entry)
+    lines += slots.name_timeline(kind, index.slugs[name]) if entries else []
     feed = feed_link(here, feed_path("tag", index.slugs[name]), "Atom feed of this tag") \
         if kind == "tags" and entries else ""
     lines += raw(section("Bulletins", feed + _bulletins_html(ctx, index, name, here, entries, parts), "bulletins"))

@@ -46,3 +46,11 @@ def name_chart(kind: str, entry: Row) -> list[str]:
     from ..charts import chart_directive, place_key
 
     return chart_directive(place_key(str(entry["name"]))) if kind == "places" else []
+
+
+def name_timeline(kind: str, slug: str) -> list[str]:
+    """The timeline of the events of a place (with its sub-places), an actor or a tag, on its page."""
+    from ..chronology import timeline_block
+
+    singular = {"places": "place", "actors": "actor", "tags": "tag"}[kind]
+    return ["## Timeline", "", *timeline_block(list_target="/chronology/index", **{singular: slug}), ""]

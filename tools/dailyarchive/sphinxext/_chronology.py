@@ -25,7 +25,8 @@ from ._outputs import HTML_BUILDERS
 
 logger = logging.getLogger(__name__)
 SCRIPT = "dailyarchive-chronology.js"
-FILTERS = (("places", "p", "Place (and the places inside it)"), ("actors", "a", "Actor"), ("tags", "t", "Tag"))
+FILTERS = (("places", "p", "Place (and the places inside it)"), ("actors", "a", "Actor"), ("tags", "t", "Tag"),
+           ("series", "s", "Series"))
 
 
 class events_filter(nodes.General, nodes.Element):
@@ -49,7 +50,8 @@ class EventsDirective(SphinxDirective):
 
 def _options(events: list[dict[str, Any]]) -> dict[str, list[list[str]]]:
     """The (name, slug) pairs each filter offers: those found on this page."""
-    return {kind: sorted({tuple(pair) for e in events for pair in e["filters"][kind]}, key=lambda p: p[0].casefold())
+    return {kind: sorted({tuple(pair) for e in events for pair in e["filters"].get(kind, [])},
+                         key=lambda p: p[0].casefold())
             for kind, _, _ in FILTERS}
 
 
@@ -78,7 +80,9 @@ def month_title(month: str) -> str:
 
 def event_item(event: dict[str, Any]) -> nodes.list_item:
     """One event: its date at its precision, what happened, where, who, and the bulletin that says so."""
-    tokens = [f"{prefix}-{slug}" for kind, prefix, _ in FILTERS for _, slug in event["filters"][kind]]
+    tokens = [f"{prefix}-{slug}" for kind, prefix, _ in FILTERS for _, slug in event["filters"].get(kind, [])]
+    if event.get("span"):
+        tokens.append("d-{}-{}".format(*event["span"]))  # first and last day it may mean: the date filter
     item = nodes.list_item(classes=["dailyarchive-event", *sorted(tokens)])
     text = nodes.paragraph()
     text += nodes.strong("", event["when"])
@@ -120,7 +124,8 @@ def visit_filter_html(self: Any, node: events_filter) -> None:
 
 
 def filter_form(options: dict[str, list[list[str]]]) -> str:
-    """Selects for place, actor and tag, and a words box; the script shows only matching events."""
+    """Selects for place, actor, tag and series, a words box and a date range; the script shows only matching
+    events and keeps the choice in the page's address, shared with the timeline (dailyarchive-filters.js)."""
     fields = []
     for kind, prefix, label in FILTERS:
         if not options[kind]:
@@ -130,8 +135,11 @@ def filter_form(options: dict[str, list[list[str]]]) -> str:
         fields.append(f'<label>{escape(label)} <select data-filter="{kind}"><option value="">any</option>'
                       f"{choices}</select></label>")
     fields.append('<label>Words <input type="search" data-filter="words" size="20"></label>')
-    return ('<form class="dailyarchive-events-filter" hidden><fieldset><legend>Show only the events of</legend>'
-            + "".join(fields) + '<p class="dailyarchive-events-count" aria-live="polite"></p></fieldset></form>\n')
+    fields.append('<label>From <input type="date" data-filter="from"></label>'
+                  '<label>to <input type="date" data-filter="to"></label>')
+    return ('<form class="dailyarchive-events-filter" id="dailyarchive-events" hidden><fieldset>'
+            '<legend>Show only the events of</legend>' + "".join(fields)
+            + '<p class="dailyarchive-events-count" aria-live="polite"></p></fieldset></form>\n')
 
 
 def skip(self: Any, node: events_filter) -> None:
@@ -143,6 +151,7 @@ def add_script(app: Sphinx, pagename: str, templatename: str, context: dict[str,
                doctree: nodes.document | None) -> None:
     """Load the filter script on pages with a list of events (HTML site builders)."""
     if doctree is not None and app.builder.name in HTML_BUILDERS and next(iter(doctree.findall(events_filter)), None):
+        app.add_js_file("dailyarchive-filters.js", priority=615)
         app.add_js_file(SCRIPT, priority=620)
 
 
