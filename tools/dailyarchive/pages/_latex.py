@@ -9,7 +9,7 @@ left in the Arabic font the PDF's preamble defines (`ARABIC_COMMAND`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from sphinx.util import texescape
 
@@ -21,6 +21,9 @@ ARABIC_COMMAND = "dailyarabic"
 _ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
 _ARABIC_RUN = re.compile(f"[{_ARABIC}]+(?:[ \u00a0]+[{_ARABIC}]+)*")
 _SAFE_LABEL = re.compile(r"[^A-Za-z0-9/._-]")
+#: A word this long (a URL, a run of letters) may break every `_CHUNK` characters, or it runs off the page.
+_LONG_WORD = re.compile(r"\S{40,}")
+_CHUNK = 20
 
 
 def arabic_runs(latex: str) -> str:
@@ -28,9 +31,21 @@ def arabic_runs(latex: str) -> str:
     return _ARABIC_RUN.sub(lambda m: f"\\{ARABIC_COMMAND}{{{m.group()}}}", latex)
 
 
+def escape_breakable(text: str, escape: Callable[[str], str]) -> str:
+    """`escape(text)` with a break allowed every few characters of each very long word, and Arabic marked."""
+    parts, position = [], 0
+    for match in _LONG_WORD.finditer(text):
+        word = match.group()
+        parts.append(escape(text[position:match.start()]))
+        parts.append("\\allowbreak{}".join(escape(word[i:i + _CHUNK]) for i in range(0, len(word), _CHUNK)))
+        position = match.end()
+    parts.append(escape(text[position:]))
+    return arabic_runs("".join(parts))
+
+
 def tex(text: object) -> str:
-    """Text for LaTeX: special characters escaped, one line, Arabic marked."""
-    return arabic_runs(texescape.escape(" ".join(str(text).split()))) if present(text) else ""
+    """Text for LaTeX: special characters escaped, one line, long words breakable, Arabic marked."""
+    return escape_breakable(" ".join(str(text).split()), texescape.escape) if present(text) else ""
 
 
 def items(heading: str, entries: Iterable[str]) -> str:

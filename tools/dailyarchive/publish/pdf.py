@@ -35,6 +35,7 @@ LATEX_TIMEOUT = 900
 #: Lines of the LaTeX log kept around each error.
 LOG_CONTEXT = 6
 _LABEL = re.compile(r"\\label\{\\detokenize\{([^}]*)::doc\}\}")
+_HEADING = re.compile(r"^\\(part|chapter|section|subsection)\*?\{")
 _FILE_LINE_ERROR = re.compile(r"^(?:\./)?[^:\s]+\.tex:(\d+): (.*)$")
 
 Say = Callable[[str], None]
@@ -195,17 +196,21 @@ def _error_line(lines: list[str]) -> int:
 
 
 def document_at(tex: Path, number: int) -> str:
-    """The docname of the document whose text is at line `number` of the `.tex` file ('' before the first)."""
-    current = ""
+    """The docname of the document whose text is at line `number` of the `.tex` file ('' before the first).
+
+    Sphinx writes a document's `\\label{...::doc}` just after its heading, so a document starts at the
+    heading (`\\part`, `\\chapter`, ...) a few lines above its label.
+    """
     try:
-        with tex.open(encoding="utf-8", errors="replace") as handle:
-            for index, line in enumerate(handle, start=1):
-                if index > number:
-                    break
-                for found in _LABEL.finditer(line):
-                    current = found.group(1)
+        lines = tex.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return ""
+    current = ""
+    for index, line in enumerate(lines, start=1):
+        for found in _LABEL.finditer(line):
+            above = [n for n in range(max(1, index - 4), index + 1) if _HEADING.match(lines[n - 1])]
+            if (above[0] if above else index) <= number:
+                current = found.group(1)
     return current
 
 

@@ -20,7 +20,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.writers.latex import LaTeXTranslator
 
-from ..pages._latex import arabic_runs
+from ..pages._latex import arabic_runs, escape_breakable
 from ..stage import write_if_changed
 from ._charts import chart_figure, depart_chart_text
 
@@ -31,10 +31,12 @@ CHART_SCALE = 2
 
 
 class PdfTranslator(LaTeXTranslator):
-    """Sphinx's LaTeX translator with Arabic runs set in the Arabic font, right to left."""
+    """Sphinx's LaTeX translator: Arabic runs in the Arabic font, right to left; very long words breakable."""
 
     def encode(self, text: str) -> str:
-        return arabic_runs(super().encode(text))
+        if self.literal_whitespace:
+            return arabic_runs(super().encode(text))
+        return escape_breakable(text, super().encode)
 
 
 class UnreadableImages(SphinxTransform):
@@ -43,8 +45,6 @@ class UnreadableImages(SphinxTransform):
     default_priority = 200
 
     def apply(self, **kwargs: Any) -> None:
-        if self.app.builder.format != "latex":
-            return
         folder = Path(self.env.srcdir) / posixpath.dirname(self.env.docname)
         for image in list(self.document.findall(nodes.image)):
             uri = str(image.get("uri", ""))
