@@ -6,7 +6,16 @@ set -euo pipefail
 # fonts-noto-core: Noto Sans/Naskh Arabic and other scripts, so RTL text renders in screenshots and checks.
 # poppler-utils: pdftoppm/pdfinfo for the PDF checks.
 # graphviz: `dot` draws the data-flow diagram of docs/architecture.md at build time (sphinx.ext.graphviz).
-packages=(chromium fonts-noto-core poppler-utils graphviz)
+# texlive-xetex: xelatex, fontspec and hyperref for the PDF of each volume (Sphinx's LaTeX builder, latex_engine xelatex).
+# texlive-latex-recommended, texlive-latex-extra: the LaTeX packages Sphinx's sphinx.sty loads (fncychap, tabulary,
+#   titlesec, needspace, wrapfig, capt-of, framed, upquote, ...).
+# texlive-fonts-recommended: the standard fonts Sphinx's LaTeX setup names for maths and symbols.
+# fonts-freefont-otf: FreeSerif, FreeSans and FreeMono, Sphinx's default fonts under xelatex.
+# fonts-hosny-amiri: Amiri, the explicit Arabic font of the PDF (place names, quotes in Arabic).
+# latexmk: runs xelatex and makeindex as often as the table of contents and the index need.
+# epubcheck: validates the EPUB of each series in the tests.
+packages=(chromium fonts-noto-core poppler-utils graphviz texlive-xetex texlive-latex-recommended texlive-latex-extra
+          texlive-fonts-recommended fonts-freefont-otf fonts-hosny-amiri latexmk epubcheck)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
