@@ -211,20 +211,16 @@ def test_a_new_bulletin_rebuilds_the_charts_that_change_and_not_earlier_bulletin
 
 
 def test_staged_chart_files_are_the_same_whether_reused_or_drawn_again(archive, tmp_path):
-    from dailyarchive.sphinxext._charts import chart_files
+    from dailyarchive.stager import chart_files
 
     for day, value in (("2019-06-01", 300), ("2019-07-09", 544)):
         write_bulletin(archive, date=day, slug=f"b{value}", figures=[toll(value)])
     catalog = load_catalog(archive)
     data = chart_data(catalog)
-    srcdir = tmp_path / "src"
-    drawn = chart_files(catalog, data, srcdir)
-    for relative, content in drawn.items():
-        path = srcdir / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-    (srcdir / "_dailyarchive/charts/chronology.json").write_text("stale", encoding="utf-8")
-    digests = json.loads(drawn["_dailyarchive/charts/digests.json"])
-    digests["chronology"][0] = "changed"
-    (srcdir / "_dailyarchive/charts/digests.json").write_text(json.dumps(digests), encoding="utf-8")
-    assert chart_files(catalog, data, srcdir) == drawn
+    cache = tmp_path / "cache"
+    drawn = chart_files(catalog, data, cache=cache)
+    assert chart_files(catalog, data, cache=cache) == drawn  # every chart read back from the cache
+    for record in (cache / "charts").rglob("*.json"):
+        record.write_text("stale", encoding="utf-8")  # a damaged cache entry is drawn again
+    assert chart_files(catalog, data, cache=cache) == drawn
+    assert chart_files(catalog, data) == drawn  # and without a cache

@@ -62,7 +62,8 @@ def test_a_second_build_into_the_folder_waits_then_builds_the_other_archive_clea
     assert "from-a" not in "".join(p.read_text(encoding="utf-8") for p in (out / "html").rglob("*.html"))
     assert not list((out / "src").rglob("*from-a*"))
     assert read_record(out)["archive"] == str(second_archive.resolve())
-    assert sorted(p.name for p in out.iterdir()) == sorted([".dailyarchive.lock", RECORD, "doctrees", "html", "src"])
+    assert sorted(p.name for p in out.iterdir()) == sorted([".dailyarchive.lock", RECORD, "cache", "html", "stage",
+                                                            "work"])
 
 
 def test_a_second_build_that_cannot_wait_fails_naming_the_holder_and_leaves_the_first_site(tmp_path: Path) -> None:

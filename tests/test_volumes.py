@@ -130,6 +130,9 @@ def test_a_failing_volume_names_itself_keeps_its_pages_and_the_others_build(tmp_
     assert result.status != 0
     assert result.failed == ("test-daily/2019",)
     assert "the volume test-daily/2019 failed" in warnings
+    version = (archive / "test-daily/2019/2019-12-31-year-end/v1.md").resolve()
+    line = version.read_text(encoding="utf-8").splitlines().index("A {unknown-role}`text` here.") + 1
+    assert f"{version}:{line}" in warnings  # the bulletin at fault, at its line
     assert page.read_bytes() == old
     assert "New year, corrected" in (out / "html" / FIRST_2020 / "index.html").read_text(encoding="utf-8")
 

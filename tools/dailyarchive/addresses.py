@@ -21,6 +21,8 @@ SVG_DIR = "_charts"
 SEAL_INCLUDE = f"{INCLUDE_DIR}/seal.md"
 #: The feeds each page announces (JSON: docname → [[title, feed path], ...]).
 FEED_LINKS = f"{INCLUDE_DIR}/feed-links.json"
+#: The archive's search files in the output: a manifest and one shard per series-year.
+SEARCH_DIR = "_search"
 #: The directive that places a page's charts.
 CHARTS_DIRECTIVE = "dailyarchive-charts"
 ROOT_DOC = "index"

@@ -17,12 +17,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .addresses import CHARTS_DIRECTIVE
 from .catalog import Catalog
 from .pages import docname, myst_escape
 from .pages._text import name_slugs, present
 
 EVENTS_DIRECTIVE = "dailyarchive-events"
-CHARTS_DIRECTIVE = "dailyarchive-charts"
 PRECISION_ORDER = {"year": 0, "month": 1, "day": 2}
 
 

@@ -24,12 +24,12 @@ from typing import Any
 
 import pandas as pd
 
+from .addresses import SEARCH_DIR
 from .catalog import Catalog
 
 #: Bumped when the layout of the files changes (old shards are then rebuilt).
 FORMAT = 2
 #: Where the files go, relative to the HTML output folder.
-SEARCH_DIR = "_search"
 MANIFEST = "manifest.js"
 #: The global object the script files call (defined by dailyarchive-search.js).
 GLOBAL = "DailyArchiveSearch"

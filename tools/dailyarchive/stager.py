@@ -31,7 +31,7 @@ from .pages import EXTRA_DIR, PageSettings, staged_pages
 from .publish.data import DOWNLOAD_DIR, download_files
 from .publish.datapackage import datapackage_json
 from .rules import check, ordered
-from .search import SEARCH_DIR, search_files
+from .search import SEARCH_DIR, file_digest, search_files
 from .stage import write_if_changed
 
 Files = dict[str, str | bytes]
@@ -138,7 +138,7 @@ def plan_site(catalog: Catalog, problems: list[Problem], docs: Files, settings: 
     staged[addresses.FEED_LINKS] = json.dumps(links, sort_keys=True, ensure_ascii=False) + "\n"
     projects = split_projects(staged, set(catalog.series["slug"]), settings.volumes)
     site = Site(projects, outputs, problems, links, known_docs)
-    outputs.update(discovery_files(catalog, site, settings))
+    outputs.update(discovery_files(catalog, site, settings, cache))
     return site
 
 
@@ -243,14 +243,36 @@ def feed_links(catalog: Catalog) -> dict[str, list[list[str]]]:
     return links
 
 
-def discovery_files(catalog: Catalog, site: Site, settings: StageSettings) -> Files:
+def discovery_files(catalog: Catalog, site: Site, settings: StageSettings, cache: Path | None = None) -> Files:
     """Feeds, sitemap, robots.txt, TimeMaps and the search shards (HTML builder addresses: `<docname>.html`)."""
     where = Addressing(baseurl=settings.baseurl.rstrip("/") + "/" if settings.baseurl.strip() else "")
     docnames = sorted(d for d in site.docnames if d != addresses.SEARCH_DOC)
     files: Files = {**feeds(catalog, where), **sitemap(sitemap_urls(catalog, where, docnames), where),
                     "robots.txt": robots(where), **timemaps(catalog, where)}
     if settings.search:
-        shards, _ = search_files(catalog, lambda docname: f"{docname}.html", url_style="html")
-        files.update({f"{SEARCH_DIR}/{name}": text for name, text in shards.items()})
+        files.update({f"{SEARCH_DIR}/{name}": text for name, text in search_shards(catalog, cache).items()})
     return files
+
+
+def search_shards(catalog: Catalog, cache: Path | None) -> dict[str, str]:
+    """Every search file; a shard whose digest is unchanged is read back from `cache/search/` instead of rebuilt."""
+    folder = cache / "search" if cache is not None else None
+
+    def cached_digest(name: str) -> str | None:
+        try:
+            with (folder / name).open(encoding="utf-8") as stream:  # type: ignore[operator]
+                return file_digest(stream.readline())
+        except (OSError, TypeError, UnicodeDecodeError):
+            return None
+
+    made, names = search_files(catalog, lambda docname: f"{docname}.html", url_style="html", existing=cached_digest)
+    shards = {}
+    for name in sorted(names):
+        if name in made:
+            shards[name] = made[name]
+            if folder is not None:
+                write_if_changed(folder / name, made[name])
+        else:
+            shards[name] = (folder / name).read_text(encoding="utf-8")  # type: ignore[operator]
+    return shards
 

@@ -17,22 +17,36 @@ import io
 import json
 import multiprocessing
 import os
+import resource
+import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import addresses
+from .errors import DailyArchiveError
 from .stage import write_if_changed
 
 #: Seconds to wait for a Dask scheduler before giving up.
 CONNECT_TIMEOUT = 10
 PACKAGE = Path(__file__).parent
+#: Pages Sphinx writes that are not documents of the project.
+SPHINX_PAGES = frozenset({"genindex", "search", "py-modindex"})
 
 
-class SchedulerUnreachable(Exception):
+class SchedulerUnreachable(DailyArchiveError):
     """The Dask scheduler given to the build could not be reached."""
+
+
+class ProjectsFailed(DailyArchiveError):
+    """Projects of a clean build failed: the new site is not whole, so the previous one stays."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        super().__init__(f"the build failed in {', '.join(names)} (see the messages above); the previous site "
+                         "stays in place")
+        self.names = names
 
 
 @dataclass(frozen=True)
@@ -62,10 +76,20 @@ class ProjectResult:
     error: str = ""
     #: Sphinx's own progress messages.
     log: str = ""
+    #: CPU seconds the worker spent on this project, and the worker process's peak memory (MB) so far.
+    cpu_s: float = 0.0
+    peak_rss_mb: float = 0.0
 
 
 def build_project(job: ProjectJob) -> ProjectResult:
     """Build one project with Sphinx and install its pages (runs in a worker process)."""
+    started = time.process_time()
+    result = _build_project(job)
+    return replace(result, cpu_s=round(time.process_time() - started, 2),
+                   peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
+
+
+def _build_project(job: ProjectJob) -> ProjectResult:
     from sphinx.application import Sphinx
     from sphinx.errors import SphinxError
     from sphinx.util.docutils import docutils_namespace
@@ -83,10 +107,30 @@ def build_project(job: ProjectJob) -> ProjectResult:
                              log=status.getvalue())
     if app.statuscode:
         return ProjectResult(job.name, app.statuscode, app._warncount, warning.getvalue(), log=status.getvalue())
+    prune_removed(work / "html", addresses.volume_prefix(job.name), app.env)
     written, removed = install(work / "html", Path(job.html), addresses.volume_prefix(job.name),
                                work / "installed.txt")
     write_if_changed(work / "built.txt", job.digest + "\n")
     return ProjectResult(job.name, 0, app._warncount, warning.getvalue(), written, removed, log=status.getvalue())
+
+
+def prune_removed(built: Path, prefix: str, env: object) -> None:
+    """Delete the pages and images Sphinx left in its output for documents no longer in the project.
+
+    Sphinx writes the pages of the documents it has and never deletes the page of a document that
+    was removed; nor an image no document uses any more.
+    """
+    keep = set(env.found_docs) | SPHINX_PAGES  # type: ignore[attr-defined]
+    root = built / prefix if prefix else built
+    for page in root.rglob("*.html") if root.is_dir() else []:
+        if page.relative_to(built).as_posix().removesuffix(".html") not in keep:
+            page.unlink()
+    if prefix:  # a volume's own images (the site's hold Sphinx's generated diagrams too)
+        images = {unique for _, unique in env.images.values()}  # type: ignore[attr-defined]
+        imagedir = root / "_images"
+        for image in imagedir.iterdir() if imagedir.is_dir() else []:
+            if image.name not in images:
+                image.unlink()
 
 
 def install(built: Path, html: Path, prefix: str, manifest: Path) -> tuple[int, int]:

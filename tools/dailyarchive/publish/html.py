@@ -9,8 +9,9 @@ extension.
 from __future__ import annotations
 
 import json
+import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
@@ -18,14 +19,15 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
 
 from .. import addresses
+from ..errors import Problem, _printable
 from ..locks import hold
 from ..stage import sync_files, write_if_changed
 from ..stager import Site, StageSettings, digest_of, project_docnames, stage
-from ..volumes import (ProjectJob, ProjectResult, build_project, built_digest, code_digest, default_jobs, executor,
+from ..volumes import (ProjectJob, ProjectsFailed, ProjectResult, build_project, built_digest, code_digest, default_jobs, executor,
                        read_json, remove_stale)
 from .onesite import one_site
 
-DOCS_MANIFEST = "_dailyarchive/docs.txt"
+DOCS_MANIFEST = f"{addresses.INCLUDE_DIR}/docs.txt"
 SKIP_PARTS = {"_build", "__pycache__", ".ipynb_checkpoints"}
 
 
@@ -39,6 +41,9 @@ class BuildResult:
     #: Projects built by this build (`site`, `<series>/<year>`), and those that failed.
     built: tuple[str, ...] = ()
     failed: tuple[str, ...] = ()
+    #: CPU seconds of the workers' builds, and the largest worker's peak memory (MB).
+    workers_cpu_s: float = 0.0
+    worker_peak_rss_mb: float = 0.0
 
 
 def stage_docs(docs: Path, srcdir: Path) -> int:
@@ -70,7 +75,15 @@ def build(archive: Path, out: Path, docs: Path, builder: str = "html", warnings_
         with hold(out, "build", wait=lock_wait), one_site(out, builder, archive, docs) as outdir:
             result = build_volumes(archive, out.resolve(), outdir.resolve(), docs, pool, warnings_as_errors,
                                    status, warning, overrides or {})
-    return BuildResult(out / builder, result.status, result.warnings, result.built, result.failed)
+            if result.failed and outdir != out / builder:  # a clean build that is not whole is not swapped in
+                raise ProjectsFailed(result.failed)
+    return replace(result, outdir=out / builder)
+
+
+def warning_line(problem: Problem) -> str:
+    """A problem as Sphinx prints a warning of type `dailyarchive` (the extension's own form)."""
+    return _printable(f"{problem.path}:{problem.line}: WARNING: {problem.message} ({problem.rule}) "
+                      f"[dailyarchive.{problem.rule}]")
 
 
 def stage_settings(overrides: dict[str, object]) -> StageSettings:
@@ -106,7 +119,7 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
         _print(status, "dailyarchive: nothing changed since the last build")
         return BuildResult(html, 0, int(state.get("warnings", 0)))  # type: ignore[arg-type]
     site = stage(archive, docs, settings, cache=out / "cache")
-    messages = [f"{p.format()}" for p in site.problems]
+    messages = [warning_line(p) for p in site.problems]
     problems, seal_broken = len(site.problems), site.seal_broken
     written, removed = install_outputs(site, out, html)
     jobs = project_jobs(site, out, html, docs, overrides, strict)
@@ -115,7 +128,7 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
     results = run_jobs(jobs, pool, status)
     failed = tuple(r.name for r in results if r.status)
     for result in results:
-        messages += project_messages(result)
+        messages += [in_archive(line, out / "stage", archive) for line in project_messages(result)]
     warnings = problems + sum(r.warnings for r in results)
     text = "".join(f"{m}\n" for m in messages)
     _print(warning, text)
@@ -129,14 +142,15 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
         write_if_changed(state_path, json.dumps({"fingerprint": fingerprint, "warnings": warnings, "messages": text}))
     else:
         state_path.unlink(missing_ok=True)
-    return BuildResult(html, code, warnings, tuple(r.name for r in results), failed)
+    return BuildResult(html, code, warnings, tuple(r.name for r in results), failed,
+                       round(sum(r.cpu_s for r in results), 2), max((r.peak_rss_mb for r in results), default=0.0))
 
 
 def project_jobs(site: Site, out: Path, html: Path, docs: Path, overrides: dict[str, object],
                  strict: bool) -> list[ProjectJob]:
     """Write the sources of every project whose digest changed and describe its build (site first)."""
     conf = {path: content for path, content in site.projects[addresses.SITE_PROJECT].files.items()
-            if not path.endswith(".md")}
+            if not path.endswith(".md") and not path.startswith(addresses.INCLUDE_DIR + "/")}
     shared = digest_of({"conf": digest_of(conf), "code": code_digest(), "overrides": repr(sorted(overrides.items())),
                         "strict": str(strict)})
     site_docs = "".join(f"{d}\n" for d in sorted(project_docnames(site.projects[addresses.SITE_PROJECT].files)))
@@ -184,6 +198,22 @@ def project_messages(result: ProjectResult) -> list[str]:
         reason = result.error or "Sphinx reported errors (see the warnings above)"
         lines.append(f"the {kind} failed: {reason}; its previous pages stay in place")
     return lines
+
+
+def in_archive(message: str, stage: Path, archive: Path) -> str:
+    """A warning about a staged body, pointed at the version file of the archive and its line there."""
+    match = re.search(re.escape(str(stage)) + r"/volumes/[^/]+/[^/]+/" + re.escape(addresses.BODY_DIR)
+                      + r"/((?:[^/:\s]+/){3}v\d+\.md):(\d+)", message)
+    if match is None:
+        return message
+    version = archive.resolve() / match.group(1)
+    try:
+        lines = version.read_text(encoding="utf-8").splitlines()
+        closing = lines.index("---", 1) + 1  # the line of the front matter's closing ---
+    except (OSError, UnicodeDecodeError, ValueError):
+        return message
+    line = closing + int(match.group(2)) - 1  # the staged body starts with an empty line
+    return message[:match.start()] + f"{version}:{line}" + message[match.end():]
 
 
 def install_outputs(site: Site, out: Path, html: Path) -> tuple[int, int]:
