@@ -1,4 +1,4 @@
-"""The sources of one volume's PDF: the volume's staged pages, with a book's structure around them.
+"""The sources of a book (one volume's PDF, a series' EPUB): the volume's staged pages, with a book's structure.
 
 The volume's bulletin pages, bodies, images and charts come from the stager as they are; the
 year page becomes the root of a book (title page data, a toctree of months and the
@@ -73,8 +73,8 @@ def volume_of(catalog: Catalog, series: str, year: int) -> Volume:
                   dates.min().date(), dates.max().date(), bulletins.sort_values(["date", "slug"]))
 
 
-def book_files(volume: Volume, staged: Files, conf: str, built: dt.date) -> Files:
-    """The PDF project's files: the volume's staged files kept for the book, its own pages and conf.py."""
+def book_files(volume: Volume, staged: Files) -> Files:
+    """A book's files (PDF or EPUB) of one volume: the staged files kept for the book and its own pages."""
     keep = {f"{docname(url)}.md" for url in volume.bulletins["url"]}
     files: Files = {path: content for path, content in staged.items()
                     if not path.endswith(".md") or path in keep or path.startswith("_dailyarchive/")}
@@ -83,7 +83,6 @@ def book_files(volume: Volume, staged: Files, conf: str, built: dt.date) -> File
         if isinstance(files.get(path), str):
             files[path] = with_index_entries(str(files[path]), row)
     files.update(book_pages(volume))
-    files["conf.py"] = conf + "\n\n" + pdf_conf(volume, built)
     return files
 
 

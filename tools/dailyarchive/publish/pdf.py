@@ -24,11 +24,12 @@ from ..catalog import Catalog, build_catalog
 from ..errors import DailyArchiveError
 from ..fixity import sealed_problems
 from ..load import load_archive
+from ..pages._text import day
 from ..rules import check
 from ..stage import sync_files, write_if_changed
 from ..stager import Files, StageSettings, digest_of, docs_files, plan_site
 from ..volumes import code_digest
-from ._pdfsources import Volume, book_files, volume_of
+from ._pdfsources import Volume, book_files, pdf_conf, volume_of
 
 #: Seconds one latexmk run may take before the volume is reported as failed.
 LATEX_TIMEOUT = 900
@@ -63,6 +64,8 @@ class PdfResult:
     path: Path
     built: bool
     warnings: str = ""
+    #: What the book holds, for the downloads page.
+    contents: str = ""
 
 
 def require_tex() -> None:
@@ -120,11 +123,14 @@ def build_book(volume: Volume, staged: Files, conf: str, out: Path, built_on: dt
     """Write one volume's book sources, run Sphinx's LaTeX builder and latexmk; install the PDF atomically."""
     work = out / "work" / volume.filename
     target = out / f"{volume.filename}.pdf"
-    files = book_files(volume, staged, conf, built_on)
+    files = book_files(volume, staged)
+    files["conf.py"] = conf + "\n\n" + pdf_conf(volume, built_on)
     digest = digest_of({"files": digest_of({k: v for k, v in files.items() if k != "conf.py"}),
                         "conf": conf, "code": code_digest(), "built": built_on.isoformat()[:7]})
+    contents = (f"{volume.name}, {volume.year}: {len(volume.bulletins)} bulletins from {day(volume.first)} to "
+                f"{day(volume.last)}, as a book (contents by month, index, corrections)")
     if target.is_file() and _read(work / "built.txt") == digest:
-        return PdfResult(f"{volume.series}/{volume.year}", target, False)
+        return PdfResult(f"{volume.series}/{volume.year}", target, False, contents=contents)
     if say:
         say(f"pdf: {volume.filename} ({len(volume.bulletins)} bulletins)")
     sync_files(work / "src", files, f"{addresses.INCLUDE_DIR}/pdf-staged.txt")
@@ -134,7 +140,7 @@ def build_book(volume: Volume, staged: Files, conf: str, out: Path, built_on: dt
     shutil.copyfile(pdf, temporary)
     os.replace(temporary, target)
     write_if_changed(work / "built.txt", digest + "\n")
-    return PdfResult(f"{volume.series}/{volume.year}", target, True, warnings)
+    return PdfResult(f"{volume.series}/{volume.year}", target, True, warnings, contents)
 
 
 def write_latex(volume: Volume, work: Path) -> str:

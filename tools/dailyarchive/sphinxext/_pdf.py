@@ -69,21 +69,28 @@ def readable_image(path: Path) -> bool:
         return False
 
 
+def chart_png(chart: dict[str, Any], cache: Path) -> bytes | None:
+    """A chart as a PNG (vl-convert, from its spec), kept in `cache/pdf-charts/<digest>.png`; None if it cannot be drawn."""
+    path = cache / "pdf-charts" / f"{chart['digest']}.png"
+    try:
+        if not path.is_file():
+            import vl_convert
+
+            write_if_changed(path, vl_convert.vegalite_to_png(fixed_size(chart["spec"]), scale=CHART_SCALE))
+        return path.read_bytes()
+    except (OSError, ValueError) as exc:
+        logger.warning("chart %s could not be drawn as an image (%s)", chart["digest"], exc,
+                       type="dailyarchive", subtype="chart-image")
+        return None
+
+
 def visit_chart_latex(self: Any, node: chart_figure) -> None:
     """A chart: its static image (PNG), then its title, caption and notes as text."""
     chart = node["chart"]
-    name = f"{chart['digest']}.png"
-    cache = Path(self.config.dailyarchive_cache or self.builder.doctreedir) / "pdf-charts" / name
-    try:
-        if not cache.is_file():
-            import vl_convert
-
-            write_if_changed(cache, vl_convert.vegalite_to_png(fixed_size(chart["spec"]), scale=CHART_SCALE))
-        write_if_changed(Path(self.builder.outdir) / CHART_IMAGES / name, cache.read_bytes())
-    except (OSError, ValueError) as exc:
-        logger.warning("chart %s could not be drawn for the PDF (%s)", chart["digest"], exc,
-                       type="dailyarchive", subtype="pdf-chart")
+    image = chart_png(chart, Path(self.config.dailyarchive_cache or self.builder.doctreedir))
+    if image is None:
         return
+    write_if_changed(Path(self.builder.outdir) / CHART_IMAGES / f"{chart['digest']}.png", image)
     self.body.append(f"\n\\begin{{center}}\\sphinxincludegraphics[width=0.9\\linewidth]"
                      f"{{{{{CHART_IMAGES}/{chart['digest']}}}.png}}\\end{{center}}\n")
 
