@@ -170,7 +170,8 @@ def pdf_conf(volume: Volume, built: dt.date) -> str:
     settings = {
         "dailyarchive_archive": "", "dailyarchive_volume": "", "root_doc": volume.root,
         "latex_engine": "xelatex", "latex_use_xindy": False, "latex_toplevel_sectioning": "part",
-        "latex_show_urls": "no", "html_static_path": [], "templates_path": [], "latex_show_pagerefs": False, "latex_domain_indices": False,
+        "latex_show_urls": "no", "html_static_path": [], "templates_path": [], "latex_show_pagerefs": False,
+        "latex_domain_indices": False,
         "latex_documents": [(volume.root, f"{volume.filename}.tex", f"{volume.name}: {volume.year}",
                              volume.publisher or volume.name, "manual", False)],
         "latex_elements": {
@@ -181,7 +182,8 @@ def pdf_conf(volume: Volume, built: dt.date) -> str:
             "printindex": r"\footnotesize\raggedright\printindex",
         },
         "today": day(built), "release": __version__, "version": __version__,
-        "suppress_warnings": ["myst.header", "myst.xref_missing", "toc.not_included", "ref.doc", "misc.highlighting_failure"],
+        "suppress_warnings": ["myst.header", "myst.xref_missing", "toc.not_included", "ref.doc",
+                              "misc.highlighting_failure"],
     }
     lines = ["# ---- the PDF of one volume (dailyarchive.publish.pdf) ----",
              'extensions = [*extensions, "dailyarchive.sphinxext._pdf"]']

@@ -14,7 +14,6 @@ Both refuse a folder that is not empty, and leave nothing behind when they fail.
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -167,7 +166,3 @@ def validate_ocfl(out: Path) -> tuple[int, int, list[str]]:
     root.validate(log_errors=False)
     return root.num_objects, root.good_objects, [str(e) for e in getattr(root.log, "errors", [])][:20]
 
-
-def today() -> dt.date:
-    """The bagging date (for tests that need a fixed one: bagit writes its own `Bagging-Date`)."""
-    return dt.date.today()

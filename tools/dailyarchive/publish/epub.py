@@ -80,8 +80,8 @@ def epub_conf(series: str, name: str, publisher: str, language: str) -> str:
         "epub_identifier": f"dailyarchive-{series}", "epub_scheme": "unknown", "epub_uid": f"dailyarchive-{series}",
         "epub_show_urls": "no", "epub_use_index": False, "epub_description": f"Daily bulletins of {name}",
         "version": toolkit_version(), "release": toolkit_version(),
-        "suppress_warnings": ["myst.header", "myst.xref_missing", "toc.not_included", "ref.doc", "epub.unknown_project_files",
-                              "epub.duplicated_toc_entry"],
+        "suppress_warnings": ["myst.header", "myst.xref_missing", "toc.not_included", "ref.doc",
+                              "epub.unknown_project_files", "epub.duplicated_toc_entry"],
     }
     lines = ["# ---- the EPUB of one series (dailyarchive.publish.epub) ----",
              'extensions = [*extensions, "dailyarchive.sphinxext._epub"]']
