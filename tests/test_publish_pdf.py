@@ -121,3 +121,24 @@ def test_a_latex_failure_names_the_bulletin_and_only_the_relevant_log_lines(arch
     assert "Undefined control sequence" in message and "test-daily/2019" in message
     assert len(message.splitlines()) < 20
     assert result.path.is_file()
+
+
+def test_a_small_series_also_gets_one_pdf_of_all_its_volumes(archive, tmp_path):
+    write_bulletin(archive, date="2018-12-30", slug="old", title="An old bulletin")
+    write_bulletin(archive, date="2019-01-02", slug="new", title="A new bulletin")
+    results = build_pdfs(archive, tmp_path / "out", ROOT / "docs")
+    assert [r.path.name for r in results] == ["test-daily-2018.pdf", "test-daily-2019.pdf", "test-daily.pdf"]
+    whole = PdfReader(results[-1].path)
+    years = [item.title for item in whole.outline if not isinstance(item, list)]
+    assert years[:2] == ["Test Daily: 2018", "Test Daily: 2019"]
+    text = " ".join(pdf_text(results[-1].path).split())
+    assert "An old bulletin" in text and "A new bulletin" in text and "2018–2019" in text
+    assert build_pdfs(archive, tmp_path / "other", ROOT / "docs", series_max=1)[-1].path.name == "test-daily-2019.pdf"
+
+
+def test_charts_are_static_images_once_a_month(sample_pdf):
+    listed = subprocess.run(["pdfimages", "-list", str(sample_pdf)], capture_output=True, text=True, check=True).stdout
+    images = [line for line in listed.splitlines()[2:] if line.strip()]
+    assert 1 <= len(images) <= 5 + 2  # a chart at the end of each month with figures (and the photos)
+    text = " ".join(pdf_text(sample_pdf).split())
+    assert "The toll at the end of July 2019" in text and "The toll as of this date" not in text

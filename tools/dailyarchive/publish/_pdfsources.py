@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..addresses import CHART_DIR
 from ..catalog import Catalog
+from ..charts import chart_directive
 from ..pages._context import docname, month_docname
 from ..pages._latex import ARABIC_COMMAND, tex
 from ..pages._text import day, link, myst_escape, page, present, toctree
@@ -24,6 +26,8 @@ from ..pages._text import day, link, myst_escape, page, present, toctree
 Files = dict[str, str | bytes]
 #: The Arabic font of the PDF (fonts-hosny-amiri); Noto Naskh Arabic (fonts-noto-core) would do as well.
 ARABIC_FONT = "Amiri"
+#: The heading `slots.bulletin_chart` puts above a bulletin's chart.
+BULLETIN_CHART_HEADING = "## The toll as of this date"
 _INDEX_UNSAFE = re.compile(r"[;!`\n\r]")
 
 
@@ -51,16 +55,28 @@ class Volume:
     first: dt.date
     last: dt.date
     bulletins: pd.DataFrame
+    #: The book of a whole series (years as parts, months as chapters), not of one year.
+    whole_series: bool = False
 
     @property
     def root(self) -> str:
-        """The docname of the book's root (the volume's year page)."""
-        return f"{self.series}/{self.year:04d}/index"
+        """The docname of the book's root (the volume's year page, or the series' page)."""
+        return f"{self.series}/index" if self.whole_series else f"{self.series}/{self.year:04d}/index"
 
     @property
     def filename(self) -> str:
-        """`<series>-<year>` (the `.tex` and `.pdf` names)."""
-        return f"{self.series}-{self.year:04d}"
+        """`<series>-<year>` or `<series>` (the `.tex` and `.pdf` names)."""
+        return self.series if self.whole_series else f"{self.series}-{self.year:04d}"
+
+    @property
+    def label(self) -> str:
+        """`<series>/<year>` or `<series>`, as messages name the book."""
+        return self.series if self.whole_series else f"{self.series}/{self.year:04d}"
+
+    @property
+    def span_text(self) -> str:
+        """`2019`, or `2019–2021` for a series."""
+        return f"{self.first.year}–{self.last.year}" if self.whole_series else str(self.year)
 
 
 def volume_of(catalog: Catalog, series: str, year: int) -> Volume:
@@ -73,20 +89,55 @@ def volume_of(catalog: Catalog, series: str, year: int) -> Volume:
                   dates.min().date(), dates.max().date(), bulletins.sort_values(["date", "slug"]))
 
 
-def book_files(volume: Volume, staged: Files) -> Files:
-    """A book's files (PDF or EPUB) of one volume: the staged files kept for the book and its own pages."""
-    keep = {f"{docname(url)}.md" for url in volume.bulletins["url"]}
-    files: Files = {path: content for path, content in staged.items()
-                    if not path.endswith(".md") or path in keep or path.startswith("_dailyarchive/")}
-    for url, row in zip(volume.bulletins["url"], volume.bulletins.to_dict("records")):
-        path = f"{docname(url)}.md"
-        if isinstance(files.get(path), str):
-            files[path] = with_index_entries(str(files[path]), row)
-    files.update(book_pages(volume))
+def series_volume(volumes: list[Volume]) -> Volume:
+    """The book of a whole series from its volumes (in year order)."""
+    first, last = volumes[0], volumes[-1]
+    return Volume(first.series, first.year, first.name, first.publisher, first.first, last.last,
+                  pd.concat([v.bulletins for v in volumes]), whole_series=True)
+
+
+def series_files(book: Volume, volumes: list[Volume], staged: dict[str, Files]) -> Files:
+    """The files of a whole series' book: every volume's book files and a root page listing the years."""
+    files: Files = {}
+    for volume in volumes:
+        files.update(book_files(volume, staged[volume.label]))
+    files[f"{book.root}.md"] = page([f"# {myst_escape(book.name)}", "", *toctree([v.root for v in volumes])])
     return files
 
 
-def book_pages(volume: Volume) -> dict[str, str]:
+def book_files(volume: Volume, staged: Files) -> Files:
+    """A book's files (PDF or EPUB) of one volume: the staged files kept for the book and its own pages.
+
+    A bulletin page's chart (the toll as of its date) is left out: a book shows that chart once a
+    month, at the end of the month's part (`month_chart`): drawing one image per bulletin would
+    cost more than the rest of the book, for a chart that barely changes from one day to the next.
+    """
+    keep = {f"{docname(url)}.md" for url in volume.bulletins["url"]}
+    files: Files = {path: content for path, content in staged.items()
+                    if not path.endswith(".md") or path in keep or path.startswith("_dailyarchive/")}
+    for bulletin_id, row in zip(volume.bulletins.index, volume.bulletins.to_dict("records")):
+        path = f"{docname(row['url'])}.md"
+        if isinstance(files.get(path), str):
+            files[path] = with_index_entries(without_chart(str(files[path]), str(bulletin_id)), row)
+    files.update(book_pages(volume, staged))
+    return files
+
+
+def without_chart(text: str, bulletin_id: str) -> str:
+    """A bulletin page without its chart section (`slots.bulletin_chart`)."""
+    return text.replace("\n".join([BULLETIN_CHART_HEADING, "", *chart_directive(f"bulletin/{bulletin_id}")]), "")
+
+
+def month_chart(in_month: pd.DataFrame, staged: Files, title: str) -> list[str]:
+    """The chart of the month's last bulletin that has one (the toll at the end of the month), as MyST lines."""
+    for bulletin_id in reversed(list(in_month.index)):
+        spec = staged.get(f"{CHART_DIR}/bulletin/{bulletin_id}.json")
+        if spec and '"digest"' in (spec if isinstance(spec, str) else spec.decode("utf-8", "replace")):
+            return [f"## The toll at the end of {title}", "", *chart_directive(f"bulletin/{bulletin_id}")]
+    return []
+
+
+def book_pages(volume: Volume, staged: Files) -> dict[str, str]:
     """The root page (months, corrections), one page per month, and the corrections page."""
     months = sorted({int(m) for m in volume.bulletins["month"]})
     base = f"{volume.series}/{volume.year:04d}"
@@ -95,8 +146,9 @@ def book_pages(volume: Volume) -> dict[str, str]:
                                                  + [f"{base}/corrections"])])}
     for month in months:
         in_month = volume.bulletins[volume.bulletins["month"] == month]
+        title = f"{calendar.month_name[month]} {volume.year}"
         pages[month_docname(volume.series, volume.year, month) + ".md"] = page(
-            [f"# {calendar.month_name[month]} {volume.year}", "", *toctree([docname(u) for u in in_month["url"]])])
+            [f"# {title}", "", *toctree([docname(u) for u in in_month["url"]]), *month_chart(in_month, staged, title)])
     pages[f"{base}/corrections.md"] = corrections_page(volume)
     return pages
 
@@ -134,7 +186,7 @@ def title_page(volume: Volume, built: dt.date) -> str:
     return "\n".join([
         r"\begin{titlepage}\centering\vspace*{5em}",
         rf"{{\Huge\sffamily\bfseries {tex(volume.name)}\par}}\vspace{{1.5em}}",
-        rf"{{\LARGE {volume.year}\par}}\vspace{{1em}}",
+        rf"{{\LARGE {volume.span_text}\par}}\vspace{{1em}}",
         rf"{{\large {tex(f'{day(volume.first)} to {day(volume.last)}')}\par}}\vspace{{0.5em}}",
         rf"{{\large {count} bulletin{'s' if count != 1 else ''}\par}}\vspace{{2em}}",
         rf"{tex(f'Published by {volume.publisher}') if volume.publisher else ''}\par\vfill",
@@ -146,13 +198,13 @@ def title_page(volume: Volume, built: dt.date) -> str:
 def preamble(volume: Volume) -> str:
     """Arabic through an explicit font, unnumbered headings, the PDF's metadata, and room for long words."""
     subject = f"Daily bulletins of {volume.name}, {day(volume.first)} to {day(volume.last)}"
-    keywords = ", ".join([volume.name, str(volume.year), "daily bulletins", "archive"])
+    keywords = ", ".join([volume.name, volume.span_text, "daily bulletins", "archive"])
     return "\n".join([
         rf"\newfontfamily\dailyarabicfont[Script=Arabic]{{{ARABIC_FONT}}}",
         r"\TeXXeTstate=1",
         rf"\DeclareRobustCommand\{ARABIC_COMMAND}[1]{{{{\dailyarabicfont\beginR#1\endR}}}}",
         r"\setlength{\emergencystretch}{3em}\sloppy",
-        r"\AtBeginDocument{\hypersetup{pdftitle={" + _pdf_string(f"{volume.name}: {volume.year}") + "}, pdfauthor={"
+        r"\AtBeginDocument{\hypersetup{pdftitle={" + _pdf_string(f"{volume.name}: {volume.span_text}") + "}, pdfauthor={"
         + _pdf_string(volume.publisher or volume.name) + "}, pdfsubject={" + _pdf_string(subject)
         + "}, pdfkeywords={" + _pdf_string(keywords) + "}, pdfcreator={dailyarchive " + __version__ + "}}}",
     ])
@@ -172,11 +224,13 @@ def pdf_conf(volume: Volume, built: dt.date) -> str:
         "latex_engine": "xelatex", "latex_use_xindy": False, "latex_toplevel_sectioning": "part",
         "latex_show_urls": "no", "html_static_path": [], "templates_path": [], "latex_show_pagerefs": False,
         "latex_domain_indices": False,
-        "latex_documents": [(volume.root, f"{volume.filename}.tex", f"{volume.name}: {volume.year}",
+        "latex_documents": [(volume.root, f"{volume.filename}.tex", f"{volume.name}: {volume.span_text}",
                              volume.publisher or volume.name, "manual", False)],
         "latex_elements": {
             "papersize": "a4paper", "pointsize": "10pt", "extraclassoptions": "openany,oneside",
-            "fncychap": "", "tocdepth": r"\setcounter{tocdepth}{0}", # -1 numbers no chapter; -2 numbers no part either (the months)
+            "fncychap": "",
+            # months and bulletins in the contents (a series: years, months and bulletins)
+            "tocdepth": rf"\setcounter{{tocdepth}}{{{1 if volume.whole_series else 0}}}", # -1 numbers no chapter; -2 numbers no part either (the months)
             "secnumdepth": r"\setcounter{secnumdepth}{-2}",
             "preamble": preamble(volume), "maketitle": title_page(volume, built),
             "printindex": r"\footnotesize\raggedright\printindex",

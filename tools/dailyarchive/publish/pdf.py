@@ -29,8 +29,11 @@ from ..rules import check
 from ..stage import sync_files, write_if_changed
 from ..stager import Files, StageSettings, digest_of, docs_files, plan_site
 from ..volumes import code_digest
-from ._pdfsources import Volume, book_files, pdf_conf, volume_of
+from ._pdfsources import Volume, book_files, pdf_conf, series_files, series_volume, volume_of
 
+#: A series gets one PDF of all its volumes too while it has at most this many bulletins (about 2,000 pages),
+#: and more than one volume.
+SERIES_PDF_MAX_BULLETINS = 1000
 #: Seconds one latexmk run may take before the volume is reported as failed.
 LATEX_TIMEOUT = 900
 #: Lines of the LaTeX log kept around each error.
@@ -93,8 +96,11 @@ def stage_books(archive: Path, docs: Path, cache: Path | None) -> tuple[Catalog,
 
 
 def build_pdfs(archive: Path, out: Path, docs: Path, only: set[str] | None = None, years: set[int] | None = None,
-               say: Say | None = None, built_on: dt.date | None = None) -> list[PdfResult]:
-    """A PDF of every volume (`<series>/<year>`; only those in `only`, or of `years`) in `out/<series>-<year>.pdf`.
+               say: Say | None = None, built_on: dt.date | None = None,
+               series_max: int = SERIES_PDF_MAX_BULLETINS) -> list[PdfResult]:
+    """A PDF of every volume (`<series>/<year>`; only those in `only`, or of `years`) in `out/<series>-<year>.pdf`,
+    and `out/<series>.pdf` of each series of several volumes and at most `series_max` bulletins (not with
+    `only` or `years`).
 
     Sources and LaTeX files go to `out/work/<series>-<year>/`. Raises PdfFailed on the first volume LaTeX
     cannot make (the volumes built before it are kept), ToolMissing without TeX.
@@ -102,15 +108,20 @@ def build_pdfs(archive: Path, out: Path, docs: Path, only: set[str] | None = Non
     require_tex()
     out.mkdir(parents=True, exist_ok=True)
     catalog, books, conf = stage_books(archive, docs, out / "cache")
-    results = []
+    results, by_series = [], {}
     for name, staged in books.items():
         series, year = name.split("/")
-        if (only and name not in only) or (years and int(year) not in years):
-            continue
         volume = volume_of(catalog, series, int(year))
-        if volume.bulletins.empty:
+        if not volume.bulletins.empty:
+            by_series.setdefault(series, []).append(volume)
+        if volume.bulletins.empty or (only and name not in only) or (years and int(year) not in years):
             continue
-        results.append(build_book(volume, staged, conf, out, built_on or dt.date.today(), say))
+        results.append(build_book(volume, book_files(volume, staged), conf, out, built_on or dt.date.today(), say))
+    for volumes in ([] if only or years else by_series.values()):
+        if len(volumes) > 1 and sum(len(v.bulletins) for v in volumes) <= series_max:
+            book = series_volume(volumes)
+            results.append(build_book(book, series_files(book, volumes, books), conf, out,
+                                      built_on or dt.date.today(), say))
     return results
 
 
@@ -119,18 +130,17 @@ def build_year(archive: Path, out: Path, docs: Path, series: str, year: int) -> 
     return build_pdfs(archive, out, docs, only={f"{series}/{int(year):04d}"})[0].path
 
 
-def build_book(volume: Volume, staged: Files, conf: str, out: Path, built_on: dt.date, say: Say | None) -> PdfResult:
-    """Write one volume's book sources, run Sphinx's LaTeX builder and latexmk; install the PDF atomically."""
+def build_book(volume: Volume, files: Files, conf: str, out: Path, built_on: dt.date, say: Say | None) -> PdfResult:
+    """Write a book's sources, run Sphinx's LaTeX builder and latexmk; install the PDF atomically."""
     work = out / "work" / volume.filename
     target = out / f"{volume.filename}.pdf"
-    files = book_files(volume, staged)
-    files["conf.py"] = conf + "\n\n" + pdf_conf(volume, built_on)
+    files = {**files, "conf.py": conf + "\n\n" + pdf_conf(volume, built_on)}
     digest = digest_of({"files": digest_of({k: v for k, v in files.items() if k != "conf.py"}),
                         "conf": conf, "code": code_digest(), "built": built_on.isoformat()[:7]})
-    contents = (f"{volume.name}, {volume.year}: {len(volume.bulletins)} bulletins from {day(volume.first)} to "
+    contents = (f"{volume.name}, {volume.span_text}: {len(volume.bulletins)} bulletins from {day(volume.first)} to "
                 f"{day(volume.last)}, as a book (contents by month, index, corrections)")
     if target.is_file() and _read(work / "built.txt") == digest:
-        return PdfResult(f"{volume.series}/{volume.year}", target, False, contents=contents)
+        return PdfResult(volume.label, target, False, contents=contents)
     if say:
         say(f"pdf: {volume.filename} ({len(volume.bulletins)} bulletins)")
     sync_files(work / "src", files, f"{addresses.INCLUDE_DIR}/pdf-staged.txt")
@@ -140,7 +150,7 @@ def build_book(volume: Volume, staged: Files, conf: str, out: Path, built_on: dt
     shutil.copyfile(pdf, temporary)
     os.replace(temporary, target)
     write_if_changed(work / "built.txt", digest + "\n")
-    return PdfResult(f"{volume.series}/{volume.year}", target, True, warnings, contents)
+    return PdfResult(volume.label, target, True, warnings, contents)
 
 
 def write_latex(volume: Volume, work: Path) -> str:
@@ -156,7 +166,7 @@ def write_latex(volume: Volume, work: Path) -> str:
                          status=status, warning=warning, keep_going=True)
             app.build()
     except SphinxError as exc:
-        raise PdfFailed(f"{volume.series}/{volume.year}", "", [f"Sphinx: {exc}", *warning.getvalue().splitlines()[-10:]],
+        raise PdfFailed(volume.label, "", [f"Sphinx: {exc}", *warning.getvalue().splitlines()[-10:]],
                         None) from None
     return warning.getvalue()
 
@@ -170,12 +180,12 @@ def run_latexmk(latex: Path, volume: Volume) -> Path:
         done = subprocess.run(command, cwd=latex, env=env, capture_output=True, text=True, errors="replace",
                               timeout=LATEX_TIMEOUT, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
-        raise PdfFailed(f"{volume.series}/{volume.year}", "", [f"latexmk did not finish in {LATEX_TIMEOUT} s"],
+        raise PdfFailed(volume.label, "", [f"latexmk did not finish in {LATEX_TIMEOUT} s"],
                         latex / f"{name}.log") from None
     pdf = latex / f"{name}.pdf"
     if done.returncode or not pdf.is_file():
         docname, lines = latex_failure(latex / f"{name}.tex", latex / f"{name}.log", done.stdout + done.stderr)
-        raise PdfFailed(f"{volume.series}/{volume.year}", docname, lines, latex / f"{name}.log")
+        raise PdfFailed(volume.label, docname, lines, latex / f"{name}.log")
     return pdf
 
 
