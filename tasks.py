@@ -65,6 +65,7 @@ def check(c: Context, archive: str = str(ARCHIVE), list_rules: bool = False) -> 
 
 
 @task(help={"archive": "archive folder (default: archive/)"})
+@reports_failures
 def seal(c: Context, archive: str = str(ARCHIVE)) -> None:
     """Append every newly published bulletin file (versions, photos, data) to MANIFEST-sha256.txt and record the
     seal in SEAL-LOG.txt; refuses, writing nothing, if anything sealed changed."""
@@ -86,6 +87,7 @@ def seal(c: Context, archive: str = str(ARCHIVE)) -> None:
 
 @task(help={"archive": "archive folder (default: archive/)",
             "against": "a copy of MANIFEST-sha256.txt or SEAL-LOG.txt kept elsewhere, to compare the archive's with"})
+@reports_failures
 def verify(c: Context, archive: str = str(ARCHIVE), against: str = "") -> None:
     """Prove that nothing published changed: the seal log's chain, the manifest against it, every sealed file
     against the manifest (read as `sha256sum -c` reads it); unsealed bulletin files are warnings."""
@@ -269,7 +271,7 @@ def serve(c: Context, archive: str = str(ARCHIVE), out: str = str(BUILD / "previ
     """Build the site, serve it on 127.0.0.1 and rebuild whenever a file of the archive changes (a preview)."""
     from dailyarchive.archivist.serve import serve as serve_site
 
-    serve_site(Path(archive), Path(out), DOCS, port, say=lambda line: print(line, flush=True))
+    serve_site(Path(archive), Path(out), DOCS, say=lambda line: print(line, flush=True), port=port)
 
 
 @task(help={"bulletins": "how many bulletins to generate (default 1,000)", "out": "folder to write the archive into (created)",

@@ -10,7 +10,7 @@ import pytest
 from dailyarchive.publish.html import BuildResult, build
 
 ROOT = Path(__file__).resolve().parents[1]
-pytest_plugins = ["sphinx.testing.fixtures"]
+pytest_plugins = ["sphinx.testing.fixtures", "strict_ci"]
 
 
 @pytest.fixture(scope="session")

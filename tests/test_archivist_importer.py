@@ -63,6 +63,26 @@ def test_a_killed_import_leaves_whole_bulletins_only_and_the_next_one_finishes(a
     assert not list(archive.rglob(f"{TEMP_PREFIX}*"))
 
 
-def test_a_leftover_temporary_folder_is_not_seen_by_check(archive: Path) -> None:
-    write_raw(archive, f"test-daily/2019/{TEMP_PREFIX}2019-07-09-x.abc.tmp/v1.md", "---\nhalf a fi")
+def test_leftovers_are_not_seen_by_check_and_the_next_import_removes_them(archive: Path, tmp_path: Path) -> None:
+    folder = write_raw(archive, f"test-daily/2019/{TEMP_PREFIX}2019-07-09-x.abc.tmp/v1.md", "---\nhalf a fi").parent
+    version = write_raw(archive, f"test-daily/2019/2019-07-08-y/{TEMP_PREFIX}v2.md.def.tmp", "---\nhalf")
+    write_raw(archive, "test-daily/2019/2019-07-08-y/v1.md", "---\nseries: test-daily\ndate: 2019-07-08\n"
+                                                             "title: Y\nversion: 1\n---\nText.\n")
     assert check_archive(archive, today=TODAY) == []
+    source = write_raw(tmp_path, "2019-07-03.txt", "Kabani assault fails\n\nThe hilltop held again.\n")
+    report = import_path(archive, "test-daily", source, today=TODAY)
+    assert sorted(report.swept) == sorted([folder, version])
+    assert not folder.exists() and not version.exists()
+
+
+def test_invoke_import_prints_the_report_and_exits_1_when_an_input_was_refused(archive: Path, tmp_path: Path) -> None:
+    legacy = tmp_path / "legacy"
+    write_raw(legacy, "2019-07-03.txt", "Kabani assault fails\n\nThe hilltop held again.\n")
+    write_raw(legacy, "undated.txt", "No date here\n\nSomething happened.\n")
+    result = subprocess.run([sys.executable, "-m", "invoke", "import", "--series", "test-daily", "--archive",
+                             str(archive), str(legacy)], cwd=Path(__file__).resolve().parents[1],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"written: {legacy / '2019-07-03.txt'}: " in result.stdout
+    assert f"refused: {legacy / 'undated.txt'}: no date found" in result.stdout
+    assert "1 bulletin(s) written, 1 refused, 0 skipped" in result.stderr

@@ -81,3 +81,20 @@ def test_invoke_new_prints_the_path_and_refuses_with_exit_code_2(archive: Path) 
     assert again.returncode == 2 and "already exists" in again.stderr and "Traceback" not in again.stderr
     bad_date = invoke("--series", "test-daily", "--date", "9 July", "--title", "A quiet day")
     assert bad_date.returncode == 2 and "YYYY-MM-DD" in bad_date.stderr
+
+
+def test_new_waits_for_the_archive_lock_and_writes_nothing_while_another_command_holds_it(archive: Path) -> None:
+    from dailyarchive.locks import LockHeld
+
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom pathlib import Path\n"
+                               "from dailyarchive.locks import hold\nwith hold(Path(sys.argv[1]), 'seal'):\n"
+                               "    print('held', flush=True)\n    time.sleep(300)\n", str(archive)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(LockHeld, match="another seal"):
+            new_bulletin(archive, "test-daily", dt.date(2019, 7, 9), "A quiet day", today=TODAY)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert not (archive / "test-daily").exists()

@@ -75,3 +75,13 @@ def test_a_new_version_file_never_replaces_one_that_appeared_meanwhile(archive: 
         write_new_file(path, "mine")
     assert "Theirs." in path.read_text(encoding="utf-8")
     assert sorted(p.name for p in path.parent.iterdir()) == ["v2.md"]
+
+
+def test_revise_refuses_a_folder_of_another_archive(archive: Path, tmp_path: Path) -> None:
+    from helpers import write_archive
+
+    other = write_archive(tmp_path / "other")
+    elsewhere = write_bulletin(other, slug="strike")
+    with pytest.raises(BulletinNotFound, match="not in the archive"):
+        revise_bulletin(archive, str(elsewhere.parent), "x", today=TODAY)
+    assert sorted(p.name for p in elsewhere.parent.iterdir()) == ["v1.md"]

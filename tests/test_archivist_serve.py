@@ -10,7 +10,12 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 from helpers import replace_in, write_bulletin
+
+from dailyarchive.archivist import Refused
+from dailyarchive.archivist.serve import serve
+from dailyarchive.policy import HEADER_LINE
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,7 +34,9 @@ def fetch_until(url: str, wanted: str, process: subprocess.Popen, seconds: float
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 page = response.read().decode("utf-8")
+                policy = response.headers["Content-Security-Policy"]
             if wanted in page:
+                assert f"Content-Security-Policy: {policy}" == HEADER_LINE
                 return page
         except (urllib.error.URLError, ConnectionError):
             pass
@@ -53,3 +60,9 @@ def test_serve_builds_serves_and_rebuilds_when_a_bulletin_changes(archive: Path,
         process.terminate()
         output = process.communicate(timeout=60)[0]
     assert f"serving http://127.0.0.1:{port}/" in output and "rebuilding" in output
+
+
+def test_serve_refuses_a_build_folder_inside_the_archive(archive: Path) -> None:
+    with pytest.raises(Refused, match="inside"):
+        serve(archive, archive / "_preview", ROOT / "docs", say=lambda line: None, port=free_port())
+    assert not (archive / "_preview").exists()

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import io
 import json
+import math
 import re
+import tempfile
 from pathlib import Path
 
 import altair as alt
+import numpy as np
 import pandas as pd
 from bs4 import BeautifulSoup
 from helpers import write_bulletin
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dailyarchive import load_catalog
 from dailyarchive.charts import FULL, make_chart, place_key
 from dailyarchive.chartset import build_all_charts, chart, chart_data, page_charts
+from dailyarchive.generate import generate_archive
 from dailyarchive.load import load_archive
 from dailyarchive.publish.html import build
 from dailyarchive.rules import check
@@ -38,7 +46,12 @@ def specs_of(page: Path) -> list[dict]:
 
 
 def points_of(spec: dict) -> list[dict]:
-    return [p for p in spec["datasets"]["points"] if p.get("role") != "earlier"]
+    return [p for p in spec["datasets"]["points"] if p.get("role") not in ("earlier", "dropped")]
+
+
+def assert_valid(spec: dict) -> None:
+    """The spec passes Vega-Lite's schema (Altair validates it while reading it)."""
+    (alt.LayerChart if "layer" in spec else alt.Chart).from_dict(spec)
 
 
 def test_chart_is_valid_vega_lite_and_says_what_is_counted_since_when(archive):
@@ -48,9 +61,9 @@ def test_chart_is_valid_vega_lite_and_says_what_is_counted_since_when(archive):
     pages = page_charts(catalog, chart_data(catalog))
     killed = pages["chronology"][0]
     spec = json.loads(killed.spec)
-    alt.VConcatChart.from_dict(spec)
+    assert_valid(spec)
     assert killed.title == "Civilians and children killed in Idlib Province"
-    assert spec["title"]["subtitle"][0].startswith("Running total since 26 April 2019")
+    assert " ".join(spec["title"]["subtitle"]).startswith("Running total since 26 April 2019")
     assert "People killed (lowest reported figure)" in killed.spec
     assert {(p["date"], p["group"], p["value"], p["label"]) for p in points_of(spec)} == {
         ("2019-06-01", "civilians", 300, "at least 300"), ("2019-06-01", "children", 70, "at least 70"),
@@ -64,8 +77,8 @@ def test_chart_is_valid_vega_lite_and_says_what_is_counted_since_when(archive):
 def test_a_chart_with_no_data_says_so_instead_of_drawing_an_empty_frame():
     empty = make_chart([], KEY)
     spec = json.loads(empty.spec)
-    alt.VConcatChart.from_dict(spec)
-    assert spec["vconcat"][0]["data"]["values"] == [{"message": "No figures reported yet."}]
+    assert_valid(spec)
+    assert spec["data"]["values"] == [{"message": "No figures reported yet."}]
     assert empty.caption == "No figures of people killed in Idlib Province reported yet."
     assert empty.rows == []
 
@@ -89,7 +102,7 @@ def test_falls_and_corrections_are_marked(archive):
     assert [(r["date"], r["value"], r.get("fell", False), r.get("role", "point")) for r in rows] == [
         ("2019-06-01", 600, False, "point"), ("2019-07-01", 500, False, "earlier"), ("2019-07-01", 550, True, "point")]
     assert "corrected in version 2" in rows[1]["label"]
-    assert "Red triangles" in spec["title"]["subtitle"][1] or "red triangles" in spec["title"]["subtitle"][1]
+    assert "red triangles" in " ".join(spec["title"]["subtitle"]).casefold()
 
 
 def test_bulletin_page_chart_holds_only_what_was_published_by_its_date(archive):
@@ -122,9 +135,73 @@ def test_a_long_series_is_thinned_and_its_spec_stays_under_200_kb():
     long = make_chart(rows, {**KEY, "since": "2000-01-01"})
     spec = json.loads(long.spec)
     assert len(long.spec.encode("utf-8")) < 200_000
-    assert f"{FULL['max_points']} of 5000 reports shown; every report is in series.csv (downloads)." in long.notes
+    assert f"{FULL['max_points']} of 5000 reports shown; the shaded bands hold the others' range; every report " \
+           "is in series.csv (downloads)." in long.notes
     values = [p["value"] for p in points_of(spec)]
     assert values[-1] == 14_999 and any(p.get("fell") for p in points_of(spec))
+
+
+def test_illustrative_reports_are_drawn_apart_and_left_out_of_the_summary_sentence(archive):
+    write_bulletin(archive, date="2019-06-01", slug="a", figures=[toll(300)])
+    write_bulletin(archive, date="2019-07-01", slug="b", illustrative=True, figures=[toll(930)])
+    write_bulletin(archive, date="2019-07-09", slug="c", illustrative=True, figures=[toll(990)])
+    catalog = load_catalog(archive)
+    killed = page_charts(catalog, chart_data(catalog))["chronology"][0]
+    spec = json.loads(killed.spec)
+    assert [(p["value"], p.get("illustrative", False)) for p in points_of(spec)] == [
+        (300, False), (930, True), (990, True)]
+    assert all("illustrative: not part of the record" in p["label"] for p in points_of(spec)[1:])
+    hollow = next(layer for layer in spec["layer"] if layer.get("name") == "illustrative")
+    assert hollow["mark"]["filled"] is False and hollow["encoding"]["shape"]["legend"]["values"] == [
+        "illustrative (not the record)"]
+    assert "at least 300 killed" in killed.caption and "930" not in killed.caption and "990" not in killed.caption
+    assert "2 of its 3 reports come from illustrative bulletins and are left out of this sentence" in killed.caption
+    assert [row["cells"][-1] for row in killed.rows][1:] == ["illustrative: not part of the record, not to be cited"] * 2
+
+
+def test_a_chart_of_illustrative_reports_alone_says_there_is_no_figure_of_the_record(archive):
+    for day, value in (("2019-06-01", 300), ("2019-07-01", 930)):
+        write_bulletin(archive, date=day, slug=f"b{value}", illustrative=True, figures=[toll(value)])
+    catalog = load_catalog(archive)
+    caption = page_charts(catalog, chart_data(catalog))["chronology"][0].caption
+    assert caption.startswith("Latest figures. Civilians: no figure of the record; all 2 of its reports come from "
+                              "illustrative bulletins. The latest, not to be cited, gives at least 930 killed")
+
+
+def test_reports_of_one_date_are_a_sentence_and_the_axis_names_the_bound_drawn(archive):
+    write_bulletin(archive, date="2019-08-22", slug="one", figures=[toll(590_000, qualifier="about")])
+    catalog = load_catalog(archive)
+    one = page_charts(catalog, chart_data(catalog))["chronology"][0]
+    spec = json.loads(one.spec)
+    assert_valid(spec)
+    assert "layer" not in spec and " ".join(spec["datasets"]["lines"][0]["lines"]) == one.caption
+    assert "about 590,000 killed" in one.caption and "line:" not in " ".join(spec["title"]["subtitle"])
+    write_bulletin(archive, date="2019-08-29", slug="two", figures=[toll(600_000, qualifier="about")])
+    catalog = load_catalog(archive)
+    two = json.loads(page_charts(catalog, chart_data(catalog))["chronology"][0].spec)
+    assert two["layer"][0]["encoding"]["y"]["title"] == "People killed (best reported figure)"
+    assert "line: the best reported figure" in " ".join(two["title"]["subtitle"])
+    assert two["encoding"]["y"]["axis"]["tickMinStep"] == 1 and two["encoding"]["y"]["scale"]["zero"] is True
+
+
+def test_a_bulletin_page_draws_a_small_series_whole_and_bands_what_a_long_one_leaves_out(archive):
+    days = pd.date_range("2019-05-01", periods=25, freq="2D")
+    for i, day in enumerate(days):
+        write_bulletin(archive, date=f"{day:%Y-%m-%d}", slug=f"b{i}", figures=[toll(100 + 10 * i),
+                                                                                toll(20 + i, group="children")])
+    catalog = load_catalog(archive)
+    data = chart_data(catalog)
+    last = page_charts(catalog, data)[f"bulletin/test-daily/{days[-1]:%Y-%m-%d}-b24"][0]
+    assert len(points_of(json.loads(last.spec))) == 50 and not any("shown" in n for n in last.notes)
+    thinned = chart(data, ("test-daily", "killed", "Idlib Province", "running-total", "2019-04-26", ""),
+                    {**FULL, "max_points": 10})
+    rows = json.loads(thinned.spec)["datasets"]["points"]
+    bands = [r for r in rows if r.get("role") == "dropped"]
+    civilians = [r["value"] for r in points_of({"datasets": {"points": rows}}) if r["group"] == "civilians"]
+    assert civilians[0] == 100 and civilians[-1] == 340 and bands
+    assert all(b["low"] <= b["high"] and "not drawn here" in b["label"] for b in bands)
+    assert any(b["group"] == "civilians" and b["low"] == 110 for b in bands)  # the first gap: 110, 120 ...
+    assert "of 50 reports shown; the shaded bands hold the others' range" in " ".join(thinned.notes)
 
 
 def test_benchmark_entry_point_builds_every_page_of_charts(archive):
@@ -153,7 +230,7 @@ def test_killed_chart_of_9_july_shows_544_civilians_and_130_children_at_least(sa
     latest = [p for p in points_of(killed) if p["date"] == "2019-07-09"]
     assert {(p["group"], p["value"], p["label"]) for p in latest} == {
         ("civilians", 544, "at least 544"), ("children", 130, "at least 130")}
-    tooltip = [t["field"] for t in killed["vconcat"][0]["encoding"]["tooltip"]]
+    tooltip = [t["field"] for t in killed["encoding"]["tooltip"]]
     assert tooltip == ["when", "group", "label", "baseline", "bulletin"]
     assert {p["baseline"] for p in latest} == {"since 26 April 2019"}
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
@@ -224,3 +301,95 @@ def test_staged_chart_files_are_the_same_whether_reused_or_drawn_again(archive, 
         record.write_text("stale", encoding="utf-8")  # a damaged cache entry is drawn again
     assert chart_files(catalog, data, cache=cache) == drawn
     assert chart_files(catalog, data) == drawn  # and without a cache
+
+
+# --- properties over every chart of generated archives ----------------------------------------------
+
+
+@functools.cache
+def generated(seed: int, bulletins: int) -> tuple:
+    """A generated archive (every bulletin illustrative), its catalog and the problems `check` finds."""
+    root = Path(tempfile.mkdtemp(prefix="generated-")) / "archive"
+    generate_archive(root, bulletins, 2, seed=seed)
+    return load_catalog(root), check(load_archive(root), dt.date(2030, 1, 1))
+
+
+@st.composite
+def generated_catalogs(draw) -> tuple:
+    """A generated archive's catalog with some figures made "up to" and some bulletins made the record."""
+    catalog, problems = generated(draw(st.integers(0, 3)), draw(st.sampled_from([20, 45])))
+    figures = catalog.figures.copy()
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    up_to = rng.random(len(figures)) < draw(st.sampled_from([0.0, 0.1, 0.3]))
+    figures.loc[up_to, "qualifier"] = "up to"
+    record = figures["bulletin_id"].isin(set(rng.choice(figures["bulletin_id"].unique(), size=5)))
+    figures.loc[record, "illustrative"] = False
+    return dataclasses.replace(catalog, figures=figures), problems
+
+
+def layers_of(spec: dict) -> list[dict]:
+    return [spec, *spec.get("layer", [])]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(generated_catalogs())
+def test_property_every_chart_starts_at_zero_keeps_its_bounds_and_never_draws_an_up_to(generated_catalog):
+    catalog, problems = generated_catalog
+    data = chart_data(catalog, problems)
+    shapes = set()
+    for page, charts in page_charts(catalog, data).items():
+        for drawn in charts:
+            spec = json.loads(drawn.spec)
+            shape = (spec.get("data", {}).get("name"), tuple(layer.get("name") for layer in spec.get("layer", [])))
+            if shape not in shapes:  # the schema check is slow: once per kind of chart
+                assert_valid(spec)
+                shapes.add(shape)
+            for layer in layers_of(spec):
+                y = layer.get("encoding", {}).get("y", {})
+                if y.get("type") == "quantitative":
+                    assert y["scale"]["zero"] is True and y["axis"]["tickMinStep"] == 1, (page, layer)
+            for point in spec["datasets"]["points"]:
+                value = point.get("value")
+                if value is not None:
+                    assert point.get("low", value) <= value <= point.get("high", value), point
+                if point["label"].startswith("up to"):
+                    assert value is None, point
+                if point.get("illustrative"):
+                    assert "illustrative" in point["label"], point
+            if "layer" not in spec and spec.get("data", {}).get("name") == "lines":
+                assert len({p["date"] for p in points_of(spec)}) <= 1 or "window" in drawn.chart_id
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(generated_catalogs(), st.integers(3, 25))
+def test_property_a_thinned_chart_keeps_first_last_highest_and_corrected_and_bands_the_rest(generated_catalog,
+                                                                                              limit):
+    catalog, problems = generated_catalog
+    data = chart_data(catalog, problems)
+    for key, found in data.rows.items():
+        rows = found.rows
+        shown, total, _ = found.up_to("9999-12-31", limit)
+        assert total == len(rows)
+        kept = {id(r) for r in shown}
+        dropped = [r for r in shown if r.role == "dropped"]
+        if total <= limit:
+            assert not dropped and len(shown) == total
+            continue
+        assert sum(r.role != "dropped" for r in shown) <= max(limit, sum(r.fell or r.corrected or r.role == "earlier"
+                                                                          for r in rows) + 3 * len(found.rows))
+        for line in {(r.group, r.illustrative) for r in rows if r.role == "point"}:
+            mine = [r for r in rows if r.role == "point" and (r.group, r.illustrative) == line]
+            drawn = [r for r in mine if not math.isnan(r.headline)]
+            must = [mine[0], mine[-1], *(r for r in mine if r.fell or r.corrected)]
+            if drawn:
+                highest = max(r.headline for r in drawn)
+                assert any(id(r) in kept and r.headline == highest for r in drawn), (key, line)
+            assert all(id(r) in kept for r in must), (key, line)
+            for report in (r for r in mine if id(r) not in kept):  # each report not drawn lies in a band of its line
+                assert any(b.group == report.group and b.illustrative == report.illustrative
+                           and b.day <= report.day <= json.loads(b.data)["end"]
+                           and (math.isnan(report.headline) or json.loads(b.data)["low"] <= report.headline
+                                <= json.loads(b.data)["high"]) for b in dropped), (key, report.label)
+        everyone = {id(x) for x in rows}
+        assert all(r.role == "dropped" or id(r) in everyone for r in shown)
+        assert [r.day for r in shown] == sorted(r.day for r in shown)

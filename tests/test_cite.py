@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -10,8 +11,11 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 from helpers import write_bulletin
+from pybtex.database import parse_string
 
-from dailyarchive.cite import Citation, bibtex, csl_json, directive, from_json, highwire, plain, ris
+from dailyarchive import load_catalog
+from dailyarchive.cite import (ACCESSED, Citation, bibtex, csl_json, directive, from_json, highwire, plain, ris,
+                               version_files)
 from dailyarchive.publish.html import build
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,7 +25,10 @@ HOSTILE = Citation(
     title='50% of {Idlib} & "Hama" #1 $x_y ~^ \\end إدلب', series="test-daily", series_name="Test Daily",
     publisher="Tests & Co", date="2019-07-09", revised="2019-07-12", revision_note="Fixed a {figure}.",
     summary="One line\nand another.", language="en", tags=("offensive", "counter-attack"),
-    page="test-daily/2019/2019-07-09-a-bulletin/v2", url="https://archive.example.org/x/v2.html")
+    page="test-daily/2019/2019-07-09-a-bulletin/v2", url="https://archive.example.org/x/v2.html",
+    sha256="0bc2d26108dfc761806b65cef71f01fe621468dfceac23de2a710bcf12503813")
+#: The sample's base URL (docs/conf.py).
+SAMPLE_BASE = "https://syria-daily.example.org/"
 
 
 def parse_bibtex(text: str) -> tuple[str, str, dict[str, str]]:
@@ -120,7 +127,10 @@ def test_sample_version_pages_carry_meta_tags_and_the_cite_box(sample_build):
         assert parse_bibtex(formats["BibTeX"])[1].endswith(f":v{version}")
         assert json.loads(formats["CSL-JSON"])[0]["version"] == str(version)
         assert formats["RIS"].startswith("TY  - NEWS")
-        assert box.find("a", string=re.compile("version"))["href"] == f"v{version}.html"
+        permanent = box.find("p", string=re.compile("Permanent link")) or box.find(
+            lambda tag: tag.name == "p" and tag.get_text().startswith("Permanent link"))
+        assert permanent.a["href"] == f"v{version}.html"  # opens this copy of the site
+        assert permanent.a.get_text() == f"{SAMPLE_BASE}{LATAKIA}/v{version}.html"  # names the permanent URL
 
 
 def test_base_url_gives_absolute_permanent_urls_and_hostile_titles_stay_text(archive, tmp_path):
@@ -137,8 +147,88 @@ def test_base_url_gives_absolute_permanent_urls_and_hostile_titles_stay_text(arc
     assert meta(soup)["citation_title"] == title
     assert meta(soup)["citation_public_url"] == url
     box = soup.select_one(".dailyarchive-cite")
-    assert box.find("a", href=url) is not None
-    assert box.select_one(".dailyarchive-cite-text").get_text().endswith(f"{url}.")
+    assert box.find("a", href="v2.html").get_text() == url
+    assert f" {url}. Accessed {ACCESSED['text']}." in box.select_one(".dailyarchive-cite-text").get_text()
     assert not box.find("b") and not box.find("i")
     assert (folder / "timemap.link").read_text(encoding="utf-8").startswith(
         "<https://archive.example.org/daily/test-daily/2019/2019-07-09-a-bulletin/index.html>;rel=\"original\"")
+
+
+def test_every_format_carries_the_url_an_access_date_and_the_source_digest():
+    entry = parse_string(bibtex(HOSTILE), "bibtex").entries[HOSTILE.key]
+    assert entry.fields["url"] == HOSTILE.url and entry.fields["urldate"] == ACCESSED["iso"]
+    assert HOSTILE.sha256 in entry.fields["note"] and "v2.md" in entry.fields["note"]
+    lines = ris(HOSTILE).splitlines()
+    assert f"UR  - {HOSTILE.url}" in lines and f"Y2  - {ACCESSED['ris']}" in lines
+    assert any(line.startswith("N1  - ") and HOSTILE.sha256 in line for line in lines)
+    (item,) = json.loads(csl_json(HOSTILE))
+    assert item["URL"] == HOSTILE.url and item["accessed"] == {"raw": ACCESSED["iso"]}
+    assert item["note"].endswith(f"Source file v2.md, SHA-256 {HOSTILE.sha256}")
+    text = plain(HOSTILE)
+    assert f"{HOSTILE.url}. Accessed {ACCESSED['text']}." in text and text.endswith(f"SHA-256 {HOSTILE.sha256}.")
+
+
+def test_sample_citations_have_absolute_urls_files_and_the_sealed_digest(sample_build):
+    folder = sample_build.outdir / LATAKIA
+    url = f"{SAMPLE_BASE}{LATAKIA}/v2.html"
+    box = BeautifulSoup((folder / "index.html").read_text(encoding="utf-8"), "html.parser").select_one(
+        ".dailyarchive-cite")
+    formats = {d.summary.get_text(): d.pre.get_text() for d in box.find_all("details")}
+    (key, entry), = parse_string(formats["BibTeX"], "bibtex").entries.items()
+    assert entry.fields["url"] == url and key.endswith(":v2")
+    assert f"UR  - {url}" in formats["RIS"].splitlines()
+    assert json.loads(formats["CSL-JSON"])[0]["URL"] == url
+    assert url in box.select_one(".dailyarchive-cite-text").get_text()
+    manifest = (ROOT / "archive" / "MANIFEST-sha256.txt").read_text(encoding="utf-8")
+    sealed = dict(line.split("  ", 1)[::-1] for line in manifest.splitlines() if line and not line.startswith("#"))
+    digest = box.select_one(".dailyarchive-sha256").get_text()
+    assert digest == sealed[f"{LATAKIA}/v2.md"] == hashlib.sha256((folder / "v2.md").read_bytes()).hexdigest()
+    assert box.find("a", string="v2.md")["href"] == "v2.md" and digest in entry.fields["note"]
+    assert (folder / "v2.md").read_bytes() == (ROOT / "archive" / LATAKIA / "v2.md").read_bytes()
+    assert (folder / "v2.bib").read_text(encoding="utf-8") == formats["BibTeX"]
+    assert (folder / "v1.ris").read_text(encoding="utf-8").startswith("TY  - NEWS")
+    assert {a["href"] for a in box.select("a.dailyarchive-download")} == {"v2.bib", "v2.ris"}
+    assert [b.get_text() for b in box.select("button.dailyarchive-copy")] == [
+        "Copy plain text", "Copy BibTeX", "Copy RIS", "Copy CSL-JSON"]
+    scripts = [s["src"] for s in BeautifulSoup((folder / "index.html").read_text(encoding="utf-8"),
+                                               "html.parser").find_all("script", src=True)]
+    assert any(src.split("?")[0].endswith("_static/dailyarchive-cite.js") for src in scripts)
+
+
+def test_a_build_without_base_url_warns_once_and_keeps_relative_links(archive, tmp_path):
+    write_bulletin(archive)
+    write_bulletin(archive, slug="another")
+    warnings = io.StringIO()
+    result = build(archive, tmp_path / "out", ROOT / "docs", status=None, warning=warnings,
+                   overrides={"dailyarchive_baseurl": ""})
+    assert result.status == 0, warnings.getvalue()
+    assert warnings.getvalue().count("no base URL is set") == 1, warnings.getvalue()
+    assert "[dailyarchive.baseurl]" in warnings.getvalue()
+    folder = result.outdir / "test-daily/2019/2019-07-09-a-bulletin"
+    box = BeautifulSoup((folder / "index.html").read_text(encoding="utf-8"), "html.parser").select_one(
+        ".dailyarchive-cite")
+    assert "URL" not in json.loads(box.find("pre", id="cite-csljson").get_text())[0]
+    assert (folder / "v1.md").read_bytes() == (archive / "test-daily/2019/2019-07-09-a-bulletin/v1.md").read_bytes()
+
+
+def test_a_source_file_changed_during_the_build_is_not_published(archive):
+    path = write_bulletin(archive)
+    catalog = load_catalog(archive)
+    path.write_text(path.read_text(encoding="utf-8") + "A late edit.\n", encoding="utf-8")
+    problems = []
+    files = version_files(catalog, lambda docname: f"https://archive.example.org/{docname}.html", problems)
+    assert "test-daily/2019/2019-07-09-a-bulletin/v1.md" not in files
+    assert "UR  - https://archive.example.org/test-daily/2019/2019-07-09-a-bulletin/v1.html" in \
+        files["test-daily/2019/2019-07-09-a-bulletin/v1.ris"]
+    assert [(p.path, p.rule) for p in problems] == [(path, "fixity-altered")]
+
+
+def test_the_source_of_a_withheld_body_is_not_published(archive, tmp_path):
+    write_bulletin(archive, body="Safe text.\n\n```{raw} html\n<script>alert(1)</script>\n```\n")
+    result = build(archive, tmp_path / "out", ROOT / "docs", status=None, warning=io.StringIO())
+    assert result.status != 0  # the body is withheld, and the build says so
+    folder = result.outdir / "test-daily/2019/2019-07-09-a-bulletin"
+    assert not (folder / "v1.md").exists() and (folder / "v1.bib").is_file()
+    box = BeautifulSoup((folder / "index.html").read_text(encoding="utf-8"), "html.parser").select_one(
+        ".dailyarchive-cite")
+    assert box.find("a", string="v1.md") is None and len(box.select_one(".dailyarchive-sha256").get_text()) == 64

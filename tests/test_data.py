@@ -47,9 +47,27 @@ def test_the_killed_chart_is_recomputed_from_figures_csv_alone(sample_build):
     page = sample_build.outdir / "chronology" / "index.html"
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     spec = json.loads(soup.select_one("script.dailyarchive-chart-spec").string)
-    assert spec["title"]["text"] == "Civilians and children killed in Idlib Province"
+    assert " ".join(spec["title"]["text"]) == "Civilians and children killed in Idlib Province"
     shown = {(p["date"], p["group"], p["value"]) for p in spec["datasets"]["points"] if p.get("role") != "earlier"}
     assert shown == recomputed and len(shown) > 10
+
+
+def test_figures_and_series_say_which_figures_are_illustrative_in_csv_and_sqlite(sample_build):
+    downloads = sample_build.outdir / "downloads"
+    bulletins = pd.read_csv(downloads / "bulletins.csv").set_index("bulletin_id")["illustrative"]
+    assert set(bulletins) == {0, 1}
+    for table in ("figures", "series"):
+        frame = pd.read_csv(downloads / f"{table}.csv")
+        assert (frame["illustrative"] == bulletins.reindex(frame["bulletin_id"]).to_numpy()).all(), table
+        connection = sqlite3.connect(downloads / "archive.sqlite")
+        try:
+            stored = connection.execute(f'SELECT bulletin_id, illustrative FROM "{table}"').fetchall()
+        finally:
+            connection.close()
+        assert stored and all(flag == bulletins[b] for b, flag in stored), table
+    series = pd.read_csv(downloads / "series.csv")
+    killed = series[(series["measure"] == "killed") & (series["group"] == "civilians") & (series["place"] == "Idlib Province")]
+    assert 0 < killed["illustrative"].sum() < len(killed)
 
 
 def test_sqlite_has_the_same_tables_with_keys_that_hold(sample_build):

@@ -6,8 +6,9 @@ from bs4 import BeautifulSoup
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dailyarchive.diff import (Chunk, chunks_html, field_changes, figure_changes, figures_html, text_html, tokens,
-                               word_diff)
+from dailyarchive.bodytext import reading_blocks
+from dailyarchive.diff import (Chunk, block_diff, blocks_html, chunks_html, field_changes, figure_changes,
+                               figures_html, text_html, tokens, word_diff)
 
 TEXT = st.lists(st.sampled_from(list("ab c,.\n") + ["June", "July", "٨", "إدلب", "<", "`"]), max_size=30).map("".join)
 
@@ -65,3 +66,44 @@ def test_figure_changes_pair_by_key_and_report_each_kind():
     table = BeautifulSoup(figures_html(changes, ("Figure", "Value")), "html.parser")
     changed_row = table.find("tr", class_="diff-changed")
     assert changed_row.find("del").get_text() == "544" and changed_row.find("ins").get_text() == "564"
+    injured = [{"Figure": "Injured: civilians", "Value": "more than 1,650"}]
+    table = figures_html(figure_changes(injured, [{"Figure": "Injured: civilians", "Value": "more than 1,700"}],
+                                        key=("Figure",)), ("Figure", "Value"))
+    assert "<del>1,650</del><ins>1,700</ins>" in table
+
+
+def test_a_changed_number_shows_whole_old_and_new_number():
+    chunks = word_diff("More than 1,650 have been injured.", "More than 1,700 have been injured.")
+    assert [c for c in chunks if c.op != "equal"] == [Chunk("delete", "1,650"), Chunk("insert", "1,700")]
+    assert tokens("2.5 km, 330,000. ١٬٦٥٠") == ["2.5", " ", "km", ",", " ", "330,000", ".", " ", "١٬٦٥٠"]
+
+
+def test_reading_blocks_are_the_rendered_text():
+    body = ("Doctors say *more than 1,650* were\ninjured, \\*not\\* fewer[^1].\n\n- a **list** item\n\n"
+            "```{note}\n:class: x\nA [linked](https://example.org) note.\n```\n\n[^1]: A footnote.\n")
+    assert reading_blocks(body) == ["Doctors say more than 1,650 were injured, *not* fewer[1].", "• a list item",
+                                    "A linked note.", "[1] A footnote."]
+
+
+def test_body_diff_compares_rendered_text_and_folds_unchanged_paragraphs():
+    same = "The strikes fell mostly on\nKhan Sheikhoun and Kafr Nabl."
+    old = f"{same}\n\nMore than *1,650* have been injured, a figure\nthat doctors expect to rise.\n\n{same} Again.\n"
+    new = f"{same}\n\nMore than *1,700* have been injured, a figure that\ndoctors expect to rise.\n\n{same} Again.\n"
+    html = BeautifulSoup(blocks_html(block_diff(reading_blocks(old), reading_blocks(new))), "html.parser")
+    assert [d.get_text() for d in html.find_all("del")] == ["1,650"]
+    assert [i.get_text() for i in html.find_all("ins")] == ["1,700"]
+    assert "*" not in html.get_text() and "\n" not in html.find("p", class_="diff-changed").get_text()
+    folded = html.find_all("details", class_="diff-unchanged")
+    assert [d.summary.get_text() for d in folded] == ["1 unchanged paragraph", "1 unchanged paragraph"]
+    assert folded[0].p.get_text() == "The strikes fell mostly on Khan Sheikhoun and Kafr Nabl."
+    assert not any(d.has_attr("open") for d in folded)
+
+
+def test_added_and_removed_paragraphs_are_whole_insertions_and_deletions():
+    runs = block_diff(["Kept.", "Dropped <b>."], ["Kept.", "New one.", "And another."])
+    html = BeautifulSoup(blocks_html(runs), "html.parser")
+    assert [d.get_text() for d in html.find_all("del")] == ["Dropped <b>."] and html.find("b") is None
+    assert [i.get_text() for i in html.find_all("ins")] == ["New one.", "And another."]
+    split = BeautifulSoup(blocks_html(block_diff(["One long paragraph, then more words."],
+                                                 ["One long paragraph,", "then more words."])), "html.parser")
+    assert all(not change.get_text().strip() for change in split.find_all(["ins", "del"]))  # only the break moved

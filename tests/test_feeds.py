@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import posixpath
 import re
 from pathlib import Path
 
@@ -20,6 +19,14 @@ A = "{http://www.w3.org/2005/Atom}"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 LATAKIA = "syria-daily/2019/2019-07-09-northern-latakia-counter-attack"
+#: The sample's base URL (docs/conf.py): every link of its feeds, sitemap and TimeMaps is absolute under it.
+BASE = "https://syria-daily.example.org/"
+
+
+def local(url: str) -> str:
+    """The path inside the build of an absolute URL of the sample site (fails on any other URL)."""
+    assert url.startswith(BASE), url
+    return url.removeprefix(BASE)
 
 
 def check_atom(text: str) -> list:
@@ -57,7 +64,9 @@ def test_sample_series_and_tag_feeds_are_valid_atom(sample_build):
     assert len(entries) == min(FEED_ENTRIES, len(catalog.bulletins))
     for entry in entries:
         href = entry.find(f"{A}link[@rel='alternate']").get("href")
-        assert (folder / href).resolve().is_file()
+        assert (sample_build.outdir / local(href)).is_file()
+    feed = ElementTree.fromstring((folder / "syria-daily.atom").read_bytes())
+    assert feed.find(f"{A}link[@rel='self']").get("href") == f"{BASE}feeds/syria-daily.atom"
     corrected = [e for e in entries if e.findtext(f"{A}title") == "Opposition factions strike regime lines in northern Latakia"]
     assert corrected[0].findtext(f"{A}updated") == "2019-07-10T00:00:00Z"
     assert corrected[0].findtext(f"{A}published") == "2019-07-09T00:00:00Z"
@@ -67,8 +76,8 @@ def test_sample_series_and_tag_feeds_are_valid_atom(sample_build):
     for path in (folder / "tags").glob("*.atom"):
         assert check_atom(path.read_text(encoding="utf-8"))
         page = ElementTree.fromstring(path.read_bytes()).find(f"{A}link[@rel='alternate']").get("href")
-        assert (path.parent / page).resolve() == (sample_build.outdir / "tags" / path.stem / "index.html").resolve()
-        assert (path.parent / page).is_file()
+        assert local(page) == f"tags/{path.stem}/index.html"
+        assert (sample_build.outdir / local(page)).is_file()
     tag_page = (sample_build.outdir / "tags" / "counter-attack" / "index.html").read_text(encoding="utf-8")
     assert 'type="application/atom+xml" title="Tag: counter-attack" href="../../feeds/tags/counter-attack.atom"' in tag_page
 
@@ -76,12 +85,13 @@ def test_sample_series_and_tag_feeds_are_valid_atom(sample_build):
 def test_sample_sitemap_and_robots(sample_build):
     html = sample_build.outdir
     sitemap = ElementTree.fromstring((html / "sitemap.xml").read_bytes())
-    urls = {u.findtext(f"{SM}loc"): u.findtext(f"{SM}lastmod") for u in sitemap.findall(f"{SM}url")}
+    urls = {local(u.findtext(f"{SM}loc")): u.findtext(f"{SM}lastmod") for u in sitemap.findall(f"{SM}url")}
     assert urls[f"{LATAKIA}/index.html"] == "2019-07-10"
     assert urls[f"{LATAKIA}/v1.html"] == "2019-07-09"
     assert "index.html" in urls and "search.html" not in urls
     assert all((html / loc).is_file() for loc in urls)
-    assert (html / "robots.txt").read_text(encoding="utf-8").startswith("User-agent: *\n")
+    robots = (html / "robots.txt").read_text(encoding="utf-8")
+    assert robots.startswith("User-agent: *\n") and f"Sitemap: {BASE}sitemap.xml" in robots.splitlines()
     for path in (html / "robots.txt", html / "sitemap.xml", html / "feeds" / "syria-daily.atom"):
         assert path.stat().st_mode & 0o444 == 0o444, f"{path} must be readable by a web server"
 
@@ -90,12 +100,23 @@ def test_sample_timemap_lists_every_version_with_its_date(sample_build):
     folder = sample_build.outdir / LATAKIA
     links = parse_link_format((folder / "timemap.link").read_text(encoding="utf-8"))
     by_rel = {params["rel"]: (target, params) for target, params in links}
-    assert by_rel["original"][0] == "index.html"
+    assert by_rel["original"][0] == f"{BASE}{LATAKIA}/index.html"
     assert by_rel["self"][1]["type"] == "application/link-format"
-    assert by_rel["first memento"] == ("v1.html", {"rel": "first memento", "datetime": "Tue, 09 Jul 2019 00:00:00 GMT"})
-    assert by_rel["last memento"][0] == "v2.html"
+    assert by_rel["first memento"] == (f"{BASE}{LATAKIA}/v1.html",
+                                       {"rel": "first memento", "datetime": "Tue, 09 Jul 2019 00:00:00 GMT"})
+    assert by_rel["last memento"][0] == f"{BASE}{LATAKIA}/v2.html"
     assert by_rel["last memento"][1]["datetime"] == "Wed, 10 Jul 2019 00:00:00 GMT"
-    assert all((folder / posixpath.normpath(target)).is_file() for target, _ in links)
+    assert all((sample_build.outdir / local(target)).is_file() for target, _ in links)
+
+
+def test_without_a_base_url_links_are_relative_to_the_file_that_holds_them(archive):
+    write_bulletin(archive, tags=["offensive"])
+    write_bulletin(archive, version=2, tags=["offensive"])
+    catalog = build_catalog(load_archive(archive))
+    feed = ElementTree.fromstring(feeds(catalog, Site())["feeds/tags/offensive.atom"].encode("utf-8"))
+    assert feed.find(f"{A}entry/{A}link").get("href") == "../../test-daily/2019/2019-07-09-a-bulletin/index.html"
+    links = parse_link_format(timemaps(catalog, Site())["test-daily/2019/2019-07-09-a-bulletin/timemap.link"])
+    assert [target for target, _ in links] == ["index.html", "timemap.link", "v1.html", "v2.html"]
 
 
 def test_a_corrected_old_bulletin_comes_back_as_an_updated_entry(archive):

@@ -24,6 +24,7 @@ from dailyarchive.sha256sum import parse
 
 ROOT = Path(__file__).resolve().parents[1]
 PHOTO = b"\xff\xd8\xff\xe0 a photo \x00\x01"
+MEMORY = 1 << 30
 
 
 def errors(problems):
@@ -32,15 +33,18 @@ def errors(problems):
 
 
 def invoke(*args: str, limit_file_size: int | None = None) -> subprocess.CompletedProcess[str]:
-    """Run a task in a real process; `limit_file_size` makes every write past that many bytes fail with EFBIG,
-    as a full disk does (root ignores permissions, so a size limit is the honest way to fail a write here)."""
+    """Run a task in a real process, in 1 GB of memory; `limit_file_size` makes every write past that many
+    bytes fail with EFBIG, as a full disk does (root ignores permissions, so a size limit is the honest way
+    to fail a write here)."""
 
     def limited() -> None:
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit_file_size, limit_file_size))
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+        if limit_file_size is not None:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit_file_size, limit_file_size))
 
     return subprocess.run([sys.executable, "-B", "-m", "invoke", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120, preexec_fn=limited if limit_file_size is not None else None)
+                          timeout=120, preexec_fn=limited)
 
 
 def temporaries(root: Path) -> list[Path]:
@@ -79,6 +83,17 @@ def test_an_unsealed_version_is_a_warning_until_sealed(sealed: Path):
     assert [(p.path, p.level, p.rule) for p in verify(sealed)] == [(added, "warning", "fixity-unsealed")]
     assert seal(sealed).added == ["test-daily/2019/2019-07-08-first/v2.md"]
     assert verify(sealed) == []
+
+
+def test_names_sha256sum_escapes_are_sealed_as_it_writes_them(archive: Path):
+    write_bulletin(archive, date="2019-07-08", slug="first")
+    write_raw(archive, "test-daily/2019/2019-07-08-first/scan\\no 1\n.png", PHOTO)
+    seal(archive)
+    written = subprocess.run(["sha256sum", "test-daily/2019/2019-07-08-first/scan\\no 1\n.png"], cwd=archive,
+                             capture_output=True, check=True).stdout
+    assert written in (archive / MANIFEST).read_bytes() and written.startswith(b"\\")
+    assert subprocess.run(["sha256sum", "-c", "--strict", MANIFEST], cwd=archive, capture_output=True).returncode == 0
+    assert verify(archive) == []
 
 
 def test_dot_files_backups_and_temporary_files_are_not_sealed(archive: Path):
@@ -235,7 +250,7 @@ def test_seal_starts_the_log_of_a_manifest_written_before_logs(archive: Path):
 
 HELLO = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"  # sha256 of b"hello"
 OTHER = "0" * 64
-NAME = "test-daily/2019/2019-07-08-first/hello.txt"
+NAME = "test-daily/2019/2019-07-08-first/v1.md"  # a version file: what the old reader checked
 ODD = "test-daily/2019/2019-07-08-first/back\\slash\nnewline.txt"  # a file name sha256sum escapes
 
 HOSTILE = {
@@ -339,7 +354,42 @@ def test_verify_of_unreadable_files_says_which(sealed: Path):
     (sealed / MANIFEST).mkdir()
     result = invoke("verify", "--archive", str(sealed))
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert f"{sealed / MANIFEST}:1: error: cannot read it" in result.stdout
+    assert f"{sealed / MANIFEST}:1: error: this is a folder, not a file" in result.stdout
+
+
+@pytest.mark.parametrize("name", [MANIFEST, LOG])
+def test_a_manifest_or_log_linked_to_an_endless_device_is_refused_unread(sealed: Path, name: str):
+    (sealed / name).unlink()
+    (sealed / name).symlink_to("/dev/zero")
+    result = invoke("check", "--archive", str(sealed))  # in 1 GB: /dev/zero is never read
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{sealed / name}:1: error: a symbolic link is not read" in result.stdout, result.stdout
+
+
+def test_seal_waits_for_the_archive_lock_then_names_the_holder(archive: Path):
+    from dailyarchive.locks import LockHeld
+
+    write_bulletin(archive, date="2019-07-08", slug="first")
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; "
+                               "from dailyarchive.locks import hold\n"
+                               "with hold(Path(sys.argv[1]), 'build'):\n print('held', flush=True); time.sleep(60)",
+                               str(archive)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        with pytest.raises(LockHeld, match=f"pid {holder.pid}"):
+            seal(archive, wait=0.3)
+        assert not (archive / MANIFEST).exists() and not (archive / LOG).exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert seal(archive).added == ["test-daily/2019/2019-07-08-first/v1.md"]
+
+
+@pytest.mark.parametrize("task", ["seal", "verify"])
+def test_seal_and_verify_of_a_folder_that_is_no_archive(tmp_path: Path, task: str):
+    result = invoke(task, "--archive", str(tmp_path / "nowhere"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "no series.yml" in result.stderr and not (tmp_path / "nowhere").exists()
 
 
 @pytest.fixture
@@ -375,6 +425,9 @@ def test_every_fixity_rule_is_registered():
 
 def test_the_sample_archive_is_sealed_and_intact():
     root = ROOT / "archive"
-    assert [p.format(root) for p in verify(root)] == []
-    assert (root / LOG).is_file()
+    problems = verify(root)
+    assert [p.format(root) for p in problems if p.level == "error"] == []
+    # a bulletin added since the last seal is the one thing allowed: the daily routine seals after checking
+    assert {p.rule for p in problems} <= {"fixity-unsealed"}, [p.format(root) for p in problems]
+    assert (root / LOG).is_file() and read_sealed(root).entries
     assert os.path.getsize(root / MANIFEST) > 0

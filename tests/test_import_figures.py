@@ -49,6 +49,14 @@ def test_a_subgroup_names_its_parent_and_a_vague_baseline_says_how_it_was_read()
     assert whole.note == "since: 'late April' read as 2019-04-21: check it"
 
 
+def test_a_subgroup_after_the_verb_counts_what_its_parent_counts() -> None:
+    whole, part = suggest_figures(["At least 1,030 civilians have been killed, including more than 250 children."],
+                                  DAY, PLACES)
+    assert (part.figure["measure"], part.figure["group"], part.figure["value"], part.figure["qualifier"]) == (
+        "killed", "children", 250, "more than")
+    assert part.figure["parent"] == whole.figure["id"] == "killed-civilians"
+
+
 @pytest.mark.parametrize("sentence", [
     "Opposition factions attacked more than 20 regime positions on July 9, 2019.",
     "The front line moved 5 km in 3 days.",

@@ -58,7 +58,8 @@ def test_bulletin_page_shows_the_latest_version_with_everything_around_it(pages)
     assert "Corrected on 10 July 2019: Fixed the month\\." in page
     assert "Illustrative: this bulletin is demonstration content" in page
     assert "/_dailyarchive/bodies/test-daily/2019/2019-07-09-counter-attack/v2.md" in page
-    assert pages["_dailyarchive/bodies/test-daily/2019/2019-07-09-counter-attack/v2.md"] == "Killed as of 8 July.\n"
+    # the staged body starts with an empty line, so that its own opening `---` block is never front matter
+    assert pages["_dailyarchive/bodies/test-daily/2019/2019-07-09-counter-attack/v2.md"] == "\nKilled as of 8 July.\n"
     html = raw_html(page)
     names = html.find("section", id="places-actors-and-tags")
     assert {a.get_text(): a["href"] for a in names.find_all("a")} == {
@@ -108,11 +109,36 @@ def test_diff_page_shows_changed_words_fields_and_figures(pages):
     assert "No figure changed." in page
 
 
+def test_diff_page_has_the_bulletin_in_its_breadcrumbs_and_the_illustrative_banner(pages):
+    page = pages[f"{BULLETIN}/diff-v1-v2.md"]
+    trail = raw_html(page).find("nav", class_="breadcrumbs").find_all("a")
+    assert [(a.get_text(), a["href"]) for a in trail[-2:]] == [("July 2019", "../07/index.html"),
+                                                              ("Second title", "index.html")]
+    assert "Illustrative: this bulletin is demonstration content" in page  # version 2 is illustrative
+    assert raw_html(pages[f"{BULLETIN}/v1.md"]).find("nav", class_="breadcrumbs").find_all("a")[-1]["href"] == \
+        "index.html"
+
+
+def test_diff_page_compares_the_rendered_text_with_whole_numbers(archive):
+    wrapped = "Paragraph that stays\nthe same.\n\nMore than *1,650* were\ninjured.\n"
+    write_bulletin(archive, body=wrapped)
+    write_bulletin(archive, version=2, body="Paragraph that stays the\nsame.\n\nMore than *1,700* were injured.\n")
+    page = staged_pages(load_catalog(archive))["test-daily/2019/2019-07-09-a-bulletin/diff-v1-v2.md"]
+    text = raw_html(page).find("section", id="text")
+    assert [(d.get_text(), i.get_text()) for d, i in zip(text.find_all("del"), text.find_all("ins"))] == \
+        [("1,650", "1,700")]
+    assert "*" not in text.get_text()
+    assert text.find("details", class_="diff-unchanged").p.get_text() == "Paragraph that stays the same."
+
+
 def test_month_page_calendar_marks_days_with_and_without_a_bulletin(pages):
     june = pages["test-daily/2019/06/index.md"]
     july = pages["test-daily/2019/07/index.md"]
     assert '<a href="../2019-07-09-counter-attack/index.html" title="Second title"' in july
-    assert '<td class="missing">10<span class="missing-mark">none</span></td>' in july
+    assert '<td class="missing">10</td>' in july  # quiet: a plain number, said once in the legend
+    assert "missing-mark" not in july and "none</span>" not in july
+    assert raw_html(july).find("p", class_="calendar-legend").get_text() == (
+        "Days with a bulletin are linked; the others had none.")
     assert "<td>13</td>" in july  # after the series' last bulletin: not "missing"
     assert "<td>27</td>" in june  # before the first
     assert "[← June 2019](/test-daily/2019/06/index.md)" in july
@@ -131,6 +157,53 @@ def test_place_pages_follow_the_hierarchy(pages):
     tree = raw_html(pages["places/index.md"])
     assert tree.find("a", string="Syria").find_next_sibling("ul").find("a", string="Latakia Province") \
         .find_next_sibling("ul").find("a", string="Mount Turkmen")
+
+
+def test_a_place_page_lists_every_place_inside_it_and_links_the_chronology_and_search_filtered_by_it(archive):
+    write_bulletin(archive, places=["Mount Turkmen"], actors=["HTS"], tags=["offensive"])
+    site = frozenset({"chronology/index", "search"})
+    pages = staged_pages(load_catalog(archive), PageSettings(existing_docs=site))
+    syria = raw_html(pages["places/syria/index.md"])
+    inside = syria.find("section", id="places-inside-it")
+    assert inside.find("a", string="Latakia Province").find_next_sibling("ul").find("a", string="Mount Turkmen")[
+        "href"] == "../mount-turkmen/index.html"  # a grandchild, not only the places directly inside
+    assert {a.get_text() for a in inside.find_all("a")} == {"Idlib Province", "Latakia Province", "Mount Turkmen"}
+    elsewhere = {a.get_text(): a["href"] for a in syria.find("ul", class_="name-elsewhere").find_all("a")}
+    assert sorted(elsewhere.values()) == ["../../chronology/index.html?place=Syria", "../../search.html?place=Syria"]
+    province = links(pages["places/latakia-province/index.md"])
+    assert "../../search.html?place=Latakia+Province" in province.values()
+    actor = raw_html(pages["actors/hay-at-tahrir-al-sham/index.md"]).find("ul", class_="name-elsewhere")
+    assert [a["href"] for a in actor.find_all("a")] == [
+        "../../chronology/index.html?actor=Hay%27at+Tahrir+al-Sham", "../../search.html?actor=Hay%27at+Tahrir+al-Sham"]
+    tag = raw_html(pages["tags/offensive/index.md"]).find("ul", class_="name-elsewhere")
+    assert [a["href"] for a in tag.find_all("a")][1] == "../../search.html?tag=offensive"
+    alone = staged_pages(load_catalog(archive), PageSettings(existing_docs=frozenset({"search"})))
+    assert [a["href"] for a in raw_html(alone["places/syria/index.md"]).find("ul", class_="name-elsewhere")
+            .find_all("a")] == ["../../search.html?place=Syria"]  # no chronology staged: no link to it
+
+
+def test_a_series_page_lists_its_years_and_their_months_with_counts(archive):
+    for day in ("2018-03-01", "2019-06-01", "2019-06-02", "2019-07-01"):
+        write_bulletin(archive, date=day, slug="x")
+    series = raw_html(staged_pages(load_catalog(archive))["test-daily/index.md"])
+    years = series.find("ul", class_="series-years").find_all("li", recursive=False)
+    assert [li.get_text(" ", strip=True) for li in years] == [
+        "2018 : 1 bulletin March (1)", "2019 : 3 bulletins June (2) July (1)"]
+    assert years[1].find("a", string="June")["href"] == "2019/06/index.html"
+    assert years[1].a["href"] == "2019/index.html"
+
+
+def test_arabic_runs_are_marked_lang_ar_and_other_right_to_left_runs_only_dir_auto(archive):
+    write_bulletin(archive, places=["Idlib Province"], summary="Strikes on إدلب and on עזה today.",
+                   events=[{"date": "2019-07-09", "place": "Idlib Province", "what": "Shelling of معرة النعمان."}])
+    pages = staged_pages(load_catalog(archive))
+    summary = raw_html(pages["test-daily/2019/2019-07-09-a-bulletin/index.md"]).find("p", class_="summary")
+    assert [(s.get_text(), s.get("lang")) for s in summary.find_all("span")] == [("إدلب", "ar"), ("עזה", None)]
+    assert summary.get_text() == "Strikes on إدلب and on עזה today."
+    event = raw_html(pages["test-daily/2019/2019-07-09-a-bulletin/index.md"]).find("section", id="events")
+    assert event.find("span", lang="ar").get_text() == "معرة النعمان"
+    alias = raw_html(pages["places/idlib-province/index.md"]).find("section", id="also-known-as")
+    assert alias.find("span", lang="ar", dir="auto").get_text() == "محافظة إدلب"
 
 
 def test_a_busy_name_packs_quiet_years_and_splits_a_crowded_year_by_month(archive):
@@ -186,6 +259,7 @@ def test_hostile_text_is_escaped_everywhere(archive):
     html = raw_html(pages["test-daily/2019/2019-07-09-a-bulletin/index.md"])
     assert html.find("p", class_="summary").get_text() == hostile
     assert html.find("p", class_="caption").get_text() == hostile
+    assert html.find("p", class_="summary").find("span", lang="ar", dir="auto").get_text() == "إدلب"
     assert html.find("script") is None
     month = raw_html(pages["test-daily/2019/07/index.md"])
     assert month.find("td", class_="has-bulletin").a["title"] == hostile
@@ -196,3 +270,10 @@ def test_pages_are_the_same_on_every_run(archive):
     write_bulletin(archive, figures=FIGURES[:1])
     catalog = load_catalog(archive)
     assert staged_pages(catalog) == staged_pages(catalog)
+
+
+def test_diff_page_does_not_show_a_withheld_body(archive):
+    write_bulletin(archive, body="Safe text.\n\n```{raw} html\n<script>alert(1)</script>\n```\n")
+    write_bulletin(archive, version=2, body="Safe text.\n")
+    page = staged_pages(load_catalog(archive))["test-daily/2019/2019-07-09-a-bulletin/diff-v1-v2.md"]
+    assert "alert(" not in page and "The text of version 1 is withheld" in page

@@ -41,6 +41,25 @@ def yaml_syntax(root: Path, broken: bool) -> Where:
     return path, line_of(path, "summary:") + 1, "error"  # the parser notices at the next key
 
 
+def yaml_alias(root: Path, broken: bool) -> Where:
+    path = write_bulletin(root, summary="One sentence.", caption="One sentence.", image="photo.jpg")
+    write_raw(root, path.parent.relative_to(root).as_posix() + "/photo.jpg", b"\xff\xd8")
+    if broken:
+        replace_in(path, "summary: One sentence.", "summary: &s One sentence.")
+        replace_in(path, "caption: One sentence.", "caption: *s")
+    return path, line_of(path, "summary:"), "error"
+
+
+def control_character(root: Path, broken: bool) -> Where:
+    path = write_bulletin(root, body="A line.\nA NUL\x00 here.\n" if broken else "A line.\n")
+    return path, line_of(path, "A NUL") if broken else 1, "error"
+
+
+def field_too_long(root: Path, broken: bool) -> Where:
+    path = write_bulletin(root, title="T" * (301 if broken else 300))
+    return path, line_of(path, "title:"), "error"
+
+
 def front_matter_missing(root: Path, broken: bool) -> Where:
     path = write_bulletin(root)
     if broken:
@@ -120,6 +139,12 @@ def body_empty(root: Path, broken: bool) -> Where:
     return path, line_of(path, "version:") + 2, "error"
 
 
+def body_unsafe(root: Path, broken: bool) -> Where:
+    path = write_bulletin(root, body="Text.\n\n```{raw} html\n<script>alert(1)</script>\n```\n" if broken else
+                          "Text with a [link](https://example.org).\n")
+    return path, line_of(path, "{raw} html") if broken else 1, "error"
+
+
 def series_unknown(root: Path, broken: bool) -> Where:
     path = write_bulletin(root, series="other-daily" if broken else "test-daily")
     return path, line_of(path, "series:"), "error"
@@ -160,6 +185,23 @@ def image_missing(root: Path, broken: bool) -> Where:
     return path, line_of(path, "image:"), "error"
 
 
+def caption_without_image(root: Path, broken: bool) -> Where:
+    path = write_bulletin(root, caption="Fighters prepare an attack.", image=None if broken else "photo.jpg")
+    if not broken:
+        write_raw(root, path.parent.relative_to(root).as_posix() + "/photo.jpg", b"\xff\xd8")
+    return path, line_of(path, "caption:"), "warning"
+
+
+def test_a_caption_without_an_image_is_told_on_the_latest_version_only(archive: Path) -> None:
+    first = write_bulletin(archive, caption="Fighters prepare an attack.")
+    assert [(p.path, p.rule) for p in check_archive(archive, today=TODAY)] == [(first, "caption-without-image")]
+    latest = write_bulletin(archive, version=2, caption="Fighters prepare an attack.", revised="2019-07-10",
+                            revision_note="Fixed a word.")
+    assert [(p.path, p.rule) for p in check_archive(archive, today=TODAY)] == [(latest, "caption-without-image")]
+    write_bulletin(archive, version=3, revised="2019-07-11", revision_note="Dropped the caption of a missing photo.")
+    assert check_archive(archive, today=TODAY) == []
+
+
 def duplicate_id(root: Path, broken: bool) -> Where:
     figures = [{**KILLED, "id": "civ", "value": 544}, {**KILLED, "id": "civ" if broken else "civ-2", "value": 600,
                                                       "place": "Latakia Province"}]
@@ -196,6 +238,11 @@ def figure_kind_mixed(root: Path, broken: bool) -> Where:
 def figure_baseline(root: Path, broken: bool) -> Where:
     path = write_bulletin(root, figures=[{**KILLED, "value": 544, "since": None if broken else "2019-04-26"}])
     return path, line_of(path, "kind:"), "error"
+
+
+def figure_pending(root: Path, broken: bool) -> Where:
+    path = write_bulletin(root, figures=[{**KILLED, "value": 544, **({"review": "pending"} if broken else {})}])
+    return path, line_of(path, "review:") if broken else 1, "warning"
 
 
 def running_total_fell(root: Path, broken: bool) -> Where:
@@ -362,7 +409,8 @@ def test_problems_are_sorted_and_unique(archive: Path) -> None:
 @pytest.mark.parametrize("figure, expected", [
     ({"value": 544, "qualifier": "at least"}, 544), ({"value": 2100, "qualifier": "more than"}, 2100),
     ({"value": 3e6, "qualifier": "about"}, 3e6), ({"value": 50, "qualifier": "up to"}, None),
-    ({"low": 10, "high": 20}, 10), ({"qualifier": "vague", "text": "scores"}, None),
+    ({"low": 10, "high": 20}, 10), ({"qualifier": "vague", "text": "scores"}, 20),
+    ({"qualifier": "vague", "text": "many"}, None),
 ])
 def test_headline_is_the_lowest_stated_bound(figure: dict, expected: float | None) -> None:
     assert headline(Figure.model_validate({"measure": "killed", "kind": "increment", **figure})) == expected
@@ -393,8 +441,9 @@ def test_bounds_are_reported_once_each(archive: Path, bounds: dict, faults: list
 
 
 def test_format_shows_control_characters_as_escapes(archive: Path) -> None:
-    """A hostile name cannot clear the terminal or reorder the line; Arabic letters stay readable."""
-    write_bulletin(archive, places=["\x1b[2Jإدلب\u202e"])
+    """A hostile file name cannot clear the terminal or reorder the line; Arabic letters stay readable.
+    (Inside a file such characters are refused, control-character, before a message could quote them.)"""
+    write_raw(archive, "test-daily/2019/\x1b[2Jإدلب\u202e.md", "---\ntitle: T\n---\nBody.\n")
     (problem,) = check_archive(archive, today=TODAY)
     line = problem.format(archive)
     assert "\\x1b[2Jإدلب\\u202e" in line and line.isprintable()

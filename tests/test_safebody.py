@@ -26,7 +26,8 @@ ALLOWED = {
     "http links": "[a](http://example.org) [b](https://example.org/x?y=1#z) <https://example.org/auto>\n",
     "mailto": "[mail](mailto:desk@example.org) <desk@example.org>\n",
     "anchor": "[up](#what-happened)\n",
-    "other bulletins": "[before](../2019-07-05-fifth/index.md) [by root](/test-daily/2019/2019-07-05-fifth/index.md#h)\n",
+    "other bulletins": ("[before](../2019-07-05-fifth/index.md) "
+                        "[by root](/test-daily/2019/2019-07-05-fifth/index.md#h)\n"),
     "reference link": "[a][r]\n\n[r]: https://example.org/ref\n",
     "admonitions": "".join(f"```{{{name}}}\nText in {name}.\n```\n\n" for name in (
         "note", "warning", "important", "tip", "caution", "attention", "danger", "error", "hint", "seealso")),

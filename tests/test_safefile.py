@@ -4,7 +4,6 @@ timeout, so a regression fails the test instead of hanging CI or taking the mach
 from __future__ import annotations
 
 import os
-import resource
 import socket
 import stat
 import subprocess
@@ -13,26 +12,21 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import line_of, write_bulletin, write_raw
+from helpers import line_of, run_limited, write_bulletin, write_raw
 
 from dailyarchive.safefile import MAX_FILE_BYTES, control_character
 
 ROOT = Path(__file__).resolve().parents[1]
-MEMORY = 1 << 30  #: the child's address space: a few hundred MB are used, a regression wants gigabytes
-TIMEOUT = 120  #: seconds; check of these small archives takes about one
+MEMORY_MB = 1024  #: the child's address space: a few hundred MB are used, a regression wants gigabytes
+SECONDS = 120  #: check of these small archives takes about one second
 VERSION = "test-daily/2019/2019-07-09-a/v1.md"
 HEAD = "---\nseries: test-daily\ndate: 2019-07-09\ntitle: T\nversion: 1\n"
 
 
 def check_limited(root: Path) -> subprocess.CompletedProcess[str]:
-    """`invoke check --archive root` in a child process limited to MEMORY and TIMEOUT.
-
-    (A local helper: the shared fixture for limited runs was not in conftest.py yet.)"""
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
-
-    return subprocess.run([sys.executable, "-m", "invoke", "check", "--archive", str(root)], cwd=ROOT, text=True,
-                          capture_output=True, timeout=TIMEOUT, preexec_fn=limit)
+    """`invoke check --archive root` in a child process limited to MEMORY_MB and SECONDS."""
+    return run_limited([sys.executable, "-m", "invoke", "check", "--archive", str(root)], memory_mb=MEMORY_MB,
+                       seconds=SECONDS, cwd=ROOT)
 
 
 def reported(result: subprocess.CompletedProcess[str], path: Path, line: int, rule: str) -> str:
@@ -158,3 +152,9 @@ def test_deep_nesting_is_a_clean_error(archive: Path, nesting: str, line: int) -
 def test_a_seven_megabyte_title(archive: Path) -> None:
     path = write_raw(archive, VERSION, HEAD.replace("title: T", "title: " + "x" * 7_000_000) + "---\nBody.\n")
     assert_refused(archive, path, 4, "field-too-long", "`title` is 7,000,000 characters long, over the limit of 300")
+
+
+def test_a_fifo_named_series_yml(archive: Path) -> None:
+    (archive / "series.yml").unlink()
+    os.mkfifo(archive / "series.yml")
+    assert_refused(archive, archive / "series.yml", 1, "file-unreadable", "FIFO")

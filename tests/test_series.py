@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import write_bulletin
+from helpers import write_archive, write_bulletin
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dailyarchive import load_catalog
 from dailyarchive.catalog import COLUMNS
+from dailyarchive.chartset import CHART_KEY, chart_data
 from dailyarchive.load import load_archive
 from dailyarchive.rules import check
-from dailyarchive.series import (VAGUE_WORDS, bounds, build_series, corrections, excluded_figures, series_table,
-                                 up_to, vague_number)
+from dailyarchive.series import (VAGUE_WORDS, bounds, build_series, corrections, excluded_figures, falls,
+                                 series_table, up_to, vague_number)
 
 
 def figures_frame(rows: list[dict]) -> pd.DataFrame:
@@ -33,6 +35,7 @@ def figures_frame(rows: list[dict]) -> pd.DataFrame:
             "low": row.get("low"), "high": row.get("high"), "text": row.get("text"),
             "kind": row.get("kind", "running-total"), "since": row.get("since", "2019-04-26"), "as_of": as_of,
             "place": row.get("place", "Idlib Province"), "path": f"/a/{index}.md", "line": 1,
+            "illustrative": row.get("illustrative", False),
         })
     frame = pd.DataFrame(full, columns=COLUMNS["figures"])
     for column in ("bulletin_date", "since", "as_of"):
@@ -235,3 +238,147 @@ def test_property_series_are_never_summed_across_baselines_places_or_groups(rows
             if first["kind"] == "running-total":
                 mine = mine[mine["since"] == first["since"]]
             assert sorted(series["headline"].dropna()) == sorted(mine["headline"].dropna())
+
+
+# --- one rule: the falls `check` warns of are the falls the charts mark ------------------------------
+
+TODAY = dt.date(2020, 1, 1)
+TOTAL = {"measure": "killed", "group": "civilians", "kind": "running-total", "since": "2019-04-26",
+         "place": "Idlib Province"}
+
+
+def check_falls(root) -> set[tuple[str, int]]:
+    """(path, figure index) of every `running-total-fell` warning of `check` on the archive at `root`."""
+    archive = load_archive(root)
+    lines = {(v.path, v.line_of("figures", i, "value")): (str(v.path), i)
+             for v in archive.valid_versions() for i in range(len(v.meta.figures))}
+    return {lines[(p.path, p.line)] for p in check(archive, TODAY) if p.rule == "running-total-fell"}
+
+
+def chart_falls(root) -> set[tuple[str, int]]:
+    """(path, figure index) of every point the charts mark as a fall, read where the charts read it
+    (`chartset.chart_data`, as the build calls it); each marked point is one marked row of its chart."""
+    data = chart_data(load_catalog(root), check(load_archive(root), TODAY))
+    fell = data.points[data.points["fell"]]
+    marked = Counter(key for key, rows in data.rows.items() for row in rows.rows if row.fell)
+    assert marked == Counter(tuple(key) for key in fell[list(CHART_KEY)].itertuples(index=False))
+    return set(zip(fell["path"], fell["figure_index"].astype(int)))
+
+
+def test_a_fall_from_a_vague_word_is_warned_of_and_marked(archive):
+    """"hundreds" counts as 100 (ACLED's codebook) for `check` as for the charts: 60 after it is a fall."""
+    write_bulletin(archive, date="2019-07-05", slug="earlier", figures=[{**TOTAL, "qualifier": "vague",
+                                                                         "text": "hundreds"}])
+    later = write_bulletin(archive, figures=[{**TOTAL, "value": 60}])
+    assert check_falls(archive) == chart_falls(archive) == {(str(later), 0)}
+
+
+def test_two_reports_of_one_day_are_not_a_fall_and_the_higher_one_is_the_level(archive):
+    """544 and 520 as of one day are two sources, not a fall; 530 on a later day is below 544."""
+    write_bulletin(archive, date="2019-07-05", slug="earlier",
+                   figures=[{**TOTAL, "value": 544}, {**TOTAL, "value": 520, "reported_by": "Another monitor"}])
+    write_bulletin(archive, date="2019-07-05", slug="second", figures=[{**TOTAL, "value": 500}])
+    later = write_bulletin(archive, figures=[{**TOTAL, "value": 530}])
+    assert check_falls(archive) == chart_falls(archive) == {(str(later), 0)}
+
+
+def test_a_figure_kept_off_the_charts_is_no_level_for_check_either(archive):
+    """A figure with a bounds error is not drawn, so it cannot make a later report a fall."""
+    write_bulletin(archive, date="2019-07-05", slug="earlier", figures=[{**TOTAL, "value": 900, "low": 950}])
+    write_bulletin(archive, figures=[{**TOTAL, "value": 544}])
+    assert check_falls(archive) == chart_falls(archive) == set()
+
+
+@pytest.mark.xfail(strict=True, reason="the catalog leaves pending figures out, so `excluded_figures` puts an error "
+                   "of a pending figure on the figure before it (the lines of pending figures are not in the frame)")
+def test_an_error_of_a_pending_figure_keeps_no_other_figure_off_the_charts(archive):
+    write_bulletin(archive, date="2019-07-05", slug="earlier",
+                   figures=[{**TOTAL, "value": 544}, {**TOTAL, "value": 600, "since": None, "review": "pending"}])
+    later = write_bulletin(archive, figures=[{**TOTAL, "value": 500}])
+    assert check_falls(archive) == chart_falls(archive) == {(str(later), 0)}
+
+
+def test_falls_compares_each_report_with_the_highest_of_earlier_days():
+    assert falls(["a"] * 5, [1, 1, 2, 3, 3], [544, 520, 530, math.nan, 600]) == [None, None, 0, None, None]
+    assert falls(["a", "b"], [1, 2], [100, 50]) == [None, None]
+
+
+def test_parallel_check_warns_of_the_same_falls(archive, monkeypatch):
+    """Summaries made in worker processes carry the headline and the exclusions the charts use."""
+    import dailyarchive.rules as rules
+
+    write_bulletin(archive, date="2019-07-01", slug="word", figures=[{**TOTAL, "qualifier": "vague", "text": "dozens"}])
+    write_bulletin(archive, date="2019-07-02", slug="bad", figures=[{**TOTAL, "value": 900, "low": 950}])
+    write_bulletin(archive, date="2019-07-03", slug="fell", figures=[{**TOTAL, "value": 10}])
+    monkeypatch.setattr(rules, "PARALLEL_FROM", 2)
+    found = [p for p in rules.check_folder(archive, TODAY, workers=2) if p.rule == "running-total-fell"]
+    assert [(p.path.parent.name, p.message.split(":")[1]) for p in found] == [
+        ("2019-07-03-fell",
+         " 10 as of 2019-07-03 is below 12 as of 2019-07-01 in test-daily/2019/2019-07-01-word/v1.md")]
+
+
+def _figure(draw) -> dict:
+    """One generated figure: qualifiers, vague words, stated bounds (some broken), places by alias."""
+    qualifier = draw(st.sampled_from(QUALIFIERS))
+    figure = {**TOTAL, "qualifier": qualifier, "kind": draw(st.sampled_from(["running-total"] * 4 + ["stock"])),
+              "group": draw(st.sampled_from(["civilians"] * 3 + ["children"])),
+              "place": draw(st.sampled_from(["Idlib Province"] * 2 + ["Idleb", None])),
+              "since": draw(st.sampled_from(["2019-04-26"] * 4 + ["2019-07-01", None]))}
+    if qualifier == "vague":
+        figure["text"] = draw(st.sampled_from(["dozens", "hundreds", "scores", "several", "many"]))
+    else:
+        figure["value"] = draw(st.integers(0, 30)) * 10
+    if draw(st.booleans()):
+        figure["low"] = draw(st.integers(0, 30)) * 10
+    if draw(st.integers(0, 3)) == 0:
+        figure["as_of"] = draw(st.sampled_from(["2019-07-01", "2019-07-02", "2019-07-08"]))
+    return {k: v for k, v in figure.items() if v is not None}
+
+
+@st.composite
+def small_archives(draw) -> list[dict]:
+    """A few bulletins of July 2019 (some on one day, some corrected), each with a few figures."""
+    bulletins = []
+    for n in range(draw(st.integers(1, 7))):
+        day = draw(st.integers(2, 9))
+        versions = [[_figure(draw) for _ in range(draw(st.integers(1, 3)))] for _ in range(draw(st.integers(1, 2)))]
+        bulletins.append({"date": f"2019-07-{day:02d}", "slug": f"b{n}", "versions": versions,
+                          "illustrative": draw(st.sampled_from([None, None, True]))})
+    return bulletins
+
+
+@settings(max_examples=40, deadline=None)
+@given(small_archives())
+def test_property_every_fall_a_chart_marks_is_a_warning_of_check_and_back(tmp_path_factory, bulletins):
+    root = write_archive(tmp_path_factory.mktemp("archive"))
+    for bulletin in bulletins:
+        for number, figures in enumerate(bulletin["versions"], start=1):
+            write_bulletin(root, date=bulletin["date"], slug=bulletin["slug"], version=number, figures=figures,
+                           illustrative=bulletin["illustrative"])
+    assert check_falls(root) == chart_falls(root)
+
+
+def test_a_report_of_the_record_is_never_compared_with_an_illustrative_one(archive):
+    write_bulletin(archive, date="2019-07-01", slug="made-up", illustrative=True, figures=[{**TOTAL, "value": 900}])
+    write_bulletin(archive, date="2019-07-02", slug="real", figures=[{**TOTAL, "value": 544}])
+    write_bulletin(archive, date="2019-07-03", slug="made-up-too", illustrative=True, figures=[{**TOTAL, "value": 500}])
+    write_bulletin(archive, date="2019-07-04", slug="real-too", figures=[{**TOTAL, "value": 520}])
+    points = chart_data(load_catalog(archive)).points.set_index("bulletin_id")
+    assert points["illustrative"].to_dict() == {
+        "test-daily/2019-07-01-made-up": True, "test-daily/2019-07-02-real": False,
+        "test-daily/2019-07-03-made-up-too": True, "test-daily/2019-07-04-real-too": False}
+    assert points["fell"].to_dict() == {  # each strand falls within itself only
+        "test-daily/2019-07-01-made-up": False, "test-daily/2019-07-02-real": False,
+        "test-daily/2019-07-03-made-up-too": True, "test-daily/2019-07-04-real-too": True}
+    warned = {p.path.parent.name for p in check(load_archive(archive), TODAY) if p.rule == "running-total-fell"}
+    assert warned == {"2019-07-03-made-up-too", "2019-07-04-real-too"}
+    assert check_falls(archive) == chart_falls(archive)
+
+
+def test_increments_of_illustrative_bulletins_are_never_added_to_the_record():
+    day = {"kind": "increment", "qualifier": "exact", "since": None}
+    points = build_series(figures_frame([
+        {**day, "as_of": "2019-07-01", "value": 10}, {**day, "as_of": "2019-07-02", "value": 100, "illustrative": True},
+        {**day, "as_of": "2019-07-03", "value": 5}, {**day, "as_of": "2019-07-04", "value": 7, "illustrative": True}]))
+    assert list(zip(points["as_of"].dt.day, points["illustrative"], points["headline"])) == [
+        (1, False, 10.0), (2, True, 100.0), (3, False, 15.0), (4, True, 107.0)]

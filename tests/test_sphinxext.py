@@ -127,7 +127,7 @@ def test_hostile_text_renders_as_text(tmp_path):
     assert page.find("img")["alt"] == HOSTILE
     assert page.find("figcaption").get_text().strip().rstrip("¶") == HOSTILE
     assert page.title.get_text().startswith(HOSTILE)
-    assert page.find("span", dir="auto").get_text() == "إدلب"
+    assert page.find("span", dir="auto").get_text() == "إدلب" and page.find("span", dir="auto")["lang"] == "ar"
     place = soup(next((result.outdir / "places").glob("img-*/index.html")))
     assert "قرية" in [s.get_text() for s in place.find_all("span", dir="auto")]
     assert "`{ref}`z``" in place.get_text()

@@ -9,6 +9,7 @@ the requests the build makes.
 from __future__ import annotations
 
 import http.server
+import io
 import os
 import subprocess
 import sys
@@ -19,12 +20,18 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from helpers import line_of, write_archive, write_bulletin
+from sphinx.application import Sphinx
+from sphinx.util.docutils import docutils_namespace
 
+import dailyarchive
 from dailyarchive.load import load_archive
 from dailyarchive.pages import _latex as latex
+from dailyarchive.publish.html import build
 from dailyarchive.rules import check
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The child build imports the same dailyarchive as this test (the venv's editable install may point elsewhere).
+PACKAGE_ROOT = str(Path(dailyarchive.__file__).resolve().parents[1])
 SECRET = "dailyarchive-test-secret-5b1f0e"
 PASSWD = "../../../../../../../../../../etc/passwd"
 #: slug: (body, the text of the body's line that check must name)
@@ -119,7 +126,8 @@ def built(hostile_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> tu
     script = ("import sys; from pathlib import Path; from dailyarchive.publish.html import build; "
               "r = build(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), 'html'); sys.exit(r.status)")
     process = subprocess.run([sys.executable, "-c", script, str(hostile_archive), str(out), str(ROOT / "docs")],
-                             env={**os.environ, "DAILYARCHIVE_TEST_SECRET": SECRET}, capture_output=True,
+                             env={**os.environ, "DAILYARCHIVE_TEST_SECRET": SECRET, "PYTHONPATH": PACKAGE_ROOT},
+                             capture_output=True,
                              text=True, timeout=600)
     return process, out / "html"
 
@@ -154,7 +162,8 @@ def test_build_fails_and_publishes_no_script_file_secret_fetch_or_remote_image(b
         if relative.parts[0] != "_search":  # the search data holds a body's words as JSON strings: text, not markup
             assert "alert(" not in text, relative
             assert "javascript:alert" not in text.lower(), relative
-    assert {p.name for p in (html / "_downloads").rglob("*") if p.is_file()} <= {"bulletin.schema.json"}  # the docs' own
+    downloads = {p.name for p in (html / "_downloads").rglob("*") if p.is_file()}
+    assert downloads <= {"bulletin.schema.json"}  # the docs' own download, nothing of the machine
 
 
 def test_each_hostile_page_shows_a_notice_instead_of_its_body(built):
@@ -183,6 +192,107 @@ def test_safe_body_renders_in_full_and_trusted_pages_keep_their_raw_html(built):
     assert page.find("nav", class_="breadcrumbs") is not None
     home = BeautifulSoup((html / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert home.find("a", href="test-daily/2019/2019-07-20-safe/index.html") is not None
+
+
+def test_fixing_a_withheld_body_publishes_it_on_the_next_incremental_build(tmp_path):
+    archive = write_archive(tmp_path / "archive")
+    path = write_bulletin(archive, body="Before.\n\n```{raw} html\n<script>alert('x')</script>\n```\n")
+    out = tmp_path / "out"
+    first = build(archive, out, ROOT / "docs", "html", status=None, warning=io.StringIO())
+    page = first.outdir / "test-daily/2019/2019-07-09-a-bulletin/index.html"
+    assert first.status != 0 and "body-withheld" in page.read_text(encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").split("Before.")[0] + "Fixed text.\n", encoding="utf-8")
+    second = build(archive, out, ROOT / "docs", "html", status=None, warning=io.StringIO())
+    text = page.read_text(encoding="utf-8")
+    assert second.status == 0 and "Fixed text." in text and "body-withheld" not in text
+
+
+PROBE = """\
+from sphinx.util.docutils import SphinxDirective
+from dailyarchive.sphinxext._body import untrusted
+
+
+class Probe(SphinxDirective):
+    \"\"\"Its content rendered as a body is, but without the profile's scan: the parse-time layer alone.\"\"\"
+
+    has_content = True
+
+    def run(self):
+        renderer = self.state._renderer
+        with untrusted(renderer):
+            renderer.nested_render_text("\\n".join(self.content), self.content_offset)
+        return []
+
+
+def setup(app):
+    app.add_directive("untrusted-probe", Probe)
+"""
+PROBED = """\
+# Probe
+
+`````{untrusted-probe}
+```{raw} html
+<script>alert('raw')</script>
+```
+
+```{include} /conf.py
+```
+
+```{literalinclude} /conf.py
+```
+
+```{eval-rst}
+.. raw:: html
+
+   <script>alert('rst')</script>
+
+`x <javascript:alert('rstlink')>`_
+```
+
+Text {raw}`<b>alert('role')</b>` and {download}`/conf.py`.
+
+```{note}
+Still *allowed*.
+```
+`````
+
+```{raw} html
+<p id="trusted-after">trusted</p>
+```
+"""
+TRUSTED = """\
+# Trusted
+
+```{raw} html
+<p id="trusted-next">trusted</p>
+```
+
+```{include} part.md
+```
+"""
+
+
+def test_parse_time_layer_alone_refuses_raw_files_rst_and_roles_and_restores_trust(tmp_path):
+    (tmp_path / "conf.py").write_text(
+        "import os, sys\nsys.path.insert(0, os.path.dirname(__file__))\n"
+        "extensions = ['myst_parser', 'probe']\nmyst_enable_extensions = ['colon_fence', 'deflist']\n"
+        "exclude_patterns = ['part.md']\n# conf-marker-7d1\n", encoding="utf-8")
+    (tmp_path / "probe.py").write_text(PROBE, encoding="utf-8")
+    (tmp_path / "index.md").write_text(PROBED + "\n```{toctree}\nzz\n```\n", encoding="utf-8")
+    (tmp_path / "zz.md").write_text(TRUSTED, encoding="utf-8")
+    (tmp_path / "part.md").write_text("Included by a trusted page.\n", encoding="utf-8")
+    out = tmp_path / "_build"
+    with docutils_namespace():
+        app = Sphinx(str(tmp_path), str(tmp_path), str(out), str(tmp_path / "_doctrees"), "html",
+                     status=None, warning=io.StringIO(), freshenv=True)
+        app.build()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "alert(" not in index and "conf-marker-7d1" not in index and "javascript:" not in index
+    assert not (out / "_downloads").exists()
+    assert "Still <em>allowed</em>" in index
+    assert '<p id="trusted-after">trusted</p>' in index  # the same page, after the body: trusted again
+    other = (out / "zz.html").read_text(encoding="utf-8")
+    assert '<p id="trusted-next">trusted</p>' in other and "Included by a trusted page." in other
 
 
 def test_field_text_cannot_leave_the_raw_latex_block():

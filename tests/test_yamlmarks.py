@@ -117,6 +117,13 @@ def test_anchors_and_aliases_are_refused_before_parsing(text: str, line: int, co
     assert str(error).startswith(words) and "write the value out in full" in str(error)
 
 
+@pytest.mark.parametrize("text", ['a: 1\ny: {"k":&a [x], "j":{"m":*a}}\n', 'y: {"k":*a}\n'])
+def test_anchors_after_a_quoted_key_are_refused(text: str) -> None:
+    """YAML 1.2 allows `"key":value` without a space in flow mappings, and yaml-rs reads it."""
+    with pytest.raises(YamlSyntaxError):
+        parse(text)
+
+
 @pytest.mark.parametrize("text", [
     "title: R&D costs *rose* & fell\n", "summary: 'a *quoted* &text'\n", "a: \"*x\"\nb: '&y'\n",
     "list: [a&b, c*d]\n", "text: |\n  *emphasis* in a block\n  & more\n",
@@ -166,3 +173,22 @@ def test_quick_lines_agree_with_the_marks(data: dict, flow: bool | None, indent:
         for path in wanted:
             quick = parse(text, first_line=5)
             assert quick.line_of(path, 0) == exact.lines[path], (text, path)
+
+
+@given(st.text(st.sampled_from(list("ab&*:,-?[]{}'\"! \n\t#|>%@`.")), max_size=24))
+@settings(max_examples=500, deadline=None)
+def test_the_quick_anchor_search_misses_no_anchor_of_the_scanner(text: str) -> None:
+    """Whatever PyYAML's scanner takes for an anchor or an alias, the quick search finds first."""
+    from dailyarchive.yamlmarks import _MAYBE_ANCHOR, _DatesAsText
+
+    loader = _DatesAsText(text)
+    kinds = set()
+    try:
+        while loader.check_token():
+            kinds.add(type(loader.get_token()))
+    except yaml.YAMLError:
+        pass
+    finally:
+        loader.dispose()
+    if kinds & {yaml.AnchorToken, yaml.AliasToken}:
+        assert _MAYBE_ANCHOR.search(text), text

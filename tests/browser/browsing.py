@@ -40,7 +40,8 @@ SETTLED = """() => {
 }"""
 #: Runs before the page's own scripts: hands every CSP violation of the page to Python.
 REPORT_VIOLATIONS = """document.addEventListener('securitypolicyviolation', e => window.__dailyarchiveViolation(
-    `${e.effectiveDirective} refused ${e.blockedURI || 'inline'} (${e.sourceFile || document.URL}:${e.lineNumber})`));"""
+    `${e.effectiveDirective} refused ${e.blockedURI || 'inline'} (${e.sourceFile || document.URL}:${e.lineNumber})`
+));"""
 
 
 @dataclass(frozen=True)

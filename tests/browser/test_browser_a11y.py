@@ -65,7 +65,10 @@ def test_axe_does_report_a_serious_violation(broken_copy):
     """On a copy of the home page with an unlabelled form field and pale text, the same check fails."""
     def spoil(folder):
         home = folder / HOME
-        bad = '<input type="text" name="nolabel"><p style="color:#d8d8d8;background:#fff">pale text</p>'
+        css = ".spoiled { color: #d8d8d8; background: #fff; }\n"
+        (folder / "_static" / "spoiled.css").write_text(css, encoding="utf-8")
+        bad = ('<input type="text" name="nolabel"><link rel="stylesheet" href="_static/spoiled.css">'
+               '<p class="spoiled">pale text</p>')  # a stylesheet, since the page's policy refuses inline style
         home.write_text(home.read_text(encoding="utf-8").replace('id="main-content" tabindex="-1">',
                                                                  'id="main-content" tabindex="-1">' + bad, 1),
                         encoding="utf-8")

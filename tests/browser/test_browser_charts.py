@@ -1,11 +1,13 @@
-"""Charts in the browser: every chart draws marks, its tooltip keeps the qualifier, a point opens its bulletin."""
+"""Charts in the browser: every chart draws marks and fits its column at phone and desktop widths, its tooltip
+keeps the qualifier and says when a report is illustrative, a point opens its bulletin."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
-from browsing import BULLETIN, CHRONOLOGY, Visitor
+from browsing import BULLETIN, CHRONOLOGY, DESKTOP, PHONE, Visitor
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -13,11 +15,14 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 CHART_PAGES = [CHRONOLOGY, "syria-daily/index.html", "places/idlib-province/index.html", BULLETIN]
 KILLED = "figure.dailyarchive-chart:has(.dailyarchive-chart-view[aria-label*='killed' i])"
 POINTS = "g.mark-symbol.role-mark path"
+#: The marks of the record's reports and of illustrative bulletins' reports (named layers of charts.py).
+RECORD_POINTS, ILLUSTRATIVE_POINTS = "g.reported_marks path", "g.illustrative_marks path"
+WIDTHS = {"phone": PHONE, "desktop": DESKTOP}
 
 
-def draw_charts(visitor: Visitor, relative: str, timeout: float = 15_000) -> Page:
+def draw_charts(visitor: Visitor, relative: str, timeout: float = 15_000, viewport: dict[str, int] = DESKTOP) -> Page:
     """Open a page and wait until each of its charts is drawn or says why not (at most `timeout` ms)."""
-    page = visitor.open(relative)
+    page = visitor.open(relative, viewport=viewport)
     try:
         page.wait_for_function("""() => [...document.querySelectorAll('figure.dailyarchive-chart')].every(f =>
             f.classList.contains('dailyarchive-chart-ready') || f.querySelector('.dailyarchive-chart-view').textContent)""",
@@ -28,10 +33,12 @@ def draw_charts(visitor: Visitor, relative: str, timeout: float = 15_000) -> Pag
 
 
 def marks_per_chart(page: Page) -> list[int]:
-    """For each chart of the page: how many data marks (paths of its data layers) its SVG has."""
+    """For each chart of the page: how many data marks (paths of its data layers, or the lines of the
+    sentence that stands for reports of one date) its SVG has."""
     return page.locator("figure.dailyarchive-chart").evaluate_all("""figures => figures.map(f => {
         const svg = f.querySelector('.dailyarchive-chart-view svg');
-        return svg ? svg.querySelectorAll('g.role-mark > path, g.role-mark > g > path').length : 0; })""")
+        return svg ? svg.querySelectorAll('g.role-mark > path, g.role-mark > g > path, g.mark-text.role-mark tspan, '
+                                          + 'g.mark-text.role-mark text').length : 0; })""")
 
 
 def tooltip_of(page: Page, point: Locator) -> str:
@@ -120,3 +127,60 @@ def test_one_broken_chart_leaves_the_others_drawn(broken_copy):
     visitor = broken_copy(corrupt_first_spec)
     counts = marks_per_chart(draw_charts(visitor, CHRONOLOGY, timeout=2_000))
     assert all(count > 0 for count in counts[1:]), counts
+
+
+def chart_boxes(page: Page) -> list[dict[str, float]]:
+    """For each chart: the widths of its column and its SVG, the SVG's right edge, the page's width, and
+    whether the figure scrolls sideways."""
+    return page.locator("figure.dailyarchive-chart").evaluate_all("""figures => figures.map(f => {
+        const view = f.querySelector('.dailyarchive-chart-view'), svg = view.querySelector('svg');
+        const box = svg ? svg.getBoundingClientRect() : {width: 0, right: 0};
+        return {column: view.getBoundingClientRect().width, svg: box.width, right: box.right,
+                page: document.documentElement.clientWidth, scrolls: f.scrollWidth > f.clientWidth}; })""")
+
+
+@pytest.mark.parametrize("relative", CHART_PAGES)
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_every_chart_fits_its_column_and_fills_it(visitor, relative, width):
+    page = draw_charts(visitor, relative, viewport=WIDTHS[width])
+    boxes = chart_boxes(page)
+    assert boxes, f"{relative} has no chart"
+    for box in boxes:
+        assert 0 < box["svg"] <= box["column"] + 1 and box["right"] <= box["page"] and not box["scrolls"], box
+        assert box["svg"] >= box["column"] - 2, box  # as wide as its column, not a fixed small image
+    if width == "desktop":
+        assert all(box["column"] >= 600 for box in boxes), boxes
+    assert visitor.problems() == []
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_every_illustrative_point_is_marked_in_the_chart_and_its_tooltip(visitor, width):
+    page = draw_charts(visitor, CHRONOLOGY, viewport=WIDTHS[width])
+    killed = page.locator(KILLED).first
+    spec = json.loads(killed.locator("script.dailyarchive-chart-spec").text_content())
+    drawn = [p for p in spec["datasets"]["points"] if p.get("role") is None and p.get("value") is not None]
+    made_up = [p for p in drawn if p.get("illustrative")]
+    assert 0 < len(made_up) < len(drawn)
+    hollow, filled = killed.locator(ILLUSTRATIVE_POINTS), killed.locator(RECORD_POINTS)
+    assert (hollow.count(), filled.count()) == (len(made_up), len(drawn) - len(made_up))
+    legends = killed.locator("g.role-legend").evaluate_all("legends => legends.map(l => l.textContent).join(' | ')")
+    assert "illustrative (not the record)" in legends
+    for index in range(hollow.count()):
+        assert "illustrative: not part of the record, not to be cited" in tooltip_of(page, hollow.nth(index))
+    for index in range(filled.count()):
+        text = tooltip_of(page, filled.nth(index))
+        assert text and "illustrative" not in text
+    caption = killed.locator("figcaption").inner_text()
+    assert "come from illustrative bulletins and are left out of this sentence" in caption
+
+
+@pytest.mark.parametrize("relative", [BULLETIN, "syria-daily/index.html"])
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_screenshot_of_charts(visitor, screenshot_dir, relative, width):
+    """Screenshots to look at: the first chart of a bulletin page and of the series page, at each width."""
+    page = draw_charts(visitor, relative, viewport=WIDTHS[width])
+    figure = page.locator("figure.dailyarchive-chart").first
+    name = "bulletin" if relative == BULLETIN else "series"
+    figure.screenshot(path=str(screenshot_dir / f"chart-{name}-{width}.png"))
+    page.screenshot(path=str(screenshot_dir / f"chart-page-{name}-{width}.png"), full_page=False)
+    assert (screenshot_dir / f"chart-{name}-{width}.png").stat().st_size > 0

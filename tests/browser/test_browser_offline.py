@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from browsing import BULLETIN, CHRONOLOGY, HOME, SEARCH
 
+from dailyarchive.policy import META
+
 PAGES = [HOME, BULLETIN, SEARCH + "?q=Latakia", CHRONOLOGY, "syria-daily/index.html", "syria-daily/2019/07/index.html",
          "places/latakia-province/index.html", BULLETIN.replace("index.html", "diff-v1-v2.html")]
 
@@ -21,8 +23,9 @@ def test_guard_catches_a_remote_resource(broken_copy):
     remote = "https://cdn.example.org/vega.min.js"
 
     def add_remote_script(folder):
+        """Add the script, and drop the page's policy: it would refuse the script before any request is made."""
         home = folder / HOME
-        home.write_text(home.read_text(encoding="utf-8").replace(
+        home.write_text(home.read_text(encoding="utf-8").replace(META, "").replace(
             "</head>", f'<script src="{remote}"></script></head>', 1), encoding="utf-8")
 
     visitor = broken_copy(add_remote_script)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from browsing import BULLETIN, HOME
+from test_browser_search import LATAKIA_TITLE, read_results
 
 
 def test_home_page_loads_without_errors_or_remote_requests(visitor):
@@ -35,6 +36,7 @@ def test_arabic_names_run_right_to_left_in_an_installed_font(file_visitor):
     name = "محافظة إدلب"
     arabic = page.locator("#also-known-as span", has_text=name)
     assert arabic.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    assert arabic.get_attribute("lang") == "ar"  # read and drawn as Arabic (font, hyphenation, voice)
     cdp = page.context.new_cdp_session(page)  # which system fonts drew the text (DevTools protocol)
     try:
         cdp.send("DOM.getDocument", {"depth": 0})
@@ -54,3 +56,20 @@ def test_illustrative_bulletin_shows_a_visible_banner_above_its_text(file_visito
     assert banner.is_visible()
     first_paragraph = page.locator("[role=main] section > p:not([class])").first  # the body, after dateline and summary
     assert banner.bounding_box()["y"] < first_paragraph.bounding_box()["y"]
+
+
+def test_a_place_page_opens_the_chronology_and_the_search_filtered_by_it(visitor):
+    page = visitor.open("places/latakia-province/index.html")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Its events in the chronology", exact=False).click()
+    select = page.locator("form.dailyarchive-events-filter select[data-filter=places]")
+    assert select.evaluate("s => s.selectedOptions[0].text") == "Latakia Province"
+    shown, total = page.locator("li.dailyarchive-event:visible").count(), page.locator("li.dailyarchive-event").count()
+    assert 0 < shown < total
+    assert page.locator(".dailyarchive-events-count").inner_text() == f"{shown} of {total} events shown"
+    page = visitor.open("places/latakia-province/index.html")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Search the bulletins about it", exact=False).click()
+    assert "place=Latakia+Province" in page.url
+    assert LATAKIA_TITLE in read_results(visitor).titles
+    assert visitor.problems() == []

@@ -1,4 +1,4 @@
-"""The Content-Security-Policy in the browser: the site works under it from file:// and over HTTP, injected script does not run."""
+"""The Content-Security-Policy in the browser: the site works under it, injected script does not run."""
 
 from __future__ import annotations
 

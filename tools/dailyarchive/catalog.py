@@ -25,7 +25,8 @@ class Catalog:
     - `series`: slug, name, publisher, language, description
     - `bulletins`: one row per bulletin (its latest version's fields), id as index
     - `versions`: one row per version file, `is_latest` marks the one readers see
-    - `figures`, `events`: one row per figure / event of every version, with `is_latest`
+    - `figures`, `events`: one row per figure / event of every version, with `is_latest`; a figure
+      carries its bulletin's `illustrative` mark (demonstration content, never the record)
     - `links`: see_also links between bulletins (every version), with `is_latest`
     - `sources`: sources cited by every version
     - `places`, `actors`, `tags`: the gazetteers, name as index
@@ -105,7 +106,7 @@ def _add_rows(rows: dict[str, list[dict[str, Any]]], version: VersionFile, is_la
         if figure.review is not None:
             continue  # suggested by an import and not yet reviewed: never charted, never in the data
         rows["figures"].append({
-            **key, "figure_index": index, "bulletin_date": meta.date,
+            **key, "figure_index": index, "bulletin_date": meta.date, "illustrative": meta.illustrative,
             **figure.model_dump(mode="python", exclude={"place", "review"}),
             "qualifier": figure.qualifier.value, "kind": figure.kind.value,
             "as_of": figure.as_of or meta.date, "place": names.one("places", figure.place),
@@ -157,7 +158,7 @@ COLUMNS = {
                  "path", "sha256", "body", "body_line"],
     "figures": ["bulletin_id", "version", "is_latest", "figure_index", "bulletin_date", "id", "measure", "group",
                 "parent", "value", "qualifier", "low", "high", "text", "kind", "since", "as_of", "place",
-                "reported_by", "claimed_by", "path", "line"],
+                "reported_by", "claimed_by", "illustrative", "path", "line"],
     "events": ["bulletin_id", "version", "is_latest", "event_index", "bulletin_date", "date_text", "precision",
                "start", "end", "place", "actors", "what", "path", "line"],
     "links": ["bulletin_id", "version", "is_latest", "source_id", "target", "target_id", "line"],

@@ -3,6 +3,9 @@
 A row is one reported point (or one value an earlier version gave, since corrected),
 with the words a reader sees: the figure as the bulletin put it ("at least 544",
 "scores (counted as 20)"), its baseline, its bulletin, and the bulletin's page.
+A point of an illustrative bulletin says so in its label and its table row. When a
+chart has more rows than it draws, `thin` keeps the telling ones and puts one
+"dropped" row, the range of the reports not drawn, in each gap.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import pandas as pd
 
 CHART_KEY = ["series", "measure", "place", "kind", "since", "until"]
 FALL_NOTE = "below an earlier report of this running total: a revision, a change of scope or another source"
+ILLUSTRATIVE_NOTE = "illustrative: not part of the record, not to be cited"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +42,11 @@ class Row:
     source: str
     data: str
     cells: tuple[str, ...]
+    illustrative: bool = False
+    corrected: bool = False
+    bound: str = ""  #: which bound the point is drawn at: "lowest", "best" (or "" when it is not drawn)
+    headline: float = math.nan  #: the drawn value, NaN when the row draws no point ("up to", dropped)
+    count: int = 1  #: the reports the row stands for (a dropped row: every report of its gap)
 
 def point_rows(points: pd.DataFrame, bulletins: pd.DataFrame, earlier: pd.DataFrame | None = None) -> pd.DataFrame:
     """The data rows of charts: one per reported point and one per earlier (corrected) value.
@@ -48,12 +57,14 @@ def point_rows(points: pd.DataFrame, bulletins: pd.DataFrame, earlier: pd.DataFr
     points = points.reset_index(drop=True)
     info = bulletins.reindex(points["bulletin_id"])
     counted = points["increment"].where(points["kind"].eq("increment"), points["headline"])
+    illustrative = _flag(points, "illustrative")
+    drawn = points["headline"].where(counted.notna() | points["kind"].ne("increment"))
     rows = pd.DataFrame({
         **{c: points[c].to_numpy() for c in CHART_KEY}, "role": "point",
         "date": points["as_of"].dt.strftime("%Y-%m-%d").to_numpy(),
         "end": points["as_of"].dt.strftime("%Y-%m-%d").to_numpy(),
         "when": _days(points["as_of"]), "group": points["group"].map(_words).to_numpy(),
-        "value": points["headline"].to_numpy(), "low": points["low"].to_numpy(), "high": points["high"].to_numpy(),
+        "value": drawn.to_numpy(), "low": points["low"].to_numpy(), "high": points["high"].to_numpy(),
         "label": [_label(q, v, t, h) + (f"; sum so far {s:,.0f}" if k == "increment" else "")
                   for q, v, t, h, k, s in zip(points["qualifier"], points["value"], points["text"], counted,
                                               points["kind"], points["headline"])],
@@ -66,6 +77,8 @@ def point_rows(points: pd.DataFrame, bulletins: pd.DataFrame, earlier: pd.DataFr
                                                                  info["title"])],
         "url": [_page(u) for u in info["url"]], "fell": points["fell"].astype(bool).to_numpy(),
         "note": np.where(points["fell"].astype(bool), "a fall: see Methods", ""),
+        "illustrative": illustrative, "corrected": _corrected(points, earlier),
+        "bound": np.where(drawn.isna(), "", np.where(points["low"].notna(), "lowest", "best")),
         "bulletin_date": points["bulletin_date"].to_numpy(),
         "reported_by": points["reported_by"].fillna("").to_numpy() if "reported_by" in points else "",
     })
@@ -73,9 +86,27 @@ def point_rows(points: pd.DataFrame, bulletins: pd.DataFrame, earlier: pd.DataFr
     rows.loc[windows, "date"] = points.loc[windows, "since"].to_numpy()
     fell = rows["fell"].to_numpy(dtype=bool)
     rows.loc[fell, "label"] = rows.loc[fell, "label"] + f" ({FALL_NOTE})"
+    rows.loc[illustrative, "label"] = rows.loc[illustrative, "label"] + f" ({ILLUSTRATIVE_NOTE})"
+    rows.loc[illustrative, "note"] = [f"{n}; {ILLUSTRATIVE_NOTE}" if n else ILLUSTRATIVE_NOTE
+                                      for n in rows.loc[illustrative, "note"]]
     if earlier is not None and not earlier.empty:
         rows = pd.concat([rows, _earlier_rows(earlier, points, bulletins)], ignore_index=True)
     return rows.sort_values(["date", "role"], kind="stable").reset_index(drop=True)
+
+
+def _flag(points: pd.DataFrame, column: str) -> np.ndarray:
+    """A boolean column of `points` as an array (all False when the frame has no such column)."""
+    if column not in points:
+        return np.zeros(len(points), dtype=bool)
+    return points[column].astype("object").fillna(False).astype(bool).to_numpy()
+
+
+def _corrected(points: pd.DataFrame, earlier: pd.DataFrame | None) -> np.ndarray:
+    """For each point: does an earlier version of its bulletin give another value on its series?"""
+    if earlier is None or earlier.empty:
+        return np.zeros(len(points), dtype=bool)
+    changed = pd.MultiIndex.from_frame(earlier[["bulletin_id", "series_id"]])
+    return pd.MultiIndex.from_frame(points[["bulletin_id", "series_id"]]).isin(changed)
 
 
 def _earlier_rows(earlier: pd.DataFrame, points: pd.DataFrame, bulletins: pd.DataFrame) -> pd.DataFrame:
@@ -96,13 +127,13 @@ def _earlier_rows(earlier: pd.DataFrame, points: pd.DataFrame, bulletins: pd.Dat
         "baseline": _baselines(key["kind"], key["baseline"], key["since"]),
         "bulletin": [f"{d}, version {v}: {t}" for d, v, t in zip(_days(info["date"]), earlier["version"], info["title"])],
         "summary": "", "url": [_page(u) for u in info["url"]], "fell": False,
-        "note": "earlier value, since corrected",
+        "note": "earlier value, since corrected", "illustrative": False, "corrected": True, "bound": "",
         "bulletin_date": info["date"].to_numpy(), "reported_by": "",
     })
 
 
 DATA_FIELDS = ["role", "date", "end", "when", "group", "value", "low", "high", "label", "baseline", "bulletin", "url",
-               "fell"]
+               "fell", "illustrative"]
 
 
 def rows_by_chart(frame: pd.DataFrame) -> dict[tuple[str, ...], list[Row]]:
@@ -113,9 +144,11 @@ def rows_by_chart(frame: pd.DataFrame) -> dict[tuple[str, ...], list[Row]]:
     days = frame["bulletin_date"].dt.strftime("%Y-%m-%d").to_numpy()
     records = frame[DATA_FIELDS].astype(object).where(frame[DATA_FIELDS].notna(), None).to_dict("records")
     keys = zip(*(frame[c].to_numpy() for c in CHART_KEY))
-    extra = zip(days, frame["reported_by"].to_numpy(), frame["summary"].to_numpy(), frame["note"].to_numpy())
-    for key, record, (day, source, summary, note) in zip(keys, records, extra):
+    extra = zip(days, frame["reported_by"].to_numpy(), frame["summary"].to_numpy(), frame["note"].to_numpy(),
+                frame["corrected"].to_numpy(dtype=bool), frame["bound"].to_numpy())
+    for key, record, (day, source, summary, note, corrected, bound) in zip(keys, records, extra):
         record["fell"] = bool(record["fell"])
+        record["illustrative"] = bool(record["illustrative"])
         cells = (record["when"], record["group"], record["label"], _number(record["low"]), _number(record["high"]),
                  record["baseline"], record["bulletin"], note)
         value, high = record["value"], record["high"]
@@ -124,7 +157,8 @@ def rows_by_chart(frame: pd.DataFrame) -> dict[tuple[str, ...], list[Row]]:
             ranged=high is not None and value is not None and high > (record["low"] or 0), summary=summary or "",
             day=record["date"], bulletin_day=day, fell=record["fell"],
             label=record["label"], when=record["when"], bulletin=record["bulletin"], url=record["url"] or "",
-            source=source or "", data=_compact(record), cells=cells))
+            source=source or "", data=_compact(record), cells=cells, illustrative=record["illustrative"],
+            corrected=bool(corrected), bound=str(bound), headline=math.nan if value is None else float(value)))
     return charts
 
 
@@ -142,6 +176,81 @@ def _compact(record: dict[str, Any]) -> str:
             kept[name] = int(kept[name])
     return json.dumps(kept, ensure_ascii=False, separators=(",", ":"))
 
+
+
+# --- thinning ---------------------------------------------------------------------------------------
+
+
+def row_arrays(rows: list[Row]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What `thin` reads of each row: its line (group and strand, "" for no point), its drawn
+    value, and whether it must be kept (a fall, an earlier value, a corrected report)."""
+    lines = np.array([f"{r.group}\x1f{int(r.illustrative)}" if r.role == "point" else "" for r in rows], dtype=object)
+    values = np.array([r.headline for r in rows], dtype="float64")
+    special = np.array([r.fell or r.corrected or r.role == "earlier" for r in rows], dtype=bool)
+    return lines, values, special
+
+
+def keep_mask(lines: np.ndarray, values: np.ndarray, special: np.ndarray, limit: int) -> np.ndarray:
+    """Which rows a chart of at most `limit` rows draws: all of them when they fit; else every
+    fall, earlier value and corrected report, and the first, last and highest report of each
+    line, with the others evenly spaced in the room left."""
+    if len(lines) <= limit:
+        return np.ones(len(lines), dtype=bool)
+    keep = special.copy()
+    for line in {str(x) for x in lines if x}:
+        mine = np.flatnonzero(lines == line)
+        keep[[mine[0], mine[-1]]] = True
+        drawn = values[mine]
+        if np.isfinite(drawn).any():
+            keep[mine[int(np.nanargmax(drawn))]] = True
+    room = max(limit - int(keep.sum()), 0)
+    others = np.flatnonzero(~keep)
+    if room and len(others):
+        keep[others[np.linspace(0, len(others) - 1, room).round().astype(int)]] = True
+    return keep
+
+
+def thin(rows: list[Row], index: np.ndarray, arrays: tuple[np.ndarray, np.ndarray, np.ndarray],
+         limit: int) -> list[Row]:
+    """The rows `index` picks of `rows`, at most `limit` of them drawn (`keep_mask`): each run of
+    reports of one line that is not drawn becomes one "dropped" row (`dropped_row`) in its place,
+    so that no line holds a value over reports it does not show. `arrays` is `row_arrays(rows)`."""
+    lines, values, special = (a[index] for a in arrays)
+    keep = keep_mask(lines, values, special, limit)
+    if keep.all():
+        return [rows[i] for i in index]
+    placed: list[tuple[int, Row]] = [(int(p), rows[index[p]]) for p in np.flatnonzero(keep)]
+    for line in {str(x) for x in lines if x}:
+        mine = np.flatnonzero(lines == line)
+        gaps = ~keep[mine]
+        starts = np.flatnonzero(gaps & ~np.r_[False, gaps[:-1]])
+        ends = np.flatnonzero(gaps & ~np.r_[gaps[1:], False])
+        for start, end in zip(starts, ends):
+            run = mine[start:end + 1]
+            placed.append((int(run[0]), dropped_row(rows[index[run[0]]], rows[index[run[-1]]], len(run),
+                                                    values[run])))
+    return [row for _, row in sorted(placed, key=lambda pair: pair[0])]
+
+
+def dropped_row(first: Row, last: Row, count: int, values: np.ndarray) -> Row:
+    """One row for `count` reports of one line that a chart does not draw, from `first` to `last`:
+    the range of their values, drawn as a band where the line is broken."""
+    known = values[np.isfinite(values)]
+    low, high = (float(known.min()), float(known.max())) if len(known) else (None, None)
+    when = first.when if first.day == last.day else f"{first.when} to {last.when}"
+    between = f"between {low:,.0f} and {high:,.0f}" if low is not None and low != high else (
+        f"all {low:,.0f}" if low is not None else "no number")
+    label = (f"{count} report{'s' if count != 1 else ''} not drawn here: {between}"
+             f"{' (illustrative)' if first.illustrative else ''}; every report is in series.csv")
+    record: dict[str, Any] = {"role": "dropped", "date": first.day, "end": last.day, "when": when,
+                              "group": first.group, "low": low, "high": high, "label": label,
+                              "illustrative": first.illustrative}
+    cells = (when, first.group, label, _number(low), _number(high), "", "", "reports not drawn")
+    data = json.dumps({k: (int(v) if isinstance(v, float) and v.is_integer() else v) for k, v in record.items()
+                       if v is not None and v is not False}, ensure_ascii=False, separators=(",", ":"))
+    return Row(role="dropped", group=first.group, value=0.0, ranged=False, summary="", day=first.day,
+               bulletin_day=last.bulletin_day, fell=False, label=label, when=when, bulletin="", url="",
+               source="", data=data, cells=cells, illustrative=first.illustrative, count=count)
 
 
 # --- words ------------------------------------------------------------------------------------------

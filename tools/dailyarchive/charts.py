@@ -20,7 +20,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .chartrows import CHART_KEY, FALL_NOTE, Row, day_words, point_rows, rows_by_chart
+from .chartrows import CHART_KEY, FALL_NOTE, Row, day_words, point_rows, row_arrays, rows_by_chart, thin
 from .series import slug
 
 if TYPE_CHECKING:
@@ -42,7 +42,8 @@ TOLL_MEASURES: dict[str, tuple[str, str]] = {
     "rescuers-killed": ("killed", "people"),
 }
 FULL = {"width": 560, "height": 260, "max_points": 120}
-SMALL = {"width": 300, "height": 150, "max_points": 16}
+#: A bulletin page's chart: never thinned below 60 reports, so a small series is always drawn whole.
+SMALL = {"width": 300, "height": 150, "max_points": 60}
 TABLE_COLUMNS = ["As of", "Group", "Figure as reported", "Low", "High", "Baseline", "Bulletin", "Note"]
 _TOOLTIP = [
     alt.Tooltip("when:N", title="As of"), alt.Tooltip("group:N", title="Group"),
@@ -80,59 +81,96 @@ class Chart:
 
 # --- templates: built once with Altair --------------------------------------------------------
 
+#: The shapes of the points: the record's filled circles, illustrative bulletins' hollow squares.
+REPORTS = alt.Scale(domain=["reported", "illustrative (not the record)"], range=["circle", "square"])
+_REPORT = "datum.illustrative ? 'illustrative (not the record)' : 'reported'"
+
 
 @functools.cache
-def template(shape: str, width: int, height: int) -> str:
-    """The Vega-Lite JSON of a chart shape ("series", "window" or "empty") with placeholders."""
-    layers = {"series": _series_layers, "window": _window_layers, "empty": _empty_layers}[shape](width, height)
-    footer = alt.Chart(alt.Data(name="notes")).mark_text(align="left", baseline="top", fontSize=11, color="#444",
-                                                         limit=width).encode(
-        y=alt.Y("i:O", axis=None), text="line:N", x=alt.value(0)).properties(width=width, height=alt.Step(15))
-    chart = alt.vconcat(layers, footer, spacing=6).properties(
-        title=alt.Title("__TITLE__", subtitle=["__SUBTITLE__"], anchor="start"), description="__DESCRIPTION__",
-    ).configure_view(stroke=None).configure_axis(labelFontSize=11, titleFontSize=12).configure_mark(aria=False)
+def template(shape: str, width: int, height: int, illustrative: bool = False) -> str:
+    """The Vega-Lite JSON of a chart shape ("series", "window", "sentence" or "empty") with placeholders.
+
+    The view is as wide as its container (`width: "container"`, fitted with its axes and
+    legends); `width` is what a static image of it is drawn at. `illustrative` adds the
+    legend of illustrative reports to a series.
+    """
+    if shape == "series":
+        view = _series_layers(height, illustrative)
+    else:
+        view = {"window": _window_layers, "sentence": _sentence_layers, "empty": _empty_layers}[shape](height)
+    chart = view.properties(
+        width="container", title=alt.Title("__TITLE__", subtitle=["__SUBTITLE__"], anchor="start"),
+        description="__DESCRIPTION__", autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+    ).configure_view(stroke=None, continuousWidth=width).configure_axis(labelFontSize=11, titleFontSize=12
+                                                                        ).configure_mark(aria=False)
     spec = chart.to_dict()
     spec["datasets"] = "__DATASETS__"
     return json.dumps(spec, ensure_ascii=False, separators=(",", ":"))
 
 
 def _x(title: str = "Date (as of)") -> alt.X:
-    return alt.X("date:T", title=title, scale=alt.Scale(type="utc"), axis=alt.Axis(labelOverlap=True, tickCount=6))
+    return alt.X("date:T", title=title, scale=alt.Scale(type="utc", padding=8), axis=alt.Axis(labelOverlap=True, tickCount=5))
 
 
-def _series_layers(width: int, height: int) -> alt.LayerChart:
-    """Step line of the headline (low) value, range bars low–high, points, corrections, falls."""
-    y = alt.Y("value:Q", title="__Y_TITLE__", scale=alt.Scale(zero=True), axis=alt.Axis(format=",.0f"))
+def _y(field: str = "value:Q") -> alt.Y:
+    """A count axis: from zero, whole numbers only."""
+    return alt.Y(field, title="__Y_TITLE__", scale=alt.Scale(zero=True), axis=alt.Axis(format=",.0f", tickMinStep=1))
+
+
+def _series_layers(height: int, illustrative: bool) -> alt.LayerChart:
+    """Step lines of the headline value (record and illustrative apart, broken where reports are not
+    drawn), range bars low–high, bands of reports not drawn, points, "up to" ticks, corrections, falls."""
     layer = alt.Chart()
-    reported = layer.transform_filter("datum.role != 'earlier' && isValid(datum.value)")
-    ranges = layer.transform_filter("datum.role != 'earlier' && isValid(datum.high) && datum.high > datum.low").mark_rule(
-        strokeWidth=6, opacity=0.3).encode(y=alt.Y("low:Q", title="__Y_TITLE__"), y2="high:Q")
-    line = reported.mark_line(interpolate="step-after").encode(detail="group:N", tooltip=alt.value(None),
-                                                                href=alt.value(None))
-    dots = reported.mark_point(filled=True, size=45, opacity=1)
-    upper = layer.transform_filter("datum.role != 'earlier' && !isValid(datum.value) && isValid(datum.high)").mark_tick(
-        thickness=2).encode(y=alt.Y("high:Q", title="__Y_TITLE__"))
+    point = "datum.role != 'earlier' && datum.role != 'dropped'"
+    ranges = layer.transform_filter(f"{point} && isValid(datum.high) && datum.high > datum.low").mark_rule(
+        strokeWidth=6, opacity=0.3).encode(y=_y("low:Q"), y2="high:Q")
+    dropped = layer.transform_filter("datum.role == 'dropped' && isValid(datum.low)")
+    bands = dropped.mark_rect(opacity=0.15).encode(x2="end:T", y=_y("low:Q"), y2="high:Q")
+    band_edges = dropped.mark_rule(strokeWidth=2, opacity=0.5, strokeDash=[2, 2]).encode(y=_y("low:Q"), y2="high:Q")
+    stepped = layer.transform_filter(f"datum.role == 'dropped' || ({point} && isValid(datum.value))")
+    lines = [stepped.transform_filter(f"{'' if dashed else '!'}datum.illustrative").mark_line(
+        interpolate="step-after", invalid="break-paths-show-path-domains", strokeDash=[5, 3] if dashed else [1, 0]
+    ).encode(detail="group:N", tooltip=alt.value(None), href=alt.value(None)) for dashed in (False, True)]
+    drawn = layer.transform_filter(f"{point} && isValid(datum.value)").transform_calculate(report=_REPORT)
+    shape = alt.Shape("report:N", scale=REPORTS, title=None, legend=alt.Legend(
+        orient="bottom", values=REPORTS.domain[1:], symbolFillColor="transparent", symbolStrokeColor="#444",
+        symbolStrokeWidth=1.5)) if illustrative \
+        else alt.value("circle")
+    dots = drawn.transform_filter("!datum.illustrative").mark_point(filled=True, size=45, opacity=1).encode(
+        shape=shape).properties(name="reported")
+    hollow = drawn.transform_filter("datum.illustrative").mark_point(filled=False, size=55, strokeWidth=1.5,
+                                                                     opacity=1).encode(shape=shape).properties(
+        name="illustrative")
+    upper = layer.transform_filter(f"{point} && !isValid(datum.value) && isValid(datum.high)").mark_tick(
+        thickness=2).encode(y=_y("high:Q"))
     earlier = layer.transform_filter("datum.role == 'earlier'").mark_point(shape="diamond", size=70, opacity=0.45)
     falls = layer.transform_filter("datum.fell").mark_point(shape="triangle-down", size=170, strokeWidth=2).encode(
         color=alt.value("#b30000"))
-    return alt.layer(ranges, line, dots, upper, earlier, falls, data=alt.Data(name="points")).encode(
-        x=_x(), y=y, color=alt.Color("group:N", title=None, legend=alt.Legend(orient="top")), tooltip=_TOOLTIP,
-        href="url:N").properties(width=width, height=height)
+    return alt.layer(bands, band_edges, ranges, *lines, dots, hollow, upper, earlier, falls,
+                     data=alt.Data(name="points")).encode(
+        x=_x(), y=_y(), color=alt.Color("group:N", title=None, legend=alt.Legend(orient="top", symbolOpacity=1)),
+        tooltip=_TOOLTIP, href="url:N").properties(height=height)
 
 
-def _window_layers(width: int, height: int) -> alt.LayerChart:
+def _window_layers(height: int) -> alt.LayerChart:
     """A window: one segment from its start to its end at the reported value."""
-    y = alt.Y("value:Q", title="__Y_TITLE__", scale=alt.Scale(zero=True), axis=alt.Axis(format=",.0f"))
     segment = alt.Chart().mark_rule(strokeWidth=4).encode(x2="end:T")
     ends = alt.Chart().mark_point(filled=True, size=45).encode(x="end:T")
     return alt.layer(segment, ends, data=alt.Data(name="points")).encode(
-        x=_x("Period counted"), y=y, tooltip=_TOOLTIP, href="url:N").properties(width=width, height=height)
+        x=_x("Period counted"), y=_y(), tooltip=_TOOLTIP, href="url:N").properties(height=height)
 
 
-def _empty_layers(width: int, height: int) -> alt.Chart:
+def _sentence_layers(height: int) -> alt.Chart:
+    """Reports of one date: the sentence that says them, instead of a frame with one column of dots."""
+    return alt.Chart(alt.Data(name="lines")).mark_text(align="left", baseline="top", fontSize=13, lineHeight=19,
+                                                       color="#222").encode(
+        text="lines:N", x=alt.value(0), y=alt.value(6)).properties(height=height // 2)
+
+
+def _empty_layers(height: int) -> alt.Chart:
     """A clear message instead of an empty frame."""
     return alt.Chart(alt.Data(values=[{"message": "__EMPTY__"}])).mark_text(fontSize=15, color="#444").encode(
-        text="message:N").properties(width=width, height=height)
+        text="message:N").properties(height=height)
 
 
 def build_all_charts(catalog: Catalog, problems: Iterable[Problem] = ()) -> dict[str, list[Chart]]:
@@ -168,59 +206,63 @@ def make_chart(rows: list[Row], key: dict[str, str], size: dict[str, int] | None
     """A chart of one chart key from its rows (already cut to what the page shows).
 
     `total` is the number of rows before a caller thinned them (for the "N of M shown" note);
-    rows beyond the size's `max_points` are thinned here. `excluded` counts figures `check` kept off.
+    rows beyond the size's `max_points` are thinned here (`chartrows.thin`). `excluded` counts
+    figures `check` kept off. Reports of one date are a sentence, not a chart.
     """
     size = size or FULL
-    total = max(total or 0, len(rows))
-    reported = [r for r in rows if r.role == "point"]
+    total = max(total or 0, sum(r.role != "dropped" for r in rows))
+    shown = rows if any(r.role == "dropped" for r in rows) else thin(rows, np.arange(len(rows)), row_arrays(rows),
+                                                                      size["max_points"])
+    drawn_rows = sum(r.role != "dropped" for r in shown)
+    reported = [r for r in shown if r.role in ("point", "dropped")]
+    points = [r for r in reported if r.role == "point"]
+    shape = "empty" if not points else ("sentence" if len({r.day for r in points}) == 1 or key["kind"] == "window"
+                                        else "series")
     groups = _groups(reported)
-    title, subtitle, y_title = chart_words(key, groups)
+    title, subtitle, y_title = chart_words(key, groups, {r.bound for r in points if r.bound}, shape == "series")
     if as_of is not None:
         title = f"{title}, as of {day_words(as_of)}"
-    shown = _thin(rows, size["max_points"])
     notes = [f"Source: {sources}."] if sources else []
-    if len(shown) < total:
-        notes.append(f"{len(shown)} of {total} reports shown; every report is in series.csv (downloads).")
+    if drawn_rows < total:
+        notes.append(f"{drawn_rows} of {total} reports shown; the shaded bands hold the others' range; "
+                     "every report is in series.csv (downloads).")
     if excluded:
         notes.append(f"{excluded} figure{'s' if excluded != 1 else ''} excluded, see check.")
-    marks = [text for present, text in ((any(r.ranged for r in reported), "bars: reported ranges"),
-                                        (any(r.role == "earlier" for r in shown), "faint diamonds: earlier values, since corrected"),
-                                        (any(r.fell for r in shown), "red triangles: falls below an earlier report")) if present]
-    if marks:
+    illustrative = any(r.illustrative for r in reported)
+    caption = describe(reported, key, groups, as_of)
+    marks = [text for present, text in (
+        (any(r.ranged for r in points), "bars: reported ranges"),
+        (illustrative, "hollow squares on a dashed line: illustrative bulletins, not part of the record"),
+        (drawn_rows < total, "shaded bands: the range of reports not drawn"),
+        (any(r.role == "earlier" for r in shown), "faint diamonds: earlier values, since corrected"),
+        (any(r.fell for r in shown), "red triangles: falls below an earlier report")) if present]
+    if marks and shape == "series":
         subtitle = [*subtitle, marks[0].capitalize() + "".join(f"; {m}" for m in marks[1:]) + "."]
     empty = "No figures reported yet." if not excluded else "No figure left to chart."
-    caption = describe(reported, key, groups, as_of)
-    shape = "empty" if not reported else ("window" if key["kind"] == "window" else "series")
-    wrapped = [part for note in notes for part in textwrap.wrap(note, max(size["width"] // 6, 30))] or [""]
-    lines = json.dumps([{"i": i, "line": line} for i, line in enumerate(wrapped)], ensure_ascii=False)
-    datasets = '{"points":[' + ",".join(r.data for r in shown) + '],"notes":' + lines + "}"
-    text = template(shape, size["width"], size["height"])
-    for placeholder, value in (('"__TITLE__"', title), ('["__SUBTITLE__"]', subtitle), ('"__Y_TITLE__"', y_title),
-                               ('"__DESCRIPTION__"', caption), ('"__EMPTY__"', empty)):
+    text = template(shape, size["width"], size["height"], illustrative)
+    for placeholder, value in (('"__TITLE__"', _wrap(title, size["width"] // 8)),
+                               ('["__SUBTITLE__"]', [part for line in subtitle
+                                                     for part in _wrap(line, size["width"] // 6)]),
+                               ('"__Y_TITLE__"', y_title), ('"__DESCRIPTION__"', caption), ('"__EMPTY__"', empty)):
         text = text.replace(placeholder, json.dumps(value, ensure_ascii=False))
+    lines = [{"lines": _wrap(caption, size["width"] // 7)}] if shape == "sentence" else []
+    datasets = ('{"points":[' + ",".join(r.data for r in shown) + '],"lines":' + json.dumps(lines, ensure_ascii=False)
+                + "}")
     spec = text.replace('"__DATASETS__"', datasets)
     return Chart(chart_id=chart_id(key), title=title, spec=spec, caption=caption,
                  rows=[{"cells": list(r.cells), "url": r.url} for r in shown], notes=tuple(notes))
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` characters (at least 28), for titles and sentences drawn in
+    a chart: a phone's chart is about 300 px wide."""
+    return textwrap.wrap(text, max(min(width, 60), 28)) or [""]
 
 
 def _groups(reported: list[Row]) -> list[str]:
     """The chart's groups, largest latest figure first (civilians before children)."""
     latest = {row.group: row.value for row in reported}
     return sorted(latest, key=lambda g: -latest[g])
-
-
-def _thin(rows: list[Row], limit: int) -> list[Row]:
-    """At most `limit` rows: every fall, correction and each group's last point kept, the rest evenly spaced."""
-    if len(rows) <= limit:
-        return rows
-    keep = np.array([r.fell or r.role == "earlier" for r in rows])
-    last = {r.group: i for i, r in enumerate(rows) if r.role == "point"}
-    keep[list(last.values())] = True
-    room = max(limit - int(keep.sum()), 0)
-    others = np.flatnonzero(~keep)
-    if room and len(others):
-        keep[others[np.linspace(0, len(others) - 1, room).round().astype(int)]] = True
-    return [r for r, k in zip(rows, keep) if k]
 
 
 def chart_id(key: dict[str, str]) -> str:
@@ -230,39 +272,64 @@ def chart_id(key: dict[str, str]) -> str:
     return "/".join(parts)
 
 
-def chart_words(key: dict[str, str], groups: list[str] | None = None) -> tuple[str, list[str], str]:
-    """Title (what is counted, where), subtitle (since when, how), and y-axis title with its unit."""
+def figure_words(bounds: Iterable[str]) -> str:
+    """What the drawn value of a chart's points is: "the lowest reported figure" (at least, exact, vague
+    words), "the best reported figure" (about), or both."""
+    found = [b for b in ("lowest", "best") if b in set(bounds)] or ["lowest"]
+    return f"the {' or '.join(found)} reported figure"
+
+
+def chart_words(key: dict[str, str], groups: list[str] | None = None, bounds: Iterable[str] = ("lowest",),
+                drawn: bool = True) -> tuple[str, list[str], str]:
+    """Title (what is counted, where), subtitle (since when, how, and what the line follows when a
+    line is `drawn`), and y-axis title with its unit; `bounds` are the bounds the points are drawn
+    at (`Row.bound`)."""
     verb, unit = TOLL_MEASURES.get(key["measure"], (key["measure"].replace("-", " "), "count"))
     place = f" in {key['place']}" if key["place"] else ""
     named = [g for g in (groups or []) if g != "all"]
     who = " and ".join(named) if named else ("people" if unit == "people" else unit)
     title = f"{who.capitalize()} {verb}{place}"
     since = day_words(pd.Timestamp(key["since"])) if key.get("since") else ""
+    figure = figure_words(bounds)
+    line = f"; line: {figure}" if drawn else ""
     how = {
-        "running-total": f"Running total since {since}, as reported; line: the lowest reported figure",
-        "increment": "New cases reported each day, added up; line: the sum of the lowest reported figures",
+        "running-total": f"Running total since {since}, as reported{line}",
+        "increment": f"New cases reported each day, added up{line.replace(': the', ': the sum of the')}",
         "stock": f"Number {verb} at each date as reported (a stock: never added up)",
         "window": (f"Counted between {since} and {day_words(pd.Timestamp(key['until']))} (a window: stands alone)"
                    if key.get("until") else "A window: stands alone"),
     }[key["kind"]]
-    subtitle = [how]
-    return title, subtitle, f"{unit.capitalize()} {verb} (lowest reported figure)"
+    return title, [how], f"{unit.capitalize()} {verb} ({figure.removeprefix('the ')})"
 
 
 def describe(reported: list[Row], key: dict[str, str], groups: list[str], as_of: pd.Timestamp | None = None) -> str:
-    """The chart in words: the latest figure of each group, with its qualifier and date."""
+    """The chart in words: the latest figure of the record for each group, with its qualifier and date;
+    how many reports are illustrative, and what they say only when there is no record at all."""
     verb, unit = TOLL_MEASURES.get(key["measure"], (key["measure"].replace("-", " "), "count"))
     where = f" in {key['place']}" if key["place"] else ""
     when = f" as of {day_words(as_of)}" if as_of is not None else ""
-    if not reported:
+    if not any(r.role == "point" for r in reported):
         return f"No figures of {unit} {verb}{where} reported yet{when}."
     since = f" since {day_words(pd.Timestamp(key['since']))}" if key.get("since") and key["kind"] != "window" else ""
-    last = {r.group: r for r in reported}
-    sentences = [f"{(unit if g == 'all' else g).capitalize()}: {last[g].summary} {verb}{where}{since}, "
-                 f"as of {last[g].when} (bulletin of {last[g].bulletin})." for g in groups]
+    sentences = []
+    for group in groups:
+        mine = [r for r in reported if r.group == group]
+        who = (unit if group == "all" else group).capitalize()
+        record = [r for r in mine if r.role == "point" and not r.illustrative]
+        made_up = sum(r.count for r in mine if r.illustrative)
+        of_all = f"{made_up} of its {sum(r.count for r in mine)} reports" if made_up else ""
+        if record:
+            last = record[-1]
+            sentence = f"{who}: {last.summary} {verb}{where}{since}, as of {last.when} (bulletin of {last.bulletin})."
+            if made_up:
+                sentence += f" {of_all} come from illustrative bulletins and are left out of this sentence."
+        else:
+            last = [r for r in mine if r.role == "point"][-1] if any(r.role == "point" for r in mine) else None
+            says = (f" The latest, not to be cited, gives {last.summary} {verb}{where}{since}, as of {last.when}."
+                    if last else "")
+            count = sum(r.count for r in mine)
+            sentence = (f"{who}: no figure of the record; "
+                        + ("its only report comes from an illustrative bulletin." if count == 1
+                           else f"all {count} of its reports come from illustrative bulletins.") + says)
+        sentences.append(sentence)
     return f"Latest figures{when}. " + " ".join(sentences)
-
-
-# --- words ------------------------------------------------------------------------------------------
-
-

@@ -22,6 +22,7 @@ import pandas as pd
 from . import chartrows as chartrows_module
 from . import charts as charts_module
 from .catalog import Catalog
+from .chartrows import row_arrays, thin
 from .charts import (CHART_KEY, FULL, SMALL, TOLL_MEASURES, Chart, Row, make_chart, place_key, point_rows,
                      rows_by_chart)
 from .errors import Problem
@@ -44,21 +45,19 @@ class ChartRows:
     rows: list[Row]
     as_of: np.ndarray
     reported: np.ndarray
-    special: np.ndarray
-    groups: list[str]
+    arrays: tuple[np.ndarray, np.ndarray, np.ndarray]
     sources: np.ndarray
 
     @classmethod
     def of(cls, rows: list[Row]) -> ChartRows:
-        """Index `rows` (sorted by date) by their dates and marks."""
+        """Index `rows` (sorted by date) by their dates and what thinning reads (`row_arrays`)."""
         return cls(rows, np.array([r.day for r in rows], dtype="datetime64[D]"),
-                   np.array([r.bulletin_day for r in rows], dtype="datetime64[D]"),
-                   np.array([r.fell or r.role == "earlier" for r in rows], dtype=bool),
-                   [r.group if r.role == "point" else "" for r in rows],
+                   np.array([r.bulletin_day for r in rows], dtype="datetime64[D]"), row_arrays(rows),
                    np.array([r.source for r in rows], dtype=object))
 
     def up_to(self, day: str, limit: int) -> tuple[list[Row], int, str]:
-        """Rows published by `day` (ISO), at most `limit` of them; how many there were; their sources."""
+        """Rows published by `day` (ISO), at most `limit` of them drawn (`chartrows.thin`); how many
+        there were; their sources."""
         when = np.datetime64(day, "D")
         end = int(np.searchsorted(self.as_of, when, side="right"))
         index = np.flatnonzero(self.reported[:end] <= when)
@@ -68,26 +67,7 @@ class ChartRows:
         cited = sorted({str(s) for s in self.sources[index] if s})
         reported = self.reported[index]
         note = _source_note((str(reported.min()), str(reported.max())), cited)
-        if total > limit:
-            index = index[self._thin(index, limit)]
-        return [self.rows[i] for i in index], total, note
-
-    def _thin(self, index: np.ndarray, limit: int) -> np.ndarray:
-        """Which of `index` to keep: falls, corrections and each group's last point, the rest evenly spaced."""
-        keep = self.special[index].copy()
-        groups = {g for g in self.groups if g}
-        for position in range(len(index) - 1, -1, -1):
-            group = self.groups[index[position]]
-            if group in groups:
-                keep[position] = True
-                groups.discard(group)
-                if not groups:
-                    break
-        room = max(limit - int(keep.sum()), 0)
-        others = np.flatnonzero(~keep)
-        if room and len(others):
-            keep[others[np.linspace(0, len(others) - 1, room).round().astype(int)]] = True
-        return keep
+        return thin(self.rows, index, self.arrays, limit), total, note
 
 
 def _source_note(span: tuple[str, str], cited: list[str]) -> str:

@@ -2,22 +2,37 @@
 
 ``citations(catalog)`` gives a `Citation` per version; ``directive(citation)`` is the MyST block a page
 stages (it carries every value the box shows, so the page changes when the citation does).
+
+Every format carries the version's permanent URL (absolute once the site's base URL is set) and an
+access date. A static page cannot know when it is read, so the access date is a placeholder
+(`ACCESSED`, in each format's own date syntax) that the page's script replaces with the reader's
+date as the page opens; without scripts (PDF, EPUB, a downloaded `.bib`) the reader sees the
+placeholder and fills it in. A build date would be wrong for every later reader and would change
+every page every day. The note of each format carries the SHA-256 of the version's source file
+(`v<N>.md`, published beside the page), so `sha256sum v<N>.md` proves a copy is the version cited.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import date as Date
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from .catalog import Catalog
+from .errors import Problem
+from .safefile import read_bytes
 
 DIRECTIVE = "dailyarchive-cite"
+#: The access date's placeholders as written in the page and files: ISO (BibTeX, CSL-JSON), RIS, words.
+ACCESSED = {"iso": "YYYY-MM-DD", "ris": "YYYY/MM/DD/", "text": "[date accessed]"}
 _LATEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
                   "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 _LATEX_RE = re.compile("|".join(re.escape(c) for c in _LATEX_SPECIAL))
@@ -28,7 +43,8 @@ class Citation:
     """What a citation of one version says. Dates are ISO `YYYY-MM-DD`; `revised` is '' for a first version.
 
     `page` is the Sphinx docname of the version's permanent page; `url` its absolute URL when the
-    archive's base URL is known ('' otherwise).
+    archive's base URL is known ('' otherwise); `sha256` the digest of the version's source file,
+    published as `source` in the bulletin's folder.
     """
 
     bulletin_id: str
@@ -45,6 +61,17 @@ class Citation:
     tags: tuple[str, ...] = ()
     page: str = ""
     url: str = ""
+    sha256: str = ""
+
+    @property
+    def source(self) -> str:
+        """The source file's name in the bulletin's folder (as in the archive and its manifest)."""
+        return f"v{self.version}.md"
+
+    def beside(self, name: str) -> str:
+        """The path from the output root of a file in this version's folder (`<bulletin folder>/<name>`)."""
+        folder = posixpath.dirname(self.page)
+        return f"{folder}/{name}" if folder else name
 
     @property
     def key(self) -> str:
@@ -67,7 +94,7 @@ def citation(bulletin: Mapping[str, Any], version: Mapping[str, Any], series: Ma
         revised=f"{revised:%Y-%m-%d}" if revised is not None and not pd.isna(revised) else "",
         revision_note=_text(version.get("revision_note")), summary=_text(version.get("summary")),
         language=_text(series.get("language")), tags=tuple(version.get("tags") or ()),
-        page=version_docname(str(bulletin["url"]), int(version["version"])))
+        page=version_docname(str(bulletin["url"]), int(version["version"])), sha256=_text(version.get("sha256")))
 
 
 def citations(catalog: Catalog) -> dict[tuple[str, int], Citation]:
@@ -106,12 +133,19 @@ def human_date(iso: str) -> str:
 
 
 def plain(citation: Citation) -> str:
-    """A plain-text citation: publisher, title, series and date, version, URL."""
+    """A plain-text citation: publisher, title, series and date, version, URL, access date, source digest."""
     parts = [f"{citation.publisher}." if citation.publisher else "", f"\u201c{citation.title}.\u201d",
              f"{citation.series_name}, {human_date(citation.date)}.", f"{_version_words(citation)}."]
     if citation.url:
         parts.append(f"{citation.url}.")
+    parts.append(f"Accessed {ACCESSED['text']}.")
+    if citation.sha256:
+        parts.append(f"{_digest_words(citation)}.")
     return " ".join(p for p in parts if p)
+
+
+def _digest_words(citation: Citation) -> str:
+    return f"Source file {citation.source}, SHA-256 {citation.sha256}"
 
 
 def _version_words(citation: Citation) -> str:
@@ -120,9 +154,12 @@ def _version_words(citation: Citation) -> str:
 
 
 def note(citation: Citation) -> str:
-    """The version note: `Version 2, corrected 12 July 2019: <revision note>`."""
+    """The version note: `Version 2, corrected 12 July 2019: <revision note>. Source file v2.md, SHA-256 <hex>`."""
     words = _version_words(citation)
-    return f"{words}: {citation.revision_note}" if citation.revision_note else words
+    words = f"{words}: {citation.revision_note}" if citation.revision_note else words
+    if not citation.sha256:
+        return words
+    return f"{words.rstrip('.')}. {_digest_words(citation)}"
 
 
 def latex_escape(text: str) -> str:
@@ -144,6 +181,7 @@ def bibtex(citation: Citation) -> str:
         fields.append(("language", latex_escape(citation.language)))
     if citation.url:
         fields.append(("url", re.sub(r"[\s{}]", "", citation.url)))
+    fields.append(("urldate", ACCESSED["iso"]))
     width = max(len(name) for name, _ in fields)
     body = ",\n".join(f"  {name:<{width}} = {{{value}}}" for name, value in fields)
     return f"@misc{{{citation.key},\n{body}\n}}\n"
@@ -155,7 +193,7 @@ def ris(citation: Citation) -> str:
     lines = [("TY", "NEWS"), ("TI", citation.title), ("AU", citation.publisher or citation.series_name),
              ("T2", citation.series_name), ("PB", citation.publisher), ("PY", str(day.year)),
              ("DA", f"{day:%Y/%m/%d}/"), ("ET", str(citation.version)), ("N1", note(citation)),
-             ("AB", citation.summary), ("LA", citation.language), ("UR", citation.url)]
+             ("AB", citation.summary), ("LA", citation.language), ("UR", citation.url), ("Y2", ACCESSED["ris"])]
     lines += [("KW", tag) for tag in citation.tags]
     text = "".join(f"{tag}  - {' '.join(value.split())}\n" for tag, value in lines if value)
     return text + "ER  - \n"
@@ -168,7 +206,7 @@ def csl(citation: Citation) -> dict[str, object]:
         "title": citation.title, "container-title": citation.series_name,
         "author": [{"literal": citation.publisher or citation.series_name}],
         "issued": {"date-parts": [_date_parts(citation.date)]}, "version": str(citation.version),
-        "note": note(citation),
+        "note": note(citation), "accessed": {"raw": ACCESSED["iso"]},
     }
     if citation.revised:
         item["available-date"] = {"date-parts": [_date_parts(citation.revised)]}
@@ -192,6 +230,40 @@ def highwire(citation: Citation) -> list[tuple[str, str]]:
             ("citation_language", citation.language), ("citation_abstract", citation.summary),
             ("citation_keywords", "; ".join(citation.tags)), ("citation_public_url", citation.url)]
     return [(name, content) for name, content in tags if content]
+
+
+def files(citation: Citation) -> dict[str, str]:
+    """The `.bib` and `.ris` files of a version, by path from the output root (`<bulletin folder>/v<N>.bib`)."""
+    stem = f"v{citation.version}"
+    return {citation.beside(f"{stem}.bib"): bibtex(citation), citation.beside(f"{stem}.ris"): ris(citation)}
+
+
+def version_files(catalog: Catalog, url_of: Callable[[str], str], problems: list[Problem],
+                  withheld: frozenset[str] = frozenset()) -> dict[str, str | bytes]:
+    """{path from the output root: content} of every version's source file, `.bib` and `.ris`.
+
+    `url_of(docname)` is a page's absolute URL ('' when the base URL is unknown). A source file is
+    published byte for byte, and only while it still has the digest the pages cite; a file changed or
+    unreadable since it was loaded is left out and a problem says so. Sources in `withheld` (paths from
+    the output root: bodies outside the safe profile, withheld by the build) are left out too.
+    """
+    paths = dict(zip(zip(catalog.versions["bulletin_id"], catalog.versions["version"].astype(int)),
+                     catalog.versions["path"]))
+    out: dict[str, str | bytes] = {}
+    for key, found in citations(catalog).items():
+        cited = with_url(found, url_of(found.page))
+        out.update(files(cited))
+        if cited.beside(cited.source) in withheld:
+            continue
+        source = Path(paths[key])
+        data = read_bytes(source, problems)
+        if data is not None and hashlib.sha256(data).hexdigest() == cited.sha256:
+            out[cited.beside(cited.source)] = data
+        elif data is not None:
+            problems.append(Problem(source, 1, "error", "fixity-altered",
+                                    "the file changed while the site was built, so it is not published: "
+                                    "build again (and run `invoke verify` if it was sealed)"))
+    return out
 
 
 def _date_parts(iso: str) -> list[int]:

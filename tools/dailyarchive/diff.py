@@ -1,7 +1,10 @@
 """Word-level differences between two versions of a bulletin: text, fields and figures, as HTML.
 
-The comparison works on what a reader sees: the body's MyST source and the
-display text of each field and figure. Rendering escapes every piece of text
+The comparison works on what a reader sees: the body's blocks of rendered text
+(`bodytext.reading_blocks`: no Markdown marks, wrapped lines joined) and the display
+text of each field and figure. A number with its thousands separators and decimals
+(`1,650`, `2.5`) is one token, so a changed number shows whole, old and new. Unchanged
+blocks of the body are folded in a `<details>`. Rendering escapes every piece of text
 (`html.escape`, and backticks, so the HTML can sit in a fenced raw block).
 """
 
@@ -14,7 +17,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
 
-_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+#: White space, a number (digits with `,` `.` or the Arabic separators between them), a word, a mark.
+_TOKEN = re.compile(r"\s+|\d+(?:[.,\u066b\u066c]\d+)*|\w+|[^\w\s]")
 Op = Literal["equal", "insert", "delete"]
 
 
@@ -43,8 +47,17 @@ class FigureChange:
     new: dict[str, str] | None
 
 
+@dataclass(frozen=True)
+class BlockRun:
+    """Consecutive blocks of a body that are the same in both versions, or that changed."""
+
+    op: Literal["equal", "changed"]
+    old: tuple[str, ...]
+    new: tuple[str, ...]
+
+
 def tokens(text: str) -> list[str]:
-    """Words, runs of white space and single punctuation marks; joined they give `text` back."""
+    """Numbers, words, runs of white space and single punctuation marks; joined they give `text` back."""
     return _TOKEN.findall(text)
 
 
@@ -86,6 +99,19 @@ def _append(chunks: list[Chunk], op: Op, text: str) -> None:
         chunks[-1] = Chunk(op, chunks[-1].text + text)
     else:
         chunks.append(Chunk(op, text))
+
+
+def block_diff(old: Sequence[str], new: Sequence[str]) -> list[BlockRun]:
+    """The blocks of two bodies as runs of equal and changed blocks, in order."""
+    runs: list[BlockRun] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, list(old), list(new), autojunk=False).get_opcodes():
+        runs.append(BlockRun("equal" if tag == "equal" else "changed", tuple(old[i1:i2]), tuple(new[j1:j2])))
+    return runs
+
+
+def blocks_changed(runs: Sequence[BlockRun]) -> bool:
+    """True when any run of blocks changed."""
+    return any(run.op == "changed" for run in runs)
 
 
 def changed(chunks: Sequence[Chunk]) -> bool:
@@ -138,6 +164,33 @@ def chunks_html(chunks: Sequence[Chunk]) -> str:
 def text_html(chunks: Sequence[Chunk]) -> str:
     """A body's difference as a block that keeps the source's line breaks."""
     return f'<div class="diff-text" dir="auto">{chunks_html(chunks)}</div>'
+
+
+def blocks_html(runs: Sequence[BlockRun]) -> str:
+    """A body's difference: changed blocks word by word, each run of unchanged blocks folded in a `<details>`."""
+    parts = [_folded(run.old) if run.op == "equal" else _changed_blocks(run) for run in runs]
+    return f'<div class="diff-text" dir="auto">{"".join(parts)}</div>'
+
+
+def _folded(blocks: Sequence[str]) -> str:
+    """Unchanged blocks, closed by default, with their count as the summary."""
+    count = f"{len(blocks)} unchanged paragraph{'s' if len(blocks) != 1 else ''}"
+    inner = "".join(f"<p>{escape(block)}</p>" for block in blocks)
+    return f'<details class="diff-unchanged"><summary>{count}</summary>{inner}</details>'
+
+
+def _changed_blocks(run: BlockRun) -> str:
+    """Changed blocks: paired one by one when their counts match, else compared as one text."""
+    if len(run.old) == len(run.new):
+        pairs = zip(run.old, run.new)
+        return "".join(f'<p class="diff-changed">{chunks_html(word_diff(a, b))}</p>' for a, b in pairs)
+    old, new = "\n\n".join(run.old), "\n\n".join(run.new)
+    chunks = word_diff(old, new)
+    kept = sum(len(c.text) for c in chunks if c.op == "equal")
+    if 2 * kept >= max(len(old), len(new)):  # mostly the same words: one text, word by word
+        return f'<p class="diff-changed">{chunks_html(chunks)}</p>'
+    removed = "".join(f'<p class="diff-changed"><del>{escape(block)}</del></p>' for block in run.old)
+    return removed + "".join(f'<p class="diff-changed"><ins>{escape(block)}</ins></p>' for block in run.new)
 
 
 def fields_html(changes: Sequence[FieldChange]) -> str:

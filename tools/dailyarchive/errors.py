@@ -42,6 +42,8 @@ RULES: dict[str, str] = {
                          "that is malformed, repeated, or has an unknown parent or a circle of parents",
     "see-also-unknown": "a see_also target is not a bulletin of the archive",
     "image-missing": "`image` is not the name of a file in the bulletin's folder",
+    "caption-without-image": "the latest version has a `caption` but no `image`: the caption of a photo that is not "
+                             "there (warning)",
     "duplicate-id": "two folders give the same bulletin id, or two figures the same figure id",
     "figure-bounds": "a figure breaks low <= value <= high",
     "figure-parent": "a subgroup is larger than its parent, or its parent id does not exist",

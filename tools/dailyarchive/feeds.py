@@ -18,7 +18,6 @@ import pandas as pd
 
 from .catalog import Catalog
 from .cite import version_docname
-from .pages._text import name_slugs
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -60,6 +59,8 @@ def feed_path(kind: str, slug: str) -> str:
 
 def tag_slugs(catalog: Catalog) -> dict[str, str]:
     """The slug of every tag that has bulletins: the same as its page's (`tags/<slug>/`)."""
+    from .pages._text import name_slugs  # here, not at the top: `pages` imports this module's feed paths
+
     used = {t for tags in catalog.bulletins["tags"] for t in tags}
     slugs = name_slugs(sorted(set(catalog.tags.index) | used))
     return {tag: slugs[tag] for tag in used}

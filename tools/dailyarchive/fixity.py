@@ -12,13 +12,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import seallog
-from .errors import DailyArchiveError, Problem, has_errors
+from .errors import ArchiveNotFound, DailyArchiveError, Problem, has_errors
 from .locks import hold
+from .safefile import read_bytes
 from .seallog import LOG, Seal
 from .sha256sum import Entry, format_line, parse, split_lines
 
 MANIFEST = "MANIFEST-sha256.txt"
 CHUNK = 1 << 20
+#: The manifest and the log are read whole up to this size (50,000 sealed files take about 7 MB).
+MAX_LIST_BYTES = 256 * 1024 * 1024
 #: A bulletin's files sit at <series>/<year>/<date>-<slug>/... : at least this many path parts.
 BULLETIN_FILE_DEPTH = 4
 
@@ -157,13 +160,14 @@ def read_sealed(root: Path) -> Sealed:
     log_data = _read_optional(log, problems)
     seals, broken = seallog.parse_log(log, log_data) if log_data is not None else ([], [])
     problems += broken
-    problems += seallog.manifest_problems(manifest, data, log, seals)
+    if data is not None or not os.path.lexists(manifest):  # an unreadable one is reported already
+        problems += seallog.manifest_problems(manifest, data, log, seals)
     entries, malformed = parse(data) if data is not None else ([], [])
     for bad in malformed:
         problems.append(Problem(manifest, bad.line, "error", "fixity-manifest-malformed",
                                 f"`sha256sum -c` cannot read this line: {bad.reason}. Restore it from a copy; "
                                 "a manifest line reads `SHA256  path/relative/to/the/archive`"))
-    if log_data is None and entries:
+    if log_data is None and entries and not os.path.lexists(log):
         problems.append(Problem(manifest, 1, "warning", "fixity-log-missing",
                                 f"there is no {LOG}, so removed or changed manifest lines cannot be told: "
                                 f"if it was deleted, restore it from a copy; else `invoke seal` starts it"))
@@ -174,15 +178,11 @@ def read_sealed(root: Path) -> Sealed:
 
 
 def _read_optional(path: Path, problems: list[Problem]) -> bytes | None:
-    """The bytes of a file, or None when it does not exist; an unreadable one is a problem (and None)."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
+    """The bytes of the manifest or the log, or None when it does not exist; one that is a link, a FIFO, a
+    device, a folder or larger than the cap is a problem (and None), never read."""
+    if not os.path.lexists(path):
         return None
-    except OSError as exc:
-        problems.append(Problem(path, 1, "error", "file-unreadable",
-                                f"cannot read it ({exc.strerror or exc}): make it a readable file again"))
-        return None
+    return read_bytes(path, problems, MAX_LIST_BYTES)
 
 
 def sealed_problems(root: Path) -> list[Problem]:
@@ -222,8 +222,9 @@ def entry_problems(sealed: Sealed) -> list[Problem]:
         elif found != entry.digest:
             problems.append(Problem(path, 1, "error", "fixity-altered",
                                     f"{name} changed after it was sealed ({MANIFEST}:{entry.line}): a published file "
-                                    "is final. Restore it from version control or a copy; to correct a bulletin, "
-                                    "`invoke revise` it (a new version vN+1.md) and seal that"))
+                                    "is final. Restore it from version control or a copy; `invoke revise` (a new "
+                                    "version vN+1.md, sealed in its turn) is the one way to change a published "
+                                    "bulletin"))
     return problems
 
 
@@ -231,6 +232,7 @@ def verify(root: Path, against: Path | None = None) -> list[Problem]:
     """Prove that nothing sealed changed: the log's chain, the manifest against the log, every sealed file
     against the manifest (errors); bulletin files not sealed yet are warnings. With `against`, also compare
     with a copy of the manifest or of the log kept elsewhere."""
+    require_archive(root)
     sealed = read_sealed(root)
     problems = sealed.problems + entry_problems(sealed)
     names = sealed.names
@@ -242,6 +244,12 @@ def verify(root: Path, against: Path | None = None) -> list[Problem]:
     if against is not None:
         problems += compare_with_copy(sealed, against)
     return sorted(problems, key=lambda p: (str(p.path), p.line, p.rule, p.message))
+
+
+def require_archive(root: Path) -> None:
+    """Raise `ArchiveNotFound` unless `root` is a folder holding series.yml."""
+    if not (root / "series.yml").is_file():
+        raise ArchiveNotFound(f"{root} is not an archive (no series.yml there): give the archive folder with --archive")
 
 
 def compare_with_copy(sealed: Sealed, copy: Path) -> list[Problem]:
@@ -258,11 +266,13 @@ def compare_with_copy(sealed: Sealed, copy: Path) -> list[Problem]:
     return seallog.compare_manifests(sealed.root / MANIFEST, sealed.data or b"", copy, copied)
 
 
-def seal(root: Path) -> SealResult:
+def seal(root: Path, wait: float = 10.0) -> SealResult:
     """Append every unsealed bulletin file to the manifest and record the seal in the log, holding the archive's
-    lock; refuse (`SealRefused`, nothing written) when anything sealed changed or a file cannot be read."""
+    lock (waiting up to `wait` seconds for another command, then `locks.LockHeld`); refuse (`SealRefused`,
+    nothing written) when anything sealed changed or a file cannot be read."""
+    require_archive(root)
     try:
-        with hold(root, "seal"):
+        with hold(root, "seal", wait):
             return _seal_locked(root)
     except OSError as exc:  # the lock file, or listing the folders: a read-only, full or unreadable archive
         raise SealNotWritten(Path(exc.filename) if exc.filename else root, exc) from None

@@ -113,7 +113,7 @@ def load_archive(root: Path | str, versions: bool = True) -> LoadedArchive:
     With `versions=False` only series.yml and the gazetteers are read (see `version_paths`).
     """
     root = Path(root)
-    if not (root / "series.yml").is_file():
+    if not os.path.lexists(root / "series.yml"):  # a link, a FIFO ... named series.yml is reported by the reader
         raise ArchiveNotFound(f"{root}: no series.yml here; pass the archive folder (the one holding series.yml)")
     problems: list[Problem] = []
     series = _load_series(root / "series.yml", problems)

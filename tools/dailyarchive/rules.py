@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import multiprocessing
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from itertools import groupby
 from pathlib import Path
 from typing import NamedTuple
 
@@ -16,7 +16,8 @@ from .catalog import find_bulletin, link_index, resolve_link
 from .errors import Problem
 from .load import Gazetteer, LoadedArchive, VersionFile, gc_paused, load_archive, load_version, version_paths
 from .safebody import body_is_safe
-from .schema import Figure, FigureKind, Qualifier
+from .schema import Figure, FigureKind
+from .series import EXCLUDING_RULES, falls, figure_at, figure_bounds, series_id_of, series_key, strand
 from .yamlmarks import Key
 
 Locate = Callable[[Path, Key], int]  #: the line of a front-matter key in a version file
@@ -205,8 +206,24 @@ def image_exists(version: VersionFile, archive: LoadedArchive, today: dt.date) -
                      f"'{meta.image}' is not in {version.path.parent.name}/: add the file or fix the name")
 
 
+def caption_has_an_image(version: VersionFile, archive: LoadedArchive, today: dt.date) -> Iterator[Problem]:
+    """A `caption` describes a photo: the latest version of a bulletin with a caption and no `image` gets a
+    warning (the page would show the caption alone). Earlier versions are final, so only the latest is told."""
+    meta = version.meta
+    assert meta is not None
+    if meta.caption.strip() and not meta.image and not (version.path.parent / f"v{version.number + 1}.md").exists():
+        yield Problem(version.path, version.line_of("caption"), "warning", "caption-without-image",
+                      "`caption` describes a photo but there is no `image`: put the photo in the bulletin's folder "
+                      "and name it in `image`, or drop the caption (in a new version: `invoke revise`)")
+
+
 def figures_are_consistent(version: VersionFile, archive: LoadedArchive, today: dt.date) -> Iterator[Problem]:
     """Bounds, subgroups, baselines and dates of each figure of one version."""
+    yield from figure_problems(version)
+
+
+def figure_problems(version: VersionFile) -> Iterator[Problem]:
+    """The problems of `figures_are_consistent`, which need nothing but the version itself."""
     meta = version.meta
     assert meta is not None
     by_id: dict[str, Figure] = {}
@@ -258,12 +275,9 @@ def _figure_parent(version: VersionFile, i: int, figure: Figure, parent: Figure 
 
 
 def headline(figure: Figure) -> float | None:
-    """The number a figure is charted at: its lowest stated bound (None for vague words)."""
-    if figure.low is not None:
-        return figure.low
-    if figure.qualifier is Qualifier.up_to:
-        return None
-    return figure.value
+    """The number a figure is charted and compared at (`series.figure_bounds`); None when it has none."""
+    number = figure_bounds(figure.qualifier.value, figure.value, figure.low, figure.high, figure.text).headline
+    return None if math.isnan(number) else number
 
 
 def _figure_bounds(version: VersionFile, i: int, figure: Figure) -> Iterator[Problem]:
@@ -300,9 +314,12 @@ class _Point(NamedTuple):
     is_stock: bool
     since: str
     as_of: dt.date
-    value: float | None
+    value: float  #: the headline (`series.figure_bounds`), NaN when it has none
     path: Path
     index: int
+    series_id: str  #: `series.series_id_of(series.series_key(...))`: the series of the charts
+    charted: bool  #: False when an error of `figure_problems` or `review: pending` keeps it off the charts
+    illustrative: bool = False  #: its bulletin is illustrative: compared only with illustrative reports (`strand`)
 
 
 class Summary(NamedTuple):
@@ -322,13 +339,30 @@ def summarize(version: VersionFile, places: Gazetteer) -> Summary:
     meta = version.meta
     if meta is None:
         return Summary(version.path, version.bulletin_id, version.number, None, None, (), ())
-    points = tuple(
-        _Point((meta.series, figure.measure, figure.group, places.resolve(figure.place) if figure.place else ""),
-               figure.kind.value, figure.kind is FigureKind.stock, figure.since.isoformat() if figure.since else "",
-               figure.as_of or meta.date, headline(figure), version.path, i)
-        for i, figure in enumerate(meta.figures))
+    off = _charted_off(version)
+    points = []
+    for i, figure in enumerate(meta.figures):
+        place = places.resolve(figure.place) if figure.place else ""
+        since = figure.since.isoformat() if figure.since else ""
+        as_of = figure.as_of or meta.date
+        series_id = series_id_of(*series_key(version.series, figure.measure, figure.group, place, figure.kind.value,
+                                             since, as_of.isoformat()))
+        bounds = figure_bounds(figure.qualifier.value, figure.value, figure.low, figure.high, figure.text)
+        points.append(_Point((meta.series, figure.measure, figure.group, place), figure.kind.value,
+                             figure.kind is FigureKind.stock, since, as_of, bounds.headline, version.path, i,
+                             series_id, i not in off and figure.review is None, meta.illustrative))
     return Summary(version.path, version.bulletin_id, version.number, meta.series, meta.revised,
-                   tuple(meta.see_also), points)
+                   tuple(meta.see_also), tuple(points))
+
+
+def _charted_off(version: VersionFile) -> set[int]:
+    """Figures that an error of `figure_problems` keeps off the charts (`series.EXCLUDING_RULES`),
+    found the way the charts find them (`series.figure_at`)."""
+    assert version.meta is not None
+    starts = [version.line_of("figures", i) for i in range(len(version.meta.figures))]
+    found = (figure_at(starts, p.line) for p in figure_problems(version)
+             if p.level == "error" and p.rule in EXCLUDING_RULES)
+    return {i for i in found if i is not None}
 
 
 def bulletin_ids_unique(summaries: list[Summary], root: Path, locate: Locate) -> Iterator[Problem]:
@@ -395,7 +429,8 @@ def _link_hint(wanted: str, index: dict[str, list[str]]) -> str:
 
 def series_consistent(summaries: list[Summary], root: Path, locate: Locate) -> Iterator[Problem]:
     """Within one series (measure, group, place) of the latest versions: stocks and flows are
-    not mixed, and a running total (same baseline) does not fall from one date to a later one."""
+    not mixed, and a running total (same baseline) does not fall from one date to a later one
+    (among the figures the charts draw: none that an error keeps off them)."""
     latest: dict[str, Summary] = {}
     for summary in summaries:
         current = latest.get(summary.bulletin_id)
@@ -404,39 +439,36 @@ def series_consistent(summaries: list[Summary], root: Path, locate: Locate) -> I
     points = sorted((p for s in latest.values() for p in s.points), key=lambda p: (p.as_of, str(p.path), p.index))
     first_kind: dict[tuple[str, ...], _Point] = {}
     reported: set[tuple[str, ...]] = set()
+    mixed: set[tuple[Path, int]] = set()
     for point in points:
         first = first_kind.setdefault(point.key, point)
         if point.is_stock != first.is_stock and point.key not in reported:
             reported.add(point.key)
+            mixed.add((point.path, point.index))
             yield Problem(point.path, locate(point.path, ("figures", point.index, "kind")), "error",
                           "figure-kind-mixed",
                           f"{_series_name(point.key)} is a {point.kind} here but a "
                           f"{'stock' if first.is_stock else 'flow'} ({first.kind}) in {_relative(root, first.path)}: "
                           "a stock and a flow cannot share a series; change the measure or the group of one")
-    yield from _falls(root, locate, [p for p in points if p.kind == FigureKind.running_total.value])
+    charted = [p for p in points
+               if p.kind == FigureKind.running_total.value and p.charted and (p.path, p.index) not in mixed]
+    yield from _falls(root, locate, charted)
 
 
 def _falls(root: Path, locate: Locate, points: list[_Point]) -> Iterator[Problem]:
-    """A warning for each running total below the highest one of an earlier date in its series."""
-    by_series: dict[tuple[str, ...], list[_Point]] = defaultdict(list)
-    for point in points:
-        if point.value is not None:
-            by_series[(*point.key, point.since)].append(point)
-    for series in by_series.values():  # each sorted by as_of
-        peak: _Point | None = None
-        for _, same_day in groupby(series, key=lambda p: p.as_of):
-            day = list(same_day)
-            for point in day:
-                if peak is not None and point.value < peak.value:  # type: ignore[operator]
-                    yield Problem(point.path, locate(point.path, ("figures", point.index, "value")),
-                                  "warning", "running-total-fell",
-                                  f"{_series_name(point.key)} since {point.since}: {point.value:g} as of "
-                                  f"{point.as_of} is below {peak.value:g} as of {peak.as_of} in "
-                                  f"{_relative(root, peak.path)}: a revision, a change of scope or another source? "
-                                  "say which in the body (the chart marks the fall)")
-            highest = max(day, key=lambda p: p.value)  # type: ignore[arg-type, return-value]
-            if peak is None or highest.value > peak.value:  # type: ignore[operator]
-                peak = highest
+    """A warning for each running total that fell (`series.falls`, the rule the charts mark)."""
+    below = falls([strand(p.series_id, p.illustrative) for p in points], [p.as_of for p in points],
+                  [p.value for p in points])
+    for point, peak_at in zip(points, below):
+        if peak_at is None:
+            continue
+        peak = points[peak_at]
+        yield Problem(point.path, locate(point.path, ("figures", point.index, "value")),
+                      "warning", "running-total-fell",
+                      f"{_series_name(point.key)} since {point.since}: {point.value:g} as of "
+                      f"{point.as_of} is below {peak.value:g} as of {peak.as_of} in "
+                      f"{_relative(root, peak.path)}: a revision, a change of scope or another source? "
+                      "say which in the body (the chart marks the fall)")
 
 
 def _series_name(key: tuple[str, ...]) -> str:
@@ -450,7 +482,7 @@ def _relative(root: Path, path: Path) -> str:
 
 
 VERSION_RULES: list[VersionRule] = [
-    path_matches_front_matter, version_fields, no_future_dates, names_are_known, image_exists, figures_are_consistent,
-    figures_reviewed, body_is_safe,
+    path_matches_front_matter, version_fields, no_future_dates, names_are_known, image_exists, caption_has_an_image,
+    figures_are_consistent, figures_reviewed, body_is_safe,
 ]
 ARCHIVE_RULES: list[Rule] = [bulletin_ids_unique, versions_contiguous, see_also_targets_exist, series_consistent]

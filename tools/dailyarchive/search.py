@@ -2,13 +2,14 @@
 
 The files are JavaScript that call ``DailyArchiveSearch.setManifest/addShard/addText`` (see
 ``sphinxext/static/dailyarchive-search.js``), so the browser loads them with ``<script>`` tags, which
-works from ``file://`` where ``fetch`` does not. A reader searching one year loads the manifest, that
-year's index and, for the snippets of the results it shows, that year's text file.
+works from ``file://`` where ``fetch`` does not. A reader searching one year loads the manifest, the
+stemmer, that year's index and, for the snippets of the results it shows (or to check a phrase), that
+year's text file. Tokens are stemmed English words and folded Arabic ones (`searchtext`).
 
 Index format of a shard: ``docs`` is a list of ``[url, date, title, summary, places, actors, tags,
 versions]`` (facets as indices into the manifest's vocabularies); ``index`` maps a token to its postings
 (document, weight), weight 3 for the title, 2 for the summary, caption and names, 1 for the body, events
-and sources, encoded by `encode_postings`.
+and sources, encoded by `encode_postings`. A text file holds ``[body, other fields]`` per document.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,64 +26,21 @@ import pandas as pd
 
 from .addresses import SEARCH_DIR
 from .catalog import Catalog
+from .searchtext import STOP_WORDS, normalize, plain_text, stemmer_script, tokenize
 
 #: Bumped when the layout of the files changes (old shards are then rebuilt).
-FORMAT = 2
+FORMAT = 3
 #: Where the files go, relative to the HTML output folder.
 MANIFEST = "manifest.js"
+#: Sphinx's English Snowball stemmer, copied into the search folder (see `searchtext.stemmer_script`).
+STEMMER = "stemmer.js"
 #: The global object the script files call (defined by dailyarchive-search.js).
 GLOBAL = "DailyArchiveSearch"
 TITLE, NAMES, BODY = 3, 2, 1
-STOP_WORDS = frozenset("""
-a about after also an and are as at be been before but by can could did do does for from had has have he her
-his if in into is it its may more most no nor not of on or our she should so than that the their them then there
-these they this those to under up was we were what when where which while who will with would you
-""".split())
-_APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc`]")
-_THOUSANDS = re.compile(r"(\d),(?=\d{3}\b)")
-_WORD = re.compile(r"[^\W_]+")
 _HEADER_RE = re.compile(r"^/\* dailyarchive-search format=(\d+) digest=([0-9a-f]+) \*/")
 MAX_TEXT = 20_000
-
-
-@lru_cache(maxsize=1)
-def _drop_marks() -> dict[int, None]:
-    """A translation table deleting every combining mark (Unicode category M*)."""
-    points = [*range(0x300, 0x20000), *range(0xE0100, 0xE01F0)]
-    return {c: None for c in points if unicodedata.category(chr(c)).startswith("M")}
-
-
-def normalize(text: str) -> str:
-    """Lower case without diacritics (NFKD, combining marks dropped); the JS does the same."""
-    if text.isascii():
-        return text.lower()
-    return unicodedata.normalize("NFKD", text).translate(_drop_marks()).lower()
-
-
-def tokenize(text: str) -> list[str]:
-    """Search tokens of `text`: normalized words, apostrophes joined, stop words and single letters dropped."""
-    flat = _THOUSANDS.sub(r"\1", _APOSTROPHES.sub("", normalize(text)))
-    return [w for w in _WORD.findall(flat) if (len(w) > 1 or w.isdigit()) and w not in STOP_WORDS and len(w) <= 40]
-
-
-_MARKUP = [
-    (re.compile(r"^\s*(`{3,}|~{3,}|:{3,}).*$|^\s*:[\w-]+:.*$|^\(\S+\)=\s*$|^%.*$|^\s*\[[^\]]+\]:\s.*$", re.M), " "),
-    (re.compile(r"\\(?=[!-/:-@\[-`{-~])"), ""),
-    (re.compile(r"\{[\w:.+-]+\}(?=`)"), ""),
-    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"<(?:https?|mailto):[^>\s]*>"), " "),
-    (re.compile(r"^\s{0,3}(?:#{1,6}\s|>\s?|[-+*]\s+|\d{1,9}[.)]\s+)", re.M), ""),
-    (re.compile(r"[*`~]+|(?<![^\W_])_+|_+(?![^\W_])"), ""),
-]
-
-
-def plain_text(markdown: str) -> str:
-    """The readable text of a MyST body, one line: fences, directive options, role names, link targets and
-    emphasis marks removed (regular expressions: fast enough for every bulletin of a large archive)."""
-    text = markdown
-    for pattern, replacement in _MARKUP:
-        text = pattern.sub(replacement, text)
-    return " ".join(text.split())
+__all__ = ["FORMAT", "MANIFEST", "SEARCH_DIR", "STEMMER", "STOP_WORDS", "encode_postings", "file_digest",
+           "normalize", "plain_text", "script", "search_files", "tokenize"]
 
 
 @dataclass(frozen=True)
@@ -187,20 +144,30 @@ def bulletin_records(catalog: Catalog, ids: set[str]) -> dict[str, dict[str, Any
 
 
 def shard_payloads(plan: ShardPlan, records: dict[str, dict[str, Any]], vocab: Vocabulary,
-                   page_url: Callable[[str], str]) -> tuple[dict[str, Any], list[str]]:
-    """The index payload and the list of texts (snippet source) of one shard."""
+                   page_url: Callable[[str], str]) -> tuple[dict[str, Any], list[list[str]]]:
+    """The index payload and the texts (snippet and phrase source) of one shard.
+
+    A bulletin's names are its places, actors and tags with their aliases, and every place enclosing its
+    places with theirs (a bulletin about Mount Turkmen is about Latakia Province): so a name typed as a word
+    finds what the same name chosen as a filter finds. Its text is ``[body, other fields]``, the other
+    fields one per line (caption, events, sources), so that a phrase never spans two fields; the JS takes
+    the names for phrases from the manifest.
+    """
     pos = {kind: vocab.positions(kind) for kind in ("places", "actors", "tags")}
     aliases = {kind: {e["name"]: e["aliases"] for e in getattr(vocab, kind)} for kind in pos}
+    enclosing = enclosing_places(vocab)
     docs: list[list[Any]] = []
-    texts: list[str] = []
+    texts: list[list[str]] = []
     postings: dict[str, dict[int, int]] = {}
     ordered = sorted((records[i] for i in plan.bulletin_ids), key=lambda r: (r["date"], r["slug"]))
     for number, record in enumerate(ordered):
         body = plain_text(record["body"])
         places = list(dict.fromkeys([*record["places"], *record["event_places"]]))
         actors = list(dict.fromkeys([*record["actors"], *record["event_actors"]]))
-        names = [n for kind, values in (("places", places), ("actors", actors), ("tags", record["tags"]))
-                 for v in values for n in (v, *aliases[kind].get(v, []))]
+        named = {"places": list(dict.fromkeys(p for place in places for p in (place, *enclosing.get(place, ())))),
+                 "actors": actors, "tags": record["tags"]}
+        names = [n for kind, values in named.items() for v in values for n in (v, *aliases[kind].get(v, []))]
+        other = [_text(record["caption"]), *record["what"], *record["sources"]]
         fields = [(TITLE, _text(record["title"])), (NAMES, _text(record["summary"])),
                   (NAMES, _text(record["caption"])), (NAMES, " ".join(names)), (BODY, body),
                   (BODY, " ".join(record["what"])), (BODY, " ".join(record["sources"]))]
@@ -213,9 +180,22 @@ def shard_payloads(plan: ShardPlan, records: dict[str, dict[str, Any]], vocab: V
                      _text(record["title"]), _text(record["summary"]), [pos["places"][p] for p in places],
                      [pos["actors"][a] for a in actors], [pos["tags"][t] for t in record["tags"]],
                      record["n_versions"]])
-        texts.append(body[:MAX_TEXT])
+        texts.append([body[:MAX_TEXT], "\n".join(line for line in other if line)])
     index = {token: encode_postings(found.items()) for token, found in sorted(postings.items())}
     return {"docs": docs, "index": index}, texts
+
+
+def enclosing_places(vocab: Vocabulary) -> dict[str, list[str]]:
+    """Place name → the names of the places enclosing it, nearest first (from the gazetteer's parents)."""
+    places = vocab.places
+    found: dict[str, list[str]] = {}
+    for entry in places:
+        chain, parent = [], entry["parent"]
+        while parent >= 0 and places[parent]["name"] not in chain and places[parent]["name"] != entry["name"]:
+            chain.append(places[parent]["name"])
+            parent = places[parent]["parent"]
+        found[entry["name"]] = chain
+    return found
 
 
 def encode_postings(postings: Iterable[tuple[int, int]]) -> str:
@@ -280,12 +260,12 @@ def search_files(catalog: Catalog, page_url: Callable[[str], str] = lambda d: f"
     """The search files to write as {name relative to the search folder: JavaScript text}, and every name.
 
     `existing(name)` gives a shard file's current digest; a shard whose digest is unchanged is not
-    rebuilt and is left out of the files to write (it is still among the names). The manifest is
-    always written.
+    rebuilt and is left out of the files to write (it is still among the names). The manifest and the
+    stemmer are always returned (written only when their text changed).
     """
     vocab = vocabulary(catalog)
     plans = plan_shards(catalog, vocab, url_style)
-    names = {MANIFEST} | {p.index_file for p in plans} | {p.text_file for p in plans}
+    names = {MANIFEST, STEMMER} | {p.index_file for p in plans} | {p.text_file for p in plans}
     files: dict[str, str] = {}
     outdated = [p for p in plans if existing(p.index_file) != p.digest or existing(p.text_file) != p.digest]
     records = bulletin_records(catalog, {i for plan in outdated for i in plan.bulletin_ids})
@@ -294,6 +274,7 @@ def search_files(catalog: Catalog, page_url: Callable[[str], str] = lambda d: f"
         files[plan.index_file] = script("addShard", plan.key, payload, digest=plan.digest)
         files[plan.text_file] = script("addText", plan.key, texts, digest=plan.digest)
     files[MANIFEST] = script("setManifest", manifest_payload(vocab, plans, catalog))
+    files[STEMMER] = stemmer_script()
     return files, names
 
 

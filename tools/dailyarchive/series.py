@@ -8,9 +8,13 @@ windows stand alone. Nothing is ever added across two series.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Sequence
+from itertools import groupby
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -45,7 +49,8 @@ CUMULATIVE_KINDS = frozenset({"running-total", "increment"})
 KEY = ["series", "measure", "group", "place", "kind", "since", "until"]
 POINT_COLUMNS = [
     "series_id", *KEY, "baseline", "as_of", "bulletin_id", "version", "bulletin_date", "figure_index",
-    "qualifier", "text", "value", "low", "best", "high", "headline", "increment", "fell", "path", "line",
+    "qualifier", "text", "value", "low", "best", "high", "headline", "increment", "fell", "illustrative", "path",
+    "line",
 ]
 CORRECTION_COLUMNS = ["series_id", "as_of", "bulletin_id", "version", "latest_version", "qualifier", "text",
                       "value", "headline", "latest_headline", "y", "change"]
@@ -68,8 +73,21 @@ def vague_number(text: object) -> float:
     return math.nan
 
 
-def bounds(figures: pd.DataFrame) -> pd.DataFrame:
-    """low, best, high and headline of each figure, from its value, qualifier and stated bounds.
+class Bounds(NamedTuple):
+    """low, best, high and headline of one figure; NaN means "not stated" (an open high is NaN too)."""
+
+    low: float
+    best: float
+    high: float
+    headline: float
+
+
+_FLOOR = frozenset({"exact", "at least", "more than"})
+
+
+def figure_bounds(qualifier: str, value: float | None, low: float | None = None, high: float | None = None,
+                  text: object = None) -> Bounds:
+    """The bounds of one figure, from its value, qualifier, stated bounds and words: the one rule.
 
     | qualifier | low | best | high |
     | exact N | N | N | N |
@@ -78,61 +96,129 @@ def bounds(figures: pd.DataFrame) -> pd.DataFrame:
     | up to N | — | — | N |
     | vague word w | table[w] | table[w] | open |
 
-    A stated `low` or `high` replaces the derived one. NaN means "not stated"; an open
-    high is NaN too. The headline is the low bound, or the best one when no low is known.
+    A stated `low` or `high` replaces the derived one; a low above the high is taken down to
+    it and the best kept between them. The headline, the number a figure is charted and
+    compared at, is the low bound, or the best one when no low is known.
     """
-    value = figures["value"].astype("float64")
-    qualifier = figures["qualifier"].astype("object")
-    word = figures["text"].map(vague_number).astype("float64") if len(figures) else pd.Series(dtype="float64")
-    is_exact, is_vague = qualifier.eq("exact"), qualifier.eq("vague")
-    floor = qualifier.isin(["exact", "at least", "more than"])
-    low = value.where(floor).fillna(word.where(is_vague))
-    best = value.where(floor | qualifier.eq("about")).fillna(word.where(is_vague))
-    high = value.where(is_exact | qualifier.eq("up to"))
-    stated_low, stated_high = figures["low"].astype("float64"), figures["high"].astype("float64")
-    low = stated_low.fillna(low)
-    high = stated_high.fillna(high)
-    low = low.where(~(high < low), high)
-    best = best.where(~(best < low), low).where(~(best > high), high)
-    headline = low.fillna(best)
-    return pd.DataFrame({"low": low, "best": best, "high": high, "headline": headline}, index=figures.index)
+    number = _number(value)
+    word = vague_number(text) if qualifier == "vague" else math.nan
+    floor = qualifier in _FLOOR
+    low_ = _number(low)
+    if math.isnan(low_):
+        low_ = number if floor and not math.isnan(number) else word
+    best = number if (floor or qualifier == "about") and not math.isnan(number) else word
+    high_ = _number(high)
+    if math.isnan(high_) and qualifier in ("exact", "up to"):
+        high_ = number
+    if high_ < low_:
+        low_ = high_
+    if best < low_:
+        best = low_
+    if best > high_:
+        best = high_
+    return Bounds(low_, best, high_, best if math.isnan(low_) else low_)
+
+
+def _number(value: object) -> float:
+    """A stated number as a float, NaN when it is not stated."""
+    return math.nan if value is None else float(value)  # type: ignore[arg-type]
+
+
+def bounds(figures: pd.DataFrame) -> pd.DataFrame:
+    """low, best, high and headline of each figure of a frame (`figure_bounds`, row by row)."""
+    columns = [figures[c].astype("object").where(figures[c].notna(), None) for c in
+               ("qualifier", "value", "low", "high", "text")]
+    known: dict[tuple[Any, ...], Bounds] = {}  # figures repeat: each distinct one is computed once
+    rows = [known.get(row) or known.setdefault(row, figure_bounds(*row)) for row in zip(*columns)]
+    return pd.DataFrame(rows or None, columns=list(Bounds._fields), index=figures.index, dtype="float64")
+
+
+def falls(series: Sequence[Hashable], days: Sequence[Any], headlines: Sequence[float]) -> list[int | None]:
+    """For each report of a running total, the position of the report it fell below, or None.
+
+    The reports of one `series` are taken in order of the day they describe (`days`, the
+    as_of dates). A report falls when its headline is below the highest headline of an
+    earlier day of its series; the report named is the first one (in the order given) that
+    reached that highest value. Reports of one day are never compared with each other: two
+    reports of one day that differ are two sources or two readings, not a change over time,
+    and the higher one is the level that later days are compared with. A report without a
+    headline (NaN) is neither compared nor a level.
+    """
+    fell: list[int | None] = [None] * len(headlines)
+    known = (i for i, headline in enumerate(headlines) if not math.isnan(headline))
+    order = sorted(known, key=lambda i: (series[i], days[i]))
+    for _, in_series in groupby(order, key=series.__getitem__):
+        peak: int | None = None
+        for _, same_day in groupby(in_series, key=days.__getitem__):
+            day = list(same_day)
+            if peak is not None:
+                for i in day:
+                    if headlines[i] < headlines[peak]:
+                        fell[i] = peak
+            highest = max(day, key=headlines.__getitem__)
+            if peak is None or headlines[highest] > headlines[peak]:
+                peak = highest
+    return fell
+
+
+def strand(series_id: str, illustrative: bool) -> tuple[str, bool]:
+    """The strand of a report: its series and whether its bulletin is illustrative.
+
+    Record and illustrative reports of one series are two strands: increments are summed
+    within a strand and falls are found within a strand (`falls` takes strands as its
+    `series`), so an illustrative report is never compared with the record or added to it.
+    """
+    return series_id, bool(illustrative)
+
+
+def series_key(series: str, measure: str, group: str, place: str, kind: str, since: str,
+               as_of: str) -> tuple[str, ...]:
+    """The key of one figure's series (KEY): series, measure, group, place, kind, since, until.
+
+    `since` (ISO text, or "") counts as the baseline of a running total or the start of a
+    window; `until` is the end of a window (its as_of), so that each window stands alone.
+    """
+    return (series, measure, group, place, kind, since if kind in ("running-total", "window") else "",
+            as_of if kind == "window" else "")
 
 
 def series_keys(figures: pd.DataFrame) -> pd.DataFrame:
-    """The key of each figure's series: series, measure, group, place, kind, since, until.
-
-    `since` is the baseline of a running total or the start of a window (ISO text, or "");
-    `until` is the end of a window (its as_of), so that each window stands alone.
-    """
-    kind = figures["kind"].astype("object")
-    since = figures["since"].dt.strftime("%Y-%m-%d").fillna("")
-    keys = pd.DataFrame({
+    """The `series_key` and `series_id` of each figure of a frame (computed once per distinct figure key)."""
+    raw = pd.DataFrame({
         "series": figures["bulletin_id"].astype("object").str.split("/").str[0],
         "measure": figures["measure"].astype("object"),
         "group": figures["group"].astype("object"),
         "place": figures["place"].astype("object").fillna(""),
-        "kind": kind,
-        "since": since.where(kind.isin(["running-total", "window"]), ""),
-        "until": figures["as_of"].dt.strftime("%Y-%m-%d").where(kind.eq("window"), ""),
+        "kind": figures["kind"].astype("object"),
+        "since": figures["since"].dt.strftime("%Y-%m-%d").fillna(""),
+        "as_of": figures["as_of"].dt.strftime("%Y-%m-%d").fillna(""),
     }, index=figures.index)
-    keys["series_id"] = series_id(keys)
-    return keys
+    if raw.empty:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in [*KEY, "series_id"]}, index=figures.index)
+    codes, distinct = pd.MultiIndex.from_frame(raw).factorize()
+    keys = [series_key(*figure) for figure in distinct]
+    table = pd.DataFrame(keys, columns=KEY).assign(series_id=[series_id_of(*key) for key in keys])
+    return table.iloc[codes].set_index(figures.index)
 
 
-def series_id(keys: pd.DataFrame) -> pd.Series:
-    """A stable, readable id per key: `series/measure/group/place/kind[/since[/until]]` in slug form."""
-    parts = [keys[c].map({value: slug(value) for value in keys[c].unique()}) for c in
-             ("series", "measure", "group", "place", "kind")]
-    base = parts[0].str.cat(parts[1:], sep="/")
-    since = keys["since"].where(keys["since"].eq(""), "/" + keys["since"])
-    until = keys["until"].where(keys["until"].eq(""), "/" + keys["until"])
-    return base + since + until
+def series_id_of(series: str, measure: str, group: str, place: str, kind: str, since: str = "",
+                 until: str = "") -> str:
+    """A stable, readable id of one series: `series/measure/group/place/kind[/since[/until]]` in slug form.
+
+    Names that give the same slug ("Idlib Province", "idlib province") are one series.
+    """
+    base = "/".join(_slug(str(part)) if part else "all" for part in (series, measure, group, place, kind))
+    return base + (f"/{since}" if since else "") + (f"/{until}" if until else "")
 
 
 def slug(text: object) -> str:
     """Lower-case words joined by hyphens ("Idlib Province" → "idlib-province"; "" → "all")."""
-    words = _WORD.sub("-", str(text).casefold()).strip("-_") if text else ""
-    return words or "all"
+    return _slug(str(text)) if text else "all"
+
+
+@functools.lru_cache(maxsize=65536)
+def _slug(text: str) -> str:
+    return _WORD.sub("-", text.casefold()).strip("-_") or "all"
 
 
 def excluded_figures(figures: pd.DataFrame, problems: Iterable[Problem]) -> pd.DataFrame:
@@ -149,15 +235,20 @@ def excluded_figures(figures: pd.DataFrame, problems: Iterable[Problem]) -> pd.D
     rows = []
     for problem in wanted:
         in_file = by_path.get(str(problem.path))
-        if in_file is None:
+        at = None if in_file is None else figure_at(in_file["line"].tolist(), problem.line)
+        if at is None:
             continue
-        before = in_file[in_file["line"] <= problem.line]
-        if before.empty:
-            continue
-        figure = before.iloc[-1]
+        figure = in_file.iloc[at]
         rows.append({**figure[["bulletin_id", "version", "figure_index"]].to_dict(), "rule": problem.rule,
                      "message": problem.message, "path": str(problem.path), "line": problem.line})
     return pd.DataFrame(rows, columns=EXCLUDED_COLUMNS).drop_duplicates()
+
+
+def figure_at(starts: Sequence[int], line: int) -> int | None:
+    """The figure a problem at `line` is about: the position of the last of `starts` (the first
+    lines of one file's figures, ascending) at or before `line`; None when it is before them all."""
+    position = bisect.bisect_right(starts, line) - 1
+    return position if position >= 0 else None
 
 
 def build_series(figures: pd.DataFrame, excluded: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -165,16 +256,18 @@ def build_series(figures: pd.DataFrame, excluded: pd.DataFrame | None = None) ->
 
     Running totals and stocks keep their reported bounds; increments become a cumulative
     series whose low / best / high are sums of the increments' (an open high stays open);
-    windows are one-point series. `fell` marks a running total below an earlier point of
-    its series. Rows are sorted by series and date; columns are POINT_COLUMNS.
+    windows are one-point series. `fell` marks a running total that fell (`falls`: below
+    the highest report of an earlier day of its series). Record and illustrative reports are
+    summed and compared apart (`strand`); `illustrative` marks the latter. Rows are sorted
+    by series and date; columns are POINT_COLUMNS.
     """
     latest = _charted(figures, excluded)
     if latest.empty:
         dates = {c: "datetime64[ns]" for c in ("baseline", "as_of", "bulletin_date")}
         numbers = {c: "float64" for c in ("value", "low", "best", "high", "headline", "increment")}
-        return pd.DataFrame(columns=POINT_COLUMNS).astype({**dates, **numbers, "fell": bool})
+        return pd.DataFrame(columns=POINT_COLUMNS).astype({**dates, **numbers, "fell": bool, "illustrative": bool})
     carried = latest[["as_of", "bulletin_id", "version", "bulletin_date", "figure_index", "qualifier", "text",
-                      "value", "path", "line"]]
+                      "value", "path", "line"]].assign(illustrative=_illustrative(latest))
     points = pd.concat([carried, series_keys(latest), bounds(latest)], axis=1)
     points = points.sort_values(["series_id", "as_of", "bulletin_date", "bulletin_id", "figure_index"], kind="stable")
     points["increment"] = points["headline"].where(points["kind"].eq("increment"))
@@ -183,6 +276,13 @@ def build_series(figures: pd.DataFrame, excluded: pd.DataFrame | None = None) ->
     first = points.groupby("series_id")["as_of"].transform("min")
     points["baseline"] = points["baseline"].fillna(first.where(points["kind"].eq("increment")))
     return points[POINT_COLUMNS].reset_index(drop=True)
+
+
+def _illustrative(figures: pd.DataFrame) -> pd.Series:
+    """The `illustrative` mark of each figure (False where a frame has no such column)."""
+    if "illustrative" not in figures:
+        return pd.Series(False, index=figures.index, dtype=bool)
+    return figures["illustrative"].astype("object").fillna(False).astype(bool)
 
 
 def _charted(figures: pd.DataFrame, excluded: pd.DataFrame | None) -> pd.DataFrame:
@@ -197,13 +297,15 @@ def _charted(figures: pd.DataFrame, excluded: pd.DataFrame | None) -> pd.DataFra
 
 
 def _accumulate(points: pd.DataFrame) -> pd.DataFrame:
-    """Sum increments into cumulative series; flag running totals that fall below an earlier point.
+    """Sum increments into cumulative series; flag running totals that fall (`falls`).
 
-    `points` is sorted by series and date. An increment with no low counts 0 towards the
-    low sum (a count is never below zero); one with an open high leaves the high sum open.
+    `points` is sorted by series and date. Sums and falls stay within a strand (`strand`:
+    the record apart from illustrative reports). An increment with no low counts 0 towards
+    the low sum (a count is never below zero); one with an open high leaves the high sum open.
     """
     points = points.copy()
-    by = points["series_id"]
+    strands = [strand(s, i) for s, i in zip(points["series_id"], points["illustrative"])]
+    by = pd.Series(pd.factorize(pd.Series(strands, dtype=object))[0], index=points.index) if strands else points["series_id"]
     increment = points["kind"].eq("increment")
     low = points["low"].fillna(0.0)
     best = points["best"].fillna(low)
@@ -215,8 +317,14 @@ def _accumulate(points: pd.DataFrame) -> pd.DataFrame:
     }
     for column, summed in sums.items():
         points[column] = summed.where(increment, points[column])
-    peak = points["headline"].groupby(by).cummax().groupby(by).ffill().groupby(by).shift(1)
-    points["fell"] = (points["kind"].eq("running-total") & (points["headline"] < peak)).astype(bool)
+    totals = points["kind"].eq("running-total").to_numpy()
+    fell = np.zeros(len(points), dtype=bool)
+    if totals.any():
+        chosen = points[totals]
+        below = falls([strands[i] for i in np.flatnonzero(totals)], chosen["as_of"].astype("int64").tolist(),
+                      chosen["headline"].tolist())
+        fell[np.flatnonzero(totals)] = [peak is not None for peak in below]
+    points["fell"] = fell
     return points
 
 

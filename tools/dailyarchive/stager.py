@@ -21,6 +21,7 @@ from . import addresses
 from .catalog import Catalog, build_catalog
 from .charts import TOLL_MEASURES, place_key
 from .chartset import ChartData, chart_data, page_plan, render, select
+from .cite import version_files
 from .chronology import ChronologySettings, chronology_pages
 from .errors import Problem
 from .fixity import head_text, sealed_problems
@@ -82,6 +83,8 @@ class Site:
     known_docs: frozenset[str] = frozenset()
     #: A sealed file changed or cannot be proved intact: the build fails even without warnings as errors.
     seal_broken: bool = False
+    #: What was read, in one line (`archive_summary`).
+    summary: str = ""
 
     @property
     def docnames(self) -> set[str]:
@@ -110,7 +113,7 @@ def stage(archive: Path, docs: Path | None, settings: StageSettings = StageSetti
     loaded = load_archive(archive)
     sealed = sealed_problems(archive)
     catalog = build_catalog(loaded)
-    site = plan_site(catalog, check(loaded), docs_files(docs) if docs else {}, settings, cache, known_docs)
+    site = plan_site(catalog, check(loaded), docs_files(docs) if docs else {}, settings, cache, known_docs, archive)
     site.problems = ordered([*site.problems, *sealed])
     site.seal_broken = any(p.level == "error" for p in sealed)
     site.projects[addresses.SITE_PROJECT].files[addresses.SEAL_INCLUDE] = (head_text(archive) or NO_SEAL) + "\n"
@@ -118,7 +121,8 @@ def stage(archive: Path, docs: Path | None, settings: StageSettings = StageSetti
 
 
 def plan_site(catalog: Catalog, problems: list[Problem], docs: Files, settings: StageSettings,
-              cache: Path | None = None, known_docs: frozenset[str] = frozenset()) -> Site:
+              cache: Path | None = None, known_docs: frozenset[str] = frozenset(),
+              archive: Path | None = None) -> Site:
     """The projects and output files of a catalog (see `stage`)."""
     data = chart_data(catalog, problems)
     chronology = chronology_pages(catalog, ChronologySettings(settings.chronology_max_events))
@@ -137,9 +141,25 @@ def plan_site(catalog: Catalog, problems: list[Problem], docs: Files, settings: 
     links = feed_links(catalog)
     staged[addresses.FEED_LINKS] = json.dumps(links, sort_keys=True, ensure_ascii=False) + "\n"
     projects = split_projects(staged, set(catalog.series["slug"]), settings.volumes)
-    site = Site(projects, outputs, problems, links, known_docs)
-    outputs.update(discovery_files(catalog, site, settings, cache))
+    site = Site(projects, outputs, problems, links, known_docs, summary=archive_summary(catalog))
+    outputs.update(discovery_files(catalog, site, settings, cache, archive))
     return site
+
+
+def archive_summary(catalog: Catalog) -> str:
+    """`26 bulletins (28 versions) in 1 series, 28 April 2019 to 31 August 2019`."""
+    bulletins = catalog.bulletins
+    count = len(bulletins)
+    text = f"{_counted(count, 'bulletin')} ({_counted(len(catalog.versions), 'version')}) in {len(catalog.series)} series"
+    if count:
+        first, last = (f"{d.day} {d:%B %Y}" for d in (bulletins["date"].min(), bulletins["date"].max()))
+        text += f", {first} to {last}"
+    return text
+
+
+def _counted(number: int, noun: str) -> str:
+    """`1 bulletin`, `28 bulletins`."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def docs_files(docs: Path) -> Files:
@@ -243,7 +263,8 @@ def feed_links(catalog: Catalog) -> dict[str, list[list[str]]]:
     return links
 
 
-def discovery_files(catalog: Catalog, site: Site, settings: StageSettings, cache: Path | None = None) -> Files:
+def discovery_files(catalog: Catalog, site: Site, settings: StageSettings, cache: Path | None = None,
+                    archive: Path | None = None) -> Files:
     """Feeds, sitemap, robots.txt, TimeMaps and the search shards (HTML builder addresses: `<docname>.html`)."""
     where = Addressing(baseurl=settings.baseurl.rstrip("/") + "/" if settings.baseurl.strip() else "")
     docnames = sorted(d for d in site.docnames if d != addresses.SEARCH_DOC)
@@ -251,7 +272,29 @@ def discovery_files(catalog: Catalog, site: Site, settings: StageSettings, cache
                     "robots.txt": robots(where), **timemaps(catalog, where)}
     if settings.search:
         files.update({f"{SEARCH_DIR}/{name}": text for name, text in search_shards(catalog, cache).items()})
+    base = where.baseurl
+    files.update(version_files(catalog, lambda docname: f"{base}{docname}.html" if base else "", site.problems,
+                               withheld=withheld_sources(site.problems, archive)))
     return files
+
+
+def withheld_sources(problems: list[Problem], archive: Path | None) -> frozenset[str]:
+    """Paths from the output root (`<url>/v<N>.md`) of the version files whose body the build withholds.
+
+    A body outside the safe profile (`body-unsafe`) is withheld from its page, and its source file is
+    not published beside it. A bulletin's folder in the archive is its URL.
+    """
+    if archive is None:
+        return frozenset()
+    root = archive.resolve()
+    paths = set()
+    for problem in problems:
+        if problem.rule == "body-unsafe":
+            try:
+                paths.add(Path(problem.path).resolve().relative_to(root).as_posix())
+            except ValueError:
+                continue
+    return frozenset(paths)
 
 
 def search_shards(catalog: Catalog, cache: Path | None) -> dict[str, str]:

@@ -32,9 +32,10 @@ _BRACKETS = re.compile(r"[\[\]{}]")
 #: Block lists (or complex keys) nested on one line, `- - - - x`: yaml-rs has no limit on those and
 #: overflows its stack, so a run deeper than MAX_DEPTH is refused before parsing.
 _BLOCK_RUN = re.compile(r"(?:[-?][ \t]+){%d}" % MAX_DEPTH)
-#: Where an anchor or an alias may start: `&` or `*` at the start of a token (Markdown emphasis
-#: in a plain text matches too; the scanner then finds no anchor).
-_MAYBE_ANCHOR = re.compile(r"(?:\A|[\s\[{,])[&*][^\s,\[\]{}]")
+#: Where an anchor or an alias may start: `&` or `*` before a name, not inside a word (`R&D`).
+#: Deliberately loose (after a space, a quote, an indicator: `{"k":*a}` is read by yaml-rs); Markdown
+#: emphasis matches too, and the scanner then finds no anchor.
+_MAYBE_ANCHOR = re.compile(r"[&*](?<!\w[&*])[^\s,\[\]{}]")
 _RS_POSITION = re.compile(r"line (\d+), column (\d+)")
 
 
@@ -131,13 +132,10 @@ def parse(text: str, first_line: int = 1) -> Parsed:
     Raises YamlSyntaxError with the parser's line, column and a hint on how to fix it (rule
     yaml-alias for an anchor or an alias, refused before parsing).
     """
-    if _MAYBE_ANCHOR.search(text):
+    if ("&" in text or "*" in text) and _MAYBE_ANCHOR.search(text):
         _refuse_anchors(text, first_line)
-    run = _BLOCK_RUN.search(text)
-    if run:
-        line = text.count("\n", 0, run.start())
-        raise YamlSyntaxError(TOO_DEEP, line + first_line, run.start() - text.rfind("\n", 0, run.start()))
-    if not _PYYAML_ONLY.search(text):
+    _refuse_block_runs(text, first_line)
+    if not _pyyaml_only(text):
         try:
             return Parsed(yaml_rs.loads(text, parse_datetime=False), text, first_line)
         except yaml_rs.YAMLDecodeError as exc:
@@ -145,6 +143,23 @@ def parse(text: str, first_line: int = 1) -> Parsed:
         except (ValueError, TypeError, OverflowError):
             pass  # PyYAML below gives the position and the message
     return _parse_with_pyyaml(text, first_line)
+
+
+def _pyyaml_only(text: str) -> bool:
+    """True for a text only PyYAML reads right (quick tests first: nearly every text has neither)."""
+    maybe = "<<" in text or "---" in text or "..." in text
+    return maybe and _PYYAML_ONLY.search(text) is not None
+
+
+def _refuse_block_runs(text: str, first_line: int) -> None:
+    """Raise for block lists nested deeper than MAX_DEPTH on one line (counting first: nearly
+    every text has far fewer list dashes in all)."""
+    if text.count("-") + text.count("?") < MAX_DEPTH:
+        return
+    run = _BLOCK_RUN.search(text)
+    if run:
+        line = text.count("\n", 0, run.start())
+        raise YamlSyntaxError(TOO_DEEP, line + first_line, run.start() - text.rfind("\n", 0, run.start()))
 
 
 def _refuse_anchors(text: str, first_line: int) -> None:

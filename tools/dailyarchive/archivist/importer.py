@@ -59,17 +59,12 @@ def import_path(root: Path, series: str, source: Path, drafts: bool = False, dry
     today = today or dt.date.today()
     report = ImportReport()
     bulletins = _read_all(_input_files(source, report), drafts, report)
-    archive = load_archive(root, versions=False)
-    places = {alias: name for alias, name in archive.gazetteers["places"].by_alias.items()}
-    tags = archive.gazetteers["tags"]
     with hold(root, "import"):
         if not dry_run:
             report.swept = sweep_leftovers(root)
-        ids: dict[str, Path] = dict(bulletin_folders(root, series))
-        planned: dict[str, str] = {}
+        placer = _Placer.of(root, series, today, dry_run, report)
         for bulletin in sorted(bulletins, key=lambda b: (b.date or dt.date.max, b.label)):
-            outcome = _place_one(root, series, bulletin, today, ids, planned, places, tags, report, dry_run)
-            report.outcomes.append(outcome)
+            report.outcomes.append(placer.place(bulletin))
     order = {b.label: n for n, b in enumerate(bulletins)}
     report.outcomes.sort(key=lambda o: order.get(o.label, -1))
     return report
@@ -128,48 +123,101 @@ def _read_capped(path: Path, limit: int) -> bytes:
     return data
 
 
-def _place_one(root: Path, series: str, bulletin: ImportedBulletin, today: dt.date, ids: dict[str, Path],
-               planned: dict[str, str], places: dict[str, str], tags: Gazetteer, report: ImportReport,
-               dry_run: bool) -> Outcome:
-    """Refuse the bulletin with a reason, or write it (or say it would be written)."""
-    outcome = Outcome(bulletin.label, "refused", notes=list(bulletin.notes), warnings=list(bulletin.warnings))
-    refusal = bulletin.refusal or _refusal(bulletin, today)
-    if not refusal:
-        try:
-            slug = slug_for(bulletin.title)
-        except Refused as exc:
-            refusal = str(exc)
-    if refusal:
-        outcome.detail = refusal
+@dataclass
+class _Placer:
+    """Decides, bulletin by bulletin in date order, what is written where; remembers what this run wrote."""
+
+    root: Path
+    series: str
+    today: dt.date
+    dry_run: bool
+    report: ImportReport
+    ids: dict[str, Path]  #: bulletin id → folder, of the archive and of this run
+    series_by_name: dict[str, str]  #: display name and slug (lower case) → slug, for "See also Syria Daily, ..."
+    places: dict[str, str]  #: place name or alias (lower case) → canonical name
+    tags: Gazetteer
+    planned: dict[str, str] = field(default_factory=dict)  #: bulletin id → the input it came from
+
+    @classmethod
+    def of(cls, root: Path, series: str, today: dt.date, dry_run: bool, report: ImportReport) -> _Placer:
+        """A placer for the archive at `root` as it is now (call it holding the lock)."""
+        archive = load_archive(root, versions=False)
+        ids = {i: f for slug in archive.series for i, f in bulletin_folders(root, slug).items()}
+        names = {s.name.casefold(): s.slug for s in archive.series.values()} | {s.casefold(): s for s in archive.series}
+        return cls(root, series, today, dry_run, report, ids, names, dict(archive.gazetteers["places"].by_alias),
+                   archive.gazetteers["tags"])
+
+    def place(self, bulletin: ImportedBulletin) -> Outcome:
+        """Refuse the bulletin with a reason, or write it (or say it would be written)."""
+        outcome = Outcome(bulletin.label, "refused", notes=list(bulletin.notes), warnings=list(bulletin.warnings))
+        refusal = bulletin.refusal or _refusal(bulletin, self.today)
+        slug = ""
+        if not refusal:
+            try:
+                slug = slug_for(bulletin.title)
+            except Refused as exc:
+                refusal = str(exc)
+        if refusal or bulletin.date is None:
+            outcome.detail = refusal
+            return outcome
+        bulletin_id = f"{self.series}/{bulletin.date.isoformat()}-{slug}"
+        if bulletin_id in self.planned:
+            outcome.detail = (f"same date and title as {self.planned[bulletin_id]}: nothing written for this one; "
+                              "merge the two by hand, or import one of them")
+            return outcome
+        if bulletin_id in self.ids:
+            outcome.detail = f"{bulletin_id} is already in the archive ({self.ids[bulletin_id]}): never overwritten"
+            return outcome
+        see_also = self._see_also(bulletin, outcome)
+        figures = suggest_figures([plain(p) for p in bulletin.paragraphs], bulletin.date, self.places)
+        outcome.notes.append(f"date {bulletin.date} from {bulletin.date_from}; {len(figures)} figure(s) suggested "
+                             "(review: pending)")
+        unsafe = _unsafe("\n\n".join(bulletin.paragraphs))
+        if unsafe:
+            outcome.detail = f"the body holds what a bulletin may not: {unsafe}; nothing written"
+            return outcome
+        text = imported_version(self.series, bulletin, see_also, self._tags(bulletin, outcome), figures)
+        folder = folder_of(self.root, self.series, bulletin.date, slug)
+        self.planned[bulletin_id] = bulletin.label
+        if not self.dry_run:
+            write_bulletin_folder(folder, {"v1.md": text})
+        outcome.status, outcome.detail = ("would write" if self.dry_run else "written"), str(folder / "v1.md")
+        self.ids[bulletin_id] = folder
         return outcome
-    assert bulletin.date is not None
-    bulletin_id = f"{series}/{bulletin.date.isoformat()}-{slug}"
-    if bulletin_id in planned:
-        outcome.detail = (f"same date and title as {planned[bulletin_id]}: nothing written for this one; "
-                          "merge the two by hand, or import one of them")
-        return outcome
-    if bulletin_id in ids:
-        outcome.detail = f"{bulletin_id} is already in the archive ({ids[bulletin_id]}): never overwritten"
-        return outcome
-    see_also = _see_also(bulletin, series, ids, outcome)
-    known_tags = _tags(bulletin, tags, report, outcome)
-    figures = suggest_figures([plain(p) for p in bulletin.paragraphs], bulletin.date, places)
-    outcome.notes.append(f"date {bulletin.date} from {bulletin.date_from}; {len(figures)} figure(s) suggested "
-                         "(review: pending)")
-    text = imported_version(series, bulletin, see_also, known_tags, figures)
-    unsafe = _unsafe(text)
-    if unsafe:
-        outcome.detail = f"the body holds what a bulletin may not: {unsafe}; nothing written"
-        return outcome
-    folder = folder_of(root, series, bulletin.date, slug)
-    planned[bulletin_id] = bulletin.label
-    if dry_run:
-        outcome.status, outcome.detail = "would write", str(folder / "v1.md")
-    else:
-        write_bulletin_folder(folder, {"v1.md": text})
-        outcome.status, outcome.detail = "written", str(folder / "v1.md")
-    ids[bulletin_id] = folder
-    return outcome
+
+    def _see_also(self, bulletin: ImportedBulletin, outcome: Outcome) -> list[str]:
+        """see_also targets for the links that name a bulletin of the archive; the others stay in the body."""
+        targets: list[str] = []
+        for link in bulletin.see_also:
+            series = self.series_by_name.get(link.series.casefold(), "") if link.series else self.series
+            if not series:
+                outcome.warnings.append(f"see also {link.date}: series {link.series!r} is not in series.yml; "
+                                        f"looked in {self.series}")
+                series = self.series
+            matches = sorted(i for i in self.ids if i.startswith(f"{series}/{link.date.isoformat()}-"))
+            if not matches:
+                bulletin.paragraphs.append(link.markdown)
+                outcome.warnings.append(f"see also {link.date} ({link.headline!r}): no bulletin of that date in "
+                                        f"{series}; kept as text in the body")
+                continue
+            if series != self.series or len(matches) > 1:
+                targets.append(matches[0])
+            else:
+                targets.append(see_also_target(matches[0], self.ids))
+            outcome.notes.append(f"see also {link.date}: {matches[0]}")
+            if len(matches) > 1:
+                outcome.warnings.append(f"see also {link.date}: {len(matches)} bulletins that day, linked to "
+                                        f"{matches[0]}: check it against {link.headline!r}")
+        return targets
+
+    def _tags(self, bulletin: ImportedBulletin, outcome: Outcome) -> list[str]:
+        """The proposed tags that tags.yml knows (as canonical names); the others go into the report."""
+        known = list(dict.fromkeys(c for name in bulletin.tags if (c := self.tags.canonical(name)) is not None))
+        unknown = [name for name in bulletin.tags if self.tags.canonical(name) is None]
+        self.report.unknown_tags.update(unknown)
+        if unknown:
+            outcome.warnings.append(f"tags not in tags.yml, not written: {', '.join(unknown)}")
+        return known
 
 
 def _refusal(bulletin: ImportedBulletin, today: dt.date) -> str:
@@ -181,39 +229,7 @@ def _refusal(bulletin: ImportedBulletin, today: dt.date) -> str:
     return ""
 
 
-def _see_also(bulletin: ImportedBulletin, series: str, ids: dict[str, Path], outcome: Outcome) -> list[str]:
-    """see_also targets for the links that name a bulletin of the archive; the others stay in the body."""
-    targets: list[str] = []
-    for link in bulletin.see_also:
-        prefix = f"{series}/{link.date.isoformat()}-"
-        matches = sorted(i for i in ids if i.startswith(prefix))
-        if matches:
-            targets.append(see_also_target(matches[0], ids) if len(matches) == 1 else matches[0])
-            outcome.notes.append(f"see also {link.date}: {matches[0]}")
-        else:
-            bulletin.paragraphs.append(link.text)
-            outcome.warnings.append(f"see also {link.date} ({link.headline!r}): no bulletin of that date in the "
-                                    "archive; kept as text in the body")
-    return targets
-
-
-def _tags(bulletin: ImportedBulletin, tags: Gazetteer, report: ImportReport, outcome: Outcome) -> list[str]:
-    """The proposed tags that tags.yml knows (as canonical names); the others go into the report."""
-    known: list[str] = []
-    for name in bulletin.tags:
-        canonical = tags.canonical(name)
-        if canonical is None:
-            report.unknown_tags[name] += 1
-        elif canonical not in known:
-            known.append(canonical)
-    unknown = [n for n in bulletin.tags if tags.canonical(n) is None]
-    if unknown:
-        outcome.warnings.append(f"tags not in tags.yml, not written: {', '.join(unknown)}")
-    return known
-
-
-def _unsafe(text: str) -> str:
-    """What the safe body profile finds in an imported version's body ('' when nothing)."""
-    body = text.split("\n---\n", 1)[1]
+def _unsafe(body: str) -> str:
+    """What the safe body profile finds in an imported body ('' when nothing)."""
     findings = unsafe_constructs(body)
     return "; ".join(f"line {f.line}: {f.construct}" for f in findings)

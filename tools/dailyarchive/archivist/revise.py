@@ -24,6 +24,8 @@ def find_bulletin(root: Path, reference: str) -> Path:
     folder = Path(reference)
     folder = folder.parent if folder.is_file() else folder
     if folder.is_dir() and FOLDER_NAME.match(folder.resolve().name) and latest_version(folder):
+        if not folder.resolve().is_relative_to(root.resolve()):
+            raise BulletinNotFound(f"{folder} is not in the archive {root}: pass that archive with --archive")
         return folder.resolve()
     series, _, name = reference.strip("/").partition("/")
     folders = bulletin_folders(root, series) if name else {}

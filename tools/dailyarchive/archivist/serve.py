@@ -12,13 +12,20 @@ from pathlib import Path
 from watchfiles import Change, watch
 
 from ..failures import explain
+from ..policy import HEADER_LINE
 from ..publish.html import BuildResult, build
+from .refused import Refused
 
 Say = Callable[[str], None]
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    """Serves the built site; no request log on the terminal."""
+    """Serves the built site with the site's Content-Security-Policy header; no request log on the terminal."""
+
+    def end_headers(self) -> None:
+        name, value = HEADER_LINE.split(": ", 1)
+        self.send_header(name, value)
+        super().end_headers()
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base class's name)
         pass
@@ -45,10 +52,14 @@ def rebuild(archive: Path, out: Path, docs: Path, say: Say) -> BuildResult | Non
     return result
 
 
-def serve(archive: Path, out: Path, docs: Path, port: int = 8000, say: Say = print,
+def serve(archive: Path, out: Path, docs: Path, say: Say, port: int = 8000,
           stop: threading.Event | None = None) -> None:
     """Build, serve `out/html` on 127.0.0.1:`port`, rebuild on every change below `archive` or `docs`;
-    returns when `stop` is set (or on KeyboardInterrupt)."""
+    returns when `stop` is set (or on KeyboardInterrupt). Refuses a build folder inside a watched one."""
+    for watched_folder in (archive, docs):
+        if out.resolve().is_relative_to(watched_folder.resolve()):
+            raise Refused(f"--out {out} is inside {watched_folder}: every build would start another; "
+                          "choose a build folder outside it")
     rebuild(archive, out, docs, say)
     outdir = out / "html"
     outdir.mkdir(parents=True, exist_ok=True)

@@ -13,11 +13,19 @@ from __future__ import annotations
 
 import functools
 import html
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 
 from ._text import present
 
 SUFFIX = ".html"
+#: Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic and the Arabic presentation forms.
+_RTL_LETTERS = "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]"
+RTL = re.compile(_RTL_LETTERS)
+#: A run of right-to-left words (with the spaces between them).
+RTL_RUN = re.compile(f"{_RTL_LETTERS}+(?:\\s+{_RTL_LETTERS}+)*")
+#: The Arabic script (Arabic, its supplements and presentation forms): a run in it is marked `lang="ar"`.
+ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u0870-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
 
 
 def esc(text: object) -> str:
@@ -25,6 +33,30 @@ def esc(text: object) -> str:
     if not present(text):
         return ""
     return html.escape(" ".join(str(text).split())).replace("`", "&#96;")
+
+
+def rtl_runs(text: str, escape: Callable[[str], str] = html.escape) -> str:
+    """HTML of `text` (each piece escaped by `escape`) with each right-to-left run in `<span dir="auto">`
+    and `lang="ar"` on a run in the Arabic script: it reads in its own direction, in the right font and
+    voice, and cannot reorder the text around it."""
+    if not RTL.search(text):
+        return escape(text)
+    parts, end = [], 0
+    for match in RTL_RUN.finditer(text):
+        run = match.group()
+        lang = ' lang="ar"' if ARABIC.search(run) else ""
+        parts += [escape(text[end:match.start()]), f'<span dir="auto"{lang}>{escape(run)}</span>']
+        end = match.end()
+    parts.append(escape(text[end:]))
+    return "".join(parts)
+
+
+def text_html(text: object) -> str:
+    """Text as element content of a raw block: `esc` (one line, backticks escaped) with its right-to-left
+    runs marked as `rtl_runs` does."""
+    if not present(text):
+        return ""
+    return rtl_runs(" ".join(str(text).split()), lambda piece: html.escape(piece).replace("`", "&#96;"))
 
 
 def url(here: str, target: str, fragment: str = "") -> str:
@@ -60,7 +92,7 @@ def a(here: str, target: str, text: object) -> str:
 @functools.lru_cache(maxsize=131072)
 def _link(folder: str, target: str, text: str) -> str:
     """`a()` for a document in `folder`."""
-    return f'<a href="{esc(url(f"{folder}/x" if folder else "x", target))}" dir="auto">{esc(text)}</a>'
+    return f'<a href="{esc(url(f"{folder}/x" if folder else "x", target))}" dir="auto">{text_html(text)}</a>'
 
 
 def ul(items: Iterable[str], css: str = "") -> str:

@@ -77,12 +77,28 @@ def series_page(ctx: Context, series: Row, in_series: pd.DataFrame) -> str:
     span = f" from {day(in_series['date'].min())} to {day(in_series['date'].max())}" if len(in_series) else ""
     lines += [f"Published by {myst_escape(series['publisher'])}: {len(in_series)} bulletins{span}.", ""]
     lines += [] if ctx.settings.volumes else toctree([f"{slug}/{y:04d}/index" for y in years])
-    counts = in_series["year"].value_counts()
-    lines += [f"- {link(y, f'{slug}/{y:04d}/index')}: {counts[y]} bulletins" for y in years] + [""]
+    lines += raw(years_and_months_html(f"{slug}/index", slug, in_series))
     if len(in_series):
         lines += raw(feed_link(f"{slug}/index", feed_path("series", slug), "Atom feed of this series"))
     lines += slots.series_chart(series)
     return page(lines)
+
+
+def years_and_months_html(here: str, slug: str, in_series: pd.DataFrame) -> str:
+    """Every year of a series with its number of bulletins, and under it each month that has any, with its own."""
+    counts = in_series.groupby(["year", "month"]).size()
+    items = []
+    for year in sorted({int(y) for y, _ in counts.index}):
+        in_year = counts.loc[year]
+        months = ul((f'{a(here, month_docname(slug, year, int(m)), calendar.month_name[int(m)])} '
+                     f'<span class="count">({n})</span>' for m, n in in_year.items()), "series-months")
+        items.append(f"{a(here, f'{slug}/{year:04d}/index', year)}: {_bulletins(int(in_year.sum()))}{months}")
+    return ul(items, "series-years")
+
+
+def _bulletins(count: int) -> str:
+    """`1 bulletin`, `28 bulletins`."""
+    return f"{count} bulletin" + ("" if count == 1 else "s")
 
 
 def year_page(ctx: Context, series: Row, year: int, in_year: pd.DataFrame, years: list[int]) -> str:
@@ -125,8 +141,8 @@ def month_page(ctx: Context, series: Row, year: int, month: int, in_month: pd.Da
 
 
 def calendar_html(year: int, month: int, bulletins: list[Row], span: tuple[dt.date, dt.date]) -> str:
-    """A month as an HTML table: days with a bulletin link to it; days inside the series' span without one
-    are marked "no bulletin"."""
+    """A month as an HTML table: days with a bulletin link to it; days inside the series' span without one are
+    plain numbers in a quieter colour (class `missing`), said once in the legend, not on every day."""
     by_day: dict[int, list[Row]] = {}
     for bulletin in bulletins:
         by_day.setdefault(bulletin["date"].day, []).append(bulletin)
@@ -135,8 +151,7 @@ def calendar_html(year: int, month: int, bulletins: list[Row], span: tuple[dt.da
     for week in calendar.Calendar(firstweekday=0).monthdayscalendar(year, month):
         cells = [_day_cell(year, month, d, by_day.get(d, []), span) for d in week]
         rows.append(f"<tr>{''.join(cells)}</tr>")
-    legend = ('<p class="calendar-legend">Linked days have a bulletin; days marked '
-              '<span class="missing-mark">none</span> had none.</p>')
+    legend = '<p class="calendar-legend">Days with a bulletin are linked; the others had none.</p>'
     return (f'<table class="calendar"><caption>{calendar.month_name[month]} {year}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{legend}")
 
@@ -152,7 +167,7 @@ def _day_cell(year: int, month: int, number: int, bulletins: list[Row], span: tu
         return (f'<td class="has-bulletin"><a href="{html.escape(href)}" title="{raw_escape(first["title"])}" '
                 f'dir="auto">{number}</a>{more}</td>')
     if span[0] <= dt.date(year, month, number) <= span[1]:
-        return f'<td class="missing">{number}<span class="missing-mark">none</span></td>'
+        return f'<td class="missing">{number}</td>'
     return f"<td>{number}</td>"
 
 

@@ -14,7 +14,7 @@ from ..safebody import BODY_DIRECTIVE, IMAGE_SUFFIXES
 from . import _latex as latex
 from . import slots
 from ._context import BODY_DIR, Context, Row, diff_docname, docname, month_docname, version_docname
-from ._html import a, esc, raw, section, ul
+from ._html import a, esc, raw, section, text_html, ul
 from ._latex import tex
 from ._text import day, figure_period, figure_value, myst_escape, page, partial_date, present, yaml_string
 
@@ -54,11 +54,13 @@ def series_name(ctx: Context, slug: str) -> str:
     return str(ctx.series.get(slug, {}).get("name", slug))
 
 
-def breadcrumbs(ctx: Context, here: str, bulletin: Row) -> str:
-    """Series › year › month links above the content."""
+def breadcrumbs(ctx: Context, here: str, bulletin: Row, with_bulletin: bool = False) -> str:
+    """Series › year › month links above the content (› the bulletin, on its version and diff pages)."""
     slug, year, month = bulletin["series"], int(bulletin["year"]), int(bulletin["month"])
     trail = [a(here, f"{slug}/index", series_name(ctx, slug)), a(here, f"{slug}/{year:04d}/index", year),
              a(here, month_docname(slug, year, month), f"{bulletin['date']:%B} {year}")]
+    if with_bulletin:
+        trail.append(a(here, docname(bulletin["url"]), bulletin["title"]))
     return f'<nav class="breadcrumbs" aria-label="Breadcrumbs">{" › ".join(trail)}</nav>'
 
 
@@ -93,7 +95,7 @@ def latex_dateline(ctx: Context, bulletin: Row, version: Row) -> str:
 def version_content(ctx: Context, here: str, bulletin: Row, version: Row) -> list[str]:
     """What a version says: summary, photo, body, figures, events, sources, names and see-also links."""
     key = (bulletin["bulletin_id"], int(version["version"]))
-    lines = raw(f'<p class="summary" dir="auto">{esc(version["summary"])}</p>' if present(version["summary"]) else "")
+    lines = raw(f'<p class="summary" dir="auto">{text_html(version["summary"])}</p>' if present(version["summary"]) else "")
     lines += photo(bulletin, version)
     lines += [f"```{{{BODY_DIRECTIVE}}} /{body_path(bulletin, int(version['version']))}", "```", ""]
     lines += raw(figures_box(ctx, here, ctx.figures.get(key, [])), events(ctx, here, ctx.events.get(key, [])),
@@ -150,7 +152,7 @@ def photo(bulletin: Row, version: Row) -> list[str]:
     """The photo with its caption (the caption alone when there is no image file)."""
     caption = myst_escape(version["caption"])
     if image_source(version) is None:
-        return raw(f'<p class="caption" dir="auto">{esc(version["caption"])}</p>') if caption else []
+        return raw(f'<p class="caption" dir="auto">{text_html(version["caption"])}</p>') if caption else []
     return [f"```{{figure}} {image_name(str(version['image']))}", "---",
             f"alt: {yaml_string(version['caption'] or bulletin['title'])}", "---", caption or "", "```", ""]
 
@@ -204,7 +206,7 @@ def name_link(ctx: Context, here: str, kind: str, name: object) -> str:
         return ""
     index = ctx.names[kind]
     canonical = index.canonical(str(name))
-    return a(here, index.docname(canonical), canonical) if canonical else f'<span dir="auto">{esc(name)}</span>'
+    return a(here, index.docname(canonical), canonical) if canonical else f'<span dir="auto">{text_html(name)}</span>'
 
 
 def events(ctx: Context, here: str, rows: list[Row]) -> str:
@@ -216,7 +218,7 @@ def events(ctx: Context, here: str, rows: list[Row]) -> str:
             parts.append(name_link(ctx, here, "places", event["place"]))
         if event["actors"]:
             parts.append(", ".join(name_link(ctx, here, "actors", actor) for actor in event["actors"]))
-        items.append(f'{" · ".join(parts)}: <span dir="auto">{esc(event["what"])}</span>')
+        items.append(f'{" · ".join(parts)}: <span dir="auto">{text_html(event["what"])}</span>')
     return section("Events", ul(items), "events")
 
 
@@ -224,10 +226,10 @@ def sources(rows: list[Row]) -> str:
     """Who reported what: title (linked to its URL), publisher, date accessed."""
     items = []
     for source in rows:
-        title = f'<span dir="auto">{esc(source["title"])}</span>'
+        title = f'<span dir="auto">{text_html(source["title"])}</span>'
         if present(source["url"]):
-            title = f'<a class="reference external" href="{esc(source["url"])}" dir="auto">{esc(source["title"])}</a>'
-        extra = [f'<span dir="auto">{esc(source["publisher"])}</span>'] if present(source["publisher"]) else []
+            title = f'<a class="reference external" href="{esc(source["url"])}" dir="auto">{text_html(source["title"])}</a>'
+        extra = [f'<span dir="auto">{text_html(source["publisher"])}</span>'] if present(source["publisher"]) else []
         if present(source["accessed"]):
             extra.append(f"accessed {esc(day(source['accessed']))}")
         items.append(title + (", " + ", ".join(extra) if extra else ""))
@@ -281,7 +283,7 @@ def version_list(ctx: Context, here: str, bulletin: Row, current: int) -> str:
         label = f"Version {number}" + (" (this page)" if number == current else "")
         item = f"{a(here, target, label)}, {esc(when)}"
         if number > 1:
-            item += (f': <span dir="auto">{esc(version["revision_note"])}</span> '
+            item += (f': <span dir="auto">{text_html(version["revision_note"])}</span> '
                      f"({a(here, diff_docname(url_, number), 'what changed')})")
         items.append(item)
     return section("Versions", ul(items), "versions")

@@ -12,17 +12,26 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
+from urllib.parse import urlencode
 
 from . import slots
 from ._context import Context, NameIndex
 from ..feeds import feed_path
-from ._html import a, esc, feed_link, raw, section, ul
+from ._html import a, esc, feed_link, raw, section, text_html, ul, url
 from ._text import day, myst_escape, page, present
 from .browse import bulletin_item_html
 
 TITLES = {"places": "Places", "actors": "Actors", "tags": "Tags"}
 SINGULAR = {"places": "place", "actors": "actor", "tags": "tag"}
 Entries = list[tuple[str, list[str]]]
+#: The pages a name page links, filtered by the name (docnames of the site).
+CHRONOLOGY, SEARCH = "chronology/index", "search"
+ELSEWHERE = {
+    "places": ("Its events in the chronology, with those of the places inside it",
+               "Search the bulletins about it and the places inside it"),
+    "actors": ("Its events in the chronology", "Search the bulletins naming it"),
+    "tags": ("The events of its bulletins in the chronology", "Search the bulletins with this tag"),
+}
 
 
 def name_pages(ctx: Context, kind: str) -> dict[str, str]:
@@ -129,15 +138,15 @@ def name_page(ctx: Context, index: NameIndex, name: str, entries: Entries, parts
     trail = [a(here, f"{kind}/index", TITLES[kind])] + [a(here, index.docname(p), p)
                                                        for p in reversed(index.ancestors(name))]
     about = f" ({esc(entry['kind'])})" if present(entry.get("kind")) else ""
-    description = f'<p dir="auto">{esc(entry["description"])}</p>' if present(entry.get("description")) else ""
-    aliases = ul(f'<span dir="auto">{esc(alias)}</span>' for alias in entry.get("aliases", ()))
-    children = sorted(index.children.get(name, []))
-    inside = ul(a(here, index.docname(c), c) for c in children)
+    description = f'<p dir="auto">{text_html(entry["description"])}</p>' if present(entry.get("description")) else ""
+    aliases = ul(text_html(alias) for alias in entry.get("aliases", ()))  # right-to-left runs get their own span
+    seen = {name}
+    inside = ul(_tree(index, here, child, seen) for child in sorted(index.children.get(name, [])))
     if inside:
         inside += "<p>Its bulletins below include those of the places inside it.</p>"
     lines = [f"# {myst_escape(name)}", ""]
     lines += raw(f'<nav class="breadcrumbs" aria-label="Breadcrumbs">{" › ".join(trail)}</nav>',
-                 f"<p>{SINGULAR[kind].capitalize()}{about}.</p>", description,
+                 f"<p>{SINGULAR[kind].capitalize()}{about}.</p>", description, elsewhere(ctx, index, name, here),
                  section("Also known as", aliases, "also-known-as"),
                  section("Places inside it", inside, "places-inside-it"))
     lines += slots.name_chart(kind, entry)
@@ -145,6 +154,18 @@ def name_page(ctx: Context, index: NameIndex, name: str, entries: Entries, parts
         if kind == "tags" and entries else ""
     lines += raw(section("Bulletins", feed + _bulletins_html(ctx, index, name, here, entries, parts), "bulletins"))
     return page(lines, orphan=True)
+
+
+def elsewhere(ctx: Context, index: NameIndex, name: str, here: str) -> str:
+    """Links to the chronology and the search filtered by this name (the `place`, `actor` or `tag` parameter
+    both pages read), each only when the site has that page."""
+    kind = SINGULAR[index.kind]
+    query = esc(urlencode({kind: name}))
+    known = ctx.settings.existing_docs
+    targets = zip((CHRONOLOGY, SEARCH), ELSEWHERE[index.kind])
+    items = [f'<a href="{esc(url(here, target))}?{query}">{esc(text)}</a>'
+             for target, text in targets if target in known]
+    return ul(items, "name-elsewhere")
 
 
 def _bulletins_html(ctx: Context, index: NameIndex, name: str, here: str, entries: Entries,

@@ -9,8 +9,12 @@ versions, are Sphinx documents (orphans: reached from the version list).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .. import diff
+from ..bodytext import reading_blocks
 from ..policy import META
+from ..safebody import own_images, unsafe_constructs
 from . import slots
 from ._context import EXTRA_DIR, Context, Row, diff_docname, docname, version_docname
 from ._html import a, esc, raw
@@ -33,7 +37,7 @@ def older_version_page(ctx: Context, bulletin_id: str, number: int) -> str:
     lines = [f"# {myst_escape(version['title'])} (version {number})", ""]
     lines += ["```{important}", f"This is version {number} of {latest}, {_published(bulletin, version)}. "
               f"A newer version exists: {newest}. See {changes}.", "```", ""]
-    lines += raw(breadcrumbs(ctx, here, bulletin), dateline(ctx, bulletin, version))
+    lines += raw(breadcrumbs(ctx, here, bulletin, with_bulletin=True), dateline(ctx, bulletin, version))
     lines += illustrative_banner(version)
     if number > 1:
         lines += correction_note(version)
@@ -55,27 +59,44 @@ def version_target(bulletin: Row, number: int) -> str:
 
 
 def diff_page(ctx: Context, bulletin_id: str, new: int) -> str:
-    """What changed from version `new - 1` to `new`: fields, figures and the body, word by word."""
+    """What changed from version `new - 1` to `new`: fields, figures and the body's rendered text, word by word."""
     bulletin = ctx.bulletins[bulletin_id]
     before, after = ctx.version(bulletin_id, new - 1), ctx.version(bulletin_id, new)
     here = diff_docname(bulletin["url"], new)
     lines = [f"# {myst_escape(after['title'])}: changes in version {new}", ""]
     older = a(here, version_target(bulletin, new - 1), f"version {new - 1}")
     newer = a(here, version_target(bulletin, new), f"version {new}")
-    lines += raw(breadcrumbs(ctx, here, bulletin),
+    lines += raw(breadcrumbs(ctx, here, bulletin, with_bulletin=True),
                  f'<p>Version {new}, corrected {esc(day(after["revised"]))}: '
                  f'<span dir="auto">{esc(after["revision_note"])}</span></p>',
                  f"<p>Compare {older} with {newer}. Inserted words are underlined and highlighted; "
-                 "deleted words are struck through.</p>")
+                 "deleted words are struck through; unchanged paragraphs are folded.</p>")
+    lines += illustrative_banner(after if after["illustrative"] else before)
     fields = diff.field_changes(_fields(ctx, bulletin_id, before), _fields(ctx, bulletin_id, after))
     lines += _raw_section("Fields", diff.fields_html(fields) if fields else "", "No field changed.")
     figures = diff.figure_changes(_figures(ctx, bulletin_id, new - 1), _figures(ctx, bulletin_id, new), FIGURE_KEY)
     shown = [f for f in figures if f.status != "unchanged"]
     lines += _raw_section("Figures", diff.figures_html(shown, FIGURE_COLUMNS) if shown else "",
                           "No figure changed.")
-    body = diff.word_diff(before["body"], after["body"])
-    lines += _raw_section("Text", diff.text_html(body) if diff.changed(body) else "", "The text did not change.")
+    lines += _text_section(before, after)
     return page(lines, orphan=True)
+
+
+def _text_section(before: Row, after: Row) -> list[str]:
+    """The body's difference, or why it is not shown: a body outside the safe profile is withheld here too."""
+    withheld = [str(v["version"]) for v in (before, after) if _withheld(v)]
+    if withheld:
+        which = " and ".join(f"version {n}" for n in withheld)
+        return _raw_section("Text", f"<p>The text of {which} is withheld: it uses constructs a bulletin body may "
+                                    "not contain, so the texts are not compared here.</p>", "")
+    body = diff.block_diff(reading_blocks(before["body"]), reading_blocks(after["body"]))
+    return _raw_section("Text", diff.blocks_html(body) if diff.blocks_changed(body) else "",
+                        "The text did not change.")
+
+
+def _withheld(version: Row) -> bool:
+    """True when the build withholds this version's body (the same safe profile as `check` and the build)."""
+    return bool(unsafe_constructs(str(version["body"]), own_files=own_images(Path(version["path"]).parent)))
 
 
 def _raw_section(heading: str, html_text: str, empty: str) -> list[str]:

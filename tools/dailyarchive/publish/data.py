@@ -4,6 +4,7 @@ Every column is described in the data dictionary (docs/data.md); a test keeps th
 in step. Figures of every version are kept (with `is_latest`), so a historian can see
 what a correction changed; `excluded_by` names the rule that kept a figure off the
 charts, and `series.csv` holds the charted points, so every chart can be recomputed.
+`illustrative` (figures, series) marks a figure of an illustrative bulletin: never the record.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ TABLES: dict[str, list[str]] = {
                  "sha256", "path"],
     "figures": ["bulletin_id", "version", "is_latest", "figure_index", "bulletin_date", "id", "measure", "group",
                 "parent", "value", "qualifier", "low", "high", "text", "kind", "since", "as_of", "place",
-                "reported_by", "claimed_by", "excluded_by", "path", "line"],
+                "reported_by", "claimed_by", "illustrative", "excluded_by", "path", "line"],
     "events": ["bulletin_id", "version", "is_latest", "event_index", "bulletin_date", "date_text", "precision",
                "start", "end", "place", "actors", "what"],
     "series": POINT_COLUMNS,
@@ -143,5 +144,6 @@ def read_figures_csv(source: Path | str | io.IOBase) -> pd.DataFrame:
                         keep_default_na=False, na_values=[""])
     for column in ("bulletin_date", "since", "as_of"):
         frame[column] = pd.to_datetime(frame[column])
-    frame["is_latest"] = frame["is_latest"].astype(bool)
+    for column in ("is_latest", "illustrative"):
+        frame[column] = frame[column].astype(bool)
     return frame

@@ -23,6 +23,7 @@ from .. import addresses
 from ..errors import Problem, _printable
 from ..locks import hold
 from ..stage import sync_files, write_if_changed
+from ..sphinxext._outputs import NO_BASEURL
 from ..stager import Site, StageSettings, digest_of, project_docnames, stage
 from ..volumes import (ProjectJob, ProjectsFailed, ProjectResult, build_project, built_digest, code_digest, default_jobs, executor,
                        read_json, remove_stale)
@@ -89,12 +90,30 @@ def warning_line(problem: Problem) -> str:
                       f"[dailyarchive.{problem.rule}]")
 
 
-def stage_settings(overrides: dict[str, object]) -> StageSettings:
-    """The stager's settings from the build's `dailyarchive_*` overrides."""
+def conf_values(docs: Path, overrides: dict[str, object]) -> dict[str, object]:
+    """The values of the docs project's conf.py, then the overrides (what Sphinx will see)."""
+    from sphinx.config import eval_config_file
+    from sphinx.util.tags import Tags
+
+    conf = docs / "conf.py"
+    return {**(eval_config_file(conf, Tags()) if conf.is_file() else {}), **overrides}
+
+
+def suppressed(problem: Problem, suppress: object) -> bool:
+    """True when conf.py's `suppress_warnings` silences the problem (`dailyarchive` or `dailyarchive.<rule>`)."""
+    names = set(suppress) if isinstance(suppress, (list, tuple, set)) else set()
+    return bool(names & {"dailyarchive", f"dailyarchive.{problem.rule}", "dailyarchive.*"})
+
+
+def stage_settings(docs: Path, overrides: dict[str, object]) -> StageSettings:
+    """The stager's settings: the `dailyarchive_*` values of the docs project's conf.py, then the overrides."""
     fields = {"dailyarchive_latest_count": "latest_count", "dailyarchive_charts_per_bulletin": "charts_per_bulletin",
               "dailyarchive_chronology_max_events": "chronology_max_events", "dailyarchive_baseurl": "baseurl",
               "dailyarchive_search": "search"}
-    return StageSettings(**{fields[k]: v for k, v in overrides.items() if k in fields})  # type: ignore[arg-type]
+    values = conf_values(docs, overrides)
+    if not values.get("dailyarchive_baseurl") and values.get("html_baseurl"):
+        values["dailyarchive_baseurl"] = values["html_baseurl"]
+    return StageSettings(**{fields[k]: v for k, v in values.items() if k in fields})  # type: ignore[arg-type]
 
 
 def inputs_fingerprint(archive: Path, docs: Path, settings: object, overrides: dict[str, object],
@@ -114,7 +133,7 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
                   status: TextIO | None, warning: TextIO | None, overrides: dict[str, object],
                   downloads: tuple[DownloadFile, ...] = ()) -> BuildResult:
     """Stage the site, build the projects whose sources changed, install them and the output files."""
-    settings = stage_settings(overrides)
+    settings = stage_settings(docs, overrides)
     state_path = out / "stage" / "state.json"
     fingerprint = inputs_fingerprint(archive, docs, settings, overrides, strict)
     fingerprint = digest_of({"inputs": fingerprint, "downloads": repr(downloads)})
@@ -127,8 +146,13 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
     # the downloads page's table (publish._manifest): the site project alone depends on it
     site.projects[addresses.SITE_PROJECT].files[addresses.DOWNLOADS_MANIFEST] = manifest_json(
         site.outputs, downloads, dt.date.today())
-    messages = [warning_line(p) for p in site.problems]
-    problems, seal_broken = len(site.problems), site.seal_broken
+    suppress = conf_values(docs, overrides).get("suppress_warnings", [])
+    shown = [p for p in site.problems if not suppressed(p, suppress)]
+    messages = [warning_line(p) for p in shown]
+    if not settings.baseurl.strip():
+        messages.append(f"WARNING: {NO_BASEURL} [dailyarchive.baseurl]")
+    problems, seal_broken = len(shown), site.seal_broken
+    _print(status, f"dailyarchive: {site.summary}")
     written, removed = install_outputs(site, out, html)
     jobs = project_jobs(site, out, html, docs, overrides, strict)
     projects = len(site.projects)
@@ -137,7 +161,7 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
     failed = tuple(r.name for r in results if r.status)
     for result in results:
         messages += [in_archive(line, out / "stage", archive) for line in project_messages(result)]
-    warnings = problems + sum(r.warnings for r in results)
+    warnings = problems + (not settings.baseurl.strip()) + sum(r.warnings for r in results)
     text = "".join(f"{m}\n" for m in messages)
     _print(warning, text)
     _print(status, f"dailyarchive: {projects} projects, {len(results)} built"
@@ -145,7 +169,7 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
     if seal_broken:
         messages.append("sealed files of the archive changed or cannot be proved intact: the build fails "
                         "(see the fixity problems above)")
-    code = 1 if failed or seal_broken or (strict and problems) else 0
+    code = 1 if failed or seal_broken or (strict and (problems or not settings.baseurl.strip())) else 0
     if not code:
         write_if_changed(state_path, json.dumps({"fingerprint": fingerprint, "warnings": warnings, "messages": text}))
     else:
@@ -156,7 +180,8 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
 
 def project_jobs(site: Site, out: Path, html: Path, docs: Path, overrides: dict[str, object],
                  strict: bool) -> list[ProjectJob]:
-    """Write the sources of every project whose digest changed and describe its build (site first)."""
+    """Write the sources of every project whose digest changed and describe its build (the site first: it is
+    the largest, so it starts while the volumes share the other workers)."""
     conf = {path: content for path, content in site.projects[addresses.SITE_PROJECT].files.items()
             if not path.endswith(".md") and not path.startswith(addresses.INCLUDE_DIR + "/")}
     shared = digest_of({"conf": digest_of(conf), "code": code_digest(), "overrides": repr(sorted(overrides.items())),
@@ -164,7 +189,7 @@ def project_jobs(site: Site, out: Path, html: Path, docs: Path, overrides: dict[
     site_docs = "".join(f"{d}\n" for d in sorted(project_docnames(site.projects[addresses.SITE_PROJECT].files)))
     confdir = out / "stage" / "site"
     jobs = []
-    for name, project in site.projects.items():
+    for name, project in sorted(site.projects.items(), key=lambda item: item[0] != addresses.SITE_PROJECT):
         volume = name != addresses.SITE_PROJECT
         if volume:
             project.files[addresses.SITE_DOCS] = site_docs
@@ -252,5 +277,7 @@ def build_single(archive: Path, out: Path, docs: Path, builder: str = "html", wa
             app = Sphinx(str(srcdir), str(srcdir), str(outdir), str(out / "doctrees" / builder), builder,
                          confoverrides=confoverrides, status=status, warning=warning,
                          warningiserror=warnings_as_errors, keep_going=True)
+            if outdir != out / builder:
+                app.builder.epilog = ""  # it would name the fresh folder, gone once swapped in
             app.build()
     return BuildResult(out / builder, app.statuscode, app._warncount)

@@ -15,6 +15,7 @@ from ._stage import exclude_includes, stage_archive, use_staging_folder, write_o
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register config values and event handlers."""
+    app.setup_extension("dailyarchive.sphinxext._progress")  # quiets myst-parser's configuration dump
     app.setup_extension("myst_parser")
     app.setup_extension("dailyarchive.sphinxext._bidi")
     app.setup_extension("dailyarchive.sphinxext._rawlinks")

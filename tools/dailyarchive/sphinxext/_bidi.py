@@ -1,26 +1,23 @@
-"""Right-to-left text (Arabic names, aliases, titles) gets `dir="auto"` in HTML, so it reads in its own direction."""
+"""Right-to-left text (Arabic names, aliases, titles) gets `dir="auto"` in HTML, so it reads in its own direction,
+and Arabic runs `lang="ar"` (the rule is `pages._html.rtl_runs`, shared with the raw HTML of generated pages)."""
 
 from __future__ import annotations
 
 import html
-import re
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-#: Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic and the Arabic presentation forms.
-_LETTERS = "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]"
-RTL = re.compile(_LETTERS)
-#: A run of right-to-left words (with the spaces between them).
-RUN = re.compile(f"{_LETTERS}+(?:\\s+{_LETTERS}+)*")
+from ..pages._html import RTL, rtl_runs
+
 #: Text inside these nodes is left alone (code, raw markup, and text that is already HTML).
 SKIP = (nodes.FixedTextElement, nodes.raw, nodes.comment, nodes.Invisible)
 
 
 class MarkRightToLeft(SphinxPostTransform):
-    """Wrap each run of right-to-left words in `<span dir="auto">` (HTML builders only).
+    """Wrap each run of right-to-left words in `<span dir="auto">`, `lang="ar"` when Arabic (HTML builders only).
 
     The run reads in its own direction and cannot reorder the text around it.
     """
@@ -37,14 +34,8 @@ class MarkRightToLeft(SphinxPostTransform):
 
 
 def mark_runs(text: str) -> str:
-    """HTML of `text` with each right-to-left run in `<span dir="auto">`."""
-    parts, end = [], 0
-    for match in RUN.finditer(text):
-        parts += [html.escape(text[end:match.start()], quote=False),
-                  f'<span dir="auto">{html.escape(match.group(), quote=False)}</span>']
-        end = match.end()
-    parts.append(html.escape(text[end:], quote=False))
-    return "".join(parts)
+    """HTML of `text` with each right-to-left run in `<span dir="auto">` (and `lang="ar"` when Arabic)."""
+    return rtl_runs(text, lambda piece: html.escape(piece, quote=False))
 
 
 def _inside(node: nodes.Node, kinds: tuple[type, ...]) -> bool:

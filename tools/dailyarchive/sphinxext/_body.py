@@ -98,8 +98,8 @@ class BodyDirective(SphinxDirective):
     def refuse(self, why: str, where: str, findings: list[Finding]) -> list[nodes.Node]:
         """Warn, remember the document as failed, and put a visible notice where the body would be."""
         first = findings[0] if findings else None
-        detail = (f": {len(findings)} construct(s) outside the safe profile, the first {first.construct} "
-                  f"(line {first.line}): {first.fix}") if first else ""
+        detail = (f" ({len(findings)} construct(s) outside the safe profile; line {first.line}: {first.construct}: "
+                  f"{first.fix})") if first else ""
         logger.warning("%s%s (body-unsafe)", why, detail, type="dailyarchive", subtype="body-unsafe",
                        location=f"{where}:{first.line}" if first else self.get_location())
         self.env.get_domain(BodyDomain.name).data["withheld"][self.env.docname] = where

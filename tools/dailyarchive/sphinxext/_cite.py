@@ -2,13 +2,20 @@
 
 The directive's content is the JSON a page stages with `cite.directive`; it emits a placeholder that a
 `doctree-resolved` handler fills with the box (the permanent URL depends on the builder). The box keeps
-the citation on its node, where `html-page-context` finds it to add the `citation_*` meta tags and the
-link to the bulletin's Memento TimeMap.
+the citation on its node, where `html-page-context` finds it to add the `citation_*` meta tags, the
+link to the bulletin's Memento TimeMap and the script of the copy buttons (`static/dailyarchive-cite.js`,
+a file of the site, as the Content-Security-Policy requires; it also fills in the access date).
+
+When the build finishes, each version's source file (`v<N>.md`, byte for byte, checked against the
+digest the citation gives) and its `.bib` and `.ris` files are written beside its page. The source of a
+version whose body the build withheld (outside the safe profile, `_body`) is not published: its page names
+the file and its digest, but links nothing.
 """
 
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -20,11 +27,13 @@ from sphinx.util.osutil import relative_uri
 
 from ..cite import DIRECTIVE, Citation, bibtex, csl_json, from_json, highwire, plain, ris, with_url
 from ..feeds import TIMEMAP
-from ._outputs import HTML_BUILDERS, baseurl, page_url
+from ._outputs import HTML_BUILDERS, baseurl, is_site_builder, page_url
 
 logger = logging.getLogger(__name__)
 ATTRIBUTE = "dailyarchive_citation"
-FORMATS = (("BibTeX", bibtex, "bibtex"), ("RIS", ris, "text"), ("CSL-JSON", csl_json, "json"))
+#: (name, renderer, file suffix or '' when the format has no download of its own).
+FORMATS = (("BibTeX", bibtex, "bib"), ("RIS", ris, "ris"), ("CSL-JSON", csl_json, ""))
+SCRIPT = "dailyarchive-cite.js"
 
 
 class cite_placeholder(nodes.General, nodes.Element):
@@ -48,44 +57,93 @@ class CiteDirective(SphinxDirective):
 
 
 def permanent_url(app: Sphinx, citation: Citation, docname: str) -> tuple[str, str]:
-    """(absolute URL or '', the href for a link from `docname`: absolute, else relative on site builders)."""
+    """(absolute URL or '', the href for a link from `docname`).
+
+    On site builders the link is relative, so it opens this copy of the site (a folder, a zip, a mirror)
+    while the citation names the absolute URL; elsewhere (EPUB, LaTeX) it is the absolute URL, if known.
+    """
     target = page_url(app, citation.page)
     absolute = baseurl(app) + target if baseurl(app) else ""
-    if absolute:
-        return absolute, absolute
     if app.builder.name in HTML_BUILDERS:
-        return "", relative_uri(app.builder.get_target_uri(docname), target) or posixpath.basename(target)
-    return "", ""
+        return absolute, relative_uri(app.builder.get_target_uri(docname), target) or posixpath.basename(target)
+    return absolute, absolute
 
 
 def fill_cite_boxes(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Replace each placeholder by the box: plain citation, permanent link and, in HTML, the formats."""
+    """Replace each placeholder by the box: plain citation, permanent link, source digest and, in HTML, the formats."""
     for placeholder in list(doctree.findall(cite_placeholder)):
         citation = from_json(placeholder["citation"])
         absolute, href = permanent_url(app, citation, docname)
         citation = with_url(citation, absolute)
-        placeholder.replace_self(cite_box(citation, href, html=app.builder.format == "html"))
+        here = app.builder.get_target_uri(docname) if is_site_builder(app) else ""
+        source = "" if citation.beside(citation.source) in withheld_sources(app) else here
+        placeholder.replace_self(cite_box(citation, href, html=app.builder.format == "html", here=here,
+                                          source=source))
 
 
-def cite_box(citation: Citation, href: str, html: bool) -> nodes.container:
-    """The box's nodes; the container keeps the citation (with its URL) for the page's meta tags."""
+def cite_box(citation: Citation, href: str, html: bool, here: str = "", source: str = "") -> nodes.container:
+    """The box's nodes; the container keeps the citation (with its URL) for the page's meta tags.
+
+    `here` is the page's own path on site builders: the `.bib` and `.ris` beside the page are linked
+    from it, and the source file from `source` (the same path, or '' when the source is not published);
+    elsewhere (EPUB, single page) they are named, not linked.
+    """
     box = nodes.container(classes=["dailyarchive-cite"])
     box[ATTRIBUTE] = citation
     box += nodes.rubric("", "Cite this version")
-    box += nodes.paragraph("", plain(citation), classes=["dailyarchive-cite-text"])
+    box += nodes.paragraph("", plain(citation), classes=["dailyarchive-cite-text"], ids=["cite-text"])
+    if html and here:
+        box += nodes.raw("", _copy_button("cite-text", "plain text"), format="html")
     if href:
         link = nodes.paragraph("", "Permanent link to this version: ")
         link += nodes.reference("", citation.url or f"version {citation.version}", refuri=href, internal=False)
         box += link
+    if citation.sha256:
+        box += _digest_paragraph(citation, source)
     if not html:
         return box
-    for name, render, language in FORMATS:
-        box += nodes.raw("", f"<details class=\"dailyarchive-cite-format\"><summary>{name}</summary>\n",
-                         format="html")
-        block = nodes.literal_block(render(citation), render(citation), language=language)
-        box += block
-        box += nodes.raw("", "</details>\n", format="html")
+    box += nodes.raw("", "\n".join(_format_html(citation, name, render, suffix, here)
+                                   for name, render, suffix in FORMATS), format="html")
     return box
+
+
+def _digest_paragraph(citation: Citation, here: str) -> nodes.paragraph:
+    """`Source file v2.md, SHA-256 <hex>`: the file linked from site pages, and how to check a copy."""
+    para = nodes.paragraph("", "Source file of this version: ", classes=["dailyarchive-cite-digest"])
+    if here:
+        para += nodes.reference("", citation.source, refuri=relative_uri(here, citation.beside(citation.source)),
+                                internal=False)
+    else:
+        para += nodes.literal("", citation.source)
+    para += nodes.Text(", SHA-256 ")
+    para += nodes.literal("", citation.sha256, classes=["dailyarchive-sha256"])
+    para += nodes.Text(f". To prove that a copy is this version, run sha256sum {citation.source} "
+                       "and compare the digest; the archive's MANIFEST-sha256.txt lists it too.")
+    return para
+
+
+def _copy_button(target: str, label: str, after: str = "") -> str:
+    """A copy button for the element with id `target`, hidden until the script (which it needs) shows it."""
+    return (f'<p class="dailyarchive-copy-row"><button type="button" class="dailyarchive-copy" '
+            f'data-copy="{escape(target)}" hidden="hidden">Copy {escape(label)}</button>{after} '
+            f'<span class="dailyarchive-copy-status" role="status"></span></p>')
+
+
+def _format_html(citation: Citation, name: str, render: Callable[[Citation], str], suffix: str, here: str) -> str:
+    """One format: its text in a `<details>` and, on site pages, a copy button and the file to download.
+
+    Attributes are written with values (`hidden="hidden"`), so the markup is also well-formed XHTML.
+    """
+    ident = f"cite-{name.lower().replace('-', '')}"
+    download = ""
+    if suffix and here:
+        file_name = f"v{citation.version}.{suffix}"
+        target = relative_uri(here, citation.beside(file_name))
+        download = (f' <a class="dailyarchive-download" href="{escape(target)}" download="{escape(file_name)}">'
+                    f"Download {escape(file_name)}</a>")
+    return (f'<div class="dailyarchive-cite-format"><details><summary>{escape(name)}</summary>'
+            f'<pre id="{ident}" class="dailyarchive-cite-code">{escape(render(citation))}</pre></details>'
+            + (_copy_button(ident, name, download) if here else "") + "</div>")
 
 
 def add_citation_meta(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
@@ -102,6 +160,7 @@ def add_citation_meta(app: Sphinx, pagename: str, templatename: str, context: di
     timemap = relative_uri(app.builder.get_target_uri(pagename), f"{folder}/{TIMEMAP}")
     tags.append(f'<link rel="timemap" type="application/link-format" href="{escape(timemap)}" />')
     context["metatags"] = context.get("metatags", "") + "\n" + "\n".join(tags) + "\n"
+    app.add_js_file(SCRIPT, priority=630)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from weakref import WeakKeyDictionary
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.util import logging
 
 from ..catalog import Catalog
 from ..feeds import Site
@@ -17,6 +18,7 @@ CATALOG_EVENT = "dailyarchive-catalog"
 HTML_BUILDERS = frozenset({"html", "dirhtml"})
 _CATALOGS: WeakKeyDictionary[Sphinx, Catalog] = WeakKeyDictionary()
 STATIC = Path(__file__).parent / "static"
+logger = logging.getLogger(__name__)
 
 
 def remember_catalog(app: Sphinx, catalog: Catalog) -> None:
@@ -59,6 +61,21 @@ def add_static_path(app: Sphinx, config: Config) -> None:
         config.html_static_path = [*config.html_static_path, str(STATIC)]
 
 
+#: Said once per site build without a base URL (by `invoke build` itself for its volumes build).
+NO_BASEURL = ("no base URL is set: citations carry no permanent URL and feeds, the sitemap and TimeMaps use relative "
+              "links. Set dailyarchive_baseurl in conf.py to the site's public address "
+              "(for example \"https://archive.example.org/\")")
+
+
+def warn_without_baseurl(app: Sphinx) -> None:
+    """One warning per site build without a base URL: citations, feeds and the sitemap then lack absolute URLs.
+
+    A project of a volumes build (nothing to stage: `dailyarchive_archive` empty) leaves it to the build.
+    """
+    if is_site_builder(app) and not baseurl(app) and app.config.dailyarchive_archive:
+        logger.warning(NO_BASEURL, type="dailyarchive", subtype="baseurl")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the catalog event, the base URL setting and the static files."""
     app.add_event(CATALOG_EVENT)
@@ -67,5 +84,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
                                      "(html_baseurl when empty; links are relative when both are empty)")
     app.connect(CATALOG_EVENT, remember_catalog)
     app.connect("config-inited", add_static_path)
+    app.connect("builder-inited", warn_without_baseurl)
     app.add_css_file("dailyarchive-ext.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

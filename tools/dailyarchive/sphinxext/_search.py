@@ -8,7 +8,6 @@ holding the directive becomes ``search.html``, where the theme's search box alre
 from __future__ import annotations
 
 from html import escape
-from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -17,7 +16,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
-from ..search import MANIFEST, SEARCH_DIR
+from ..search import MANIFEST, SEARCH_DIR, STEMMER
 from ._outputs import HTML_BUILDERS, is_site_builder
 
 logger = logging.getLogger(__name__)
@@ -38,15 +37,20 @@ class SearchDirective(SphinxDirective):
 
 
 FORM = """<div class="dailyarchive-search" role="search">
-<form id="dailyarchive-search-form" class="dailyarchive-search-form" method="get" action="">
+<form id="dailyarchive-search-form" class="dailyarchive-search-form" method="get">
 <p class="dailyarchive-search-words"><label for="dailyarchive-q">Words</label>
-<input id="dailyarchive-q" type="search" name="q" autocomplete="off" spellcheck="false" dir="auto">
+<input id="dailyarchive-q" type="search" name="q" autocomplete="off" spellcheck="false" dir="auto"
+ aria-describedby="dailyarchive-q-hint">
 <button type="submit">Search</button></p>
-<fieldset><legend>Filters</legend>
+<p id="dailyarchive-q-hint" class="dailyarchive-search-hint">Results appear as you type.
+Put words in quotes for a phrase: "civil defence".</p>
+<details id="dailyarchive-filters" class="dailyarchive-filters"><summary>Filters</summary>
+<fieldset><legend>Limit the results</legend>
 <label>Series <select name="series"><option value="">All series</option></select></label>
 <label>Year <select name="year"><option value="">Any year</option></select></label>
-<label>From <input type="date" name="from"></label>
-<label>To <input type="date" name="to"></label>
+<label>From <input name="from" autocomplete="off" placeholder="1 May 2019" aria-describedby="dailyarchive-date-hint"></label>
+<label>To <input name="to" autocomplete="off" placeholder="31 July 2019" aria-describedby="dailyarchive-date-hint"></label>
+<span id="dailyarchive-date-hint" class="dailyarchive-search-hint">Dates as 9 July 2019, July 2019 or 2019.</span>
 <label>Place <input name="place" list="dailyarchive-places" dir="auto"
  title="A place includes the places under it (a province includes its towns)"></label>
 <datalist id="dailyarchive-places"></datalist>
@@ -55,10 +59,13 @@ FORM = """<div class="dailyarchive-search" role="search">
 <label>Tag <input name="tag" list="dailyarchive-tags" dir="auto"></label>
 <datalist id="dailyarchive-tags"></datalist>
 <label><input type="checkbox" name="corrected" value="1"> Corrected bulletins only</label>
-<label>Order <select name="sort"><option value="">Best match (newest first without words)</option>
+</fieldset>
+</details>
+<p class="dailyarchive-search-order"><label>Order <select name="sort">
+<option value="">Best match (newest first without words)</option>
 <option value="relevance">Best match</option><option value="newest">Newest first</option>
 <option value="oldest">Oldest first</option></select></label>
-</fieldset>
+<button type="button" class="dailyarchive-clear" hidden>Clear filters</button></p>
 </form>
 <div id="dailyarchive-search-results" class="dailyarchive-search-results" aria-live="polite"></div>
 <noscript><p>The search needs JavaScript. Browse the archive by series, year and month instead.</p></noscript>
@@ -67,11 +74,12 @@ FORM = """<div class="dailyarchive-search" role="search">
 
 
 def visit_search_form_html(self, node: search_form) -> None:  # noqa: ANN001 - an HTML translator
-    """The form and the two scripts (paths relative to the page, so `file://` works)."""
+    """The form and the scripts: stemmer, search, manifest (paths relative to the page, so `file://` works)."""
     if self.builder.name not in HTML_BUILDERS:
         raise nodes.SkipNode
     here = self.builder.get_target_uri(self.builder.current_docname)
-    scripts = [relative_uri(here, f"_static/{SCRIPT}"), relative_uri(here, f"{SEARCH_DIR}/{MANIFEST}")]
+    scripts = [relative_uri(here, f"{SEARCH_DIR}/{STEMMER}"), relative_uri(here, f"_static/{SCRIPT}"),
+               relative_uri(here, f"{SEARCH_DIR}/{MANIFEST}")]
     self.body.append(FORM + "".join(f'<script src="{escape(src)}"></script>\n' for src in scripts))
     raise nodes.SkipNode
 

@@ -76,6 +76,7 @@ def stage_archive(app: Sphinx) -> None:
     for problem in site.problems:
         logger.warning("%s (%s)", problem.message, problem.rule, location=f"{problem.path}:{problem.line}",
                        type="dailyarchive", subtype=problem.rule)
+    logger.info("dailyarchive: %s", site.summary)
     fail_on_seal(app, site)
     pages = site.projects[SITE_PROJECT].files
     written, removed = sync_files(Path(app.srcdir), pages, MANIFEST)

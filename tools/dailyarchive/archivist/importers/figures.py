@@ -82,6 +82,8 @@ def _in_sentence(sentence: str, bulletin_date: dt.date, places: dict[str, str], 
     for index, mention in enumerate(mentions):
         window = _window(text, mentions, index)
         measure = next((name for pattern, name in MEASURES if re.search(rf"\b(?:{pattern})\b", window, re.I)), None)
+        if measure is None and made and SUBGROUP.search(text[: mention.start()]):
+            measure = made[-1][1].figure["measure"]  # "killed ..., including 250 children": the parent's measure
         if measure is None:
             continue
         figure: dict[str, Any] = {"measure": measure, "group": _group(window, measure)}

@@ -51,6 +51,11 @@ def decode(data: bytes) -> tuple[str, list[str]]:
     return cleaned, notes
 
 
+def clean_text(text: str) -> str:
+    """Text of an input without control characters and bidi overrides (they never reach the archive)."""
+    return _CONTROL.sub("", text)
+
+
 def parse_date(match: re.Match[str]) -> dt.date | None:
     """The date of a DATE match, or None when it is not a calendar day."""
     try:
@@ -114,7 +119,7 @@ def see_also_of(paragraph: str, bulletin_date: dt.date | None) -> SeeAlso | None
             date = date.replace(year=year - 1)
     except ValueError:
         return None
-    return SeeAlso(text, date, match["headline"].strip())
+    return SeeAlso(paragraph, (match["series"] or "").strip(), date, match["headline"].strip())
 
 
 def first_sentence(text: str) -> str:
@@ -165,6 +170,8 @@ def complete(bulletin: ImportedBulletin, name_date: dt.date | None) -> ImportedB
     if not bulletin.title and body:
         bulletin.title = first_sentence(body[0])
         bulletin.warnings.append("no headline found: the title is the first sentence; shorten it if needed")
+    if not bulletin.caption:
+        bulletin.warnings.append("no photo caption found: `caption` left empty")
     if bulletin.date is None and not bulletin.refusal:
         bulletin.refusal = ("no date found (not in the metadata, the file name, a dated photo caption or a dateline): "
                             "start the file name with the date, e.g. 2019-07-09-latakia.txt")

@@ -15,7 +15,8 @@ class ImportRefused(Exception):
 class SeeAlso:
     """A "See also Series, July 5: headline" line, resolved to a date of the bulletin's year."""
 
-    text: str
+    markdown: str  #: the paragraph as it stands in the body
+    series: str  #: the series named in the line ('' when none)
     date: dt.date
     headline: str
 

@@ -70,7 +70,10 @@ def html_to_paragraphs(html: str) -> list[str]:
 
 
 def _joined(block: str) -> str:
-    """A paragraph on one line (the page's line breaks mean nothing); lists, tables, quotes and code keep theirs."""
+    """A paragraph on one line (the page's line breaks mean nothing); lists, tables, quotes and code keep theirs;
+    a top-level heading becomes a second-level one (the bulletin's title is the page's only first-level one)."""
+    if block.startswith("# "):
+        return "#" + " ".join(block.split())
     if _STRUCTURED.search(block):
         return block
     return " ".join(block.split())

@@ -4,6 +4,7 @@ types are skipped with a reason; `[caption]` shortcodes become the caption; the 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
@@ -11,6 +12,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from .infer import clean_text
 from .model import ImportedBulletin, ImportRefused, Reading
 from .sanitize import describe, dropped_parts, html_to_paragraphs
 
@@ -55,13 +57,14 @@ def read(path: Path, data: bytes, drafts: bool = False) -> Reading:
 
 def _post(path: Path, item: Element, label: str) -> ImportedBulletin:
     """One post as a bulletin: title, date, caption, sanitised body, proposed tags."""
-    bulletin = ImportedBulletin(path, item=label, title=" ".join((_text(item, "title") or "").split()))
+    title = html.unescape(re.sub(r"<[^>]*>", "", clean_text(_text(item, "title") or "")))
+    bulletin = ImportedBulletin(path, item=label, title=" ".join(title.split()))
     posted = _text(item, "wp:post_date") or ""
     try:
         bulletin.date, bulletin.date_from = dt.date.fromisoformat(posted[:10]), "the post's date"
     except ValueError:
         pass  # drafts carry 0000-00-00: the caption or a dateline may still date them
-    content = _text(item, "content:encoded") or ""
+    content = clean_text(_text(item, "content:encoded") or "")
     content, bulletin.caption = _take_caption(content)
     content, removed = _without_shortcodes(content)
     if removed:

@@ -33,6 +33,22 @@
     if (words) { words.addEventListener("input", apply); }
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     form.hidden = false;
+    if (presetFromAddress(selects)) { apply(); }
+  }
+
+  /** Select the names the address gives (`?place=…&actor=…&tag=…`, the parameters the search page reads,
+   * which the place, actor and tag pages link with); true when one was found on this page. */
+  function presetFromAddress(selects) {
+    var query = new URLSearchParams(window.location.search);
+    var given = { places: query.get("place"), actors: query.get("actor"), tags: query.get("tag") };
+    var found = false;
+    selects.forEach(function (s) {
+      var wanted = (given[s.getAttribute("data-filter")] || "").trim().toLowerCase();
+      Array.prototype.forEach.call(s.options, function (option) {
+        if (wanted && option.value && option.text.trim().toLowerCase() === wanted) { s.value = option.value; found = true; }
+      });
+    });
+    return found;
   }
 
   function start() {
