@@ -42,6 +42,7 @@ def test_the_2019_volume_holds_the_9_july_bulletin_its_figures_and_an_arabic_nam
     assert "خان شيخون" in text  # Khan Shaykhun, set right to left in Amiri
     assert "9 July 2019 · Syria Daily · version 2 of 2" in " ".join(text.split())
     assert "Corrections" in text and "corrected on 10 July 2019" in " ".join(text.split())
+    assert "Illustrative: this bulletin is demonstration content" in " ".join(text.split())
 
 
 def test_outline_lists_the_months_and_metadata_names_the_volume(sample_pdf):
