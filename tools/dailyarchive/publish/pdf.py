@@ -88,7 +88,8 @@ def stage_books(archive: Path, docs: Path, cache: Path | None) -> tuple[Catalog,
                                 + "\n".join(p.format() for p in broken))
     catalog = build_catalog(loaded)
     docs_text = docs_files(docs)
-    site = plan_site(catalog, check(loaded), docs_text, StageSettings(bulletin_toctree=True, search=False), cache)
+    settings = StageSettings(bulletin_toctree=True, search=False, chart_svgs=False)
+    site = plan_site(catalog, check(loaded), docs_text, settings, cache)
     conf = site.projects[addresses.SITE_PROJECT].files.get("conf.py", b"")
     conf_text = conf.decode("utf-8") if isinstance(conf, bytes) else conf
     books = {name: project.files for name, project in site.projects.items() if name != addresses.SITE_PROJECT}
