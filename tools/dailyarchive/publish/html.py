@@ -95,7 +95,7 @@ def conf_values(docs: Path, overrides: dict[str, object]) -> dict[str, object]:
     from sphinx.config import eval_config_file
     from sphinx.util.tags import Tags
 
-    conf = docs / "conf.py"
+    conf = docs.resolve() / "conf.py"  # Sphinx reads it from inside its folder
     return {**(eval_config_file(conf, Tags()) if conf.is_file() else {}), **overrides}
 
 

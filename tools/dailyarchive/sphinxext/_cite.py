@@ -6,8 +6,8 @@ the citation on its node, where `html-page-context` finds it to add the `citatio
 link to the bulletin's Memento TimeMap and the script of the copy buttons (`static/dailyarchive-cite.js`,
 a file of the site, as the Content-Security-Policy requires; it also fills in the access date).
 
-When the build finishes, each version's source file (`v<N>.md`, byte for byte, checked against the
-digest the citation gives) and its `.bib` and `.ris` files are written beside its page. The source of a
+Each version's source file (`v<N>.md`, byte for byte, checked against the digest the citation gives)
+and its `.bib` and `.ris` files are output files of the stager (`cite.version_files`), beside its page. The source of a
 version whose body the build withheld (outside the safe profile, `_body`) is not published: its page names
 the file and its digest, but links nothing.
 """
@@ -17,6 +17,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -27,6 +28,8 @@ from sphinx.util.osutil import relative_uri
 
 from ..cite import DIRECTIVE, Citation, bibtex, csl_json, from_json, highwire, plain, ris, with_url
 from ..feeds import TIMEMAP
+from ..pages import BODY_DIR
+from ._body import BodyDomain
 from ._outputs import HTML_BUILDERS, baseurl, is_site_builder, page_url
 
 logger = logging.getLogger(__name__)
@@ -161,6 +164,22 @@ def add_citation_meta(app: Sphinx, pagename: str, templatename: str, context: di
     tags.append(f'<link rel="timemap" type="application/link-format" href="{escape(timemap)}" />')
     context["metatags"] = context.get("metatags", "") + "\n" + "\n".join(tags) + "\n"
     app.add_js_file(SCRIPT, priority=630)
+
+
+def withheld_sources(app: Sphinx) -> set[str]:
+    """Paths from the output root of the source files whose body this build withheld (`<url>/v<N>.md`).
+
+    The staged body of a version sits at `<BODY_DIR>/<url>/v<N>.md`, where its source is published.
+    """
+    srcdir = Path(app.srcdir).resolve()
+    paths = set()
+    for staged in app.env.get_domain(BodyDomain.name).data["withheld"].values():
+        try:
+            relative = Path(staged).resolve().relative_to(srcdir / BODY_DIR)
+        except ValueError:
+            continue
+        paths.add(relative.as_posix())
+    return paths
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
