@@ -120,6 +120,7 @@ def test_a_latex_failure_names_the_bulletin_and_only_the_relevant_log_lines(arch
     assert failure.value.docname == "test-daily/2019/2019-07-10-broken/index"
     message = str(failure.value)
     assert "Undefined control sequence" in message and "test-daily/2019" in message
+    assert failure.value.source.endswith("2019-07-10-broken/v1.md")
     assert len(message.splitlines()) < 20
     assert result.path.is_file()
 

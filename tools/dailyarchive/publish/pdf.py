@@ -48,9 +48,9 @@ Say = Callable[[str], None]
 class PdfFailed(DailyArchiveError):
     """LaTeX could not make a volume's PDF: the volume, the bulletin (docname) and the log lines that say why."""
 
-    def __init__(self, volume: str, docname: str, lines: list[str], log: Path | None) -> None:
-        self.volume, self.docname, self.lines, self.log = volume, docname, lines, log
-        where = f" in {docname}" if docname else ""
+    def __init__(self, volume: str, docname: str, lines: list[str], log: Path | None, source: str = "") -> None:
+        self.volume, self.docname, self.lines, self.log, self.source = volume, docname, lines, log, source
+        where = f" in {source} (page {docname})" if source else f" in {docname}" if docname else ""
         super().__init__(f"the PDF of volume {volume} failed{where}:\n" + "\n".join(f"    {line}" for line in lines)
                          + (f"\n(the whole log: {log})" if log else ""))
 
@@ -186,8 +186,16 @@ def run_latexmk(latex: Path, volume: Volume) -> Path:
     pdf = latex / f"{name}.pdf"
     if done.returncode or not pdf.is_file():
         docname, lines = latex_failure(latex / f"{name}.tex", latex / f"{name}.log", done.stdout + done.stderr)
-        raise PdfFailed(volume.label, docname, lines, latex / f"{name}.log")
+        raise PdfFailed(volume.label, docname, lines, latex / f"{name}.log", bulletin_source(volume, docname))
     return pdf
+
+
+def bulletin_source(volume: Volume, docname: str) -> str:
+    """The latest version file of the bulletin whose page is `docname` ('' for another page)."""
+    for url, path in zip(volume.bulletins["url"], volume.bulletins["path"]):
+        if f"{str(url).rstrip('/')}/index" == docname:
+            return str(path)
+    return ""
 
 
 def latex_failure(tex: Path, log: Path, output: str = "") -> tuple[str, list[str]]:
