@@ -169,8 +169,11 @@ def deposit(c: Context, format: str, out: str, archive: str = str(ARCHIVE), buil
 
     The bag holds the sources and the downloads; each OCFL object's versions are the bulletin's versions.
     """
+    import logging
+
     from dailyarchive.publish.deposit import FORMATS, deposit_bagit, deposit_ocfl
 
+    logging.getLogger("bagit").setLevel(logging.WARNING)  # not a line per file
     if format not in FORMATS:
         raise Exit(f"--format {format!r} is not one of {', '.join(FORMATS)}", code=2)
     downloads = Path(build) / "html" / "downloads"
@@ -181,7 +184,7 @@ def deposit(c: Context, format: str, out: str, archive: str = str(ARCHIVE), buil
         result = deposit_bagit(Path(archive), Path(out), downloads if downloads.is_dir() else None)
     else:
         result = deposit_ocfl(Path(archive), Path(out))
-    print(f"wrote a {result.format} package of {result.bulletins} bulletin(s), {result.files} file(s), to {result.path}")
+    print(f"wrote the {result.format} package of {result.bulletins} bulletin(s), {result.files} file(s), to {result.path}")
 
 
 @task(help={"build": "build folder holding html/downloads/archive.sqlite (default: _build/; run `invoke build`)",
