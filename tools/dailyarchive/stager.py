@@ -187,7 +187,7 @@ def split_projects(staged: Files, series: set[str], volumes: bool) -> dict[str, 
 
 
 def chart_files(catalog: Catalog, data: ChartData, per_bulletin: int = 1, cache: Path | None = None,
-                svgs: bool = True) -> Files:
+                draw_svgs: bool = True) -> Files:
     """`<CHART_DIR>/<key>.json` for every page that may show charts, and an SVG of each archive-level chart.
 
     A chart whose rows are unchanged (same digest) is read back from `cache` instead of drawn again.
@@ -199,7 +199,7 @@ def chart_files(catalog: Catalog, data: ChartData, per_bulletin: int = 1, cache:
     keys |= {f"bulletin/{b}" for b in figures.loc[figures["measure"].isin(list(TOLL_MEASURES)), "bulletin_id"]}
     files: Files = {}
     for key in sorted(keys | set(plan)):
-        svg = svgs and not key.startswith("bulletin/")
+        svg = draw_svgs and not key.startswith("bulletin/")
         planned = plan.get(key, [])
         selections = [select(data, p) for p in planned]
         digest = "/".join(s.digest(p, data.excluded_counts.get(p.key, 0)) for s, p in zip(selections, planned))
