@@ -54,8 +54,6 @@ class StageSettings:
     volumes: bool = True
     #: Month pages list their bulletins in a toctree (PDF and EPUB; see `PageSettings`).
     bulletin_toctree: bool = False
-    #: Draw the SVG images of the site's charts (the PDF and EPUB books draw their own images and need none).
-    chart_svgs: bool = True
 
 
 @dataclass
@@ -131,8 +129,7 @@ def plan_site(catalog: Catalog, problems: list[Problem], docs: Files, settings: 
     existing = frozenset(project_docnames(docs)) | frozenset(project_docnames(chronology)) | known_docs
     pages = staged_pages(catalog, PageSettings(latest_count=settings.latest_count, existing_docs=existing,
                                                bulletin_toctree=settings.bulletin_toctree, volumes=settings.volumes))
-    staged: Files = {**docs, **pages, **chronology, **chart_files(catalog, data, settings.charts_per_bulletin, cache,
-                                                                               settings.chart_svgs)}
+    staged: Files = {**docs, **pages, **chronology, **chart_files(catalog, data, settings.charts_per_bulletin, cache)}
     outputs: Files = {}
     for path in [p for p in staged if p.startswith(EXTRA_DIR + "/")]:
         outputs[path.removeprefix(EXTRA_DIR + "/")] = staged.pop(path)
@@ -186,8 +183,7 @@ def split_projects(staged: Files, series: set[str], volumes: bool) -> dict[str, 
     return dict(sorted(projects.items()))
 
 
-def chart_files(catalog: Catalog, data: ChartData, per_bulletin: int = 1, cache: Path | None = None,
-                draw_svgs: bool = True) -> Files:
+def chart_files(catalog: Catalog, data: ChartData, per_bulletin: int = 1, cache: Path | None = None) -> Files:
     """`<CHART_DIR>/<key>.json` for every page that may show charts, and an SVG of each archive-level chart.
 
     A chart whose rows are unchanged (same digest) is read back from `cache` instead of drawn again.
@@ -199,7 +195,7 @@ def chart_files(catalog: Catalog, data: ChartData, per_bulletin: int = 1, cache:
     keys |= {f"bulletin/{b}" for b in figures.loc[figures["measure"].isin(list(TOLL_MEASURES)), "bulletin_id"]}
     files: Files = {}
     for key in sorted(keys | set(plan)):
-        svg = draw_svgs and not key.startswith("bulletin/")
+        svg = not key.startswith("bulletin/")
         planned = plan.get(key, [])
         selections = [select(data, p) for p in planned]
         digest = "/".join(s.digest(p, data.excluded_counts.get(p.key, 0)) for s, p in zip(selections, planned))

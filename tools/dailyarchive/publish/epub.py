@@ -22,7 +22,7 @@ from ..stage import sync_files, write_if_changed
 from ..stager import Files, digest_of
 from ..volumes import code_digest
 from ._pdfsources import book_files, toolkit_version, volume_of
-from .pdf import stage_books
+from ._stagebooks import stage_books
 
 Say = Callable[[str], None]
 
@@ -44,7 +44,7 @@ class EpubResult:
 def build_epubs(archive: Path, out: Path, docs: Path, say: Say | None = None) -> list[EpubResult]:
     """An EPUB of every series with bulletins, `out/<series>.epub` (sources and work files in `out/work/`)."""
     out.mkdir(parents=True, exist_ok=True)
-    catalog, books, conf = stage_books(archive, docs, out / "cache")
+    catalog, books, conf = stage_books(archive, docs)
     by_series: dict[str, list[str]] = {}
     for name in books:
         by_series.setdefault(name.split("/")[0], []).append(name)

@@ -1,7 +1,7 @@
 """One PDF per series-year volume: the volume's staged sources → Sphinx's LaTeX builder → xelatex (latexmk).
 
-`build_pdfs` stages the archive once (`stager.plan_site`, with each month's bulletins in a
-toctree), turns each volume into a book (`_pdfsources`), runs Sphinx's LaTeX builder on it and
+`build_pdfs` stages the volumes' pages once (`_stagebooks`: the stager's page and chart
+functions, for the volumes asked for only), turns each volume into a book (`_pdfsources`), runs Sphinx's LaTeX builder on it and
 then latexmk with xelatex. A volume whose sources are unchanged since its last PDF is not
 built again. A LaTeX failure raises `PdfFailed` naming the volume, the bulletin whose part of
 the `.tex` file failed, and the few lines of the LaTeX log that say why.
@@ -20,15 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import addresses
-from ..catalog import Catalog, build_catalog
 from ..errors import DailyArchiveError
-from ..fixity import sealed_problems
-from ..load import load_archive
 from ..pages._text import day
-from ..rules import check
 from ..stage import sync_files, write_if_changed
-from ..stager import Files, StageSettings, digest_of, docs_files, plan_site
+from ..stager import Files, digest_of
 from ..volumes import code_digest
+from ._stagebooks import stage_books
 from ._pdfsources import Volume, book_files, pdf_conf, series_files, series_volume, volume_of
 
 #: A series gets one PDF of all its volumes too while it has at most this many bulletins (about 2,000 pages),
@@ -79,23 +76,6 @@ def require_tex() -> None:
                           "which installs texlive-xetex, latexmk and the fonts tools/setup-system.sh names)")
 
 
-def stage_books(archive: Path, docs: Path, cache: Path | None) -> tuple[Catalog, dict[str, Files], str]:
-    """The catalog, each volume's staged files (`<series>/<year>` → files) and the site's `conf.py`."""
-    loaded = load_archive(archive)
-    broken = [p for p in sealed_problems(archive) if p.level == "error"]
-    if broken:
-        raise DailyArchiveError("sealed files of the archive changed or cannot be proved intact: no PDF is made\n"
-                                + "\n".join(p.format() for p in broken))
-    catalog = build_catalog(loaded)
-    docs_text = docs_files(docs)
-    settings = StageSettings(bulletin_toctree=True, search=False, chart_svgs=False)
-    site = plan_site(catalog, check(loaded), docs_text, settings, cache)
-    conf = site.projects[addresses.SITE_PROJECT].files.get("conf.py", b"")
-    conf_text = conf.decode("utf-8") if isinstance(conf, bytes) else conf
-    books = {name: project.files for name, project in site.projects.items() if name != addresses.SITE_PROJECT}
-    return catalog, books, conf_text
-
-
 def build_pdfs(archive: Path, out: Path, docs: Path, only: set[str] | None = None, years: set[int] | None = None,
                say: Say | None = None, built_on: dt.date | None = None,
                series_max: int = SERIES_PDF_MAX_BULLETINS) -> list[PdfResult]:
@@ -108,7 +88,9 @@ def build_pdfs(archive: Path, out: Path, docs: Path, only: set[str] | None = Non
     """
     require_tex()
     out.mkdir(parents=True, exist_ok=True)
-    catalog, books, conf = stage_books(archive, docs, out / "cache")
+    wanted = None if not (only or years) else (lambda name: (not only or name in only)
+                                                 and (not years or int(name.split("/")[1]) in years))
+    catalog, books, conf = stage_books(archive, docs, wanted)
     results, by_series = [], {}
     for name, staged in books.items():
         series, year = name.split("/")
