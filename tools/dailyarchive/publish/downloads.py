@@ -87,17 +87,18 @@ def build_formats(archive: Path, out: Path, docs: Path, formats: tuple[str, ...]
     if not folder.parent.is_dir():
         result.books = [path for path, _ in books]
         return result
-    result.books = install_books(folder, [path for path, _ in books], out / "stage" / "books.txt",
-                                 keep_stale=years is not None or "html" not in formats)
+    result.books = install_books(folder, [path for path, _ in books])
     if "zip" in formats:
         result.zip = folder / zip_name(archive)
         write_zip(out / "html", result.zip)
+    made = [*result.books, *([result.zip] if result.zip else [])]
+    drop_stale(folder, made, out / "stage" / "books.txt", keep=years is not None or "html" not in formats)
     result.sums = write_sums(folder)
     return result
 
 
-def install_books(folder: Path, books: list[Path], manifest: Path, keep_stale: bool = False) -> list[Path]:
-    """Copy the books into the downloads folder (only what changed); drop books no longer made."""
+def install_books(folder: Path, books: list[Path]) -> list[Path]:
+    """Copy the books into the downloads folder (only what changed, each through a temporary file)."""
     folder.mkdir(parents=True, exist_ok=True)
     installed = []
     for book in books:
@@ -108,11 +109,16 @@ def install_books(folder: Path, books: list[Path], manifest: Path, keep_stale: b
             shutil.copyfile(book, temporary)
             temporary.replace(target)
         installed.append(target)
-    names = [f"{DOWNLOAD_DIR}/{p.name}" for p in installed]
-    if keep_stale and manifest.is_file():
+    return installed
+
+
+def drop_stale(folder: Path, made: list[Path], manifest: Path, keep: bool = False) -> None:
+    """Delete the books and zips an earlier build put into `folder` that this one did not make (unless `keep`:
+    a build of some years or formats only), so the folder holds what the downloads page lists."""
+    names = [f"{DOWNLOAD_DIR}/{p.name}" for p in made]
+    if keep and manifest.is_file():
         names = sorted(set(names) | set(manifest.read_text(encoding="utf-8").split()))
     remove_stale(folder.parent, names, manifest)
-    return installed
 
 
 def write_sums(folder: Path) -> Path:
