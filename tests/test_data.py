@@ -52,11 +52,11 @@ def test_the_killed_chart_is_recomputed_from_figures_csv_alone(sample_build):
     assert shown == recomputed and len(shown) > 10
 
 
-def test_figures_and_series_say_which_figures_are_illustrative_in_csv_and_sqlite(sample_build):
+def test_every_table_says_which_rows_are_illustrative_in_csv_and_sqlite(sample_build):
     downloads = sample_build.outdir / "downloads"
     bulletins = pd.read_csv(downloads / "bulletins.csv").set_index("bulletin_id")["illustrative"]
     assert set(bulletins) == {0, 1}
-    for table in ("figures", "series"):
+    for table in ("versions", "figures", "events", "series"):
         frame = pd.read_csv(downloads / f"{table}.csv")
         assert (frame["illustrative"] == bulletins.reindex(frame["bulletin_id"]).to_numpy()).all(), table
         connection = sqlite3.connect(downloads / "archive.sqlite")
@@ -66,7 +66,8 @@ def test_figures_and_series_say_which_figures_are_illustrative_in_csv_and_sqlite
             connection.close()
         assert stored and all(flag == bulletins[b] for b, flag in stored), table
     series = pd.read_csv(downloads / "series.csv")
-    killed = series[(series["measure"] == "killed") & (series["group"] == "civilians") & (series["place"] == "Idlib Province")]
+    killed = series[(series["measure"] == "killed") & (series["group"] == "civilians")
+                    & (series["place"] == "Idlib Province")]
     assert 0 < killed["illustrative"].sum() < len(killed)
 
 

@@ -200,11 +200,13 @@ def test_property_cumulative_series_never_decrease_unless_flagged(rows):
     points = build_series(_frame(rows))
     for _, series in points[points["kind"].isin(["running-total", "increment"])].groupby("series_id"):
         headline, fell = series["headline"].to_numpy(), series["fell"].to_numpy()
-        peak = -np.inf
-        for value, flagged in zip(headline, fell):
+        earlier_peak, peak, day = -np.inf, -np.inf, None  # reports of one day are never compared
+        for value, flagged, as_of in zip(headline, fell, series["as_of"]):
+            if as_of != day:
+                earlier_peak, day = peak, as_of
             if np.isnan(value):
                 continue
-            assert value >= peak or flagged
+            assert value >= earlier_peak or flagged
             peak = max(peak, value)
         if series["kind"].iloc[0] == "increment":
             assert not fell.any()
@@ -289,8 +291,6 @@ def test_a_figure_kept_off_the_charts_is_no_level_for_check_either(archive):
     assert check_falls(archive) == chart_falls(archive) == set()
 
 
-@pytest.mark.xfail(strict=True, reason="the catalog leaves pending figures out, so `excluded_figures` puts an error "
-                   "of a pending figure on the figure before it (the lines of pending figures are not in the frame)")
 def test_an_error_of_a_pending_figure_keeps_no_other_figure_off_the_charts(archive):
     write_bulletin(archive, date="2019-07-05", slug="earlier",
                    figures=[{**TOTAL, "value": 544}, {**TOTAL, "value": 600, "since": None, "review": "pending"}])
@@ -361,7 +361,8 @@ def test_property_every_fall_a_chart_marks_is_a_warning_of_check_and_back(tmp_pa
 def test_a_report_of_the_record_is_never_compared_with_an_illustrative_one(archive):
     write_bulletin(archive, date="2019-07-01", slug="made-up", illustrative=True, figures=[{**TOTAL, "value": 900}])
     write_bulletin(archive, date="2019-07-02", slug="real", figures=[{**TOTAL, "value": 544}])
-    write_bulletin(archive, date="2019-07-03", slug="made-up-too", illustrative=True, figures=[{**TOTAL, "value": 500}])
+    write_bulletin(archive, date="2019-07-03", slug="made-up-too", illustrative=True,
+                   figures=[{**TOTAL, "value": 500}])
     write_bulletin(archive, date="2019-07-04", slug="real-too", figures=[{**TOTAL, "value": 520}])
     points = chart_data(load_catalog(archive)).points.set_index("bulletin_id")
     assert points["illustrative"].to_dict() == {
@@ -378,7 +379,9 @@ def test_a_report_of_the_record_is_never_compared_with_an_illustrative_one(archi
 def test_increments_of_illustrative_bulletins_are_never_added_to_the_record():
     day = {"kind": "increment", "qualifier": "exact", "since": None}
     points = build_series(figures_frame([
-        {**day, "as_of": "2019-07-01", "value": 10}, {**day, "as_of": "2019-07-02", "value": 100, "illustrative": True},
-        {**day, "as_of": "2019-07-03", "value": 5}, {**day, "as_of": "2019-07-04", "value": 7, "illustrative": True}]))
+        {**day, "as_of": "2019-07-01", "value": 10},
+        {**day, "as_of": "2019-07-02", "value": 100, "illustrative": True},
+        {**day, "as_of": "2019-07-03", "value": 5},
+        {**day, "as_of": "2019-07-04", "value": 7, "illustrative": True}]))
     assert list(zip(points["as_of"].dt.day, points["illustrative"], points["headline"])) == [
         (1, False, 10.0), (2, True, 100.0), (3, False, 15.0), (4, True, 107.0)]

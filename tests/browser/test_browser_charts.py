@@ -3,13 +3,22 @@ keeps the qualifier and says when a report is illustrative, a point opens its bu
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import json
 from pathlib import Path
 
 import pytest
-from browsing import BULLETIN, CHRONOLOGY, DESKTOP, PHONE, Visitor
+from browsing import BULLETIN, CHRONOLOGY, DESKTOP, PHONE, Site, Visitor, new_visitor
+from helpers import write_archive, write_bulletin
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from dailyarchive.publish.html import build
+
+ROOT = Path(__file__).resolve().parents[2]
+TOLL = {"measure": "killed", "group": "civilians", "qualifier": "at least", "kind": "running-total",
+        "since": "2019-04-26", "place": "Idlib Province"}
 
 #: Pages with charts: the chronology, the series page, a place page, the bulletin ("the toll as of this date").
 CHART_PAGES = [CHRONOLOGY, "syria-daily/index.html", "places/idlib-province/index.html", BULLETIN]
@@ -130,13 +139,15 @@ def test_one_broken_chart_leaves_the_others_drawn(broken_copy):
 
 
 def chart_boxes(page: Page) -> list[dict[str, float]]:
-    """For each chart: the widths of its column and its SVG, the SVG's right edge, the page's width, and
-    whether the figure scrolls sideways."""
+    """For each chart: the widths of its column and its SVG, the SVG's right edge, the right edge of its
+    widest text (title, labels, legends), the page's width, and whether the figure scrolls sideways."""
     return page.locator("figure.dailyarchive-chart").evaluate_all("""figures => figures.map(f => {
         const view = f.querySelector('.dailyarchive-chart-view'), svg = view.querySelector('svg');
         const box = svg ? svg.getBoundingClientRect() : {width: 0, right: 0};
+        const texts = svg ? [...svg.querySelectorAll('text')].map(t => t.getBoundingClientRect().right) : [];
         return {column: view.getBoundingClientRect().width, svg: box.width, right: box.right,
-                page: document.documentElement.clientWidth, scrolls: f.scrollWidth > f.clientWidth}; })""")
+                text: Math.max(0, ...texts), page: document.documentElement.clientWidth,
+                scrolls: f.scrollWidth > f.clientWidth}; })""")
 
 
 @pytest.mark.parametrize("relative", CHART_PAGES)
@@ -147,6 +158,7 @@ def test_every_chart_fits_its_column_and_fills_it(visitor, relative, width):
     assert boxes, f"{relative} has no chart"
     for box in boxes:
         assert 0 < box["svg"] <= box["column"] + 1 and box["right"] <= box["page"] and not box["scrolls"], box
+        assert box["text"] <= box["right"] + 1, box  # no title, label or legend cut off at the edge
         assert box["svg"] >= box["column"] - 2, box  # as wide as its column, not a fixed small image
     if width == "desktop":
         assert all(box["column"] >= 600 for box in boxes), boxes
@@ -166,7 +178,7 @@ def test_every_illustrative_point_is_marked_in_the_chart_and_its_tooltip(visitor
     legends = killed.locator("g.role-legend").evaluate_all("legends => legends.map(l => l.textContent).join(' | ')")
     assert "illustrative (not the record)" in legends
     for index in range(hollow.count()):
-        assert "illustrative: not part of the record, not to be cited" in tooltip_of(page, hollow.nth(index))
+        assert "illustrative: not the record, not to be cited" in tooltip_of(page, hollow.nth(index))
     for index in range(filled.count()):
         text = tooltip_of(page, filled.nth(index))
         assert text and "illustrative" not in text
@@ -184,3 +196,44 @@ def test_screenshot_of_charts(visitor, screenshot_dir, relative, width):
     figure.screenshot(path=str(screenshot_dir / f"chart-{name}-{width}.png"))
     page.screenshot(path=str(screenshot_dir / f"chart-page-{name}-{width}.png"), full_page=False)
     assert (screenshot_dir / f"chart-{name}-{width}.png").stat().st_size > 0
+
+
+def band_tooltips(page: Page, bands: Locator) -> list[str]:
+    """The tooltips shown when the mouse rests on points inside each band (other marks may lie on top)."""
+    texts = []
+    for index in range(bands.count()):
+        bands.nth(index).scroll_into_view_if_needed()
+        box = bands.nth(index).bounding_box()
+        for fraction in (0.5, 0.25, 0.75):
+            page.mouse.move(0, 0)
+            page.mouse.move(box["x"] + box["width"] * fraction, box["y"] + box["height"] * fraction)
+            tooltip = page.locator("#vg-tooltip-element.visible")
+            try:
+                tooltip.wait_for(timeout=400)
+            except PlaywrightTimeout:
+                continue
+            texts.append(" ".join(tooltip.inner_text().split()))
+    return texts
+
+
+def test_a_thinned_chart_fits_a_phone_and_bands_what_it_leaves_out(chromium, tmp_path):
+    """A bulletin page whose series has more reports than its chart draws: the left-out reports are a band
+    with its own tooltip, and the chart still fits a phone."""
+    archive = write_archive(tmp_path / "archive")
+    days = [dt.date(2019, 5, 1) + dt.timedelta(days=2 * i) for i in range(20)]
+    for i, day in enumerate(days):
+        write_bulletin(archive, date=day.isoformat(), slug=f"b{i}", illustrative=True if i % 3 == 0 else None,
+                       figures=[{**TOLL, "value": 100 + 10 * i}, {**TOLL, "group": "children", "value": 20 + i}])
+    result = build(archive, tmp_path / "out", ROOT / "docs", status=None, warning=io.StringIO())
+    visitor, context = new_visitor(chromium, Site("file", result.outdir.as_uri() + "/", result.outdir))
+    try:
+        page = draw_charts(visitor, f"test-daily/2019/{days[-1]}-b19/index.html", viewport=PHONE)
+        figure = page.locator("figure.dailyarchive-chart").first
+        assert "of 40 reports shown" in figure.locator("figcaption").inner_text()
+        bands = figure.locator("g.mark-rect.role-mark path")
+        assert bands.count() > 0
+        assert any("reports not drawn here: between" in text for text in band_tooltips(page, bands))
+        assert all(box["svg"] <= box["column"] + 1 and box["right"] <= box["page"] for box in chart_boxes(page))
+        assert visitor.problems() == []
+    finally:
+        context.close()

@@ -111,6 +111,7 @@ def _add_rows(rows: dict[str, list[dict[str, Any]]], version: VersionFile, is_la
             "qualifier": figure.qualifier.value, "kind": figure.kind.value,
             "as_of": figure.as_of or meta.date, "place": names.one("places", figure.place),
             "path": str(version.path), "line": version.line_of("figures", index),
+            "end_line": _next_figure_line(version, index),
         })
     for index, event in enumerate(meta.events):
         rows["events"].append({
@@ -125,6 +126,13 @@ def _add_rows(rows: dict[str, list[dict[str, Any]]], version: VersionFile, is_la
                               "line": version.line_of("see_also", index)})
     for index, source in enumerate(meta.sources):
         rows["sources"].append({**key, "source_index": index, **source.model_dump()})
+
+
+def _next_figure_line(version: VersionFile, index: int) -> int:
+    """The first line of the figure after figure `index` (pending ones included), or LAST_LINE:
+    a problem between the two belongs to figure `index`, one after it never does."""
+    assert version.meta is not None
+    return version.line_of("figures", index + 1) if index + 1 < len(version.meta.figures) else LAST_LINE
 
 
 def resolve_link(target: str, series: str) -> str:
@@ -152,13 +160,16 @@ def find_bulletin(target_id: str, index: dict[str, list[str]]) -> str | None:
     return matches[0] if len(matches) == 1 else None
 
 
+#: The end of a version's last figure: no problem line reaches it.
+LAST_LINE = 2**31 - 1
+
 COLUMNS = {
     "versions": ["bulletin_id", "version", "is_latest", "series", "date", "slug", "title", "revised",
                  "revision_note", "summary", "caption", "image", "illustrative", "places", "actors", "tags",
                  "path", "sha256", "body", "body_line"],
     "figures": ["bulletin_id", "version", "is_latest", "figure_index", "bulletin_date", "id", "measure", "group",
                 "parent", "value", "qualifier", "low", "high", "text", "kind", "since", "as_of", "place",
-                "reported_by", "claimed_by", "illustrative", "path", "line"],
+                "reported_by", "claimed_by", "illustrative", "path", "line", "end_line"],
     "events": ["bulletin_id", "version", "is_latest", "event_index", "bulletin_date", "date_text", "precision",
                "start", "end", "place", "actors", "what", "path", "line"],
     "links": ["bulletin_id", "version", "is_latest", "source_id", "target", "target_id", "line"],
@@ -174,7 +185,7 @@ def _frame(table: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
     for column in ("value", "low", "high"):
         if column in frame:
             frame[column] = frame[column].astype("float64")
-    for column in ("version", "figure_index", "event_index", "source_index", "line", "body_line"):
+    for column in ("version", "figure_index", "event_index", "source_index", "line", "end_line", "body_line"):
         if column in frame:
             frame[column] = frame[column].astype("int64")
     for column in ("is_latest", "illustrative"):

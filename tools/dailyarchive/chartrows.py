@@ -10,6 +10,7 @@ chart has more rows than it draws, `thin` keeps the telling ones and puts one
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ import pandas as pd
 
 CHART_KEY = ["series", "measure", "place", "kind", "since", "until"]
 FALL_NOTE = "below an earlier report of this running total: a revision, a change of scope or another source"
-ILLUSTRATIVE_NOTE = "illustrative: not part of the record, not to be cited"
+ILLUSTRATIVE_NOTE = "illustrative: not the record, not to be cited"
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,22 +236,27 @@ def thin(rows: list[Row], index: np.ndarray, arrays: tuple[np.ndarray, np.ndarra
 def dropped_row(first: Row, last: Row, count: int, values: np.ndarray) -> Row:
     """One row for `count` reports of one line that a chart does not draw, from `first` to `last`:
     the range of their values, drawn as a band where the line is broken."""
-    known = values[np.isfinite(values)]
-    low, high = (float(known.min()), float(known.max())) if len(known) else (None, None)
+    known = [v for v in values.tolist() if not math.isnan(v)]
+    low, high = (min(known), max(known)) if known else (None, None)
     when = first.when if first.day == last.day else f"{first.when} to {last.when}"
     between = f"between {low:,.0f} and {high:,.0f}" if low is not None and low != high else (
         f"all {low:,.0f}" if low is not None else "no number")
     label = (f"{count} report{'s' if count != 1 else ''} not drawn here: {between}"
              f"{' (illustrative)' if first.illustrative else ''}; every report is in series.csv")
-    record: dict[str, Any] = {"role": "dropped", "date": first.day, "end": last.day, "when": when,
-                              "group": first.group, "low": low, "high": high, "label": label,
-                              "illustrative": first.illustrative}
     cells = (when, first.group, label, _number(low), _number(high), "", "", "reports not drawn")
-    data = json.dumps({k: (int(v) if isinstance(v, float) and v.is_integer() else v) for k, v in record.items()
-                       if v is not None and v is not False}, ensure_ascii=False, separators=(",", ":"))
+    flag = ',"illustrative":true' if first.illustrative else ""
+    numbers = "" if low is None else f',"low":{low:.15g},"high":{high:.15g}'
+    data = (f'{{"role":"dropped","date":"{first.day}","end":"{last.day}","when":"{when}",'
+            f'"group":{_json_text(first.group)}{numbers},"n":{count}{flag}}}')
     return Row(role="dropped", group=first.group, value=0.0, ranged=False, summary="", day=first.day,
                bulletin_day=last.bulletin_day, fell=False, label=label, when=when, bulletin="", url="",
                source="", data=data, cells=cells, illustrative=first.illustrative, count=count)
+
+
+@functools.lru_cache(maxsize=4096)
+def _json_text(text: str) -> str:
+    """`text` as a JSON string (group names repeat: each is quoted once)."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 # --- words ------------------------------------------------------------------------------------------

@@ -42,8 +42,11 @@ TOLL_MEASURES: dict[str, tuple[str, str]] = {
     "rescuers-killed": ("killed", "people"),
 }
 FULL = {"width": 560, "height": 260, "max_points": 120}
-#: A bulletin page's chart: never thinned below 60 reports, so a small series is always drawn whole.
-SMALL = {"width": 300, "height": 150, "max_points": 60}
+#: A bulletin's or a place's chart: a series of up to 30 reports is drawn whole.
+SMALL = {"width": 300, "height": 150, "max_points": 30}
+#: Characters in a line of a chart's title and of its subtitle or sentence: lines that fit a phone's
+#: chart (about 300 px wide; Vega does not wrap text).
+TITLE_CHARS, SUBTITLE_CHARS = 38, 48
 TABLE_COLUMNS = ["As of", "Group", "Figure as reported", "Low", "High", "Baseline", "Bulletin", "Note"]
 _TOOLTIP = [
     alt.Tooltip("when:N", title="As of"), alt.Tooltip("group:N", title="Group"),
@@ -68,6 +71,20 @@ class Chart:
         """A short hash of everything the chart shows (for file names and staged text)."""
         return hashlib.sha256((self.spec + self.caption).encode("utf-8")).hexdigest()[:16]
 
+    def image_spec(self) -> dict[str, Any]:
+        """The spec for a static image (SVG, PNG): the chart at its fixed width with its notes
+        (source, reports shown, exclusions) written under it, as a page shows them beside it."""
+        spec = json.loads(self.spec)
+        width = spec.get("config", {}).get("view", {}).get("continuousWidth", FULL["width"])
+        top = {k: spec.pop(k) for k in ("$schema", "config", "datasets", "title", "description") if k in spec}
+        spec.pop("autosize", None)
+        lines = [part for note in self.notes for part in textwrap.wrap(note, max(width // 6, 30))]
+        footer = {"data": {"values": [{"i": i, "line": line} for i, line in enumerate(lines)]},
+                  "mark": {"type": "text", "align": "left", "baseline": "top", "fontSize": 11, "color": "#444"},
+                  "encoding": {"y": {"field": "i", "type": "ordinal", "axis": None}, "text": {"field": "line"},
+                               "x": {"value": 0}}, "width": width, "height": {"step": 15}}
+        return {**top, "vconcat": [{**spec, "width": width}, *([footer] if lines else [])], "spacing": 6}
+
     def as_dict(self) -> dict[str, Any]:
         """The chart as plain data (what the Sphinx directive reads)."""
         return json.loads(self.as_json())
@@ -84,6 +101,11 @@ class Chart:
 #: The shapes of the points: the record's filled circles, illustrative bulletins' hollow squares.
 REPORTS = alt.Scale(domain=["reported", "illustrative (not the record)"], range=["circle", "square"])
 _REPORT = "datum.illustrative ? 'illustrative (not the record)' : 'reported'"
+#: The tooltip of a band of reports not drawn (its words are in the chart's table too: `chartrows.dropped_row`).
+DROPPED_LABEL = ("datum.n + (datum.n == 1 ? ' report' : ' reports') + ' not drawn here: ' + (datum.low == datum.high"
+                 " ? 'all ' + format(datum.low, ',') : 'between ' + format(datum.low, ',') + ' and '"
+                 " + format(datum.high, ',')) + (datum.illustrative ? ' (illustrative)' : '')"
+                 " + '; every report is in series.csv'")
 
 
 @functools.cache
@@ -109,7 +131,8 @@ def template(shape: str, width: int, height: int, illustrative: bool = False) ->
 
 
 def _x(title: str = "Date (as of)") -> alt.X:
-    return alt.X("date:T", title=title, scale=alt.Scale(type="utc", padding=8), axis=alt.Axis(labelOverlap=True, tickCount=5))
+    return alt.X("date:T", title=title, scale=alt.Scale(type="utc", padding=8),
+                 axis=alt.Axis(labelOverlap=True, tickCount=5))
 
 
 def _y(field: str = "value:Q") -> alt.Y:
@@ -124,9 +147,13 @@ def _series_layers(height: int, illustrative: bool) -> alt.LayerChart:
     point = "datum.role != 'earlier' && datum.role != 'dropped'"
     ranges = layer.transform_filter(f"{point} && isValid(datum.high) && datum.high > datum.low").mark_rule(
         strokeWidth=6, opacity=0.3).encode(y=_y("low:Q"), y2="high:Q")
-    dropped = layer.transform_filter("datum.role == 'dropped' && isValid(datum.low)")
-    bands = dropped.mark_rect(opacity=0.15).encode(x2="end:T", y=_y("low:Q"), y2="high:Q")
-    band_edges = dropped.mark_rule(strokeWidth=2, opacity=0.5, strokeDash=[2, 2]).encode(y=_y("low:Q"), y2="high:Q")
+    dropped = layer.transform_filter("datum.role == 'dropped' && isValid(datum.low)").transform_calculate(
+        label=DROPPED_LABEL)
+    told = [alt.Tooltip("when:N", title="As of"), alt.Tooltip("group:N", title="Group"),
+            alt.Tooltip("label:N", title="Not drawn")]
+    bands = dropped.mark_rect(opacity=0.15).encode(x2="end:T", y=_y("low:Q"), y2="high:Q", tooltip=told)
+    band_edges = dropped.mark_rule(strokeWidth=2, opacity=0.5, strokeDash=[2, 2]).encode(
+        y=_y("low:Q"), y2="high:Q", tooltip=told)
     stepped = layer.transform_filter(f"datum.role == 'dropped' || ({point} && isValid(datum.value))")
     lines = [stepped.transform_filter(f"{'' if dashed else '!'}datum.illustrative").mark_line(
         interpolate="step-after", invalid="break-paths-show-path-domains", strokeDash=[5, 3] if dashed else [1, 0]
@@ -240,12 +267,11 @@ def make_chart(rows: list[Row], key: dict[str, str], size: dict[str, int] | None
         subtitle = [*subtitle, marks[0].capitalize() + "".join(f"; {m}" for m in marks[1:]) + "."]
     empty = "No figures reported yet." if not excluded else "No figure left to chart."
     text = template(shape, size["width"], size["height"], illustrative)
-    for placeholder, value in (('"__TITLE__"', _wrap(title, size["width"] // 8)),
-                               ('["__SUBTITLE__"]', [part for line in subtitle
-                                                     for part in _wrap(line, size["width"] // 6)]),
+    for placeholder, value in (('"__TITLE__"', _wrap(title, TITLE_CHARS)),
+                               ('["__SUBTITLE__"]', [part for line in subtitle for part in _wrap(line, SUBTITLE_CHARS)]),
                                ('"__Y_TITLE__"', y_title), ('"__DESCRIPTION__"', caption), ('"__EMPTY__"', empty)):
         text = text.replace(placeholder, json.dumps(value, ensure_ascii=False))
-    lines = [{"lines": _wrap(caption, size["width"] // 7)}] if shape == "sentence" else []
+    lines = [{"lines": _wrap(caption, SUBTITLE_CHARS)}] if shape == "sentence" else []
     datasets = ('{"points":[' + ",".join(r.data for r in shown) + '],"lines":' + json.dumps(lines, ensure_ascii=False)
                 + "}")
     spec = text.replace('"__DATASETS__"', datasets)
@@ -254,9 +280,8 @@ def make_chart(rows: list[Row], key: dict[str, str], size: dict[str, int] | None
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    """`text` in lines of at most `width` characters (at least 28), for titles and sentences drawn in
-    a chart: a phone's chart is about 300 px wide."""
-    return textwrap.wrap(text, max(min(width, 60), 28)) or [""]
+    """`text` in lines of at most `width` characters, for titles and sentences drawn in a chart."""
+    return textwrap.wrap(text, width) or [""]
 
 
 def _groups(reported: list[Row]) -> list[str]:

@@ -215,8 +215,6 @@ def _bulletin(rng: random.Random, world: World, state: SeriesState, others: list
                    f"{state.since:%d %B %Y} stands at {civ:,}.",
         "illustrative": True,
     }
-    if rng.random() < 0.3:
-        meta["caption"] = f"Residents of {towns[1]} inspect the damage after the strikes."
     meta |= {"places": [province, *towns[:2]], "actors": actors[:2], "tags": rng.sample(world.tags, rng.randint(1, 4))}
     see_also = _see_also(rng, state, others, day.isoformat())
     if see_also:

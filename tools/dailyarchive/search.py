@@ -26,7 +26,7 @@ import pandas as pd
 
 from .addresses import SEARCH_DIR
 from .catalog import Catalog
-from .searchtext import STOP_WORDS, normalize, plain_text, stemmer_script, tokenize
+from .searchtext import STOP_WORDS, normalize, plain_text, stemmer_script, token_set, tokenize
 
 #: Bumped when the layout of the files changes (old shards are then rebuilt).
 FORMAT = 3
@@ -172,7 +172,7 @@ def shard_payloads(plan: ShardPlan, records: dict[str, dict[str, Any]], vocab: V
                   (NAMES, _text(record["caption"])), (NAMES, " ".join(names)), (BODY, body),
                   (BODY, " ".join(record["what"])), (BODY, " ".join(record["sources"]))]
         for weight, text in fields:
-            for token in tokenize(text):
+            for token in token_set(text):
                 best = postings.setdefault(token, {})
                 if best.get(number, 0) < weight:
                     best[number] = weight

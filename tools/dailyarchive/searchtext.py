@@ -57,9 +57,12 @@ def _english() -> snowballstemmer.stemmer:
     return snowballstemmer.stemmer("english")
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=None)
 def stem(word: str) -> str:
-    """The English Snowball stem of a normalised word; words of other letters and numbers are kept."""
+    """The English Snowball stem of a normalised word; words of other letters and numbers are kept.
+
+    Cached without a bound (an unbounded cache is the fast one): an archive has at most some hundred
+    thousand distinct words."""
     return _english().stemWord(word) if _STEMMED.fullmatch(word) else word
 
 
@@ -73,6 +76,11 @@ def words(text: str) -> list[str]:
 def tokenize(text: str) -> list[str]:
     """Search tokens of `text`: its `words`, each stemmed."""
     return [stem(w) for w in words(text)]
+
+
+def token_set(text: str) -> set[str]:
+    """The distinct tokens of `text` (each distinct word stemmed once: what an index needs)."""
+    return {stem(w) for w in set(words(text))}
 
 
 _MARKUP = [

@@ -225,19 +225,20 @@ def excluded_figures(figures: pd.DataFrame, problems: Iterable[Problem]) -> pd.D
     """Figures that an error of `check` keeps off the charts: one row per figure and rule.
 
     A problem belongs to the figure of the same file whose first line is the last one at
-    or before the problem's line (the rules report the line of a key inside the figure).
+    or before the problem's line, if it lies before the next figure's first line (`end_line`,
+    which counts figures left out of the frame: an error of a pending figure is its own).
     """
     wanted = [p for p in problems if p.level == "error" and p.rule in EXCLUDING_RULES]
     if not wanted or figures.empty:
         return pd.DataFrame(columns=EXCLUDED_COLUMNS)
-    starts = figures[["bulletin_id", "version", "figure_index", "path", "line"]].sort_values(["path", "line"])
+    starts = figures[["bulletin_id", "version", "figure_index", "path", "line", "end_line"]].sort_values(["path", "line"])
     by_path = {path: group for path, group in starts.groupby("path", sort=False)}
     rows = []
     for problem in wanted:
         in_file = by_path.get(str(problem.path))
         at = None if in_file is None else figure_at(in_file["line"].tolist(), problem.line)
-        if at is None:
-            continue
+        if at is None or problem.line >= in_file.iloc[at]["end_line"]:
+            continue  # before every charted figure, or inside one left out (review: pending)
         figure = in_file.iloc[at]
         rows.append({**figure[["bulletin_id", "version", "figure_index"]].to_dict(), "rule": problem.rule,
                      "message": problem.message, "path": str(problem.path), "line": problem.line})
@@ -305,7 +306,8 @@ def _accumulate(points: pd.DataFrame) -> pd.DataFrame:
     """
     points = points.copy()
     strands = [strand(s, i) for s, i in zip(points["series_id"], points["illustrative"])]
-    by = pd.Series(pd.factorize(pd.Series(strands, dtype=object))[0], index=points.index) if strands else points["series_id"]
+    by = pd.Series(pd.factorize(pd.Series(strands, dtype=object))[0] if strands else [], index=points.index,
+                   dtype="int64")
     increment = points["kind"].eq("increment")
     low = points["low"].fillna(0.0)
     best = points["best"].fillna(low)

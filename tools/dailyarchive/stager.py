@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
 from . import addresses
 from .catalog import Catalog, build_catalog
 from .charts import TOLL_MEASURES, place_key
@@ -38,6 +40,8 @@ from .stage import write_if_changed
 Files = dict[str, str | bytes]
 #: Parts of the hand-written docs folder that are never staged.
 SKIP_PARTS = {"_build", "__pycache__", ".ipynb_checkpoints"}
+#: The folder of drawn SVGs in the cache; a new name when the way an SVG is drawn changes (v2: notes under it).
+SVG_CACHE = "svg-v2"
 NO_SEAL = "Nothing of this archive is sealed yet (`invoke seal` seals what is published and starts the seal log)."
 
 
@@ -203,11 +207,11 @@ def chart_files(catalog: Catalog, data: ChartData, per_bulletin: int = 1, cache:
         if cached is None:
             charts = [render(data, p, s) for p, s in zip(planned, selections)]
             text = '{"charts":[' + ",\n".join(c.as_json(svg=svg) for c in charts) + "]}\n"
-            svgs = {c.digest: _svg(cache, c.digest, c.spec) for c in charts} if svg else {}
+            svgs = {c.digest: _svg(cache, c.digest, c.image_spec) for c in charts} if svg else {}
             _remember_charts(cache, key, digest, svg, text, list(svgs))
         else:
             text, names = cached
-            svgs = {name: _svg(cache, name, "") for name in names}
+            svgs = {name: _svg(cache, name) for name in names}
         files[f"{addresses.CHART_DIR}/{key}.json"] = text
         for name, image in svgs.items():
             files[f"{EXTRA_DIR}/{addresses.SVG_DIR}/{name}.svg"] = image
@@ -227,7 +231,7 @@ def _cached_charts(cache: Path | None, key: str, digest: str, svg: bool) -> tupl
         record = json.loads(_chart_cache_path(cache, key, digest, svg).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not all((cache / "svg" / f"{name}.svg").is_file() for name in record["svgs"]):
+    if not all((cache / SVG_CACHE / f"{name}.svg").is_file() for name in record["svgs"]):
         return None
     return record["text"], record["svgs"]
 
@@ -237,14 +241,16 @@ def _remember_charts(cache: Path | None, key: str, digest: str, svg: bool, text:
         write_if_changed(_chart_cache_path(cache, key, digest, svg), json.dumps({"text": text, "svgs": svgs}))
 
 
-def _svg(cache: Path | None, name: str, spec: str) -> bytes:
-    """A chart's static SVG (vl-convert), kept in `cache/svg/<digest>.svg` once drawn."""
-    path = cache / "svg" / f"{name}.svg" if cache is not None else None
+def _svg(cache: Path | None, name: str, image_spec: Callable[[], dict[str, Any]] | None = None) -> bytes:
+    """A chart's static SVG (vl-convert, from `Chart.image_spec`), kept in `cache/<SVG_CACHE>/<digest>.svg`."""
+    path = cache / SVG_CACHE / f"{name}.svg" if cache is not None else None
     if path is not None and path.is_file():
         return path.read_bytes()
     import vl_convert
 
-    image = vl_convert.vegalite_to_svg(json.loads(spec)).encode("utf-8")
+    if image_spec is None:
+        raise FileNotFoundError(f"chart {name}: no SVG in the cache and no spec to draw it from")
+    image = vl_convert.vegalite_to_svg(image_spec()).encode("utf-8")
     if path is not None:
         write_if_changed(path, image)
     return image

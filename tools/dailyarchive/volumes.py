@@ -76,6 +76,9 @@ class ProjectResult:
     error: str = ""
     #: Sphinx's own progress messages.
     log: str = ""
+    #: The pages were installed (a project whose Sphinx build crashed, or warned under `strict`, keeps its
+    #: previous pages; one whose build reported errors, such as a withheld body, is installed and fails).
+    installed: bool = False
     #: CPU seconds the worker spent on this project, and the worker process's peak memory (MB) so far.
     cpu_s: float = 0.0
     peak_rss_mb: float = 0.0
@@ -105,13 +108,15 @@ def _build_project(job: ProjectJob) -> ProjectResult:
     except (SphinxError, OSError, ValueError) as exc:
         return ProjectResult(job.name, 1, 0, warning.getvalue(), error=f"{type(exc).__name__}: {exc}",
                              log=status.getvalue())
-    if app.statuscode:
+    if app.statuscode and job.strict:
         return ProjectResult(job.name, app.statuscode, app._warncount, warning.getvalue(), log=status.getvalue())
     prune_removed(work / "html", addresses.volume_prefix(job.name), app.env)
     written, removed = install(work / "html", Path(job.html), addresses.volume_prefix(job.name),
                                work / "installed.txt")
-    write_if_changed(work / "built.txt", job.digest + "\n")
-    return ProjectResult(job.name, 0, app._warncount, warning.getvalue(), written, removed, log=status.getvalue())
+    if not app.statuscode:  # a project that reported errors is built again next time, until it has none
+        write_if_changed(work / "built.txt", job.digest + "\n")
+    return ProjectResult(job.name, app.statuscode, app._warncount, warning.getvalue(), written, removed,
+                         log=status.getvalue(), installed=True)
 
 
 def prune_removed(built: Path, prefix: str, env: object) -> None:

@@ -4,7 +4,7 @@ Every column is described in the data dictionary (docs/data.md); a test keeps th
 in step. Figures of every version are kept (with `is_latest`), so a historian can see
 what a correction changed; `excluded_by` names the rule that kept a figure off the
 charts, and `series.csv` holds the charted points, so every chart can be recomputed.
-`illustrative` (figures, series) marks a figure of an illustrative bulletin: never the record.
+Every table has an `illustrative` column: 1 for an illustrative bulletin's rows, never the record.
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ TABLES: dict[str, list[str]] = {
     "bulletins": ["bulletin_id", "series", "date", "slug", "title", "latest_version", "n_versions", "corrected",
                   "last_revised", "summary", "caption", "illustrative", "places", "actors", "tags", "url"],
     "versions": ["bulletin_id", "version", "is_latest", "date", "revised", "revision_note", "title", "summary",
-                 "sha256", "path"],
+                 "illustrative", "sha256", "path"],
     "figures": ["bulletin_id", "version", "is_latest", "figure_index", "bulletin_date", "id", "measure", "group",
                 "parent", "value", "qualifier", "low", "high", "text", "kind", "since", "as_of", "place",
                 "reported_by", "claimed_by", "illustrative", "excluded_by", "path", "line"],
     "events": ["bulletin_id", "version", "is_latest", "event_index", "bulletin_date", "date_text", "precision",
-               "start", "end", "place", "actors", "what"],
+               "start", "end", "place", "actors", "what", "illustrative"],
     "series": POINT_COLUMNS,
 }
 KEYS: dict[str, tuple[list[str], list[tuple[list[str], str, list[str]]]]] = {
@@ -53,7 +53,9 @@ def data_tables(catalog: Catalog, points: pd.DataFrame, excluded: pd.DataFrame) 
         lambda r: LIST_SEPARATOR.join(sorted(set(r)))).to_dict() if not excluded.empty else {}
     keys = list(zip(figures["bulletin_id"], figures["version"], figures["figure_index"]))
     figures["excluded_by"] = [rules.get(k, "") for k in keys]
-    tables = {"bulletins": bulletins, "versions": catalog.versions, "figures": figures, "events": catalog.events,
+    events = catalog.events.merge(catalog.versions[["bulletin_id", "version", "illustrative"]],
+                                  on=["bulletin_id", "version"], how="left")
+    tables = {"bulletins": bulletins, "versions": catalog.versions, "figures": figures, "events": events,
               "series": points}
     return {name: _plain(frame.reindex(columns=TABLES[name]), catalog.root) for name, frame in tables.items()}
 

@@ -41,9 +41,11 @@ class BuildResult:
     outdir: Path
     status: int
     warnings: int
-    #: Projects built by this build (`site`, `<series>/<year>`), and those that failed.
+    #: Projects built by this build (`site`, `<series>/<year>`), those that failed, and those of them that
+    #: kept their previous pages (their build crashed, or warned under `strict`).
     built: tuple[str, ...] = ()
     failed: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
     #: CPU seconds of the workers' builds, and the largest worker's peak memory (MB).
     workers_cpu_s: float = 0.0
     worker_peak_rss_mb: float = 0.0
@@ -79,8 +81,8 @@ def build(archive: Path, out: Path, docs: Path, builder: str = "html", warnings_
         with hold(out, "build", wait=lock_wait), one_site(out, builder, archive, docs) as outdir:
             result = build_volumes(archive, out.resolve(), outdir.resolve(), docs, pool, warnings_as_errors,
                                    status, warning, overrides or {}, downloads)
-            if result.failed and outdir != out / builder:  # a clean build that is not whole is not swapped in
-                raise ProjectsFailed(result.failed)
+            if result.kept and outdir != out / builder:  # a clean build that is not whole is not swapped in
+                raise ProjectsFailed(result.kept)
     return replace(result, outdir=out / builder)
 
 
@@ -175,6 +177,7 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
     else:
         state_path.unlink(missing_ok=True)
     return BuildResult(html, code, warnings, tuple(r.name for r in results), failed,
+                       tuple(r.name for r in results if not r.installed),
                        round(sum(r.cpu_s for r in results), 2), max((r.peak_rss_mb for r in results), default=0.0))
 
 
@@ -227,9 +230,11 @@ def project_messages(result: ProjectResult) -> list[str]:
     """The warnings of a project's build, and what failed, naming the project."""
     kind = "site" if result.name == addresses.SITE_PROJECT else f"volume {result.name}"
     lines = [line for line in result.messages.splitlines() if line.strip()]
-    if result.status:
+    if result.status and not result.installed:
         reason = result.error or "Sphinx reported errors (see the warnings above)"
         lines.append(f"the {kind} failed: {reason}; its previous pages stay in place")
+    elif result.status:
+        lines.append(f"the {kind} failed: Sphinx reported errors (see the warnings above)")
     return lines
 
 

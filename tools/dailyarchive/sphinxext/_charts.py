@@ -95,9 +95,8 @@ def chart_html(chart: dict[str, Any], root: str, scripted: bool = True) -> str:
     notes = "".join(f' <span class="dailyarchive-chart-note">{escape(n)}</span>' for n in chart["notes"])
     if svg:
         notes += f' <a class="dailyarchive-chart-svg" href="{escape(svg)}" download>The chart as an SVG image</a>.'
-
+    parts.append(data_table(chart, root))  # before the caption: HTML allows a figcaption only first or last
     parts.append(f"<figcaption><strong>{title}.</strong> {escape(chart['caption'])}{notes}</figcaption>")
-    parts.append(data_table(chart, root))
     return "\n".join(p for p in parts if p) + "\n</figure>\n"
 
 
