@@ -122,24 +122,90 @@ def schema(c: Context, out: str = str(DOCS / "schema" / "bulletin.schema.json"))
             "strict": "treat warnings as errors (-W)",
             "jobs": "worker processes building volumes side by side (default: the number of cores)",
             "scheduler": "build the volumes on the Dask cluster at this scheduler (tcp://HOST:PORT); "
-                         "OUT must be on storage the workers share"})
+                         "OUT must be on storage the workers share",
+            "formats": "what to make, comma-separated: html, pdf, epub, zip (default: all of them)",
+            "year": "only the PDF volumes of this year (for example --formats pdf --year 2019)"})
 @reports_failures
 def build(c: Context, archive: str = str(ARCHIVE), out: str = str(BUILD), strict: bool = False, jobs: int = 0,
-          scheduler: str = "") -> None:
-    """Build the HTML archive into OUT/html: the site and one Sphinx project per series-year, in parallel."""
-    from dailyarchive.publish.html import build as build_site
+          scheduler: str = "", formats: str = "all", year: int = 0) -> None:
+    """Build the site (OUT/html), a PDF per volume, an EPUB per series and the offline zip (OUT/html/downloads/).
+
+    The books, the zip and the data go into OUT/html/downloads/ with SHA256SUMS, listed on the downloads page.
+    """
+    from dailyarchive.errors import _printable
+    from dailyarchive.publish.downloads import build_formats, parse_formats
+    from dailyarchive.publish.pdf import PdfFailed
     from dailyarchive.volumes import SchedulerUnreachable
 
     started = time.perf_counter()
+    chosen = parse_formats("" if formats == "all" else formats)
     try:
-        result = build_site(Path(archive), Path(out), DOCS, "html", warnings_as_errors=strict, jobs=jobs or None,
-                            scheduler=scheduler or None)
+        result = build_formats(Path(archive), Path(out), DOCS, chosen, years={year} if year else None, strict=strict,
+                               jobs=jobs or None, scheduler=scheduler or None, say=lambda line: print(line, flush=True))
     except SchedulerUnreachable as exc:
         raise Exit(str(exc), code=2) from None
-    print(f"\nbuilt {result.outdir / 'index.html'} in {time.perf_counter() - started:.1f} s "
-          f"with {result.warnings} warning(s)")
-    if result.status:
-        raise Exit("the build failed: see the messages above", code=result.status)
+    except PdfFailed as exc:
+        raise Exit("\n".join(_printable(line) for line in str(exc).splitlines()), code=1) from None
+    if result.html is not None:
+        print(f"\nbuilt {result.html.outdir / 'index.html'} with {result.html.warnings} warning(s)")
+        if result.html.status:
+            raise Exit("the build failed: see the messages above", code=result.html.status)
+    for book in result.books:
+        print(f"built {book}")
+    if result.zip is not None:
+        print(f"built {result.zip}")
+    if result.sums is not None:
+        print(f"checksums: {result.sums} (sha256sum -c SHA256SUMS in that folder)")
+    print(f"done in {time.perf_counter() - started:.1f} s")
+
+
+@task(help={"format": "bagit (a BagIt bag, RFC 8493) or ocfl (an OCFL 1.1 storage root)",
+            "out": "a new or empty folder to write the package into",
+            "archive": "archive folder (default: archive/)",
+            "build": "build folder whose html/downloads/ goes into the bag (default: _build/; run `invoke build` first)"})
+@reports_failures
+def deposit(c: Context, format: str, out: str, archive: str = str(ARCHIVE), build: str = str(BUILD)) -> None:
+    """Write a deposit package for a library: a BagIt bag, or an OCFL storage root (a bulletin an object).
+
+    The bag holds the sources and the downloads; each OCFL object's versions are the bulletin's versions.
+    """
+    import logging
+
+    from dailyarchive.publish.deposit import FORMATS, deposit_bagit, deposit_ocfl
+
+    logging.getLogger("bagit").setLevel(logging.WARNING)  # not a line per file
+    if format not in FORMATS:
+        raise Exit(f"--format {format!r} is not one of {', '.join(FORMATS)}", code=2)
+    downloads = Path(build) / "html" / "downloads"
+    if format == "bagit":
+        if not downloads.is_dir():
+            print(f"note: {downloads} does not exist, the bag holds the sources only (run `invoke build` first)",
+                  file=sys.stderr)
+        result = deposit_bagit(Path(archive), Path(out), downloads if downloads.is_dir() else None)
+    else:
+        result = deposit_ocfl(Path(archive), Path(out))
+    print(f"wrote the {result.format} package of {result.bulletins} bulletin(s), {result.files} file(s), to {result.path}")
+
+
+@task(help={"build": "build folder holding html/downloads/archive.sqlite (default: _build/; run `invoke build`)",
+            "port": "port on 127.0.0.1 (default 8001)", "license": "the data's licence, shown on every page",
+            "license_url": "where the licence is written out"})
+@reports_failures
+def datasette(c: Context, build: str = str(BUILD), port: int = 8001, license: str = "", license_url: str = "") -> None:
+    """Serve the data downloads (archive.sqlite) with Datasette on 127.0.0.1: filter, facet and query the figures."""
+    from dailyarchive.publish.datasette import command, metadata, write_metadata
+
+    database = Path(build) / "html" / "downloads" / "archive.sqlite"
+    if not database.is_file():
+        raise Exit(f"{database} does not exist: run `invoke build --out {build}` first", code=2)
+    meta = write_metadata(Path(build) / "datasette" / "metadata.json", metadata(
+        (DOCS / "data.md").read_text(encoding="utf-8"), "Data of the archive", source="the archive's bulletins",
+        license=license, license_url=license_url))
+    print(f"Datasette on http://127.0.0.1:{port}/ (Ctrl-C stops it)", flush=True)
+    try:
+        subprocess.run(command(database, meta, port), check=False)
+    except KeyboardInterrupt:
+        pass
 
 
 @task(help={"series": "series slug, as in series.yml", "date": "the bulletin's date, YYYY-MM-DD (default: today)",

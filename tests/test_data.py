@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_every_download_exists_with_the_figure_of_9_july(sample_build):
     downloads = sample_build.outdir / "downloads"
     assert sorted(p.name for p in downloads.iterdir()) == [
-        "archive.sqlite", "bulletins.csv", "events.csv", "figures.csv", "series.csv", "versions.csv"]
+        "archive.sqlite", "bulletins.csv", "datapackage.json", "events.csv", "figures.csv", "series.csv", "versions.csv"]
     figures = read_figures_csv(downloads / "figures.csv")
     row = figures[(figures["bulletin_id"] == "syria-daily/2019-07-09-northern-latakia-counter-attack")
                   & figures["is_latest"] & (figures["group"] == "civilians") & (figures["measure"] == "killed")]

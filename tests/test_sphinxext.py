@@ -75,6 +75,7 @@ def test_adding_a_bulletin_rewrites_only_its_pages_neighbours_and_indexes(small_
         "test-daily/2019/07/index.html", "test-daily/2019/index.html", "test-daily/index.html", "index.html",
         "places/mount-turkmen/index.html", "places/latakia-province/index.html", "places/syria/index.html",
         "actors/hay-at-tahrir-al-sham/index.html", "tags/counter-attack/index.html",
+        "downloads.html",  # the downloads page gives each data file's SHA-256
     }
 
 
@@ -89,6 +90,7 @@ def test_correcting_a_bulletin_rewrites_its_pages_and_the_lists_that_mark_it(sma
         f"{page}/index.html", f"{page}/v1.html", f"{page}/v2.html", f"{page}/diff-v1-v2.html",
         "test-daily/2019/07/index.html", "index.html",  # lists that mark it "(corrected)"
         "tags/offensive/index.html",
+        "downloads.html",  # the downloads page gives each data file's SHA-256
     }
     assert "A newer version exists" in (out / "html" / page / "v1.html").read_text(encoding="utf-8")
     assert 'url=index.html' in (out / "html" / page / "v2.html").read_text(encoding="utf-8")

@@ -8,7 +8,16 @@ set -euo pipefail
 # graphviz: `dot` draws the data-flow diagram of docs/architecture.md at build time (sphinx.ext.graphviz).
 # nodejs: runs the search script against built index shards (tests/test_search.py).
 # python3-venv: the README's first command makes a virtual environment (Debian's Python refuses system-wide pip).
-packages=(chromium fonts-noto-core poppler-utils nodejs python3-venv graphviz)
+# texlive-xetex: xelatex, fontspec and hyperref for the PDF of each volume (Sphinx's LaTeX builder, latex_engine xelatex).
+# texlive-latex-recommended, texlive-latex-extra: the LaTeX packages Sphinx's sphinx.sty loads (fncychap, tabulary,
+#   titlesec, needspace, wrapfig, capt-of, framed, upquote, ...).
+# texlive-fonts-recommended: the standard fonts Sphinx's LaTeX setup names for maths and symbols.
+# fonts-freefont-otf: FreeSerif, FreeSans and FreeMono, Sphinx's default fonts under xelatex.
+# fonts-hosny-amiri: Amiri, the explicit Arabic font of the PDF (place names, quotes in Arabic).
+# latexmk: runs xelatex and makeindex as often as the table of contents and the index need.
+# epubcheck: validates the EPUB of each series in the tests.
+packages=(chromium fonts-noto-core poppler-utils nodejs python3-venv graphviz texlive-xetex texlive-latex-recommended
+          texlive-latex-extra texlive-fonts-recommended fonts-freefont-otf fonts-hosny-amiri latexmk epubcheck)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

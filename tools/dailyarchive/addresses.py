@@ -65,3 +65,7 @@ def volume_prefix(name: str) -> str:
 
 #: In a volume's sources: the docnames of the site project's hand-written pages (for `hasdoc`).
 SITE_DOCS = f"{INCLUDE_DIR}/site-docs.txt"
+
+#: The downloads page (hand-written, `docs/downloads.md`) and the table of files it shows (staged into the site).
+DOWNLOADS_DOC = "downloads"
+DOWNLOADS_MANIFEST = f"{INCLUDE_DIR}/downloads.json"

@@ -32,6 +32,7 @@ from .feeds import feed_path, feeds, robots, sitemap, sitemap_urls, tag_slugs, t
 from .load import load_archive
 from .pages import EXTRA_DIR, PageSettings, staged_pages
 from .publish.data import DOWNLOAD_DIR, download_files
+from .publish.datapackage import datapackage_json
 from .rules import check, ordered
 from .search import SEARCH_DIR, file_digest, search_files
 from .stage import write_if_changed
@@ -140,6 +141,9 @@ def plan_site(catalog: Catalog, problems: list[Problem], docs: Files, settings: 
     for name, content in download_files(catalog, data.points, data.excluded).items():
         outputs[f"{DOWNLOAD_DIR}/{name}"] = content
     outputs.update(timeline_files(catalog))
+    dictionary = docs.get("data.md", b"")  # the data package describes the CSVs (publish.datapackage)
+    outputs[f"{DOWNLOAD_DIR}/datapackage.json"] = datapackage_json(
+        catalog, data.points, data.excluded, dictionary.decode("utf-8") if isinstance(dictionary, bytes) else dictionary)
     links = feed_links(catalog)
     staged[addresses.FEED_LINKS] = json.dumps(links, sort_keys=True, ensure_ascii=False) + "\n"
     projects = split_projects(staged, set(catalog.series["slug"]), settings.volumes)

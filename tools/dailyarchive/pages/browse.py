@@ -53,7 +53,7 @@ def home_include(ctx: Context, staged: set[str]) -> str:
                            ("tags/index", "Tags"),
                            ("methods", "Methods: how the figures are recorded and charted"),
                            ("data", "Data downloads and data dictionary"),
-                           ("downloads", "Downloads: PDF and EPUB"),
+                           ("downloads", "Downloads: PDF, EPUB, an offline copy and the data"),
                            ("guide", "The historian's guide: browse, search, read corrections, cite")):
         if docname_ in known:
             lines.append(f"- {link(text, docname_)}")

@@ -19,6 +19,8 @@ from ._latex import tex
 from ._text import day, figure_period, figure_value, myst_escape, page, partial_date, present, yaml_string
 
 _UNSAFE_FILE = re.compile(r"[^A-Za-z0-9._-]+")
+#: The PDF's figures table: column titles and their shares of the line.
+FIGURE_COLUMNS = (("Figure", 0.27), ("Value", 0.17), ("Period", 0.22), ("Place", 0.14), ("Reported by", 0.16))
 
 
 def bulletin_page(ctx: Context, bulletin_id: str) -> str:
@@ -28,6 +30,7 @@ def bulletin_page(ctx: Context, bulletin_id: str) -> str:
     here = docname(bulletin["url"])
     lines = [f"# {myst_escape(bulletin['title'])}", ""]
     lines += raw(breadcrumbs(ctx, here, bulletin), dateline(ctx, bulletin, latest))
+    lines += latex.raw(latex_dateline(ctx, bulletin, latest))
     lines += illustrative_banner(latest)
     if bulletin["corrected"]:
         lines += correction_note(latest)
@@ -82,6 +85,13 @@ def dateline(ctx: Context, bulletin: Row, version: Row) -> str:
     return f'<p class="dateline">{esc(text)}</p>'
 
 
+def latex_dateline(ctx: Context, bulletin: Row, version: Row) -> str:
+    """Date, series and version number under the title, for the PDF."""
+    count = len(ctx.versions[bulletin["bulletin_id"]])
+    text = f"{day(bulletin['date'])} · {series_name(ctx, bulletin['series'])} · version {version['version']} of {count}"
+    return f"\\noindent\\textit{{{tex(text)}}}\\par\n"
+
+
 def version_content(ctx: Context, here: str, bulletin: Row, version: Row) -> list[str]:
     """What a version says: summary, photo, body, figures, events, sources, names and see-also links."""
     key = (bulletin["bulletin_id"], int(version["version"]))
@@ -99,9 +109,8 @@ def latex_parts(ctx: Context, key: tuple[str, int], version: Row) -> list[str]:
     """Summary, figures, events, sources, names and see-also for the PDF (a raw LaTeX block)."""
     figures = ctx.figures.get(key, [])
     by_id = {f["id"]: f for f in figures if present(f["id"])}
-    figure_items = ["; ".join(tex(part) for part in (figure_label(f, by_id), figure_value(f), figure_period(f),
-                                                      f["place"], figure_source_text(f)) if present(part))
-                    for f in figures]
+    figure_rows = [[tex(part) for part in (figure_label(f, by_id), figure_value(f), figure_period(f),
+                                           f["place"], figure_source_text(f))] for f in figures]
     event_items = [f"{tex(partial_date(e['date_text'], e['precision']))}"
                    + (f", {tex(e['place'])}" if present(e["place"]) else "") + f": {tex(e['what'])}"
                    for e in ctx.events.get(key, [])]
@@ -111,9 +120,10 @@ def latex_parts(ctx: Context, key: tuple[str, int], version: Row) -> list[str]:
                   for label, kind in (("Places", "places"), ("Actors", "actors"), ("Tags", "tags")) if version[kind]]
     targets = dict.fromkeys(r["target_id"] for r in ctx.links.get(key, [])
                             if present(r["target_id"]) and r["target_id"] in ctx.bulletins)
-    link_items = [f"{tex(day(ctx.bulletins[t]['date']))}: {tex(ctx.bulletins[t]['title'])}" for t in targets]
+    link_items = [f"{tex(day(ctx.bulletins[t]['date']))}: "
+                  + latex.internal_link(docname(ctx.bulletins[t]["url"]), tex(ctx.bulletins[t]["title"])) for t in targets]
     summary = f"\\textbf{{{tex(version['summary'])}}}\\par\n" if present(version["summary"]) else ""
-    return latex.raw(summary, latex.items("Figures reported", figure_items), latex.items("Events", event_items),
+    return latex.raw(summary, latex.table("Figures reported", FIGURE_COLUMNS, figure_rows), latex.items("Events", event_items),
                      latex.items("Sources", source_items), latex.items("Places, actors and tags", name_items),
                      latex.items("See also", link_items))
 

@@ -1,1 +1,1 @@
-"""Publishing: build the Sphinx project into HTML (later PDF, EPUB and downloads)."""
+"""Publishing: the HTML site, the books (PDF per volume, EPUB per series), the offline zip, the data package, deposits."""

@@ -8,6 +8,7 @@ extension.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import sys
@@ -26,6 +27,7 @@ from ..sphinxext._outputs import NO_BASEURL
 from ..stager import Site, StageSettings, digest_of, project_docnames, stage
 from ..volumes import (ProjectJob, ProjectsFailed, ProjectResult, build_project, built_digest, code_digest, default_jobs, executor,
                        read_json, remove_stale)
+from ._manifest import DownloadFile, manifest_json
 from .onesite import one_site
 
 DOCS_MANIFEST = f"{addresses.INCLUDE_DIR}/docs.txt"
@@ -63,13 +65,14 @@ def stage_docs(docs: Path, srcdir: Path) -> int:
 def build(archive: Path, out: Path, docs: Path, builder: str = "html", warnings_as_errors: bool = False,
           status: TextIO | None = sys.stdout, warning: TextIO | None = sys.stderr,
           overrides: dict[str, object] | None = None, lock_wait: float = 10.0, jobs: int | None = None,
-          scheduler: str | None = None) -> BuildResult:
+          scheduler: str | None = None, downloads: tuple[DownloadFile, ...] = ()) -> BuildResult:
     """Build `docs` with the archive at `archive` into `out/<builder>`; sources are staged in `out/`.
 
     Holds `out`'s lock (another build into `out` waits up to `lock_wait` seconds, then `LockHeld`);
     a build of another archive or docs than the last one builds clean and swaps in (`onesite`).
     HTML: volumes built by `jobs` worker processes (default: one a core) or on the Dask cluster
     at `scheduler` (`tcp://HOST:PORT`; `SchedulerUnreachable` before anything is written).
+    `downloads`: the files built before the site (PDF, EPUB) that the downloads page lists.
     """
     if builder != "html":
         return build_single(archive, out, docs, builder, warnings_as_errors, status, warning, overrides, lock_wait)
@@ -77,7 +80,7 @@ def build(archive: Path, out: Path, docs: Path, builder: str = "html", warnings_
         out.mkdir(parents=True, exist_ok=True)
         with hold(out, "build", wait=lock_wait), one_site(out, builder, archive, docs) as outdir:
             result = build_volumes(archive, out.resolve(), outdir.resolve(), docs, pool, warnings_as_errors,
-                                   status, warning, overrides or {})
+                                   status, warning, overrides or {}, downloads)
             if result.kept and outdir != out / builder:  # a clean build that is not whole is not swapped in
                 raise ProjectsFailed(result.kept)
     return replace(result, outdir=out / builder)
@@ -129,17 +132,22 @@ def inputs_fingerprint(archive: Path, docs: Path, settings: object, overrides: d
 
 
 def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object, strict: bool,
-                  status: TextIO | None, warning: TextIO | None, overrides: dict[str, object]) -> BuildResult:
+                  status: TextIO | None, warning: TextIO | None, overrides: dict[str, object],
+                  downloads: tuple[DownloadFile, ...] = ()) -> BuildResult:
     """Stage the site, build the projects whose sources changed, install them and the output files."""
     settings = stage_settings(docs, overrides)
     state_path = out / "stage" / "state.json"
     fingerprint = inputs_fingerprint(archive, docs, settings, overrides, strict)
+    fingerprint = digest_of({"inputs": fingerprint, "downloads": repr(downloads)})
     state = read_json(state_path)
     if state.get("fingerprint") == fingerprint and html.is_dir():
         _print(warning, str(state.get("messages", "")))
         _print(status, "dailyarchive: nothing changed since the last build")
         return BuildResult(html, 0, int(state.get("warnings", 0)))  # type: ignore[arg-type]
     site = stage(archive, docs, settings, cache=out / "cache")
+    # the downloads page's table (publish._manifest): the site project alone depends on it
+    site.projects[addresses.SITE_PROJECT].files[addresses.DOWNLOADS_MANIFEST] = manifest_json(
+        site.outputs, downloads, dt.date.today())
     suppress = conf_values(docs, overrides).get("suppress_warnings", [])
     shown = [p for p in site.problems if not suppressed(p, suppress)]
     messages = [warning_line(p) for p in shown]

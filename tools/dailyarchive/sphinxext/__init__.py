@@ -20,6 +20,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("dailyarchive.sphinxext._bidi")
     app.setup_extension("dailyarchive.sphinxext._rawlinks")
     app.setup_extension("dailyarchive.sphinxext._body")
+    app.setup_extension("dailyarchive.sphinxext._downloads")
     for module in ("_outputs", "_volumes", "_policy", "_search", "_cite", "_feeds", "_charts", "_chronology",
                    "_timeline", "_fixity"):
         app.setup_extension(f"dailyarchive.sphinxext.{module}")
