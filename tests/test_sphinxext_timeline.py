@@ -22,8 +22,9 @@ def test_the_figure_carries_its_options_escaped_and_links_the_list_with_its_filt
     soup = BeautifulSoup(html, "html.parser")
     figure = soup.find("figure", class_="dailyarchive-timeline")
     assert figure["data-root"] == "../../" and figure["data-place"] == 'x"><script>'
-    assert [s["src"] for s in figure.find_all("script")] == [
+    assert [s["src"] for s in soup.find_all("script")] == [  # after the figure: its caption is its last child
         "../../_timeline/manifest.js", "../../_timeline/2019.js"]
+    assert not figure.find_all("script") and figure.find_all(recursive=False)[-1].name == "figcaption"
     assert not [s for s in soup.find_all("script") if s.string]  # no inline script: the policy forbids it
     link = soup.find("a", class_="dailyarchive-timeline-list")
     assert link["href"] == "../../chronology/index.html?place=x%22%3E%3Cscript%3E"

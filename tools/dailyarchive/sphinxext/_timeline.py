@@ -127,7 +127,7 @@ def timeline_html(options: dict[str, str], root: str, list_href: str) -> str:
             f"<figcaption><strong>{escape(title)}.</strong> A dot is an event known to the day; a bar spans the "
             "month or the year an event is known to; an outlined mark is approximate, uncertain or partly "
             f"unknown (the tooltip says which). A click opens the bulletin that reported it. {escape(HELP)} "
-            f"{link}</figcaption>\n{preload}</figure>\n")
+            f"{link}</figcaption>\n</figure>\n{preload}")  # scripts after the figure: its caption is its last child
 
 
 def first_files(options: dict[str, str]) -> list[str]:
