@@ -90,6 +90,8 @@ def test_sample_chronology_page_lists_events_by_month_with_links(sample_build):
     assert "p-latakia-province" in latakia[0]["class"]
     assert soup.select_one("form.dailyarchive-events-filter select[data-filter=places]")
     assert "dailyarchive-chronology.js" in page.read_text(encoding="utf-8")
+    sections = [h.get_text().rstrip("#¶ ") for h in soup.select("h2")]
+    assert sections.index("Events") < sections.index("The toll over time")  # the events first, then the charts
     for href in links.values():
         assert (page.parent / href).resolve().is_file()
 

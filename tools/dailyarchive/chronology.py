@@ -138,7 +138,7 @@ def part_title(part: str) -> str:
 
 
 def index_page(events: list[dict[str, Any]], parts: dict[str, list[dict[str, Any]]]) -> str:
-    """The chronology's home: charts of the toll, then the events or the list of event pages."""
+    """The chronology's home: the timeline, the events (or the list of event pages), then the charts of the toll."""
     lines = ["---", "orphan: true", "---", "", "# Chronology", ""]
     lines += ["Every dated event that the bulletins report, in date order. An event known only to the month "
               "or the year is listed at the start of it. Each event links to the bulletin that reports it; "
@@ -151,16 +151,17 @@ def index_page(events: list[dict[str, Any]], parts: dict[str, list[dict[str, Any
         lines += ["## Timeline", "", "Lanes by place, actor or series; the filters of the list below and the span "
                   "shown are kept in the page's address, so a view can be shared and cited. The data of what is "
                   "shown downloads as CSV or JSON.", "", *timeline_block(first, last, target), ""]
-    lines += ["## The toll over time", "", f"```{{{CHARTS_DIRECTIVE}}} chronology", "```", ""]
     lines += ["## Events", ""]
     if not events:
-        return "\n".join(lines + ["No events reported yet.", ""])
-    if not parts:
-        return "\n".join(lines + events_block(events) + [""])
-    lines += ["```{toctree}", ":hidden:", ""] + [f"/chronology/{part}" for part in parts] + ["```", ""]
-    lines += [f"- [{myst_escape(part_title(part))}](/chronology/{part}.md): {len(found)} events"
-              for part, found in parts.items()]
-    return "\n".join(lines + [""])
+        lines += ["No events reported yet.", ""]
+    elif not parts:
+        lines += events_block(events) + [""]
+    else:
+        lines += ["```{toctree}", ":hidden:", ""] + [f"/chronology/{part}" for part in parts] + ["```", ""]
+        lines += [f"- [{myst_escape(part_title(part))}](/chronology/{part}.md): {len(found)} events"
+                  for part, found in parts.items()] + [""]
+    toll = ["## The toll over time", "", f"```{{{CHARTS_DIRECTIVE}}} chronology", "```", ""]
+    return "\n".join(lines + toll)  # the events first, the charts of the toll after them
 
 
 def part_page(part: str, events: list[dict[str, Any]]) -> str:
