@@ -46,14 +46,18 @@ def sync_files(folder: Path, files: dict[str, str | bytes], manifest: str) -> tu
     The list of staged paths is kept in `manifest` (relative to `folder`), so files
     that were never staged (hand-written pages) are never deleted. Returns (written, removed).
     """
-    manifest_path = folder / manifest
-    before = set(manifest_path.read_text(encoding="utf-8").splitlines()) if manifest_path.exists() else set()
     written = sum(write_if_changed(folder / relative, content) for relative, content in files.items())
+    return written, remove_stale(folder, list(files), folder / manifest)
+
+
+def remove_stale(folder: Path, paths: list[str], manifest: Path) -> int:
+    """Delete the files of `folder` listed in `manifest` but not in `paths`; then record `paths`."""
+    before = set(manifest.read_text(encoding="utf-8").splitlines()) if manifest.is_file() else set()
     removed = 0
-    for stale in sorted(before - set(files)):
+    for stale in sorted(before - set(paths)):
         path = folder / stale
         if path.is_file():
             path.unlink()
             removed += 1
-    write_if_changed(manifest_path, "\n".join(sorted(files)) + "\n")
-    return written, removed
+    write_if_changed(manifest, "".join(f"{p}\n" for p in sorted(paths)))
+    return removed

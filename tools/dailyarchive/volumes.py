@@ -27,7 +27,7 @@ from pathlib import Path
 
 from . import addresses
 from .errors import DailyArchiveError
-from .stage import write_if_changed
+from .stage import remove_stale, write_if_changed
 
 #: Seconds to wait for a Dask scheduler before giving up.
 CONNECT_TIMEOUT = 10
@@ -151,17 +151,6 @@ def install(built: Path, html: Path, prefix: str, manifest: Path) -> tuple[int, 
     return written, remove_stale(html, paths, manifest)
 
 
-def remove_stale(folder: Path, paths: list[str], manifest: Path) -> int:
-    """Delete the files of `folder` listed in `manifest` but not in `paths`; then record `paths`."""
-    before = set(manifest.read_text(encoding="utf-8").splitlines()) if manifest.is_file() else set()
-    removed = 0
-    for stale in sorted(before - set(paths)):
-        path = folder / stale
-        if path.is_file():
-            path.unlink()
-            removed += 1
-    write_if_changed(manifest, "".join(f"{p}\n" for p in sorted(paths)))
-    return removed
 
 
 def built_digest(workdir: Path) -> str:

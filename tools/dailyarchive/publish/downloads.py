@@ -17,8 +17,7 @@ from typing import TextIO
 
 from ..errors import DailyArchiveError
 from ..sha256sum import format_line
-from ..stage import write_if_changed
-from ..volumes import remove_stale
+from ..stage import remove_stale, write_if_changed
 from ._manifest import SUMS, DownloadFile
 from .data import DOWNLOAD_DIR
 from .html import BuildResult, build
