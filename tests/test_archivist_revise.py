@@ -85,3 +85,21 @@ def test_revise_refuses_a_folder_of_another_archive(archive: Path, tmp_path: Pat
     with pytest.raises(BulletinNotFound, match="not in the archive"):
         revise_bulletin(archive, str(elsewhere.parent), "x", today=TODAY)
     assert sorted(p.name for p in elsewhere.parent.iterdir()) == ["v1.md"]
+
+
+def test_revise_refuses_a_latest_version_that_is_a_fifo_without_hanging(archive: Path) -> None:
+    import os
+    import sys
+
+    from helpers import run_limited
+
+    write_bulletin(archive, date="2019-07-09", slug="a-bulletin")
+    folder = archive / "test-daily/2019/2019-07-09-a-bulletin"
+    os.mkfifo(folder / "v2.md")  # nothing ever writes to it: reading it with a plain open would block
+    script = ("import datetime as dt, sys; from pathlib import Path; from dailyarchive.archivist import Refused; "
+              "from dailyarchive.archivist.revise import revise_bulletin\n"
+              "try: revise_bulletin(Path(sys.argv[1]), 'test-daily/2019-07-09-a-bulletin', 'n', dt.date(2019, 7, 12))\n"
+              "except Refused as exc: print(exc)")
+    result = run_limited([sys.executable, "-c", script, str(archive)], seconds=30)
+    assert result.returncode == 0 and "v2.md: cannot read the latest version" in result.stdout
+    assert "FIFO" in result.stdout and not (folder / "v3.md").exists()

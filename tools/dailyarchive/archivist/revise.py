@@ -7,6 +7,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from .. import safefile
+from ..errors import Problem
 from ..load import split_front_matter
 from ..locks import hold
 from .record import FOLDER_NAME, bulletin_folders
@@ -50,10 +52,11 @@ def revise_bulletin(root: Path, reference: str, note: str = "", today: dt.date |
         folder = find_bulletin(root, reference)
         number = latest_version(folder)
         source = folder / f"v{number}.md"
-        try:
-            text = source.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise Refused(f"{source}: cannot read the latest version ({exc}): fix it first") from None
+        problems: list[Problem] = []
+        read = safefile.read_text(source, problems)  # a link, FIFO or device is refused, never opened to hang
+        if read is None:
+            raise Refused(f"{source}: cannot read the latest version ({problems[0].message}): fix it first")
+        text, _ = read
         revised = next_version_text(text, number + 1, today, " ".join(note.split()))
         return write_new_file(folder / f"v{number + 1}.md", revised)
 
