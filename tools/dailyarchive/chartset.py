@@ -47,13 +47,22 @@ class ChartRows:
     reported: np.ndarray
     arrays: tuple[np.ndarray, np.ndarray, np.ndarray]
     sources: np.ndarray
+    #: `prefixes[n]`: a digest of the first `n` rows (a chain), so a cut's inputs are known without cutting.
+    prefixes: tuple[str, ...] = ("",)
 
     @classmethod
     def of(cls, rows: list[Row]) -> ChartRows:
         """Index `rows` (sorted by date) by their dates and what thinning reads (`row_arrays`)."""
+        prefixes = [""]
+        for row in rows:
+            prefixes.append(hashlib.sha1(f"{prefixes[-1]}\x1f{row!r}".encode("utf-8")).hexdigest())
         return cls(rows, np.array([r.day for r in rows], dtype="datetime64[D]"),
                    np.array([r.bulletin_day for r in rows], dtype="datetime64[D]"), row_arrays(rows),
-                   np.array([r.source for r in rows], dtype=object))
+                   np.array([r.source for r in rows], dtype=object), tuple(prefixes))
+
+    def digest_up_to(self, day: str) -> str:
+        """A digest of every row `up_to(day)` reads (the rows dated by `day`): equal digests, equal cuts."""
+        return self.prefixes[int(np.searchsorted(self.as_of, np.datetime64(day, "D"), side="right"))]
 
     def up_to(self, day: str, limit: int) -> tuple[list[Row], int, str]:
         """Rows published by `day` (ISO), at most `limit` of them drawn (`chartrows.thin`); how many
@@ -169,21 +178,28 @@ class Selection:
     total: int
     sources: str
 
-    def digest(self, planned: Planned, excluded: int) -> str:
-        """A hash of everything the chart is made from: equal digests give equal charts."""
-        parts = [CHARTS_VERSION, repr(planned.key), repr(sorted(planned.size.items())), str(planned.day),
-                 str(excluded), str(self.total), self.sources, *(r.data for r in self.rows)]
-        return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
-
 
 def select(data: ChartData, planned: Planned) -> Selection:
     """The rows of a planned chart (array work only)."""
     found = data.rows.get(planned.key)
     if found is None:
         return Selection([], 0, "")
-    day = planned.day.isoformat() if planned.day else "9999-12-31"
-    rows, total, note = found.up_to(day, planned.size["max_points"])
+    rows, total, note = found.up_to(_cut_day(planned), planned.size["max_points"])
     return Selection(rows, total, f"{data.names.get(planned.key[0], planned.key[0])} {note}" if note else "")
+
+
+def _cut_day(planned: Planned) -> str:
+    return planned.day.isoformat() if planned.day else "9999-12-31"
+
+
+def plan_digest(data: ChartData, planned: Planned) -> str:
+    """A hash of everything the chart of `planned` is made from, without cutting its rows (see `select`):
+    equal digests give equal charts."""
+    found = data.rows.get(planned.key)
+    parts = [CHARTS_VERSION, repr(planned.key), repr(sorted(planned.size.items())), str(planned.day),
+             str(data.excluded_counts.get(planned.key, 0)), data.names.get(planned.key[0], planned.key[0]),
+             found.digest_up_to(_cut_day(planned)) if found is not None else ""]
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
 def render(data: ChartData, planned: Planned, selection: Selection | None = None) -> Chart:

@@ -1,4 +1,4 @@
-"""Event dates in the Library of Congress EDTF notation, read with the `edtf` package.
+"""Event dates in the Library of Congress EDTF notation, the subset a bulletin may use.
 
 An event date is a day (`2019-07-09`), a month (`2019-07`) or a year (`2019`), optionally
 qualified as EDTF level 1 allows: approximate (`2019-07~`), uncertain (`2019-07?`), both
@@ -7,6 +7,10 @@ qualified as EDTF level 1 allows: approximate (`2019-07~`), uncertain (`2019-07?
 the first and last day it may mean (the strict range: a qualifier widens what the reader
 is told, not the bar), and the qualifier in words. Intervals and sets are refused: an event
 is one date.
+
+The subset is one pattern and a calendar check, read here: the `edtf` package's grammar cost
+about 10 ms a date, could not compute partly unspecified digits, and crashed (AttributeError)
+on some malformed ones such as `2019-0X`.
 """
 
 from __future__ import annotations
@@ -17,13 +21,13 @@ import functools
 import re
 from dataclasses import dataclass
 
-import edtf
 
 #: What the format accepts, for the JSON Schema: YYYY[-MM[-DD]] with X for unknown digits and ? ~ % after.
 EDTF_PATTERN = r"^[0-9X]{4}(-[0-9X]{2}(-[0-9X]{2})?)?[?~%]?$"
 _SHAPE = re.compile(EDTF_PATTERN)
 _QUALIFIERS = {"~": "approximate", "?": "uncertain", "%": "uncertain and approximate"}
 PRECISIONS = ("year", "month", "day")
+_NOT_IN_CALENDAR = "is not a date of the calendar: check the month and day (e.g. 2019-07-09, 2019-07~, 2019-07-0X)"
 
 
 @dataclass(frozen=True)
@@ -42,20 +46,11 @@ class EdtfError(ValueError):
 
 @functools.lru_cache(maxsize=8192)
 def read_edtf(text: str) -> EdtfDate:
-    """Read `text` (see the module's docstring); raise `EdtfError` with a fix when it is malformed.
-
-    Remembered by text: the grammar costs milliseconds a date, and an archive repeats a few hundred.
-    """
+    """Read `text` (see the module's docstring); raise `EdtfError` with a fix when it is malformed."""
     text = text.strip()
     if not _SHAPE.match(text):
         raise EdtfError(f"'{text}' is not a date: write YYYY-MM-DD, YYYY-MM or YYYY, optionally with ~ "
                         f"(approximate), ? (uncertain), % (both) after it, or X for unknown digits (2019-07-0X)")
-    try:
-        edtf.parse_edtf(text)  # the grammar; its range code cannot yet compute partly unspecified digits
-    except edtf.parser.edtf_exceptions.EDTFParseException:
-        raise EdtfError(f"'{text}' is not an EDTF date (check the month and day, e.g. 2019-07-09, 2019-07~)") from None
-    except ValueError:
-        pass  # e.g. 2019-07-0X: well formed, computed below
     mark = text[-1] if text[-1] in _QUALIFIERS else ""
     parts = text.removesuffix(mark).split("-")
     qualifier = _QUALIFIERS.get(mark, "")
@@ -77,12 +72,12 @@ def _bounds(parts: list[str], text: str) -> tuple[dt.date, dt.date]:
     try:
         return dt.date(year_low, month_low, day_low), dt.date(year_high, month_high, day_high)
     except ValueError:
-        raise EdtfError(f"'{text}' is not a day of the calendar: check the month and day") from None
+        raise EdtfError(f"'{text}' {_NOT_IN_CALENDAR}") from None
 
 
 def _digits(part: str, high: int, text: str) -> tuple[int, int]:
     """The smallest and largest number in 1..high that a two-digit part with X wildcards can be."""
     fits = [n for n in range(1, high + 1) if all(c in ("X", d) for c, d in zip(part, f"{n:02d}"))]
     if not fits:
-        raise EdtfError(f"'{text}' is not a day of the calendar: check the month and day")
+        raise EdtfError(f"'{text}' {_NOT_IN_CALENDAR}")
     return fits[0], fits[-1]

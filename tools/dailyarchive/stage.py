@@ -1,7 +1,10 @@
-"""Write generated files into a folder only when their content changed, and remove stale ones."""
+"""Write generated files into a folder only when their content changed, remove stale ones, and keep
+generated texts by the digest of their inputs (`FileMemo`)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -61,3 +64,33 @@ def remove_stale(folder: Path, paths: list[str], manifest: Path) -> int:
             removed += 1
     write_if_changed(manifest, "".join(f"{p}\n" for p in sorted(paths)))
     return removed
+
+
+class FileMemo:
+    """Generated texts kept by key under the digest of their inputs: one JSON file a key in `folder`.
+
+    `salt` (the toolkit's own digest) is part of every digest, so a new version of the toolkit
+    makes everything again. JSON holds data only: a cache file cannot run code.
+    """
+
+    def __init__(self, folder: Path, salt: str) -> None:
+        self.folder, self.salt = folder, salt
+
+    def _path(self, key: str) -> Path:
+        name = hashlib.sha256(key.encode("utf-8")).hexdigest()
+        return self.folder / name[:2] / f"{name}.json"
+
+    def recall(self, key: str, digest: str) -> dict[str, str] | None:
+        """The texts kept for `key` under `digest`, or None (nothing kept, another digest, an unreadable file)."""
+        try:
+            record = json.loads(self._path(key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        files = record.get("files") if isinstance(record, dict) and record.get("digest") == self.salt + digest else None
+        if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+            return None
+        return files
+
+    def keep(self, key: str, digest: str, files: dict[str, str]) -> None:
+        """Keep `files` for `key` under `digest` (replacing what was kept before)."""
+        write_if_changed(self._path(key), json.dumps({"digest": self.salt + digest, "files": files}, ensure_ascii=False))

@@ -22,7 +22,7 @@ from typing import Any
 from . import addresses
 from .catalog import Catalog, build_catalog
 from .charts import TOLL_MEASURES, place_key
-from .chartset import ChartData, chart_data, page_plan, render, select
+from .chartset import ChartData, chart_data, page_plan, plan_digest, render
 from .cite import version_files
 from .chronology import ChronologySettings, chronology_pages
 from .errors import Problem
@@ -35,8 +35,9 @@ from .publish.data import DOWNLOAD_DIR, download_files
 from .publish.datapackage import datapackage_json
 from .rules import check, ordered
 from .search import SEARCH_DIR, file_digest, search_files
-from .stage import write_if_changed
+from .stage import FileMemo, write_if_changed
 from .timeline import timeline_files
+from .volumes import code_digest
 
 Files = dict[str, str | bytes]
 #: Parts of the hand-written docs folder that are never staged.
@@ -132,8 +133,10 @@ def plan_site(catalog: Catalog, problems: list[Problem], docs: Files, settings: 
     data = chart_data(catalog, problems)
     chronology = chronology_pages(catalog, ChronologySettings(settings.chronology_max_events))
     existing = frozenset(project_docnames(docs)) | frozenset(project_docnames(chronology)) | known_docs
+    memo = FileMemo(cache / "pages", code_digest()) if cache is not None else None
     pages = staged_pages(catalog, PageSettings(latest_count=settings.latest_count, existing_docs=existing,
-                                               bulletin_toctree=settings.bulletin_toctree, volumes=settings.volumes))
+                                               bulletin_toctree=settings.bulletin_toctree, volumes=settings.volumes),
+                         memo)
     staged: Files = {**docs, **pages, **chronology, **chart_files(catalog, data, settings.charts_per_bulletin, cache)}
     outputs: Files = {}
     for path in [p for p in staged if p.startswith(EXTRA_DIR + "/")]:
@@ -203,11 +206,10 @@ def chart_files(catalog: Catalog, data: ChartData, per_bulletin: int = 1, cache:
     for key in sorted(keys | set(plan)):
         svg = not key.startswith("bulletin/")
         planned = plan.get(key, [])
-        selections = [select(data, p) for p in planned]
-        digest = "/".join(s.digest(p, data.excluded_counts.get(p.key, 0)) for s, p in zip(selections, planned))
+        digest = "/".join(plan_digest(data, p) for p in planned)
         cached = _cached_charts(cache, key, digest, svg)
         if cached is None:
-            charts = [render(data, p, s) for p, s in zip(planned, selections)]
+            charts = [render(data, p) for p in planned]
             text = '{"charts":[' + ",\n".join(c.as_json(svg=svg) for c in charts) + "]}\n"
             svgs = {c.digest: _svg(cache, c.digest, c.image_spec) for c in charts} if svg else {}
             _remember_charts(cache, key, digest, svg, text, list(svgs))

@@ -12,6 +12,7 @@ unchanged is not built at all. Workers are a `concurrent.futures` executor: loca
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -161,6 +162,7 @@ def built_digest(workdir: Path) -> str:
         return ""
 
 
+@functools.lru_cache(maxsize=1)
 def code_digest() -> str:
     """A hash of the toolkit's own files: a new version of the toolkit rebuilds every project."""
     total = hashlib.sha256()

@@ -10,7 +10,10 @@ text changed.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
+from typing import Protocol
 
 import pandas as pd
 
@@ -26,17 +29,31 @@ from .versions import diff_page, latest_stub, latest_stub_path, older_version_pa
 
 __all__ = [
     "BODY_DIR", "EXTRA_DIR", "HOME_INCLUDE", "INCLUDE_DIR", "PageSettings", "diff_docname", "docname",
-    "month_docname", "myst_escape", "staged_pages", "version_docname",
+    "month_docname", "myst_escape", "PageMemo", "staged_pages", "version_docname",
 ]
 
 
-def staged_pages(catalog: Catalog, settings: PageSettings | None = None) -> dict[str, str | bytes]:
-    """Every generated file as {path relative to the source folder: text (or bytes for images)}."""
+class PageMemo(Protocol):
+    """Where `staged_pages` keeps each bulletin's text files by the digest of their inputs (the stager's cache)."""
+
+    def recall(self, key: str, digest: str) -> dict[str, str] | None:
+        """The files kept for `key` under `digest`, or None."""
+
+    def keep(self, key: str, digest: str, files: dict[str, str]) -> None:
+        """Keep `files` for `key` under `digest`."""
+
+
+def staged_pages(catalog: Catalog, settings: PageSettings | None = None,
+                 memo: PageMemo | None = None) -> dict[str, str | bytes]:
+    """Every generated file as {path relative to the source folder: text (or bytes for images)}.
+
+    With `memo`, a bulletin whose inputs (`bulletin_inputs`) are unchanged gets its texts back from it.
+    """
     ctx = build_context(catalog, settings or PageSettings())
     pages: dict[str, str | bytes] = {}
     pages.update(browse_pages(ctx))
     for bulletin_id in ctx.bulletins:
-        pages.update(bulletin_files(ctx, bulletin_id))
+        pages.update(remembered_bulletin_files(ctx, bulletin_id, memo))
     for kind in NAME_KINDS:
         pages.update(name_pages(ctx, kind))
     pages[HOME_INCLUDE] = home_include(ctx, set(pages))
@@ -65,11 +82,27 @@ def browse_pages(ctx: Context) -> dict[str, str]:
 
 def bulletin_files(ctx: Context, bulletin_id: str) -> dict[str, str | bytes]:
     """A bulletin's page, its bodies, earlier versions, diffs, the latest version's stub and its images."""
+    return {**bulletin_texts(ctx, bulletin_id), **bulletin_images(ctx, bulletin_id)}
+
+
+def remembered_bulletin_files(ctx: Context, bulletin_id: str, memo: PageMemo | None) -> dict[str, str | bytes]:
+    """`bulletin_files`, with the texts taken from `memo` when the bulletin's inputs are unchanged."""
+    if memo is None:
+        return bulletin_files(ctx, bulletin_id)
+    digest = bulletin_inputs(ctx, bulletin_id)
+    texts = memo.recall(bulletin_id, digest)
+    if texts is None:
+        texts = bulletin_texts(ctx, bulletin_id)
+        memo.keep(bulletin_id, digest, texts)
+    return {**texts, **bulletin_images(ctx, bulletin_id)}
+
+
+def bulletin_texts(ctx: Context, bulletin_id: str) -> dict[str, str]:
+    """A bulletin's page, its bodies, earlier versions, diffs and the latest version's stub."""
     bulletin = ctx.bulletins[bulletin_id]
     url = bulletin["url"].rstrip("/")
     latest = int(bulletin["latest_version"])
-    files: dict[str, str | bytes] = {f"{docname(url)}.md": bulletin_page(ctx, bulletin_id),
-                                     latest_stub_path(bulletin): latest_stub(ctx, bulletin)}
+    files = {f"{docname(url)}.md": bulletin_page(ctx, bulletin_id), latest_stub_path(bulletin): latest_stub(ctx, bulletin)}
     for version in ctx.versions[bulletin_id]:
         number = int(version["version"])
         # a leading empty line: MyST would read a body's own opening `---` block as front matter
@@ -78,10 +111,32 @@ def bulletin_files(ctx: Context, bulletin_id: str) -> dict[str, str | bytes]:
             files[f"{version_docname(url, number)}.md"] = older_version_page(ctx, bulletin_id, number)
         if number > 1:
             files[f"{diff_docname(url, number)}.md"] = diff_page(ctx, bulletin_id, number)
+    return files
+
+
+def bulletin_images(ctx: Context, bulletin_id: str) -> dict[str, str | bytes]:
+    """The images staged beside a bulletin's page: each version's photo and the files its bodies may show."""
+    url = ctx.bulletins[bulletin_id]["url"].rstrip("/")
+    files: dict[str, str | bytes] = {}
+    for version in ctx.versions[bulletin_id]:
         source = image_source(version)
         if source is not None:
             files[f"{url}/{image_name(str(version['image']))}"] = source.read_bytes()
     folder = Path(ctx.versions[bulletin_id][0]["path"]).parent
-    for name in own_images(folder):  # the images a body may show (safebody's own files), beside its page
+    for name in sorted(own_images(folder)):  # the images a body may show (safebody's own files), beside its page
         files.setdefault(f"{url}/{name}", (folder / name).read_bytes())
     return files
+
+
+def bulletin_inputs(ctx: Context, bulletin_id: str) -> str:
+    """A digest of everything `bulletin_texts` reads: the bulletin's version files (path and checksum: its
+    rows are made from them and the gazetteers), the bulletins it links to and that link to it, its
+    neighbours, its series, the gazetteers, the settings, and which photos exist."""
+    versions = ctx.versions[bulletin_id]
+    linked = {r["target_id"] for v in versions for r in ctx.links.get((bulletin_id, int(v["version"])), [])}
+    linked |= {*ctx.backlinks.get(bulletin_id, []), *ctx.neighbours.get(bulletin_id, (None, None))}
+    others = [[b, *(str(ctx.bulletins[b][k]) for k in ("date", "url", "title"))]
+              for b in sorted(linked, key=str) if b in ctx.bulletins]
+    record = [ctx.shared_inputs(), bulletin_id, [[v["path"], v["sha256"], image_source(v) is not None] for v in versions],
+              ctx.backlinks.get(bulletin_id, []), ctx.neighbours.get(bulletin_id), others]
+    return hashlib.sha256(json.dumps(record, default=str).encode("utf-8")).hexdigest()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,6 +110,16 @@ class Context:
     def version(self, bulletin_id: str, number: int) -> Row:
         """One version row of a bulletin."""
         return next(v for v in self.versions[bulletin_id] if v["version"] == number)
+
+    def shared_inputs(self) -> str:
+        """A digest of what every bulletin page reads besides its own rows: series, gazetteers, settings."""
+        if ("shared",) not in self.fragments:
+            names = {kind: [index.entries, index.slugs] for kind, index in self.names.items()}
+            settings = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in vars(self.settings).items()}
+            record = [self.series, names, settings]
+            self.fragments[("shared",)] = hashlib.sha256(
+                json.dumps(record, default=str, sort_keys=True).encode("utf-8")).hexdigest()
+        return self.fragments[("shared",)]
 
 
 def build_context(catalog: Catalog, settings: PageSettings) -> Context:
