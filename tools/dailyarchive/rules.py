@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import multiprocessing
 from collections import defaultdict
@@ -12,8 +13,10 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
+from . import safefile
 from .catalog import find_bulletin, link_index, resolve_link
 from .errors import Problem
+from .memo import Memo, digest_of_record
 from .load import Gazetteer, LoadedArchive, VersionFile, gc_paused, load_archive, load_version, version_paths
 from .safebody import body_is_safe
 from .schema import Figure, FigureKind
@@ -28,12 +31,16 @@ Rule = Callable[[list["Summary"], Path, Locate], Iterator[Problem]]
 PARALLEL_FROM = 1000
 
 
-def check(archive: LoadedArchive, today: dt.date | None = None) -> list[Problem]:
-    """Every problem of the archive: what loading found plus every rule below, sorted by file and line."""
+def check(archive: LoadedArchive, today: dt.date | None = None, memo: Memo | None = None) -> list[Problem]:
+    """Every problem of the archive: what loading found plus every rule below, sorted by file and line.
+
+    With `memo`, a version file whose inputs are unchanged (`version_inputs`) gets its own problems back from it.
+    """
     today = today or dt.date.today()
     problems = list(archive.problems)
+    shared = archive_inputs(archive, today) if memo is not None else ""
     for version in archive.valid_versions():
-        problems.extend(version_problems(version, archive, today))
+        problems.extend(remembered_version_problems(version, archive, today, memo, shared))
     by_path = {version.path: version for version in archive.versions}
     summaries = [summarize(version, archive.gazetteers["places"]) for version in archive.versions]
     problems.extend(archive_problems(summaries, archive.root, lambda path, key: by_path[path].line_of(*key)))
@@ -64,6 +71,48 @@ def version_problems(version: VersionFile, archive: LoadedArchive, today: dt.dat
     """The problems of one valid version file on its own (VERSION_RULES)."""
     for rule in VERSION_RULES:
         yield from rule(version, archive, today)
+
+
+def remembered_version_problems(version: VersionFile, archive: LoadedArchive, today: dt.date, memo: Memo | None,
+                                shared: str) -> list[Problem]:
+    """`version_problems`, taken from `memo` when the version's inputs are unchanged."""
+    if memo is None:
+        return list(version_problems(version, archive, today))
+    key, digest = str(version.path), version_inputs(version, shared)
+    kept = memo.recall(key, digest)
+    if isinstance(kept, list):
+        try:
+            return [Problem(Path(path), line, level, rule, message) for path, line, level, rule, message in kept]
+        except (TypeError, ValueError):
+            pass  # a cache entry of another shape: check again
+    found = list(version_problems(version, archive, today))
+    memo.keep(key, digest, [[str(p.path), p.line, p.level, p.rule, p.message] for p in found])
+    return found
+
+
+def archive_inputs(archive: LoadedArchive, today: dt.date) -> str:
+    """A digest of what every version rule reads beyond its own file: the archive's YAML files (series,
+    gazetteers) and today's date."""
+    files = sorted(archive.root.glob("*.yml"))
+    return digest_of_record([str(archive.root), today, [[p.name, _file_digest(p)] for p in files]])
+
+
+def _file_digest(path: Path) -> str:
+    """The checksum of a file read as the loader reads it (no FIFO or link is followed), '' when refused."""
+    data = safefile.read_bytes(path, [])
+    return hashlib.sha256(data).hexdigest() if data is not None else ""
+
+
+def version_inputs(version: VersionFile, shared: str) -> str:
+    """A digest of what the version rules read of one version: its file (path and checksum), the names and
+    sizes of the files beside it (its photo, the images its body may show), and `archive_inputs`."""
+    try:
+        beside = sorted([entry.name, entry.is_file(), entry.is_symlink(), entry.lstat().st_size]
+                        for entry in version.path.parent.iterdir() if entry.suffix != ".md")
+    except OSError:
+        beside = []
+    return digest_of_record([shared, str(version.path), version.sha256, beside])
+
 
 
 def archive_problems(summaries: list[Summary], root: Path, locate: Locate) -> Iterator[Problem]:

@@ -67,7 +67,7 @@ def remove_stale(folder: Path, paths: list[str], manifest: Path) -> int:
 
 
 class FileMemo:
-    """Generated texts kept by key under the digest of their inputs: one JSON file a key in `folder`.
+    """Values made from known inputs, kept by key under the digest of those inputs: one JSON file a key.
 
     `salt` (the toolkit's own digest) is part of every digest, so a new version of the toolkit
     makes everything again. JSON holds data only: a cache file cannot run code.
@@ -80,17 +80,14 @@ class FileMemo:
         name = hashlib.sha256(key.encode("utf-8")).hexdigest()
         return self.folder / name[:2] / f"{name}.json"
 
-    def recall(self, key: str, digest: str) -> dict[str, str] | None:
-        """The texts kept for `key` under `digest`, or None (nothing kept, another digest, an unreadable file)."""
+    def recall(self, key: str, digest: str) -> object | None:
+        """The value kept for `key` under `digest`, or None (nothing kept, another digest, an unreadable file)."""
         try:
             record = json.loads(self._path(key).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        files = record.get("files") if isinstance(record, dict) and record.get("digest") == self.salt + digest else None
-        if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
-            return None
-        return files
+        return record.get("value") if isinstance(record, dict) and record.get("digest") == self.salt + digest else None
 
-    def keep(self, key: str, digest: str, files: dict[str, str]) -> None:
-        """Keep `files` for `key` under `digest` (replacing what was kept before)."""
-        write_if_changed(self._path(key), json.dumps({"digest": self.salt + digest, "files": files}, ensure_ascii=False))
+    def keep(self, key: str, digest: str, value: object) -> None:
+        """Keep `value` (JSON) for `key` under `digest`, replacing what was kept before."""
+        write_if_changed(self._path(key), json.dumps({"digest": self.salt + digest, "value": value}, ensure_ascii=False))

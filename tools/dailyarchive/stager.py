@@ -119,7 +119,8 @@ def stage(archive: Path, docs: Path | None, settings: StageSettings = StageSetti
     loaded = load_archive(archive)
     sealed = sealed_problems(archive)
     catalog = build_catalog(loaded)
-    site = plan_site(catalog, check(loaded), docs_files(docs) if docs else {}, settings, cache, known_docs, archive)
+    problems = check(loaded, memo=FileMemo(cache / "checks", code_digest()) if cache is not None else None)
+    site = plan_site(catalog, problems, docs_files(docs) if docs else {}, settings, cache, known_docs, archive)
     site.problems = ordered([*site.problems, *sealed])
     site.seal_broken = any(p.level == "error" for p in sealed)
     site.projects[addresses.SITE_PROJECT].files[addresses.SEAL_INCLUDE] = (head_text(archive) or NO_SEAL) + "\n"

@@ -185,6 +185,15 @@ def executor(jobs: int, scheduler: str | None = None) -> Iterator[Executor]:
         yield pool
 
 
+def start_workers(pool: Executor) -> None:
+    """Start the pool's workers now, so that their start-up (importing Sphinx) runs beside the staging."""
+    pool.submit(_started)
+
+
+def _started() -> bool:
+    return True
+
+
 @contextmanager
 def dask_client(scheduler: str) -> Iterator[object]:
     """A client of the Dask scheduler at `scheduler` (`tcp://HOST:PORT`); SchedulerUnreachable after a timeout."""

@@ -10,14 +10,12 @@ text changed.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
-from typing import Protocol
 
 import pandas as pd
 
 from ..catalog import Catalog
+from ..memo import Memo, digest_of_record
 from ..safebody import own_images
 from ._context import (BODY_DIR, EXTRA_DIR, INCLUDE_DIR, NAME_KINDS, Context, PageSettings, build_context,
                        diff_docname, docname, month_docname, version_docname)
@@ -29,22 +27,12 @@ from .versions import diff_page, latest_stub, latest_stub_path, older_version_pa
 
 __all__ = [
     "BODY_DIR", "EXTRA_DIR", "HOME_INCLUDE", "INCLUDE_DIR", "PageSettings", "diff_docname", "docname",
-    "month_docname", "myst_escape", "PageMemo", "staged_pages", "version_docname",
+    "month_docname", "myst_escape", "staged_pages", "version_docname",
 ]
 
 
-class PageMemo(Protocol):
-    """Where `staged_pages` keeps each bulletin's text files by the digest of their inputs (the stager's cache)."""
-
-    def recall(self, key: str, digest: str) -> dict[str, str] | None:
-        """The files kept for `key` under `digest`, or None."""
-
-    def keep(self, key: str, digest: str, files: dict[str, str]) -> None:
-        """Keep `files` for `key` under `digest`."""
-
-
 def staged_pages(catalog: Catalog, settings: PageSettings | None = None,
-                 memo: PageMemo | None = None) -> dict[str, str | bytes]:
+                 memo: Memo | None = None) -> dict[str, str | bytes]:
     """Every generated file as {path relative to the source folder: text (or bytes for images)}.
 
     With `memo`, a bulletin whose inputs (`bulletin_inputs`) are unchanged gets its texts back from it.
@@ -85,13 +73,13 @@ def bulletin_files(ctx: Context, bulletin_id: str) -> dict[str, str | bytes]:
     return {**bulletin_texts(ctx, bulletin_id), **bulletin_images(ctx, bulletin_id)}
 
 
-def remembered_bulletin_files(ctx: Context, bulletin_id: str, memo: PageMemo | None) -> dict[str, str | bytes]:
+def remembered_bulletin_files(ctx: Context, bulletin_id: str, memo: Memo | None) -> dict[str, str | bytes]:
     """`bulletin_files`, with the texts taken from `memo` when the bulletin's inputs are unchanged."""
     if memo is None:
         return bulletin_files(ctx, bulletin_id)
     digest = bulletin_inputs(ctx, bulletin_id)
     texts = memo.recall(bulletin_id, digest)
-    if texts is None:
+    if not (isinstance(texts, dict) and all(isinstance(t, str) for t in texts.values())):
         texts = bulletin_texts(ctx, bulletin_id)
         memo.keep(bulletin_id, digest, texts)
     return {**texts, **bulletin_images(ctx, bulletin_id)}
@@ -139,4 +127,4 @@ def bulletin_inputs(ctx: Context, bulletin_id: str) -> str:
               for b in sorted(linked, key=str) if b in ctx.bulletins]
     record = [ctx.shared_inputs(), bulletin_id, [[v["path"], v["sha256"], image_source(v) is not None] for v in versions],
               ctx.backlinks.get(bulletin_id, []), ctx.neighbours.get(bulletin_id), others]
-    return hashlib.sha256(json.dumps(record, default=str).encode("utf-8")).hexdigest()
+    return digest_of_record(record)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +10,7 @@ import pandas as pd
 
 from ..addresses import BODY_DIR, EXTRA_DIR, INCLUDE_DIR
 from ..catalog import Catalog
+from ..memo import digest_of_record
 from ._text import name_slugs, present
 
 NAME_KINDS = ("places", "actors", "tags")
@@ -117,8 +116,7 @@ class Context:
             names = {kind: [index.entries, index.slugs] for kind, index in self.names.items()}
             settings = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in vars(self.settings).items()}
             record = [self.series, names, settings]
-            self.fragments[("shared",)] = hashlib.sha256(
-                json.dumps(record, default=str, sort_keys=True).encode("utf-8")).hexdigest()
+            self.fragments[("shared",)] = digest_of_record(record)
         return self.fragments[("shared",)]
 
 

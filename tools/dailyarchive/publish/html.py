@@ -26,7 +26,7 @@ from ..stage import remove_stale, sync_files, write_if_changed
 from ..sphinxext._outputs import NO_BASEURL
 from ..stager import Site, StageSettings, digest_of, project_docnames, stage
 from ..volumes import (ProjectJob, ProjectsFailed, ProjectResult, build_project, built_digest, code_digest, default_jobs, executor,
-                       read_json)
+                       read_json, start_workers)
 from ._manifest import DownloadFile, manifest_json
 from .onesite import one_site
 
@@ -144,6 +144,7 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
         _print(warning, str(state.get("messages", "")))
         _print(status, "dailyarchive: nothing changed since the last build")
         return BuildResult(html, 0, int(state.get("warnings", 0)))  # type: ignore[arg-type]
+    start_workers(pool)  # type: ignore[arg-type]
     site = stage(archive, docs, settings, cache=out / "cache")
     # the downloads page's table (publish._manifest): the site project alone depends on it
     site.projects[addresses.SITE_PROJECT].files[addresses.DOWNLOADS_MANIFEST] = manifest_json(
