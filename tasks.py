@@ -296,14 +296,16 @@ def generate(c: Context, out: str, bulletins: int = 1_000, series: int = 1, seed
 
 @task(help={"bulletins": "bulletins in the generated archive (default 10,000; 2,000 is the quick form)",
             "out": "working folder: archive, builds, logs and bench.json (default _build/bench)",
-            "seed": "random seed of the generated archive", "series": "series to spread the bulletins over"})
+            "seed": "random seed of the generated archive", "series": "series to spread the bulletins over",
+            "floor": "build the plain-Sphinx floor too (--no-floor skips it, for very large archives)"})
 @reports_failures
-def bench(c: Context, bulletins: int = 10_000, out: str = str(BUILD / "bench"), seed: int = 0, series: int = 1) -> None:
+def bench(c: Context, bulletins: int = 10_000, out: str = str(BUILD / "bench"), seed: int = 0, series: int = 1,
+          floor: bool = True) -> None:
     """Measure check, the plain-Sphinx floor, the full build, add-one and correct-one rebuilds, and sizes."""
     from dailyarchive.bench import markdown_table, run_bench
 
     started = time.perf_counter()
-    result = run_bench(bulletins, Path(out), DOCS, seed=seed, series=series,
+    result = run_bench(bulletins, Path(out), DOCS, seed=seed, series=series, floor=floor,
                        progress=lambda step: print(f"[{time.perf_counter() - started:7.1f} s] {step}", flush=True))
     print("\n" + markdown_table(result))
     print(f"bench.json: {Path(out) / 'bench.json'} (logs of every step in {Path(out) / 'logs'}); "
