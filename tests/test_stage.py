@@ -1,0 +1,78 @@
+"""Staging helpers: files written only when changed, and the memo that keeps what was made by its inputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from helpers import write_archive, write_bulletin
+
+from dailyarchive import load_archive, load_catalog
+from dailyarchive.pages import PageSettings, staged_pages
+from dailyarchive.rules import check
+from dailyarchive.stage import FileMemo
+
+
+def test_a_memo_gives_back_only_what_was_kept_under_the_same_digest_and_salt(tmp_path):
+    memo = FileMemo(tmp_path / "memo", salt="code-1")
+    memo.keep("north/2019-07-09-a", "inputs-1", {"page.md": "# A\n"})
+    assert memo.recall("north/2019-07-09-a", "inputs-1") == {"page.md": "# A\n"}
+    assert memo.recall("north/2019-07-09-a", "inputs-2") is None
+    assert memo.recall("north/2019-07-10-b", "inputs-1") is None
+    assert FileMemo(tmp_path / "memo", salt="code-2").recall("north/2019-07-09-a", "inputs-1") is None
+
+
+def test_a_damaged_memo_file_is_ignored_and_replaced(tmp_path):
+    memo = FileMemo(tmp_path / "memo", salt="s")
+    memo.keep("k", "d", ["kept"])
+    [entry] = (tmp_path / "memo").rglob("*.json")
+    for damage in ("{not json", '["a list"]', '{"digest": 1}', ""):
+        entry.write_text(damage, encoding="utf-8")
+        assert memo.recall("k", "d") is None
+    memo.keep("k", "d", ["again"])
+    assert memo.recall("k", "d") == ["again"]
+
+
+def _archive(tmp_path: Path) -> Path:
+    archive = write_archive(tmp_path / "archive")
+    write_bulletin(archive, date="2019-07-08", slug="before", title="Before")
+    write_bulletin(archive, date="2019-07-09", slug="middle", title="Middle", places=["Idlib Province"])
+    write_bulletin(archive, date="2019-07-10", slug="after", title="After", see_also=["test-daily/2019-07-09-middle"])
+    return archive
+
+
+def test_remembered_pages_equal_fresh_ones_after_a_neighbour_a_link_and_the_gazetteer_change(tmp_path):
+    archive = _archive(tmp_path)
+    memo = FileMemo(tmp_path / "memo", salt="s")
+    staged_pages(load_catalog(archive), PageSettings(), memo)  # fills the memo
+
+    def retitle_neighbours() -> None:
+        write_bulletin(archive, date="2019-07-08", slug="before", title="Before, retitled")  # a neighbour of middle
+        write_bulletin(archive, date="2019-07-10", slug="after", title="After, retitled",
+                       see_also=["test-daily/2019-07-09-middle"])  # it still links to middle
+
+    def rename_a_place() -> None:
+        places = archive / "places.yml"
+        places.write_text(places.read_text(encoding="utf-8").replace("Idleb", "Edlib"), encoding="utf-8")
+
+    for change in (retitle_neighbours, rename_a_place):
+        change()
+        remembered = staged_pages(load_catalog(archive), PageSettings(), memo)
+        assert remembered == staged_pages(load_catalog(archive), PageSettings()), change.__name__
+    middle = str(remembered["test-daily/2019/2019-07-09-middle/index.md"])
+    assert "Before, retitled" in middle and "After, retitled" in middle
+
+
+def test_remembered_problems_equal_fresh_ones_after_the_gazetteer_and_the_date_change(tmp_path):
+    archive = _archive(tmp_path)
+    write_bulletin(archive, date="2019-07-11", slug="named", places=["Edlib"])  # unknown until the gazetteer says so
+    memo = FileMemo(tmp_path / "memo", salt="s")
+    first = check(load_archive(archive), dt.date(2026, 1, 1), memo)
+    assert any(p.rule == "place-unknown" for p in first)
+    assert check(load_archive(archive), dt.date(2026, 1, 1), memo) == first
+    places = archive / "places.yml"
+    places.write_text(places.read_text(encoding="utf-8").replace("Idleb", "Edlib"), encoding="utf-8")
+    again = check(load_archive(archive), dt.date(2026, 1, 1), memo)
+    assert again == check(load_archive(archive), dt.date(2026, 1, 1))
+    assert not any(p.rule == "place-unknown" for p in again)
+    assert check(load_archive(archive), dt.date(2019, 7, 9), memo) == check(load_archive(archive), dt.date(2019, 7, 9))
