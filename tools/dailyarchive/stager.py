@@ -120,6 +120,7 @@ def stage(archive: Path, docs: Path | None, settings: StageSettings = StageSetti
     sealed = sealed_problems(archive)
     catalog = build_catalog(loaded)
     problems = check(loaded, memo=FileMemo(cache / "checks", code_digest()) if cache is not None else None)
+    del loaded  # the parsed files (front matter with line marks, bodies): the catalog holds what follows needs
     site = plan_site(catalog, problems, docs_files(docs) if docs else {}, settings, cache, known_docs, archive)
     site.problems = ordered([*site.problems, *sealed])
     site.seal_broken = any(p.level == "error" for p in sealed)
