@@ -100,8 +100,8 @@ def citation(bulletin: Mapping[str, Any], version: Mapping[str, Any], series: Ma
 def citations(catalog: Catalog) -> dict[tuple[str, int], Citation]:
     """A citation for every version of the catalog, keyed by (bulletin id, version)."""
     series = {row["slug"]: row for row in catalog.series.to_dict("records")}
-    bulletins = catalog.bulletins
-    return {(row["bulletin_id"], int(row["version"])): citation(bulletins.loc[row["bulletin_id"]], row,
+    urls = catalog.bulletins["url"].to_dict()
+    return {(row["bulletin_id"], int(row["version"])): citation({"url": urls[row["bulletin_id"]]}, row,
                                                                   series.get(row["series"], {}))
             for row in catalog.versions.to_dict("records")}
 

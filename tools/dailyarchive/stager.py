@@ -197,54 +197,87 @@ def split_projects(staged: Files, series: set[str], volumes: bool) -> dict[str, 
 def chart_files(catalog: Catalog, data: ChartData, per_bulletin: int = 1, cache: Path | None = None) -> Files:
     """`<CHART_DIR>/<key>.json` for every page that may show charts, and an SVG of each archive-level chart.
 
-    A chart whose rows are unchanged (same digest) is read back from `cache` instead of drawn again.
+    A chart whose inputs are unchanged (`chartset.plan_digest`) is read back from `cache` instead of drawn again.
     """
     plan = page_plan(catalog, data, per_bulletin=per_bulletin)
     keys = {f"series/{s}" for s in catalog.series["slug"]}
     keys |= {place_key(str(p)) for p in catalog.places.index}
     figures = catalog.latest("figures")
     keys |= {f"bulletin/{b}" for b in figures.loc[figures["measure"].isin(list(TOLL_MEASURES)), "bulletin_id"]}
+    kept = ChartMemo(cache)
     files: Files = {}
     for key in sorted(keys | set(plan)):
         svg = not key.startswith("bulletin/")
         planned = plan.get(key, [])
         digest = "/".join(plan_digest(data, p) for p in planned)
-        cached = _cached_charts(cache, key, digest, svg)
+        cached = kept.recall(key, digest)
         if cached is None:
             charts = [render(data, p) for p in planned]
             text = '{"charts":[' + ",\n".join(c.as_json(svg=svg) for c in charts) + "]}\n"
             svgs = {c.digest: _svg(cache, c.digest, c.image_spec) for c in charts} if svg else {}
-            _remember_charts(cache, key, digest, svg, text, list(svgs))
+            kept.keep(key, digest, text, list(svgs))
         else:
             text, names = cached
             svgs = {name: _svg(cache, name) for name in names}
         files[f"{addresses.CHART_DIR}/{key}.json"] = text
         for name, image in svgs.items():
             files[f"{EXTRA_DIR}/{addresses.SVG_DIR}/{name}.svg"] = image
+    kept.save()
     return files
 
 
-def _chart_cache_path(cache: Path, key: str, digest: str, svg: bool) -> Path:
-    name = hashlib.sha256(f"{key}\0{digest}\0{svg}".encode()).hexdigest()[:32]
-    return cache / "charts" / name[:2] / f"{name}.json"
+class ChartMemo:
+    """The staged text and SVG names of every chart page, by the digest of its inputs, in one memo entry a
+    volume (the bulletins' "as of" charts) and one for the site's charts: a few reads a build, not one a page.
+    Entries of pages that no longer exist are dropped when the memo is saved."""
 
+    def __init__(self, cache: Path | None) -> None:
+        self.memo = FileMemo(cache / "charts", code_digest()) if cache is not None else None
+        self.svgs = cache / SVG_CACHE if cache is not None else None
+        self.groups: dict[str, dict[str, Any]] = {}
+        self.seen: dict[str, set[str]] = {}
+        self.changed: set[str] = set()
 
-def _cached_charts(cache: Path | None, key: str, digest: str, svg: bool) -> tuple[str, list[str]] | None:
-    """The staged text and SVG names of a chart page drawn before from the same rows, or None."""
-    if cache is None:
-        return None
-    try:
-        record = json.loads(_chart_cache_path(cache, key, digest, svg).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not all((cache / SVG_CACHE / f"{name}.svg").is_file() for name in record["svgs"]):
-        return None
-    return record["text"], record["svgs"]
+    @staticmethod
+    def group_of(key: str) -> str:
+        """`bulletin/<series>/<year>` for a bulletin's charts, `site` for the others."""
+        if not key.startswith("bulletin/"):
+            return "site"
+        series, _, rest = key.removeprefix("bulletin/").partition("/")
+        return f"bulletin/{series}/{rest[:4]}"
 
+    def _group(self, key: str) -> dict[str, Any]:
+        name = self.group_of(key)
+        if name not in self.groups:
+            found = self.memo.recall(name, "") if self.memo is not None else None
+            self.groups[name] = found if isinstance(found, dict) else {}
+            self.seen[name] = set()
+        self.seen[name].add(key)
+        return self.groups[name]
 
-def _remember_charts(cache: Path | None, key: str, digest: str, svg: bool, text: str, svgs: list[str]) -> None:
-    if cache is not None:
-        write_if_changed(_chart_cache_path(cache, key, digest, svg), json.dumps({"text": text, "svgs": svgs}))
+    def recall(self, key: str, digest: str) -> tuple[str, list[str]] | None:
+        """The text and SVG names of the chart page `key` drawn before from the same inputs, or None."""
+        entry = self._group(key).get(key)
+        if not (isinstance(entry, list) and len(entry) == 3 and entry[0] == digest and isinstance(entry[1], str)
+                and isinstance(entry[2], list)):
+            return None
+        if self.svgs is None or not all(isinstance(n, str) and (self.svgs / f"{n}.svg").is_file() for n in entry[2]):
+            return None
+        return entry[1], entry[2]
+
+    def keep(self, key: str, digest: str, text: str, svgs: list[str]) -> None:
+        """Remember what the chart page `key` was drawn as."""
+        self._group(key)[key] = [digest, text, svgs]
+        self.changed.add(self.group_of(key))
+
+    def save(self) -> None:
+        """Write the groups that changed or lost pages."""
+        if self.memo is None:
+            return
+        for name, entries in self.groups.items():
+            stale = set(entries) - self.seen[name]
+            if name in self.changed or stale:
+                self.memo.keep(name, "", {k: v for k, v in entries.items() if k not in stale})
 
 
 def _svg(cache: Path | None, name: str, image_spec: Callable[[], dict[str, Any]] | None = None) -> bytes:

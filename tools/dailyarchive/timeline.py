@@ -140,12 +140,13 @@ def year_data(catalog: Catalog, events: pd.DataFrame, vocabulary: Vocabulary) ->
                      vocabulary.place_index.get(place, -1) if present(place) else -1,
                      [vocabulary.actor_index[a] for a in actors if a in vocabulary.actor_index],
                      what, number, text, int(index)])
-    return {"bulletins": [bulletin_cells(catalog, b, vocabulary) for b in bulletins], "events": rows}
+    found = catalog.bulletins.loc[list(bulletins)]
+    return {"bulletins": [bulletin_cells(b, row, vocabulary) for b, row in zip(found.index, found.to_dict("records"))],
+            "events": rows}
 
 
-def bulletin_cells(catalog: Catalog, bulletin_id: str, vocabulary: Vocabulary) -> list[Any]:
-    """`[id, version, url of the version page, title, series, tags, date]` of one bulletin."""
-    row = catalog.bulletins.loc[bulletin_id]
+def bulletin_cells(bulletin_id: str, row: dict[str, Any], vocabulary: Vocabulary) -> list[Any]:
+    """`[id, version, url of the version page, title, series, tags, date]` of one bulletin (its catalog row)."""
     version = int(row["latest_version"])
     url = f"{str(row['url']).rstrip('/')}/v{version}.html"
     tags = [vocabulary.tag_index[t] for t in row["tags"] if t in vocabulary.tag_index]
