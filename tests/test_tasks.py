@@ -53,8 +53,8 @@ def test_every_flag_is_documented(name: str) -> None:
     assert shown.returncode == 0
     assert task.__doc__.split()[0] in shown.stdout
     for flag in flags:
-        option = "--" + flag.replace("_", "-")
-        assert re.search(rf"{re.escape(option)}\S*\s+\S", shown.stdout), f"{option} has no help text"
+        option = flag.replace("_", "-")  # a flag that is on by default is shown as --[no-]flag
+        assert re.search(rf"--(?:\[no-\])?{re.escape(option)}\S*\s+\S", shown.stdout), f"--{option} has no help text"
 
 
 def test_check_lists_every_rule() -> None:
