@@ -42,7 +42,7 @@ def reports_failures(body: Callable[..., Any]) -> Callable[..., Any]:
 def check(c: Context, archive: str = str(ARCHIVE), list_rules: bool = False) -> None:
     """Validate every file of the archive; print each problem as path:line: level: message (rule)."""
     from dailyarchive import ArchiveNotFound, check_archive, has_errors
-    from dailyarchive.errors import RULES
+    from dailyarchive.model.errors import RULES
 
     if list_rules:
         width = max(map(len, RULES))
@@ -69,8 +69,8 @@ def check(c: Context, archive: str = str(ARCHIVE), list_rules: bool = False) -> 
 def seal(c: Context, archive: str = str(ARCHIVE)) -> None:
     """Append every newly published bulletin file (versions, photos, data) to MANIFEST-sha256.txt and record the
     seal in SEAL-LOG.txt; refuses, writing nothing, if anything sealed changed."""
-    from dailyarchive.errors import DailyArchiveError
-    from dailyarchive.fixity import SealRefused, seal as seal_archive
+    from dailyarchive.model.errors import DailyArchiveError
+    from dailyarchive.archivist.fixity import SealRefused, seal as seal_archive
 
     try:
         result = seal_archive(Path(archive))
@@ -91,8 +91,8 @@ def seal(c: Context, archive: str = str(ARCHIVE)) -> None:
 def verify(c: Context, archive: str = str(ARCHIVE), against: str = "") -> None:
     """Prove that nothing published changed: the seal log's chain, the manifest against it, every sealed file
     against the manifest (read as `sha256sum -c` reads it); unsealed bulletin files are warnings."""
-    from dailyarchive.errors import has_errors
-    from dailyarchive.fixity import read_sealed, verify as verify_archive
+    from dailyarchive.model.errors import has_errors
+    from dailyarchive.archivist.fixity import read_sealed, verify as verify_archive
 
     root = Path(archive)
     problems = verify_archive(root, Path(against) if against else None)
@@ -110,8 +110,8 @@ def verify(c: Context, archive: str = str(ARCHIVE), against: str = "") -> None:
 @reports_failures
 def schema(c: Context, out: str = str(DOCS / "schema" / "bulletin.schema.json")) -> None:
     """Write the JSON Schema of a version's front matter (editors use it to validate as you type)."""
-    from dailyarchive.schema import json_schema_text
-    from dailyarchive.stage import write_if_changed
+    from dailyarchive.model.schema import json_schema_text
+    from dailyarchive.build.stage import write_if_changed
 
     path = Path(out)
     changed = write_if_changed(path, json_schema_text())
@@ -132,10 +132,10 @@ def build(c: Context, archive: str = str(ARCHIVE), out: str = str(BUILD), strict
 
     The books, the zip and the data go into OUT/html/downloads/ with SHA256SUMS, listed on the downloads page.
     """
-    from dailyarchive.errors import _printable
+    from dailyarchive.model.errors import _printable
     from dailyarchive.publish.downloads import build_formats, parse_formats
     from dailyarchive.publish.pdf import PdfFailed
-    from dailyarchive.volumes import SchedulerUnreachable
+    from dailyarchive.build.volumes import SchedulerUnreachable
 
     started = time.perf_counter()
     chosen = parse_formats("" if formats == "all" else formats)
@@ -282,7 +282,7 @@ def serve(c: Context, archive: str = str(ARCHIVE), out: str = str(BUILD / "previ
 @reports_failures
 def generate(c: Context, out: str, bulletins: int = 1_000, series: int = 1, seed: int = 0) -> None:
     """Write a synthetic archive of illustrative bulletins (for benchmarks and tests)."""
-    from dailyarchive.generate import generate_archive
+    from dailyarchive.harness.generate import generate_archive
 
     started = time.perf_counter()
     try:
@@ -302,7 +302,7 @@ def generate(c: Context, out: str, bulletins: int = 1_000, series: int = 1, seed
 def bench(c: Context, bulletins: int = 10_000, out: str = str(BUILD / "bench"), seed: int = 0, series: int = 1,
           floor: bool = True) -> None:
     """Measure check, the plain-Sphinx floor, the full build, add-one and correct-one rebuilds, and sizes."""
-    from dailyarchive.bench import markdown_table, run_bench
+    from dailyarchive.harness.bench import markdown_table, run_bench
 
     started = time.perf_counter()
     result = run_bench(bulletins, Path(out), DOCS, seed=seed, series=series, floor=floor,

@@ -14,7 +14,7 @@ from dailyarchive import check_archive
 from dailyarchive.archivist import BulletinExists, DateInFuture, NoSlug, SeriesUnknown
 from dailyarchive.archivist.new import new_bulletin
 from dailyarchive.archivist.record import slug_for
-from dailyarchive.load import load_archive
+from dailyarchive.model.load import load_archive
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2019, 7, 10)
@@ -84,10 +84,10 @@ def test_invoke_new_prints_the_path_and_refuses_with_exit_code_2(archive: Path) 
 
 
 def test_new_waits_for_the_archive_lock_and_writes_nothing_while_another_command_holds_it(archive: Path) -> None:
-    from dailyarchive.locks import LockHeld
+    from dailyarchive.build.locks import LockHeld
 
     holder = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom pathlib import Path\n"
-                               "from dailyarchive.locks import hold\nwith hold(Path(sys.argv[1]), 'seal'):\n"
+                               "from dailyarchive.build.locks import hold\nwith hold(Path(sys.argv[1]), 'seal'):\n"
                                "    print('held', flush=True)\n    time.sleep(300)\n", str(archive)],
                               stdout=subprocess.PIPE, text=True)
     try:

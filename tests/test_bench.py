@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dailyarchive.bench import KEYS, markdown_table, run_bench, search_index_bytes
+from dailyarchive.harness.bench import KEYS, markdown_table, run_bench, search_index_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,7 +10,7 @@ from helpers import line_of, replace_in, write_archive, write_bulletin
 from pandas.api.types import is_bool_dtype, is_datetime64_any_dtype, is_float_dtype, is_integer_dtype
 
 from dailyarchive import build_catalog, load_archive
-from dailyarchive.catalog import COLUMNS, Catalog, bulletin_url, find_bulletin, link_index, resolve_link
+from dailyarchive.catalog.catalog import COLUMNS, Catalog, bulletin_url, find_bulletin, link_index, resolve_link
 
 KILLED = {"measure": "killed", "group": "civilians", "qualifier": "at least", "kind": "running-total",
           "since": "2019-04-26", "place": "Idleb"}

@@ -21,12 +21,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dailyarchive import load_catalog
-from dailyarchive.charts import FULL, make_chart, place_key
-from dailyarchive.chartset import build_all_charts, chart, chart_data, page_charts
-from dailyarchive.generate import generate_archive
-from dailyarchive.load import load_archive
+from dailyarchive.site.charts import FULL, make_chart, place_key
+from dailyarchive.site.chartset import build_all_charts, chart, chart_data, page_charts
+from dailyarchive.harness.generate import generate_archive
+from dailyarchive.model.load import load_archive
 from dailyarchive.publish.html import build
-from dailyarchive.rules import check
+from dailyarchive.catalog.rules import check
 
 ROOT = Path(__file__).resolve().parents[1]
 BULLETIN_0709 = "syria-daily/2019/2019-07-09-northern-latakia-counter-attack/index.html"
@@ -125,8 +125,8 @@ def test_a_long_series_is_thinned_and_its_spec_stays_under_200_kb():
 
     frame = figures_frame([{**f, "as_of": f"{f['as_of']:%Y-%m-%d}", "bulletin_date": f"{f['bulletin_date']:%Y-%m-%d}",
                             "since": "2000-01-01"} for f in figures])
-    from dailyarchive.charts import point_rows, rows_by_chart
-    from dailyarchive.series import build_series
+    from dailyarchive.site.charts import point_rows, rows_by_chart
+    from dailyarchive.catalog.series import build_series
 
     bulletins = pd.DataFrame({"title": "A bulletin with a long enough title to be realistic, as they are",
                               "url": [f"t/{f['bulletin_id'][2:]}/" for f in figures], "date": frame["as_of"]},
@@ -292,7 +292,7 @@ def test_a_new_bulletin_rebuilds_the_charts_that_change_and_not_earlier_bulletin
 
 
 def test_staged_chart_files_are_the_same_whether_reused_or_drawn_again(archive, tmp_path):
-    from dailyarchive.stager import chart_files
+    from dailyarchive.build.stager import chart_files
 
     for day, value in (("2019-06-01", 300), ("2019-07-09", 544)):
         write_bulletin(archive, date=day, slug=f"b{value}", figures=[toll(value)])

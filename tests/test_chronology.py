@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from helpers import write_bulletin
 
 from dailyarchive import load_catalog
-from dailyarchive.chronology import ChronologySettings, chronology_pages, event_records, split
+from dailyarchive.site.chronology import ChronologySettings, chronology_pages, event_records, split
 from dailyarchive.publish.html import build
 from dailyarchive.sphinxext._chronology import month_title
 

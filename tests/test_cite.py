@@ -14,7 +14,7 @@ from helpers import write_bulletin
 from pybtex.database import parse_string
 
 from dailyarchive import load_catalog
-from dailyarchive.cite import (ACCESSED, Citation, bibtex, csl_json, directive, from_json, highwire, plain, ris,
+from dailyarchive.site.cite import (ACCESSED, Citation, bibtex, csl_json, directive, from_json, highwire, plain, ris,
                                version_files)
 from dailyarchive.publish.html import build
 

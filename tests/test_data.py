@@ -13,11 +13,11 @@ from bs4 import BeautifulSoup
 from helpers import write_bulletin
 
 from dailyarchive import load_catalog
-from dailyarchive.chartset import chart_data
-from dailyarchive.load import load_archive
+from dailyarchive.site.chartset import chart_data
+from dailyarchive.model.load import load_archive
 from dailyarchive.publish.data import TABLES, data_tables, download_files, read_figures_csv, sqlite_bytes
-from dailyarchive.rules import check
-from dailyarchive.series import VAGUE_WORDS, build_series
+from dailyarchive.catalog.rules import check
+from dailyarchive.catalog.series import VAGUE_WORDS, build_series
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,8 +6,8 @@ from bs4 import BeautifulSoup
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dailyarchive.bodytext import reading_blocks
-from dailyarchive.diff import (Chunk, block_diff, blocks_html, chunks_html, field_changes, figure_changes,
+from dailyarchive.site.bodytext import reading_blocks
+from dailyarchive.site.diff import (Chunk, block_diff, blocks_html, chunks_html, field_changes, figure_changes,
                                figures_html, text_html, tokens, word_diff)
 
 TEXT = st.lists(st.sampled_from(list("ab c,.\n") + ["June", "July", "٨", "إدلب", "<", "`"]), max_size=30).map("".join)

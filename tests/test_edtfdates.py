@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from dailyarchive.edtfdates import EdtfError, read_edtf
-from dailyarchive.schema import PartialDate
+from dailyarchive.model.edtfdates import EdtfError, read_edtf
+from dailyarchive.model.schema import PartialDate
 
 D = dt.date
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from defusedxml import ElementTree
 from helpers import write_bulletin
 
-from dailyarchive.catalog import build_catalog
-from dailyarchive.feeds import FEED_ENTRIES, Site, feeds, timemaps
-from dailyarchive.load import load_archive
+from dailyarchive.catalog.catalog import build_catalog
+from dailyarchive.site.feeds import FEED_ENTRIES, Site, feeds, timemaps
+from dailyarchive.model.load import load_archive
 from dailyarchive.publish.html import build
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -16,11 +16,11 @@ import pytest
 from helpers import write_bulletin, write_raw
 
 from dailyarchive import check_archive
-from dailyarchive.errors import RULES, has_errors
-from dailyarchive.fixity import MANIFEST, SealRefused, read_sealed, seal, verify
+from dailyarchive.model.errors import RULES, has_errors
+from dailyarchive.archivist.fixity import MANIFEST, SealRefused, read_sealed, seal, verify
 from dailyarchive.publish.html import build
-from dailyarchive.seallog import LOG
-from dailyarchive.sha256sum import parse
+from dailyarchive.archivist.seallog import LOG
+from dailyarchive.archivist.sha256sum import parse
 
 ROOT = Path(__file__).resolve().parents[1]
 PHOTO = b"\xff\xd8\xff\xe0 a photo \x00\x01"
@@ -367,11 +367,11 @@ def test_a_manifest_or_log_linked_to_an_endless_device_is_refused_unread(sealed:
 
 
 def test_seal_waits_for_the_archive_lock_then_names_the_holder(archive: Path):
-    from dailyarchive.locks import LockHeld
+    from dailyarchive.build.locks import LockHeld
 
     write_bulletin(archive, date="2019-07-08", slug="first")
     holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; "
-                               "from dailyarchive.locks import hold\n"
+                               "from dailyarchive.build.locks import hold\n"
                                "with hold(Path(sys.argv[1]), 'build'):\n print('held', flush=True); time.sleep(60)",
                                str(archive)], stdout=subprocess.PIPE, text=True)
     try:

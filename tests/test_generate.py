@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dailyarchive import build_catalog, check_archive, load_archive
-from dailyarchive.generate import append_bulletin, generate_archive, write_correction
+from dailyarchive.harness.generate import append_bulletin, generate_archive, write_correction
 
 
 def _files(root: Path) -> dict[str, bytes]:

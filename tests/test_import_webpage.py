@@ -11,7 +11,7 @@ from helpers import write_bulletin, write_raw
 
 from dailyarchive import check_archive
 from dailyarchive.archivist.importer import import_path
-from dailyarchive.load import split_front_matter
+from dailyarchive.model.load import split_front_matter
 
 TODAY = dt.date(2019, 9, 1)
 PAGE = """<!DOCTYPE html>

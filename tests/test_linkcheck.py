@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dailyarchive.linkcheck import check_links, parse_page
+from dailyarchive.harness.linkcheck import check_links, parse_page
 
 LATAKIA = "syria-daily/2019/2019-07-09-northern-latakia-counter-attack/index.html"
 

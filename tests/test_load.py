@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from helpers import line_of, replace_in, write_archive, write_bulletin, write_raw
 
 from dailyarchive import ArchiveNotFound, check_archive, load_archive
-from dailyarchive.load import split_front_matter
+from dailyarchive.model.load import split_front_matter
 from dailyarchive.publish.html import build
-from dailyarchive.safefile import MAX_FILE_BYTES
+from dailyarchive.model.safefile import MAX_FILE_BYTES
 
 TODAY = dt.date(2020, 1, 1)
 ROOT = Path(__file__).resolve().parents[1]

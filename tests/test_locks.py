@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from dailyarchive.errors import DailyArchiveError
-from dailyarchive.locks import LOCK_NAME, LockHeld, hold, read_holder
+from dailyarchive.model.errors import DailyArchiveError
+from dailyarchive.build.locks import LOCK_NAME, LockHeld, hold, read_holder
 
 HOLDER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from dailyarchive.locks import hold
+    from dailyarchive.build.locks import hold
     with hold(Path(sys.argv[1]), sys.argv[2], wait=float(sys.argv[3])):
         print("held", flush=True)
         if sys.argv[4] == "forever":
@@ -47,7 +47,7 @@ def test_a_second_process_waits_then_fails_naming_the_holder_and_takes_over_once
         second = try_lock(tmp_path, 0.5)
         assert second.returncode != 0 and "held" not in second.stdout
         message = second.stderr.strip().splitlines()[-1]
-        assert message.startswith(f"dailyarchive.locks.LockHeld: {tmp_path} is in use by another seal"), message
+        assert message.startswith(f"dailyarchive.build.locks.LockHeld: {tmp_path} is in use by another seal"), message
         assert f"pid {first.pid} on " in message and "another seal" in message and "since " in message
         assert "this build waited 0.5 s" in message and "run this one again" in message
         assert f"-c {tmp_path} seal 10 forever" in message  # the holder's command line

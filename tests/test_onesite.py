@@ -11,7 +11,7 @@ from pathlib import Path
 
 from helpers import write_archive, write_bulletin
 
-from dailyarchive.locks import read_holder
+from dailyarchive.build.locks import read_holder
 from dailyarchive.publish.html import build
 from dailyarchive.publish.onesite import RECORD, read_record
 

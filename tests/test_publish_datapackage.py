@@ -8,7 +8,7 @@ from pathlib import Path
 from frictionless import validate
 from helpers import write_bulletin
 
-from dailyarchive.stager import stage
+from dailyarchive.build.stager import stage
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = [{"measure": "killed", "group": "civilians", "value": 544, "qualifier": "at least", "kind": "running-total",

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dailyarchive.publish.datasette import command, metadata, write_metadata
-from dailyarchive.stager import stage
+from dailyarchive.build.stager import stage
 
 ROOT = Path(__file__).resolve().parents[1]
 

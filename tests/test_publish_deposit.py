@@ -10,7 +10,7 @@ import pytest
 from helpers import write_bulletin, write_raw
 
 from dailyarchive.publish.deposit import DepositRefused, deposit_bagit, deposit_ocfl, validate_ocfl
-from dailyarchive.stager import stage
+from dailyarchive.build.stager import stage
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -11,9 +11,9 @@ import pytest
 from helpers import PLACES, line_of, replace_in, write_archive, write_bulletin, write_raw
 
 from dailyarchive import check_archive
-from dailyarchive.errors import RULES, Problem
-from dailyarchive.rules import headline
-from dailyarchive.schema import Figure
+from dailyarchive.model.errors import RULES, Problem
+from dailyarchive.catalog.rules import headline
+from dailyarchive.model.schema import Figure
 
 TODAY = dt.date(2020, 1, 1)
 Where = tuple[Path, int, str]  # path, line, level
@@ -480,7 +480,7 @@ def test_format_shows_control_characters_as_escapes(archive: Path) -> None:
 
 def test_parallel_check_finds_the_same_problems(archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every rule that can fire across files fires the same way when files are checked in workers."""
-    import dailyarchive.rules as rules
+    import dailyarchive.catalog.rules as rules
 
     for day in range(1, 13):
         write_bulletin(archive, date=f"2019-07-{day:02d}", slug="day", tags=["offensive" if day % 3 else "typo"],

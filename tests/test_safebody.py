@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dailyarchive.safebody import (MYST_DISABLED, MYST_EXTENSIONS, Finding, link_problem, own_images,
+from dailyarchive.model.safebody import (MYST_DISABLED, MYST_EXTENSIONS, Finding, link_problem, own_images,
                                    unsafe_constructs)
 
 ROOT = Path(__file__).resolve().parents[1]

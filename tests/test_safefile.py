@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from helpers import line_of, run_limited, write_bulletin, write_raw
 
-from dailyarchive.safefile import MAX_FILE_BYTES, control_character
+from dailyarchive.model.safefile import MAX_FILE_BYTES, control_character
 
 ROOT = Path(__file__).resolve().parents[1]
 MEMORY_MB = 1024  #: the child's address space: a few hundred MB are used, a regression wants gigabytes

@@ -11,9 +11,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from dailyarchive.load import split_front_matter
-from dailyarchive.schema import PartialDate, Version, json_schema, json_schema_text, parse_day
-from dailyarchive.yamlmarks import parse
+from dailyarchive.model.load import split_front_matter
+from dailyarchive.model.schema import PartialDate, Version, json_schema, json_schema_text, parse_day
+from dailyarchive.model.yamlmarks import parse
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "docs" / "schema" / "bulletin.schema.json"
@@ -121,7 +121,7 @@ def test_lists_refuse_other_shapes(field: str, given: object) -> None:
 
 
 def test_the_limits_are_in_the_json_schema_and_the_format_page(written: dict) -> None:
-    from dailyarchive import schema
+    from dailyarchive.model import schema
 
     properties = written["properties"]
     assert properties["title"]["maxLength"] == schema.TITLE_MAX and properties["figures"]["maxItems"] == schema.ROWS_MAX

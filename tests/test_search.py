@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from helpers import needs_tool, write_bulletin
 
-from dailyarchive.catalog import build_catalog
-from dailyarchive.load import load_archive
+from dailyarchive.catalog.catalog import build_catalog
+from dailyarchive.model.load import load_archive
 from dailyarchive.publish.html import build
-from dailyarchive.search import (MANIFEST, SEARCH_DIR, STEMMER, STOP_WORDS, encode_postings, file_digest,
+from dailyarchive.site.search import (MANIFEST, SEARCH_DIR, STEMMER, STOP_WORDS, encode_postings, file_digest,
                                  plain_text, script, search_files, tokenize)
-from dailyarchive.searchtext import normalize, stem, stemmer_script, words
+from dailyarchive.site.searchtext import normalize, stem, stemmer_script, words
 
 ROOT = Path(__file__).resolve().parents[1]
 SEARCH_JS = ROOT / "tools" / "dailyarchive" / "sphinxext" / "static" / "dailyarchive-search.js"

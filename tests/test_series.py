@@ -14,11 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dailyarchive import load_catalog
-from dailyarchive.catalog import COLUMNS
-from dailyarchive.chartset import CHART_KEY, chart_data
-from dailyarchive.load import load_archive
-from dailyarchive.rules import check
-from dailyarchive.series import (VAGUE_WORDS, bounds, build_series, corrections, excluded_figures, falls,
+from dailyarchive.catalog.catalog import COLUMNS
+from dailyarchive.site.chartset import CHART_KEY, chart_data
+from dailyarchive.model.load import load_archive
+from dailyarchive.catalog.rules import check
+from dailyarchive.catalog.series import (VAGUE_WORDS, bounds, build_series, corrections, excluded_figures, falls,
                                  series_table, up_to, vague_number)
 
 
@@ -305,7 +305,7 @@ def test_falls_compares_each_report_with_the_highest_of_earlier_days():
 
 def test_parallel_check_warns_of_the_same_falls(archive, monkeypatch):
     """Summaries made in worker processes carry the headline and the exclusions the charts use."""
-    import dailyarchive.rules as rules
+    import dailyarchive.catalog.rules as rules
 
     write_bulletin(archive, date="2019-07-01", slug="word", figures=[{**TOTAL, "qualifier": "vague", "text": "dozens"}])
     write_bulletin(archive, date="2019-07-02", slug="bad", figures=[{**TOTAL, "value": 900, "low": 950}])

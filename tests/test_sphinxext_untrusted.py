@@ -24,10 +24,10 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
 
 import dailyarchive
-from dailyarchive.load import load_archive
-from dailyarchive.pages import _latex as latex
+from dailyarchive.model.load import load_archive
+from dailyarchive.site.pages import _latex as latex
 from dailyarchive.publish.html import build
-from dailyarchive.rules import check
+from dailyarchive.catalog.rules import check
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The child build imports the same dailyarchive as this test (the venv's editable install may point elsewhere).

@@ -8,9 +8,9 @@ from pathlib import Path
 from helpers import write_archive, write_bulletin
 
 from dailyarchive import load_archive, load_catalog
-from dailyarchive.pages import PageSettings, staged_pages
-from dailyarchive.rules import check
-from dailyarchive.stage import FileMemo
+from dailyarchive.site.pages import PageSettings, staged_pages
+from dailyarchive.catalog.rules import check
+from dailyarchive.build.stage import FileMemo
 
 
 def test_a_memo_gives_back_only_what_was_kept_under_the_same_digest_and_salt(tmp_path):

@@ -15,7 +15,7 @@ from helpers import line_of, replace_in, skip_unless_ci, write_archive, write_bu
 from invoke import Collection, Task
 
 from dailyarchive import check_archive
-from dailyarchive.errors import RULES, has_errors
+from dailyarchive.model.errors import RULES, has_errors
 
 ROOT = Path(__file__).resolve().parents[1]
 LINE = re.compile(r"^(?P<path>.+):(?P<line>\d+): (?P<level>error|warning): (?P<message>.+) \((?P<rule>[a-z0-9-]+)\)$")
@@ -216,7 +216,7 @@ def test_a_second_build_into_a_folder_in_use_fails_naming_the_holder(tmp_path: P
     out = tmp_path / "out"
     out.mkdir()
     holder = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom pathlib import Path\n"
-                               "from dailyarchive.locks import hold\nwith hold(Path(sys.argv[1]), 'build'):\n"
+                               "from dailyarchive.build.locks import hold\nwith hold(Path(sys.argv[1]), 'build'):\n"
                                "    print('held', flush=True); time.sleep(600)", str(out)],
                               stdout=subprocess.PIPE, text=True)
     try:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from helpers import write_archive, write_bulletin
 
-from dailyarchive.catalog import build_catalog
-from dailyarchive.load import load_archive
-from dailyarchive.timeline import EPOCH, timeline_files
+from dailyarchive.catalog.catalog import build_catalog
+from dailyarchive.model.load import load_archive
+from dailyarchive.site.timeline import EPOCH, timeline_files
 
 
 def data_of(text: str) -> list:

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from helpers import write_archive, write_bulletin
 
 from dailyarchive.publish.html import BuildResult, build
-from dailyarchive.volumes import SchedulerUnreachable
+from dailyarchive.build.volumes import SchedulerUnreachable
 
 ROOT = Path(__file__).resolve().parents[1]
 LAST_2019 = "test-daily/2019/2019-12-31-year-end"

@@ -7,7 +7,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dailyarchive.yamlmarks import Parsed, YamlSyntaxError, _parse_with_pyyaml, parse
+from dailyarchive.model.yamlmarks import Parsed, YamlSyntaxError, _parse_with_pyyaml, parse
 
 FRONT = """\
 series: test-daily
@@ -179,7 +179,7 @@ def test_quick_lines_agree_with_the_marks(data: dict, flow: bool | None, indent:
 @settings(max_examples=500, deadline=None)
 def test_the_quick_anchor_search_misses_no_anchor_of_the_scanner(text: str) -> None:
     """Whatever PyYAML's scanner takes for an anchor or an alias, the quick search finds first."""
-    from dailyarchive.yamlmarks import _MAYBE_ANCHOR, _DatesAsText
+    from dailyarchive.model.yamlmarks import _MAYBE_ANCHOR, _DatesAsText
 
     loader = _DatesAsText(text)
     kinds = set()

@@ -237,9 +237,9 @@ def test_the_bench_measures_the_timeline(sample_build):
     import subprocess
     import sys
 
-    from dailyarchive.timelinebench import KEYS
+    from dailyarchive.harness.timelinebench import KEYS
 
-    done = subprocess.run([sys.executable, "-m", "dailyarchive.timelinebench", str(sample_build.outdir)],
+    done = subprocess.run([sys.executable, "-m", "dailyarchive.harness.timelinebench", str(sample_build.outdir)],
                           capture_output=True, text=True, timeout=300, check=True)
     figures = json.loads(done.stdout)
     assert set(KEYS) <= set(figures) and "timeline_error" not in figures
@@ -251,7 +251,7 @@ def test_the_bench_measures_the_timeline(sample_build):
 def generated_large(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """300 bulletins from the bench's generator over more than a year: the chronology lists its events on
     year pages, so the index's timeline has its own filter form; built once."""
-    from dailyarchive.generate import generate_archive
+    from dailyarchive.harness.generate import generate_archive
 
     root = tmp_path_factory.mktemp("timeline-large") / "archive"
     generate_archive(root, 300, seed=3)

@@ -6,11 +6,11 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from .catalog import Catalog, build_catalog
-from .errors import ArchiveInvalid, ArchiveNotFound, DailyArchiveError, Problem, has_errors
-from .load import LoadedArchive, load_archive
-from .fixity import sealed_problems
-from .rules import check, check_folder, ordered
+from .catalog.catalog import Catalog, build_catalog
+from .model.errors import ArchiveInvalid, ArchiveNotFound, DailyArchiveError, Problem, has_errors
+from .model.load import LoadedArchive, load_archive
+from .archivist.fixity import sealed_problems
+from .catalog.rules import check, check_folder, ordered
 
 __all__ = [
     "ArchiveInvalid", "ArchiveNotFound", "Catalog", "DailyArchiveError", "LoadedArchive", "Problem",

@@ -6,7 +6,7 @@ import errno
 import os
 from collections.abc import Iterator
 
-from .errors import ArchiveInvalid, DailyArchiveError, _printable
+from .model.errors import ArchiveInvalid, DailyArchiveError, _printable
 
 #: What an errno means to an archivist, and what to do about it.
 ADVICE: dict[int, tuple[str, str]] = {

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ..load import Gazetteer, load_archive
-from ..locks import hold
-from ..safebody import unsafe_constructs
+from ..model.load import Gazetteer, load_archive
+from ..build.locks import hold
+from ..model.safebody import unsafe_constructs
 from .importers import MAX_BYTES, reader_for, suffixes
 from .importers.figures import suggest_figures
 from .importers.infer import complete, date_in_name, plain

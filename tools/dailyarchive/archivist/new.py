@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..locks import hold
+from ..build.locks import hold
 from .record import bulletin_folders, folder_of, known_series, not_in_future, see_also_target, slug_for
 from .refused import BulletinExists
 from .template import first_version

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from slugify import slugify
 
-from ..load import load_archive
-from ..schema import Series
+from ..model.load import load_archive
+from ..model.schema import Series
 from .refused import DateInFuture, NoSlug, SeriesUnknown
 
 #: A bulletin folder's name: `<date>-<slug>`.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import DailyArchiveError
+from ..model.errors import DailyArchiveError
 
 
 class Refused(DailyArchiveError):

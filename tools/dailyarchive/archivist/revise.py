@@ -7,10 +7,10 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from .. import safefile
-from ..errors import Problem
-from ..load import split_front_matter
-from ..locks import hold
+from ..model import safefile
+from ..model.errors import Problem
+from ..model.load import split_front_matter
+from ..build.locks import hold
 from .record import FOLDER_NAME, bulletin_folders
 from .refused import BulletinNotFound, Refused
 from .template import quoted

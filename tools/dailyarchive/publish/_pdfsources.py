@@ -17,11 +17,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..addresses import CHART_DIR
-from ..catalog import Catalog
-from ..charts import chart_directive
-from ..pages._context import docname, month_docname
-from ..pages._latex import ARABIC_COMMAND, tex
-from ..pages._text import day, link, myst_escape, page, present, toctree
+from ..catalog.catalog import Catalog
+from ..site.charts import chart_directive
+from ..site.pages._context import docname, month_docname
+from ..site.pages._latex import ARABIC_COMMAND, tex
+from ..site.pages._text import day, link, myst_escape, page, present, toctree
 
 Files = dict[str, str | bytes]
 #: The Arabic font of the PDF (fonts-hosny-amiri); Noto Naskh Arabic (fonts-noto-core) would do as well.

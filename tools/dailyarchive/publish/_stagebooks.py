@@ -13,15 +13,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import addresses
-from ..catalog import Catalog, build_catalog
-from ..chartset import chart_data, page_plan, render, select
-from ..errors import DailyArchiveError
-from ..fixity import sealed_problems
-from ..load import load_archive
-from ..pages import PageSettings
-from ..pages import bulletin_files
-from ..pages._context import build_context
-from ..rules import check
+from ..catalog.catalog import Catalog, build_catalog
+from ..site.chartset import chart_data, page_plan, render, select
+from ..model.errors import DailyArchiveError
+from ..archivist.fixity import sealed_problems
+from ..model.load import load_archive
+from ..site.pages import PageSettings
+from ..site.pages import bulletin_files
+from ..site.pages._context import build_context
+from ..catalog.rules import check
 
 Files = dict[str, str | bytes]
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..catalog import Catalog
-from ..series import POINT_COLUMNS
+from ..catalog.catalog import Catalog
+from ..catalog.series import POINT_COLUMNS
 
 DOWNLOAD_DIR = "downloads"
 TABLES: dict[str, list[str]] = {

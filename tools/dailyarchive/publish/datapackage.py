@@ -13,7 +13,7 @@ import re
 
 import pandas as pd
 
-from ..catalog import Catalog
+from ..catalog.catalog import Catalog
 from .data import KEYS, TABLES, data_tables
 
 PROFILE = "tabular-data-package"

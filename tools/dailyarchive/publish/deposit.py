@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..catalog import Catalog, build_catalog
-from ..errors import DailyArchiveError
-from ..load import load_archive
+from ..catalog.catalog import Catalog, build_catalog
+from ..model.errors import DailyArchiveError
+from ..model.load import load_archive
 
 FORMATS = ("bagit", "ocfl")
 #: The OCFL storage layout: identifiers hashed into a tuple tree (OCFL community extension 0003).

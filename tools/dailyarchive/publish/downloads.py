@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from ..errors import DailyArchiveError
-from ..sha256sum import format_line
-from ..stage import remove_stale, write_if_changed
+from ..model.errors import DailyArchiveError
+from ..archivist.sha256sum import format_line
+from ..build.stage import remove_stale, write_if_changed
 from ._manifest import SUMS, DownloadFile
 from .data import DOWNLOAD_DIR
 from .html import BuildResult, build

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import addresses
-from ..errors import DailyArchiveError
-from ..pages._text import day, myst_escape, page, toctree
-from ..stage import sync_files, write_if_changed
-from ..stager import Files, digest_of
-from ..volumes import code_digest
+from ..model.errors import DailyArchiveError
+from ..site.pages._text import day, myst_escape, page, toctree
+from ..build.stage import sync_files, write_if_changed
+from ..build.stager import Files, digest_of
+from ..build.volumes import code_digest
 from ._pdfsources import book_files, toolkit_version, volume_of
 from ._stagebooks import stage_books
 

@@ -20,12 +20,12 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
 
 from .. import addresses
-from ..errors import Problem, _printable
-from ..locks import hold
-from ..stage import remove_stale, sync_files, write_if_changed
+from ..model.errors import Problem, _printable
+from ..build.locks import hold
+from ..build.stage import remove_stale, sync_files, write_if_changed
 from ..sphinxext._outputs import NO_BASEURL
-from ..stager import Site, StageSettings, digest_of, project_docnames, stage
-from ..volumes import (ProjectJob, ProjectsFailed, ProjectResult, build_project, built_digest, code_digest, default_jobs, executor,
+from ..build.stager import Site, StageSettings, digest_of, project_docnames, stage
+from ..build.volumes import (ProjectJob, ProjectsFailed, ProjectResult, build_project, built_digest, code_digest, default_jobs, executor,
                        read_json, start_workers)
 from ._manifest import DownloadFile, manifest_json
 from .onesite import one_site

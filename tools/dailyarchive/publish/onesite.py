@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..stage import write_if_changed
+from ..build.stage import write_if_changed
 
 #: What the folder was last built from: {"archive": path, "docs": path, "outputs": [builder folders]}.
 RECORD = ".dailyarchive-build.json"

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import addresses
-from ..errors import DailyArchiveError
-from ..pages._text import day
-from ..stage import sync_files, write_if_changed
-from ..stager import Files, digest_of
-from ..volumes import code_digest
+from ..model.errors import DailyArchiveError
+from ..site.pages._text import day
+from ..build.stage import sync_files, write_if_changed
+from ..build.stager import Files, digest_of
+from ..build.volumes import code_digest
 from ._stagebooks import stage_books
 from ._pdfsources import Volume, book_files, pdf_conf, series_files, series_volume, volume_of
 

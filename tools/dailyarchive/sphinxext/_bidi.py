@@ -10,7 +10,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from ..pages._html import RTL, rtl_runs
+from ..site.pages._html import RTL, rtl_runs
 
 #: Text inside these nodes is left alone (code, raw markup, and text that is already HTML).
 SKIP = (nodes.FixedTextElement, nodes.raw, nodes.comment, nodes.Invisible)

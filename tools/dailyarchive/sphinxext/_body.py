@@ -31,8 +31,8 @@ from sphinx.domains import Domain
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..pages import BODY_DIR
-from ..safebody import ALLOWED_ROLES, BODY_DIRECTIVE, DIRECTIVES, Finding, own_images, unsafe_constructs
+from ..site.pages import BODY_DIR
+from ..model.safebody import ALLOWED_ROLES, BODY_DIRECTIVE, DIRECTIVES, Finding, own_images, unsafe_constructs
 
 logger = logging.getLogger(__name__)
 WITHHELD_NOTICE = ("The text of this version is withheld: it uses constructs a bulletin body may not contain. "

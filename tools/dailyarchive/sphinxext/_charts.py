@@ -24,8 +24,8 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
 from ..addresses import CHART_DIR, CHARTS_DIRECTIVE, SVG_DIR
-from ..chronology import ChronologySettings
-from ..stage import write_if_changed
+from ..site.chronology import ChronologySettings
+from ..build.stage import write_if_changed
 from ._outputs import HTML_BUILDERS
 
 logger = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..chronology import EVENTS_DIRECTIVE
+from ..site.chronology import EVENTS_DIRECTIVE
 from ._outputs import HTML_BUILDERS
 
 logger = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from ..stage import write_if_changed
+from ..build.stage import write_if_changed
 from ._charts import chart_figure
 from ._pdf import chart_png
 

@@ -14,7 +14,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from ..addresses import SEAL_INCLUDE
-from ..stager import NO_SEAL, Site
+from ..build.stager import NO_SEAL, Site
 
 __all__ = ["NO_SEAL", "SEAL_INCLUDE", "fail_on_seal"]
 logger = logging.getLogger(__name__)

@@ -10,8 +10,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
-from ..catalog import Catalog
-from ..feeds import Site
+from ..catalog.catalog import Catalog
+from ..site.feeds import Site
 
 #: Emitted by the staging step with the build's catalog: ``handler(app, catalog)``.
 CATALOG_EVENT = "dailyarchive-catalog"

@@ -20,8 +20,8 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.writers.latex import LaTeXTranslator
 
-from ..pages._latex import arabic_runs, escape_breakable
-from ..stage import write_if_changed
+from ..site.pages._latex import arabic_runs, escape_breakable
+from ..build.stage import write_if_changed
 from ._charts import chart_figure, depart_chart_text
 
 logger = logging.getLogger(__name__)

@@ -14,8 +14,8 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.util import logging as sphinx_logging
 
-from ..catalog import Catalog
-from ..stager import archive_summary
+from ..catalog.catalog import Catalog
+from ..build.stager import archive_summary
 from ._outputs import CATALOG_EVENT
 
 #: The loggers (Sphinx's names, `sphinx.<module>`) whose info messages are noise in a build's output.

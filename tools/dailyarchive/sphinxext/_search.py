@@ -16,7 +16,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
-from ..search import MANIFEST, SEARCH_DIR, STEMMER
+from ..site.search import MANIFEST, SEARCH_DIR, STEMMER
 from ._outputs import HTML_BUILDERS, is_site_builder
 
 logger = logging.getLogger(__name__)

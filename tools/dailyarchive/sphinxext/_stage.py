@@ -20,8 +20,8 @@ from sphinx.util import logging
 from sphinx.util._pathlib import _StrPath
 
 from ..addresses import INCLUDE_DIR, SITE_PROJECT
-from ..stage import sync_files
-from ..stager import Site, StageSettings, stage
+from ..build.stage import sync_files
+from ..build.stager import Site, StageSettings, stage
 from ._fixity import fail_on_seal
 from ._outputs import baseurl
 

@@ -30,7 +30,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
 from ..addresses import TIMELINE_DIR, TIMELINE_DIRECTIVE
-from ..timeline import MANIFEST
+from ..site.timeline import MANIFEST
 from ._charts import BUNDLE
 from ._charts import STYLE as CHART_STYLE
 from ._outputs import HTML_BUILDERS

@@ -37,7 +37,7 @@
     state.texts[key] = texts;
   }
 
-  /* ---- text (the same as dailyarchive.searchtext in Python) ---- */
+  /* ---- text (the same as dailyarchive.site.searchtext in Python) ---- */
 
   /** Arabic letters folded once the marks are gone: alif wasla, alif maqsura, ta marbuta, Persian ya and kaf, tatweel. */
   var ARABIC = { "\u0671": "\u0627", "\u0649": "\u064a", "\u0629": "\u0647", "\u06cc": "\u064a", "\u06a9": "\u0643",

@@ -19,24 +19,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import addresses
-from .catalog import Catalog, build_catalog
-from .charts import TOLL_MEASURES, place_key
-from .chartset import ChartData, chart_data, page_plan, plan_digest, render
-from .cite import version_files
-from .chronology import ChronologySettings, chronology_pages
-from .errors import Problem
-from .fixity import head_text, sealed_problems
-from .feeds import Site as Addressing
-from .feeds import feed_path, feeds, robots, sitemap, sitemap_urls, tag_slugs, timemaps
-from .load import load_archive
-from .pages import EXTRA_DIR, PageSettings, staged_pages
-from .publish.data import DOWNLOAD_DIR, download_files
-from .publish.datapackage import datapackage_json
-from .rules import check, ordered
-from .search import SEARCH_DIR, file_digest, search_files
+from .. import addresses
+from ..catalog.catalog import Catalog, build_catalog
+from ..site.charts import TOLL_MEASURES, place_key
+from ..site.chartset import ChartData, chart_data, page_plan, plan_digest, render
+from ..site.cite import version_files
+from ..site.chronology import ChronologySettings, chronology_pages
+from ..model.errors import Problem
+from ..archivist.fixity import head_text, sealed_problems
+from ..site.feeds import Site as Addressing
+from ..site.feeds import feed_path, feeds, robots, sitemap, sitemap_urls, tag_slugs, timemaps
+from ..model.load import load_archive
+from ..site.pages import EXTRA_DIR, PageSettings, staged_pages
+from ..publish.data import DOWNLOAD_DIR, download_files
+from ..publish.datapackage import datapackage_json
+from ..catalog.rules import check, ordered
+from ..site.search import SEARCH_DIR, file_digest, search_files
 from .stage import FileMemo, write_if_changed
-from .timeline import timeline_files
+from ..site.timeline import timeline_files
 from .volumes import code_digest
 
 Files = dict[str, str | bytes]

@@ -1,6 +1,6 @@
 """Benchmark of the archive build: check, plain-Sphinx floor, full build, add one, correct one, sizes.
 
-Every timed step runs in a fresh `python -m dailyarchive.bench STEP REPORT ARGS...` process, so
+Every timed step runs in a fresh `python -m dailyarchive.harness.bench STEP REPORT ARGS...` process, so
 memory and time are clean; the child writes a small JSON report (status, peak memory) and the
 parent times the whole process (start-up included: what a user waits for).
 """
@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 
 from .generate import append_bulletin, generate_archive, write_correction
-from .load import split_front_matter
+from ..model.load import split_front_matter
 from .timelinebench import KEYS as TIMELINE_KEYS
 from .timelinebench import timeline_figures
 
@@ -162,7 +162,7 @@ def run_step(step: str, args: list[Path | str], log: Path) -> StepResult:
     """Run one step in a fresh Python process with its output in `log`; time it and read its report."""
     report = log.with_suffix(".json")
     report.unlink(missing_ok=True)
-    command = [sys.executable, "-m", "dailyarchive.bench", step, str(report), *map(str, args)]
+    command = [sys.executable, "-m", "dailyarchive.harness.bench", step, str(report), *map(str, args)]
     started = time.perf_counter()
     with log.open("w", encoding="utf-8") as stream:
         status = subprocess.run(command, stdout=stream, stderr=subprocess.STDOUT).returncode
@@ -321,7 +321,7 @@ def markdown_table(result: dict[str, Any]) -> str:
     return "\n".join(rows) + "\n"
 
 
-# ---- child side: `python -m dailyarchive.bench STEP REPORT ARGS...` --------------------------------------------
+# ---- child side: `python -m dailyarchive.harness.bench STEP REPORT ARGS...` --------------------------------------------
 
 
 def _cpu_s() -> float:
@@ -340,7 +340,7 @@ def _peak_rss_mb() -> float:
 def _child(step: str, args: list[str]) -> dict[str, Any]:
     """Run one step in this process; return its report."""
     if step == "check":
-        from . import check_archive
+        from .. import check_archive
 
         problems = check_archive(Path(args[0]))
         return {"status": 0, "errors": sum(p.level == "error" for p in problems), "problems": len(problems)}
@@ -351,9 +351,9 @@ def _child(step: str, args: list[str]) -> dict[str, Any]:
         status = build_main(["-q", "-b", "html", "-d", str(root / "doctrees"), str(root / "src"), str(root / "html")])
         return {"status": status}
     if step == "build":
-        from .publish.html import build
+        from ..publish.html import build
 
-        from .volumes import default_jobs
+        from ..build.volumes import default_jobs
 
         result = build(Path(args[0]), Path(args[1]), Path(args[2]), "html", status=sys.stdout, warning=sys.stdout)
         parent = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
@@ -361,7 +361,7 @@ def _child(step: str, args: list[str]) -> dict[str, Any]:
                 "peak_rss_parent_mb": parent, "peak_rss_worker_mb": result.worker_peak_rss_mb,
                 "workers_cpu_s": result.workers_cpu_s}
     if step == "pdf":
-        from .publish import pdf  # type: ignore[attr-defined]  # the PDF engineer's module, when it exists
+        from ..publish import pdf  # type: ignore[attr-defined]  # the PDF engineer's module, when it exists
 
         pdf.build_year(Path(args[0]), Path(args[1]), Path(args[2]), args[3], int(args[4]))
         return {"status": 0}

@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from .load import split_front_matter
-from .stage import write_if_changed
+from ..model.load import split_front_matter
+from ..build.stage import write_if_changed
 
 #: The last day of every generated series: fixed (so an archive depends on the seed alone) and mid-month,
 #: so the bulletin that `append_bulletin` adds is an ordinary day, not the first of a new month or year.

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from .. import diff
 from ..bodytext import reading_blocks
-from ..policy import META
-from ..safebody import own_images, unsafe_constructs
+from ...policy import META
+from ...model.safebody import own_images, unsafe_constructs
 from . import slots
 from ._context import EXTRA_DIR, Context, Row, diff_docname, docname, version_docname
 from ._html import a, esc, raw

@@ -26,13 +26,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import addresses
-from .errors import DailyArchiveError
+from .. import addresses
+from ..model.errors import DailyArchiveError
 from .stage import remove_stale, write_if_changed
 
 #: Seconds to wait for a Dask scheduler before giving up.
 CONNECT_TIMEOUT = 10
-PACKAGE = Path(__file__).parent
+PACKAGE = Path(__file__).parents[1]
 #: Pages Sphinx writes that are not documents of the project.
 SPHINX_PAGES = frozenset({"genindex", "search", "py-modindex"})
 
@@ -180,7 +180,7 @@ def executor(jobs: int, scheduler: str | None = None) -> Iterator[Executor]:
             yield client.get_executor()
         return
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["dailyarchive.volumes", "dailyarchive.sphinxext", "sphinx.application"])
+    context.set_forkserver_preload(["dailyarchive.build.volumes", "dailyarchive.sphinxext", "sphinx.application"])
     with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
         yield pool
 

@@ -19,7 +19,7 @@ from markdown_it.token import Token
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
-from .safebody import MYST_DISABLED, MYST_EXTENSIONS
+from ..model.safebody import MYST_DISABLED, MYST_EXTENSIONS
 
 #: Directives whose argument is not text a reader sees (a file name).
 _ARGUMENT_HIDDEN = frozenset({"image", "figure"})

@@ -13,15 +13,15 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
-from . import safefile
+from ..model import safefile
 from .catalog import find_bulletin, link_index, resolve_link
-from .errors import Problem
-from .memo import Memo, digest_of_record
-from .load import Gazetteer, LoadedArchive, VersionFile, gc_paused, load_archive, load_version, version_paths
-from .safebody import body_is_safe
-from .schema import Figure, FigureKind
+from ..model.errors import Problem
+from ..model.memo import Memo, digest_of_record
+from ..model.load import Gazetteer, LoadedArchive, VersionFile, gc_paused, load_archive, load_version, version_paths
+from ..model.safebody import body_is_safe
+from ..model.schema import Figure, FigureKind
 from .series import EXCLUDING_RULES, falls, figure_at, figure_bounds, series_id_of, series_key, strand
-from .yamlmarks import Key
+from ..model.yamlmarks import Key
 
 Locate = Callable[[Path, Key], int]  #: the line of a front-matter key in a version file
 VersionRule = Callable[[VersionFile, LoadedArchive, dt.date], Iterator[Problem]]

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..catalog import Catalog
-from ..memo import Memo, digest_of_record
-from ..safebody import own_images
+from ...catalog.catalog import Catalog
+from ...model.memo import Memo, digest_of_record
+from ...model.safebody import own_images
 from ._context import (BODY_DIR, EXTRA_DIR, INCLUDE_DIR, NAME_KINDS, Context, PageSettings, build_context,
                        diff_docname, docname, month_docname, version_docname)
 from ._text import myst_escape

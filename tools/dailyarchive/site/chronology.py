@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .addresses import CHARTS_DIRECTIVE, TIMELINE_DIRECTIVE
-from .catalog import Catalog
+from ..addresses import CHARTS_DIRECTIVE, TIMELINE_DIRECTIVE
+from ..catalog.catalog import Catalog
 from .pages import docname, myst_escape
 from .pages._text import name_slugs, partial_date, present
 

@@ -16,7 +16,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from .catalog import Catalog
+from ..catalog.catalog import Catalog
 from .cite import version_docname
 
 ATOM = "http://www.w3.org/2005/Atom"

@@ -24,8 +24,8 @@ from typing import Any
 
 import pandas as pd
 
-from .addresses import SEARCH_DIR
-from .catalog import Catalog
+from ..addresses import SEARCH_DIR
+from ..catalog.catalog import Catalog
 from .searchtext import STOP_WORDS, normalize, plain_text, stemmer_script, token_set, tokenize
 
 #: Bumped when the layout of the files changes (old shards are then rebuilt).

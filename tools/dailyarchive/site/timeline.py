@@ -25,8 +25,8 @@ from typing import Any
 
 import pandas as pd
 
-from .addresses import TIMELINE_DIR
-from .catalog import Catalog
+from ..addresses import TIMELINE_DIR
+from ..catalog.catalog import Catalog
 from .pages._text import name_slugs, present
 
 #: Bumped when the layout of the files changes.

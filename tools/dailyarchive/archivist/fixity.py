@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import seallog
-from .errors import ArchiveNotFound, DailyArchiveError, Problem, has_errors
-from .locks import hold
-from .safefile import read_bytes
+from ..model.errors import ArchiveNotFound, DailyArchiveError, Problem, has_errors
+from ..build.locks import hold
+from ..model.safefile import read_bytes
 from .seallog import LOG, Seal
 from .sha256sum import Entry, format_line, parse, split_lines
 

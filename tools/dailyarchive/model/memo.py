@@ -1,4 +1,4 @@
-"""The contract of a memo: values kept by key under the digest of their inputs (`stage.FileMemo` keeps them)."""
+"""The contract of a memo: values kept by key under the digest of their inputs (`build.stage.FileMemo` keeps them)."""
 
 from __future__ import annotations
 

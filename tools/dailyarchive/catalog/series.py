@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from .errors import Problem
+from ..model.errors import Problem
 
 #: The one table for vague words: the smallest number each word is taken to mean.
 #: ACLED codes "tens" as 10, "dozens" as 12 and "hundreds" as 100 (its most

@@ -26,9 +26,9 @@ from typing import Any
 
 import pandas as pd
 
-from .catalog import Catalog
-from .errors import Problem
-from .safefile import read_bytes
+from ..catalog.catalog import Catalog
+from ..model.errors import Problem
+from ..model.safefile import read_bytes
 
 DIRECTIVE = "dailyarchive-cite"
 #: The access date's placeholders as written in the page and files: ISO (BibTeX, CSL-JSON), RIS, words.

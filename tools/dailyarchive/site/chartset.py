@@ -19,14 +19,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import chartrows as chartrows_module
+from ..catalog import chartrows as chartrows_module
 from . import charts as charts_module
-from .catalog import Catalog
-from .chartrows import row_arrays, thin
+from ..catalog.catalog import Catalog
+from ..catalog.chartrows import row_arrays, thin
 from .charts import (CHART_KEY, FULL, SMALL, TOLL_MEASURES, Chart, Row, make_chart, place_key, point_rows,
                      rows_by_chart)
-from .errors import Problem
-from .series import build_series, corrections, excluded_figures, series_keys
+from ..model.errors import Problem
+from ..catalog.series import build_series, corrections, excluded_figures, series_keys
 
 Key = tuple[str, ...]
 #: The measures of the chronology page, in order; a measure with no figures gets a "no figures yet" chart.

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from .addresses import TIMELINE_DIR
+from ..addresses import TIMELINE_DIR
 
 #: The page whose timeline spans the whole archive.
 PAGE = "chronology/index.html"
@@ -49,7 +49,7 @@ def timeline_figures(html: Path, timeout_ms: float = 60_000) -> dict[str, Any]:
     """KEYS measured on `html/<PAGE>` in a child process (Playwright's sync API refuses to run inside a
     caller's asyncio loop, as in a test session that has a browser open); see `measure_timeline`."""
     try:
-        child = subprocess.run([sys.executable, "-m", "dailyarchive.timelinebench", str(html), str(timeout_ms)],
+        child = subprocess.run([sys.executable, "-m", "dailyarchive.harness.timelinebench", str(html), str(timeout_ms)],
                                capture_output=True, text=True, timeout=timeout_ms / 1000 + 60)
     except subprocess.TimeoutExpired:
         return dict.fromkeys(KEYS) | {"timeline_error": "the timeline measurement did not finish in time"}
@@ -108,5 +108,5 @@ def _file_size(url: str) -> int:
         return 0
 
 
-if __name__ == "__main__":  # python -m dailyarchive.timelinebench <html folder> [timeout ms]
+if __name__ == "__main__":  # python -m dailyarchive.harness.timelinebench <html folder> [timeout ms]
     print(json.dumps(measure_timeline(Path(sys.argv[1]), *map(float, sys.argv[2:3])), indent=1))

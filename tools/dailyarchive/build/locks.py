@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .errors import DailyArchiveError, _printable
+from ..model.errors import DailyArchiveError, _printable
 
 #: The lock file inside a locked folder; a dot-file, so loading, sealing and building skip it.
 LOCK_NAME = ".dailyarchive.lock"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..safebody import BODY_DIRECTIVE, IMAGE_SUFFIXES
+from ...model.safebody import BODY_DIRECTIVE, IMAGE_SUFFIXES
 from . import _latex as latex
 from . import slots
 from ._context import BODY_DIR, Context, Row, diff_docname, docname, month_docname, version_docname

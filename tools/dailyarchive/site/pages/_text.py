@@ -86,7 +86,7 @@ def partial_date(text: str, precision: str) -> str:
 
 
 def _qualified_date(text: str, precision: str) -> str:
-    from ..edtfdates import read_edtf
+    from ...model.edtfdates import read_edtf
 
     found = read_edtf(text)
     if found.start == found.end:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .errors import Problem
+from ..model.errors import Problem
 from .sha256sum import split_lines
 
 LOG = "SEAL-LOG.txt"

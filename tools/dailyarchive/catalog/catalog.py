@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from .load import Gazetteer, LoadedArchive, VersionFile
+from ..model.load import Gazetteer, LoadedArchive, VersionFile
 
 DATE_COLUMNS = {
     "bulletins": ["date", "last_revised"],

@@ -20,12 +20,12 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .chartrows import CHART_KEY, FALL_NOTE, Row, day_words, point_rows, row_arrays, rows_by_chart, thin
-from .series import slug
+from ..catalog.chartrows import CHART_KEY, FALL_NOTE, Row, day_words, point_rows, row_arrays, rows_by_chart, thin
+from ..catalog.series import slug
 
 if TYPE_CHECKING:
-    from .catalog import Catalog
-    from .errors import Problem
+    from ..catalog.catalog import Catalog
+    from ..model.errors import Problem
 
 __all__ = ["CHART_KEY", "FALL_NOTE", "FULL", "SMALL", "TOLL_MEASURES", "Chart", "Row", "build_all_charts",
            "chart_directive", "chart_id", "place_key", "chart_words", "describe", "make_chart", "point_rows", "rows_by_chart",

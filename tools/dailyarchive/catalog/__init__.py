@@ -1,0 +1,1 @@
+"""Models → pandas frames: the catalog, honest series, chart rows, and the rules that check them."""

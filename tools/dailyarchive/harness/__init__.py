@@ -1,0 +1,1 @@
+"""The development harness: synthetic archives, the benchmark, the link checker."""
