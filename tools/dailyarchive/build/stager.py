@@ -6,8 +6,9 @@ project with the hand-written docs, home, series, names, chronology and chart pa
 with its staged files and a digest of exactly those files, and the files written straight into
 the HTML output (feeds, sitemap, TimeMaps, search shards, chart SVGs, data downloads, the
 static pages of latest versions). `invoke build`, `invoke bench` and the Sphinx extension
-all call it. Chart specs and SVGs are kept in `cache` by the digest of their rows, so a
-rebuild redraws only the charts whose data changed.
+all call it. What it makes is kept in `cache` under the digest of its inputs (bulletin pages,
+each version's own problems, chart pages and their SVGs, search shards), so a rebuild makes
+again only what its changed files feed.
 """
 
 from __future__ import annotations
@@ -119,13 +120,18 @@ def stage(archive: Path, docs: Path | None, settings: StageSettings = StageSetti
     loaded = load_archive(archive)
     sealed = sealed_problems(archive)
     catalog = build_catalog(loaded)
-    problems = check(loaded, memo=FileMemo(cache / "checks", code_digest()) if cache is not None else None)
+    problems = check(loaded, memo=memo_in(cache, "checks"))
     del loaded  # the parsed files (front matter with line marks, bodies): the catalog holds what follows needs
     site = plan_site(catalog, problems, docs_files(docs) if docs else {}, settings, cache, known_docs, archive)
     site.problems = ordered([*site.problems, *sealed])
     site.seal_broken = any(p.level == "error" for p in sealed)
     site.projects[addresses.SITE_PROJECT].files[addresses.SEAL_INCLUDE] = (head_text(archive) or NO_SEAL) + "\n"
     return site
+
+
+def memo_in(cache: Path | None, name: str) -> FileMemo | None:
+    """The memo `cache/<name>/`, salted with the toolkit's digest (None without a cache)."""
+    return FileMemo(cache / name, code_digest()) if cache is not None else None
 
 
 def plan_site(catalog: Catalog, problems: list[Problem], docs: Files, settings: StageSettings,
@@ -135,10 +141,9 @@ def plan_site(catalog: Catalog, problems: list[Problem], docs: Files, settings: 
     data = chart_data(catalog, problems)
     chronology = chronology_pages(catalog, ChronologySettings(settings.chronology_max_events))
     existing = frozenset(project_docnames(docs)) | frozenset(project_docnames(chronology)) | known_docs
-    memo = FileMemo(cache / "pages", code_digest()) if cache is not None else None
     pages = staged_pages(catalog, PageSettings(latest_count=settings.latest_count, existing_docs=existing,
                                                bulletin_toctree=settings.bulletin_toctree, volumes=settings.volumes),
-                         memo)
+                         memo_in(cache, "pages"))
     staged: Files = {**docs, **pages, **chronology, **chart_files(catalog, data, settings.charts_per_bulletin, cache)}
     outputs: Files = {}
     for path in [p for p in staged if p.startswith(EXTRA_DIR + "/")]:
@@ -232,7 +237,7 @@ class ChartMemo:
     Entries of pages that no longer exist are dropped when the memo is saved."""
 
     def __init__(self, cache: Path | None) -> None:
-        self.memo = FileMemo(cache / "charts", code_digest()) if cache is not None else None
+        self.memo = memo_in(cache, "charts")
         self.svgs = cache / SVG_CACHE if cache is not None else None
         self.groups: dict[str, dict[str, Any]] = {}
         self.seen: dict[str, set[str]] = {}

@@ -60,15 +60,19 @@ class ChartRows:
                    np.array([r.bulletin_day for r in rows], dtype="datetime64[D]"), row_arrays(rows),
                    np.array([r.source for r in rows], dtype=object), tuple(prefixes))
 
+    def _end(self, day: str) -> int:
+        """How many rows are dated by `day` (ISO): the rows `up_to(day)` may draw come first."""
+        return int(np.searchsorted(self.as_of, np.datetime64(day, "D"), side="right"))
+
     def digest_up_to(self, day: str) -> str:
         """A digest of every row `up_to(day)` reads (the rows dated by `day`): equal digests, equal cuts."""
-        return self.prefixes[int(np.searchsorted(self.as_of, np.datetime64(day, "D"), side="right"))]
+        return self.prefixes[self._end(day)]
 
     def up_to(self, day: str, limit: int) -> tuple[list[Row], int, str]:
         """Rows published by `day` (ISO), at most `limit` of them drawn (`chartrows.thin`); how many
         there were; their sources."""
         when = np.datetime64(day, "D")
-        end = int(np.searchsorted(self.as_of, when, side="right"))
+        end = self._end(day)
         index = np.flatnonzero(self.reported[:end] <= when)
         total = len(index)
         if not total:

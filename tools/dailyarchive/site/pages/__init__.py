@@ -125,6 +125,6 @@ def bulletin_inputs(ctx: Context, bulletin_id: str) -> str:
     linked |= {*ctx.backlinks.get(bulletin_id, []), *ctx.neighbours.get(bulletin_id, (None, None))}
     others = [[b, *(str(ctx.bulletins[b][k]) for k in ("date", "url", "title"))]
               for b in sorted(linked, key=str) if b in ctx.bulletins]
-    record = [ctx.shared_inputs(), bulletin_id, [[v["path"], v["sha256"], image_source(v) is not None] for v in versions],
+    record = [ctx.shared_inputs, bulletin_id, [[v["path"], v["sha256"], image_source(v) is not None] for v in versions],
               ctx.backlinks.get(bulletin_id, []), ctx.neighbours.get(bulletin_id), others]
     return digest_of_record(record)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -110,14 +111,12 @@ class Context:
         """One version row of a bulletin."""
         return next(v for v in self.versions[bulletin_id] if v["version"] == number)
 
+    @functools.cached_property
     def shared_inputs(self) -> str:
         """A digest of what every bulletin page reads besides its own rows: series, gazetteers, settings."""
-        if ("shared",) not in self.fragments:
-            names = {kind: [index.entries, index.slugs] for kind, index in self.names.items()}
-            settings = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in vars(self.settings).items()}
-            record = [self.series, names, settings]
-            self.fragments[("shared",)] = digest_of_record(record)
-        return self.fragments[("shared",)]
+        names = {kind: [index.entries, index.slugs] for kind, index in self.names.items()}
+        settings = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in vars(self.settings).items()}
+        return digest_of_record([self.series, names, settings])
 
 
 def build_context(catalog: Catalog, settings: PageSettings) -> Context:
