@@ -19,6 +19,7 @@ D = dt.date
     ("2019-07-0X", "day", D(2019, 7, 1), D(2019, 7, 9), "some digits unknown"),
     ("2019-02-XX", "day", D(2019, 2, 1), D(2019, 2, 28), "some digits unknown"),
     ("2019-XX", "month", D(2019, 1, 1), D(2019, 12, 31), "some digits unknown"),
+    ("2019-0X", "month", D(2019, 1, 1), D(2019, 9, 30), "some digits unknown"),  # the edtf package crashed here
     ("2019-07-09~", "day", D(2019, 7, 9), D(2019, 7, 9), "approximate"),
     ("2019?", "year", D(2019, 1, 1), D(2019, 12, 31), "uncertain"),
 ])
@@ -30,7 +31,7 @@ def test_an_edtf_date_gives_its_precision_range_and_qualifier(text, precision, s
         precision, start, end, qualifier, text)
 
 
-@pytest.mark.parametrize("text", ["2019-07~~", "2019-13", "2019-02-30", "2019-07-4X", "2019/2020", "July 2019",
+@pytest.mark.parametrize("text", ["2019-07~~", "2019-13", "2019-02-30", "2019-07-4X", "2019-2X", "2019/2020", "July 2019",
                                   "2019-07-09T10:00", ""])
 def test_a_malformed_date_is_refused_with_a_fix(text):
     with pytest.raises(EdtfError, match="2019-07"):
