@@ -10,7 +10,7 @@ is one date.
 
 The subset is one pattern and a calendar check, read here: the `edtf` package's grammar cost
 about 10 ms a date, could not compute partly unspecified digits, and crashed (AttributeError)
-on some malformed ones such as `2019-0X`.
+on some well-formed ones such as `2019-0X` (a month from January to September).
 """
 
 from __future__ import annotations
