@@ -10,7 +10,7 @@ from helpers import write_archive, write_bulletin
 from dailyarchive import load_archive, load_catalog
 from dailyarchive.site.pages import PageSettings, staged_pages
 from dailyarchive.catalog.rules import check
-from dailyarchive.build.stage import FileMemo
+from dailyarchive.build.stage import FileMemo, sync_files
 
 
 def test_a_memo_gives_back_only_what_was_kept_under_the_same_digest_and_salt(tmp_path):
@@ -31,6 +31,31 @@ def test_a_damaged_memo_file_is_ignored_and_replaced(tmp_path):
         assert memo.recall("k", "d") is None
     memo.keep("k", "d", ["again"])
     assert memo.recall("k", "d") == ["again"]
+
+
+def test_sync_writes_only_what_changed_and_rewrites_a_file_edited_by_hand(tmp_path):
+    folder = tmp_path / "stage"
+    files = {"a.md": "# A\n", "sub/b.md": "# B\n", "c.bin": b"\x00\x01"}
+    assert sync_files(folder, files, "staged.txt") == (3, 0)
+    assert sync_files(folder, files, "staged.txt") == (0, 0)  # the ledger knows them: nothing is read back
+    (folder / "a.md").write_text("# edited by hand, longer\n", encoding="utf-8")
+    (folder / "sub/b.md").unlink()
+    assert sync_files(folder, {**files, "c.bin": b"\x00\x02"}, "staged.txt") == (3, 0)
+    assert (folder / "a.md").read_text(encoding="utf-8") == "# A\n"
+    assert (folder / "sub/b.md").read_text(encoding="utf-8") == "# B\n"
+    assert (folder / "c.bin").read_bytes() == b"\x00\x02"
+    assert sync_files(folder, {"a.md": "# A\n"}, "staged.txt") == (0, 2)
+    assert sorted(p.name for p in folder.rglob("*") if p.is_file()) == ["a.md", "staged.txt", "staged.txt.sums"]
+
+
+def test_a_damaged_ledger_only_makes_the_sync_compare_contents(tmp_path):
+    folder = tmp_path / "stage"
+    sync_files(folder, {"a.md": "# A\n"}, "staged.txt")
+    for damage in ("{not json", "[1, 2]", '{"a.md": "x"}', ""):
+        (folder / "staged.txt.sums").write_text(damage, encoding="utf-8")
+        assert sync_files(folder, {"a.md": "# A\n"}, "staged.txt") == (0, 0)
+        assert sync_files(folder, {"a.md": "# A!\n"}, "staged.txt") == (1, 0)
+        sync_files(folder, {"a.md": "# A\n"}, "staged.txt")
 
 
 def _archive(tmp_path: Path) -> Path:

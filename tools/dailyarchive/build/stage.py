@@ -49,8 +49,49 @@ def sync_files(folder: Path, files: dict[str, str | bytes], manifest: str) -> tu
     The list of staged paths is kept in `manifest` (relative to `folder`), so files
     that were never staged (hand-written pages) are never deleted. Returns (written, removed).
     """
-    written = sum(write_if_changed(folder / relative, content) for relative, content in files.items())
+    written = write_all_if_changed(folder, files, folder / f"{manifest}.sums")
     return written, remove_stale(folder, list(files), folder / manifest)
+
+
+def write_all_if_changed(folder: Path, files: dict[str, str | bytes], ledger: Path) -> int:
+    """`write_if_changed` for each of `files` (path under `folder` → content); the number written.
+
+    `ledger` records what each file was last written with (sha256, size, time): a file whose size
+    and time are as recorded and whose new content has the recorded digest is not read back.
+    A file changed by anything else has another time, so it is compared and rewritten.
+    """
+    known = _read_ledger(ledger)
+    record: dict[str, list[object]] = {}
+    written = 0
+    for relative, content in files.items():
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        digest, path = hashlib.sha256(data).hexdigest(), folder / relative
+        if not _as_recorded(path, known.get(relative), digest):
+            written += write_if_changed(path, data)
+        info = path.stat()
+        record[relative] = [digest, info.st_size, info.st_mtime_ns]
+    if record != known:
+        write_if_changed(ledger, json.dumps(record, sort_keys=True))
+    return written
+
+
+def _read_ledger(ledger: Path) -> dict[str, list[object]]:
+    try:
+        found = json.loads(ledger.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _as_recorded(path: Path, recorded: object, digest: str) -> bool:
+    """True when `path` is still the file the ledger recorded with `digest`."""
+    if not (isinstance(recorded, list) and len(recorded) == 3 and recorded[0] == digest):
+        return False
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    return [info.st_size, info.st_mtime_ns] == recorded[1:]
 
 
 def remove_stale(folder: Path, paths: list[str], manifest: Path) -> int:

@@ -19,6 +19,7 @@ import json
 import multiprocessing
 import os
 import resource
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -186,8 +187,11 @@ def executor(jobs: int, scheduler: str | None = None) -> Iterator[Executor]:
 
 
 def start_workers(pool: Executor) -> None:
-    """Start the pool's workers now, so that their start-up (importing Sphinx) runs beside the staging."""
-    pool.submit(_started)
+    """Start the pool's workers now, so that their start-up (importing Sphinx) runs beside the staging.
+
+    From a thread: a local pool's first submit waits for its fork server to import Sphinx.
+    """
+    threading.Thread(target=pool.submit, args=(_started,), daemon=True).start()
 
 
 def _started() -> bool:

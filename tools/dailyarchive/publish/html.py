@@ -22,7 +22,7 @@ from sphinx.util.docutils import docutils_namespace
 from .. import addresses
 from ..model.errors import Problem, _printable
 from ..build.locks import hold
-from ..build.stage import remove_stale, sync_files, write_if_changed
+from ..build.stage import remove_stale, sync_files, write_all_if_changed, write_if_changed
 from ..sphinxext._outputs import NO_BASEURL
 from ..build.stager import Site, StageSettings, digest_of, project_docnames, stage
 from ..build.volumes import (ProjectJob, ProjectsFailed, ProjectResult, build_project, built_digest, code_digest, default_jobs, executor,
@@ -257,7 +257,7 @@ def in_archive(message: str, stage: Path, archive: Path) -> str:
 
 def install_outputs(site: Site, out: Path, html: Path) -> tuple[int, int]:
     """Write the output files (feeds, search, SVGs, downloads, ...) into `html`; remove those no longer made."""
-    written = sum(write_if_changed(html / path, content) for path, content in site.outputs.items())
+    written = write_all_if_changed(html, site.outputs, out / "stage" / "outputs.sums")
     return written, remove_stale(html, sorted(site.outputs), out / "stage" / "outputs.txt")
 
 
