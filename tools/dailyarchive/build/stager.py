@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -211,22 +212,29 @@ def chart_files(catalog: Catalog, data: ChartData, per_bulletin: int = 1, cache:
     keys |= {f"bulletin/{b}" for b in figures.loc[figures["measure"].isin(list(TOLL_MEASURES)), "bulletin_id"]}
     kept = ChartMemo(cache)
     files: Files = {}
-    for key in sorted(keys | set(plan)):
-        svg = not key.startswith("bulletin/")
-        planned = plan.get(key, [])
-        digest = "/".join(plan_digest(data, p) for p in planned)
-        cached = kept.recall(key, digest)
-        if cached is None:
-            charts = [render(data, p) for p in planned]
-            text = '{"charts":[' + ",\n".join(c.as_json(svg=svg) for c in charts) + "]}\n"
-            svgs = {c.digest: _svg(cache, c.digest, c.image_spec) for c in charts} if svg else {}
-            kept.keep(key, digest, text, list(svgs))
-        else:
-            text, names = cached
-            svgs = {name: _svg(cache, name) for name in names}
-        files[f"{addresses.CHART_DIR}/{key}.json"] = text
-        for name, image in svgs.items():
-            files[f"{EXTRA_DIR}/{addresses.SVG_DIR}/{name}.svg"] = image
+    shown: dict[str, None] = {}  # the SVGs of the pages, in order, each once
+    drawn: dict[str, Future[bytes]] = {}
+    with ThreadPoolExecutor(max_workers=2) as drawing:  # vl-convert draws outside the GIL, beside the planning
+        for key in sorted(keys | set(plan)):
+            svg = not key.startswith("bulletin/")
+            planned = plan.get(key, [])
+            digest = "/".join(plan_digest(data, p) for p in planned)
+            cached = kept.recall(key, digest)
+            if cached is None:
+                charts = [render(data, p) for p in planned]
+                text = '{"charts":[' + ",\n".join(c.as_json(svg=svg) for c in charts) + "]}\n"
+                names = list(dict.fromkeys(c.digest for c in charts)) if svg else []
+                for chart in charts if svg else []:
+                    if chart.digest not in drawn:
+                        drawn[chart.digest] = drawing.submit(_svg, cache, chart.digest, chart.image_spec)
+                kept.keep(key, digest, text, names)
+            else:
+                text, names = cached
+            files[f"{addresses.CHART_DIR}/{key}.json"] = text
+            shown.update(dict.fromkeys(names))
+        for name in shown:
+            files[f"{EXTRA_DIR}/{addresses.SVG_DIR}/{name}.svg"] = (drawn[name].result() if name in drawn
+                                                                   else _svg(cache, name))
     kept.save()
     return files
 
