@@ -76,14 +76,18 @@ def _timestamp(day: pd.Timestamp) -> str:
 
 
 def atom_feed(catalog: Catalog, bulletins: pd.DataFrame, path: str, title: str, site: Site,
-              alternate: str = "") -> str:
-    """An Atom feed of the latest `FEED_ENTRIES` bulletins by last change; a correction is an updated entry."""
+              alternate: str = "", notes: pd.Series | None = None) -> str:
+    """An Atom feed of the latest `FEED_ENTRIES` bulletins by last change; a correction is an updated entry.
+
+    `notes`: the latest revision note by bulletin id (`revision_notes`; computed when not given).
+    """
     ET.register_namespace("", ATOM)
     updated = bulletins["last_revised"].where(bulletins["corrected"] & bulletins["last_revised"].notna(),
                                               bulletins["date"])
-    rows = bulletins.assign(_updated=updated)
-    rows = rows.sort_values(["_updated", "date"], ascending=False, kind="stable").head(FEED_ENTRIES)
-    notes = catalog.latest("versions").set_index("bulletin_id")["revision_note"]
+    order = pd.DataFrame({"_updated": updated, "date": bulletins["date"]})
+    order = order.sort_values(["_updated", "date"], ascending=False, kind="stable").head(FEED_ENTRIES)
+    rows = bulletins.loc[order.index].assign(_updated=order["_updated"])
+    notes = revision_notes(catalog) if notes is None else notes
     publisher = _publisher(catalog, rows)
     feed = ET.Element(f"{{{ATOM}}}feed")
     _sub(feed, "id", entry_id(f"feed:{path}"))
@@ -121,16 +125,22 @@ def _entry(bulletin_id: str, row: pd.Series, revision_note: object, path: str, s
     return entry
 
 
+def revision_notes(catalog: Catalog) -> pd.Series:
+    """The revision note of each bulletin's latest version, by bulletin id."""
+    return catalog.latest("versions").set_index("bulletin_id")["revision_note"]
+
+
 def feeds(catalog: Catalog, site: Site) -> dict[str, str]:
     """An Atom feed for every series and every tag that has bulletins."""
     files: dict[str, str] = {}
     bulletins = catalog.bulletins
+    notes = revision_notes(catalog)
     for row in catalog.series.itertuples():
         in_series = bulletins[bulletins["series"] == row.slug]
         if len(in_series):
             path = feed_path("series", row.slug)
             files[path] = atom_feed(catalog, in_series, path, _text(row.name), site,
-                                    site.page_url(f"{row.slug}/index"))
+                                    site.page_url(f"{row.slug}/index"), notes)
     tagged: dict[str, list[str]] = {}
     for bulletin_id, tags in zip(bulletins.index, bulletins["tags"]):
         for tag in tags:
@@ -139,7 +149,7 @@ def feeds(catalog: Catalog, site: Site) -> dict[str, str]:
     for tag in sorted(tagged):
         path = feed_path("tag", slugs[tag])
         files[path] = atom_feed(catalog, bulletins.loc[tagged[tag]], path, f"Tag: {tag}", site,
-                                site.page_url(f"tags/{slugs[tag]}/index"))
+                                site.page_url(f"tags/{slugs[tag]}/index"), notes)
     return files
 
 
