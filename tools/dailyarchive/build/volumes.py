@@ -191,7 +191,14 @@ def start_workers(pool: Executor) -> None:
 
     From a thread: a local pool's first submit waits for its fork server to import Sphinx.
     """
-    threading.Thread(target=pool.submit, args=(_started,), daemon=True).start()
+    threading.Thread(target=_submit_start, args=(pool,), daemon=True).start()
+
+
+def _submit_start(pool: Executor) -> None:
+    try:
+        pool.submit(_started)
+    except RuntimeError:  # the pool shut down first (the staging failed) or broke: the builds report it
+        pass
 
 
 def _started() -> bool:
