@@ -66,9 +66,10 @@ def write_all_if_changed(folder: Path, files: dict[str, str | bytes], ledger: Pa
     for relative, content in files.items():
         data = content.encode("utf-8") if isinstance(content, str) else content
         digest, path = hashlib.sha256(data).hexdigest(), folder / relative
-        if not _as_recorded(path, known.get(relative), digest):
+        info = _stat(path)
+        if not (info is not None and _as_recorded(info, known.get(relative), digest)):
             written += write_if_changed(path, data)
-        info = path.stat()
+            info = path.stat()
         record[relative] = [digest, info.st_size, info.st_mtime_ns]
     if record != known:
         write_if_changed(ledger, json.dumps(record, sort_keys=True))
@@ -83,15 +84,17 @@ def _read_ledger(ledger: Path) -> dict[str, list[object]]:
     return found if isinstance(found, dict) else {}
 
 
-def _as_recorded(path: Path, recorded: object, digest: str) -> bool:
-    """True when `path` is still the file the ledger recorded with `digest`."""
-    if not (isinstance(recorded, list) and len(recorded) == 3 and recorded[0] == digest):
-        return False
+def _stat(path: Path) -> os.stat_result | None:
     try:
-        info = path.stat()
+        return path.stat()
     except OSError:
-        return False
-    return [info.st_size, info.st_mtime_ns] == recorded[1:]
+        return None
+
+
+def _as_recorded(info: os.stat_result, recorded: object, digest: str) -> bool:
+    """True when the file of `info` is still the one the ledger recorded with `digest`."""
+    return (isinstance(recorded, list) and len(recorded) == 3 and recorded[0] == digest
+            and [info.st_size, info.st_mtime_ns] == recorded[1:])
 
 
 def remove_stale(folder: Path, paths: list[str], manifest: Path) -> int:

@@ -75,11 +75,11 @@ def _timestamp(day: pd.Timestamp) -> str:
     return f"{day:%Y-%m-%d}T00:00:00Z"
 
 
-def atom_feed(catalog: Catalog, bulletins: pd.DataFrame, path: str, title: str, site: Site,
-              alternate: str = "", notes: pd.Series | None = None) -> str:
+def atom_feed(catalog: Catalog, bulletins: pd.DataFrame, notes: pd.Series, path: str, title: str, site: Site,
+              alternate: str = "") -> str:
     """An Atom feed of the latest `FEED_ENTRIES` bulletins by last change; a correction is an updated entry.
 
-    `notes`: the latest revision note by bulletin id (`revision_notes`; computed when not given).
+    `notes`: the latest revision note by bulletin id (`revision_notes`).
     """
     ET.register_namespace("", ATOM)
     updated = bulletins["last_revised"].where(bulletins["corrected"] & bulletins["last_revised"].notna(),
@@ -87,7 +87,6 @@ def atom_feed(catalog: Catalog, bulletins: pd.DataFrame, path: str, title: str, 
     order = pd.DataFrame({"_updated": updated, "date": bulletins["date"]})
     order = order.sort_values(["_updated", "date"], ascending=False, kind="stable").head(FEED_ENTRIES)
     rows = bulletins.loc[order.index].assign(_updated=order["_updated"])
-    notes = revision_notes(catalog) if notes is None else notes
     publisher = _publisher(catalog, rows)
     feed = ET.Element(f"{{{ATOM}}}feed")
     _sub(feed, "id", entry_id(f"feed:{path}"))
@@ -139,8 +138,8 @@ def feeds(catalog: Catalog, site: Site) -> dict[str, str]:
         in_series = bulletins[bulletins["series"] == row.slug]
         if len(in_series):
             path = feed_path("series", row.slug)
-            files[path] = atom_feed(catalog, in_series, path, _text(row.name), site,
-                                    site.page_url(f"{row.slug}/index"), notes)
+            files[path] = atom_feed(catalog, in_series, notes, path, _text(row.name), site,
+                                    site.page_url(f"{row.slug}/index"))
     tagged: dict[str, list[str]] = {}
     for bulletin_id, tags in zip(bulletins.index, bulletins["tags"]):
         for tag in tags:
@@ -148,8 +147,8 @@ def feeds(catalog: Catalog, site: Site) -> dict[str, str]:
     slugs = tag_slugs(catalog)
     for tag in sorted(tagged):
         path = feed_path("tag", slugs[tag])
-        files[path] = atom_feed(catalog, bulletins.loc[tagged[tag]], path, f"Tag: {tag}", site,
-                                site.page_url(f"tags/{slugs[tag]}/index"), notes)
+        files[path] = atom_feed(catalog, bulletins.loc[tagged[tag]], notes, path, f"Tag: {tag}", site,
+                                site.page_url(f"tags/{slugs[tag]}/index"))
     return files
 
 
