@@ -6,7 +6,8 @@ project with the hand-written docs, home, series, names, chronology and chart pa
 with its staged files and a digest of exactly those files, and the files written straight into
 the HTML output (feeds, sitemap, TimeMaps, search shards, chart SVGs, data downloads, the
 static pages of latest versions). `invoke build`, `invoke bench` and the Sphinx extension
-all call it. What it makes is kept in `cache` under the digest of its inputs (bulletin pages,
+all call it. It runs in two steps (`stage_projects`, then `Staging.finish`): `invoke build` starts
+Sphinx on the projects between them, while the feeds, search shards and the rest are made. What it makes is kept in `cache` under the digest of its inputs (bulletin pages,
 each version's own problems, chart pages and their SVGs, search shards), so a rebuild makes
 again only what its changed files feed.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -23,8 +25,8 @@ from typing import Any
 
 from .. import addresses
 from ..catalog.catalog import Catalog, build_catalog
-from ..site.charts import TOLL_MEASURES, place_key
-from ..site.chartset import ChartData, chart_data, page_plan, plan_digest, render
+from ..site.charts import TOLL_MEASURES, add_templates, known_templates, place_key
+from ..site.chartset import CHARTS_VERSION, ChartData, chart_data, page_plan, plan_digest, render
 from ..site.cite import version_files
 from ..site.chronology import ChronologySettings, chronology_pages
 from ..model.errors import Problem
@@ -118,16 +120,52 @@ def stage(archive: Path, docs: Path | None, settings: StageSettings = StageSetti
     `docs` is the hand-written project staged with the site (None: it is the Sphinx project's own
     folder, whose pages are `known_docs`).
     """
+    return stage_projects(archive, docs, settings, cache, known_docs).finish()
+
+
+@dataclass
+class Staging:
+    """A site staged in two steps: its Sphinx projects first (`stage_projects`), then the files only the
+    HTML output holds (`finish`), so that a build can run Sphinx on the projects while those are made.
+
+    It holds the catalog until `finish`; drop it then.
+    """
+
+    site: Site
+    catalog: Catalog
+    settings: StageSettings
+    data: ChartData
+    #: The data dictionary (the docs' `data.md`), which the data package describes the CSVs with.
+    dictionary: str = ""
+    cache: Path | None = None
+    archive: Path | None = None
+
+    def finish(self) -> Site:
+        """Add the timeline, the data package, feeds, sitemap, robots.txt, TimeMaps, search shards and the
+        version files to the site's outputs; the site is then complete."""
+        outputs = self.site.outputs
+        outputs.update(timeline_files(self.catalog))
+        outputs[f"{DOWNLOAD_DIR}/datapackage.json"] = datapackage_json(self.catalog, self.data.points,
+                                                                      self.data.excluded, self.dictionary)
+        outputs.update(discovery_files(self.catalog, self.site, self.settings, self.cache, self.archive))
+        return self.site
+
+
+def stage_projects(archive: Path, docs: Path | None, settings: StageSettings = StageSettings(),
+                   cache: Path | None = None, known_docs: frozenset[str] = frozenset()) -> Staging:
+    """Load and check `archive` and plan the Sphinx projects of the site, with the output files they depend on
+    (chart SVGs, data downloads, static pages); `Staging.finish` adds the rest (see `stage`)."""
     loaded = load_archive(archive)
     sealed = sealed_problems(archive)
     catalog = build_catalog(loaded)
     problems = check(loaded, memo=memo_in(cache, "checks"))
     del loaded  # the parsed files (front matter with line marks, bodies): the catalog holds what follows needs
-    site = plan_site(catalog, problems, docs_files(docs) if docs else {}, settings, cache, known_docs, archive)
+    staging = plan_projects(catalog, problems, docs_files(docs) if docs else {}, settings, cache, known_docs, archive)
+    site = staging.site
     site.problems = ordered([*site.problems, *sealed])
     site.seal_broken = any(p.level == "error" for p in sealed)
     site.projects[addresses.SITE_PROJECT].files[addresses.SEAL_INCLUDE] = (head_text(archive) or NO_SEAL) + "\n"
-    return site
+    return staging
 
 
 def memo_in(cache: Path | None, name: str) -> FileMemo | None:
@@ -135,10 +173,10 @@ def memo_in(cache: Path | None, name: str) -> FileMemo | None:
     return FileMemo(cache / name, code_digest()) if cache is not None else None
 
 
-def plan_site(catalog: Catalog, problems: list[Problem], docs: Files, settings: StageSettings,
-              cache: Path | None = None, known_docs: frozenset[str] = frozenset(),
-              archive: Path | None = None) -> Site:
-    """The projects and output files of a catalog (see `stage`)."""
+def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settings: StageSettings,
+                  cache: Path | None = None, known_docs: frozenset[str] = frozenset(),
+                  archive: Path | None = None) -> Staging:
+    """The projects of a catalog, with the output files they depend on (see `stage_projects`)."""
     data = chart_data(catalog, problems)
     chronology = chronology_pages(catalog, ChronologySettings(settings.chronology_max_events))
     existing = frozenset(project_docnames(docs)) | frozenset(project_docnames(chronology)) | known_docs
@@ -151,16 +189,13 @@ def plan_site(catalog: Catalog, problems: list[Problem], docs: Files, settings: 
         outputs[path.removeprefix(EXTRA_DIR + "/")] = staged.pop(path)
     for name, content in download_files(catalog, data.points, data.excluded).items():
         outputs[f"{DOWNLOAD_DIR}/{name}"] = content
-    outputs.update(timeline_files(catalog))
-    dictionary = docs.get("data.md", b"")  # the data package describes the CSVs (publish.datapackage)
-    outputs[f"{DOWNLOAD_DIR}/datapackage.json"] = datapackage_json(
-        catalog, data.points, data.excluded, dictionary.decode("utf-8") if isinstance(dictionary, bytes) else dictionary)
     links = feed_links(catalog)
     staged[addresses.FEED_LINKS] = json.dumps(links, sort_keys=True, ensure_ascii=False) + "\n"
     projects = split_projects(staged, set(catalog.series["slug"]), settings.volumes)
     site = Site(projects, outputs, problems, links, known_docs, summary=archive_summary(catalog))
-    outputs.update(discovery_files(catalog, site, settings, cache, archive))
-    return site
+    dictionary = docs.get("data.md", b"")  # the data package describes the CSVs (publish.datapackage)
+    return Staging(site, catalog, settings, data,
+                   dictionary.decode("utf-8") if isinstance(dictionary, bytes) else dictionary, cache, archive)
 
 
 def archive_summary(catalog: Catalog) -> str:
@@ -211,6 +246,10 @@ def chart_files(catalog: Catalog, data: ChartData, per_bulletin: int = 1, cache:
     figures = catalog.latest("figures")
     keys |= {f"bulletin/{b}" for b in figures.loc[figures["measure"].isin(list(TOLL_MEASURES)), "bulletin_id"]}
     kept = ChartMemo(cache)
+    templates = memo_in(cache, "chart-templates")
+    if templates is not None:
+        add_templates(templates.recall("templates", CHARTS_VERSION))
+    made = len(known_templates())
     files: Files = {}
     shown: dict[str, None] = {}  # the SVGs of the pages, in order, each once
     drawn: dict[str, Future[bytes]] = {}
@@ -236,6 +275,8 @@ def chart_files(catalog: Catalog, data: ChartData, per_bulletin: int = 1, cache:
             files[f"{EXTRA_DIR}/{addresses.SVG_DIR}/{name}.svg"] = (drawn[name].result() if name in drawn
                                                                    else _svg(cache, name))
     kept.save()
+    if templates is not None and len(known_templates()) > made:
+        templates.keep("templates", CHARTS_VERSION, known_templates())
     return files
 
 
@@ -247,6 +288,7 @@ class ChartMemo:
     def __init__(self, cache: Path | None) -> None:
         self.memo = memo_in(cache, "charts")
         self.svgs = cache / SVG_CACHE if cache is not None else None
+        self._drawn: set[str] | None = None
         self.groups: dict[str, dict[str, Any]] = {}
         self.seen: dict[str, set[str]] = {}
         self.changed: set[str] = set()
@@ -274,9 +316,18 @@ class ChartMemo:
         if not (isinstance(entry, list) and len(entry) == 3 and entry[0] == digest and isinstance(entry[1], str)
                 and isinstance(entry[2], list)):
             return None
-        if self.svgs is None or not all(isinstance(n, str) and (self.svgs / f"{n}.svg").is_file() for n in entry[2]):
+        if not all(isinstance(n, str) and n in self.drawn() for n in entry[2]):
             return None
         return entry[1], entry[2]
+
+    def drawn(self) -> set[str]:
+        """The names of the SVGs in the cache, listed once (one directory read, not a `stat` a chart)."""
+        if self._drawn is None:
+            try:
+                self._drawn = {e.name.removesuffix(".svg") for e in os.scandir(self.svgs) if e.name.endswith(".svg")}
+            except (OSError, TypeError):  # no cache (None), or none drawn yet
+                self._drawn = set()
+        return self._drawn
 
     def keep(self, key: str, digest: str, text: str, svgs: list[str]) -> None:
         """Remember what the chart page `key` was drawn as."""

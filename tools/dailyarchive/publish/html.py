@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import re
 import sys
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
@@ -24,7 +25,7 @@ from ..model.errors import Problem, _printable
 from ..build.locks import hold
 from ..build.stage import remove_stale, sync_files, write_all_if_changed, write_if_changed
 from ..sphinxext._outputs import NO_BASEURL
-from ..build.stager import Site, StageSettings, digest_of, project_docnames, stage
+from ..build.stager import Site, StageSettings, digest_of, project_docnames, stage_projects
 from ..build.volumes import (ProjectJob, ProjectsFailed, ProjectResult, build_project, built_digest, code_digest, default_jobs, executor,
                        read_json, start_workers)
 from ._manifest import DownloadFile, manifest_json
@@ -145,7 +146,8 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
         _print(status, "dailyarchive: nothing changed since the last build")
         return BuildResult(html, 0, int(state.get("warnings", 0)))  # type: ignore[arg-type]
     start_workers(pool)  # type: ignore[arg-type]
-    site = stage(archive, docs, settings, cache=out / "cache")
+    staging = stage_projects(archive, docs, settings, cache=out / "cache")
+    site = staging.site
     # the downloads page's table (publish._manifest): the site project alone depends on it
     site.projects[addresses.SITE_PROJECT].files[addresses.DOWNLOADS_MANIFEST] = manifest_json(
         site.outputs, downloads, dt.date.today())
@@ -156,11 +158,18 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
         messages.append(f"WARNING: {NO_BASEURL} [dailyarchive.baseurl]")
     problems, seal_broken = len(shown), site.seal_broken
     _print(status, f"dailyarchive: {site.summary}")
-    written, removed = install_outputs(site, out, html)
     jobs = project_jobs(site, out, html, docs, overrides, strict)
     projects = len(site.projects)
-    del site  # nothing large stays alive in the parent while the workers build
-    results = run_jobs(jobs, pool, status)
+    building = submit_jobs(jobs, pool)
+    try:
+        staging.finish()  # the feeds, search shards, sitemap ... are made while Sphinx builds
+        written, removed = install_outputs(site, out, html)
+    except BaseException:
+        for future in building:  # what has not started will not; the state stays stale, so the next build redoes it
+            future.cancel()
+        raise
+    del site, staging  # nothing large stays alive in the parent while the workers finish
+    results = collect_results(jobs, building, status)
     failed = tuple(r.name for r in results if r.status)
     for result in results:
         messages += [in_archive(line, out / "stage", archive) for line in project_messages(result)]
@@ -211,9 +220,14 @@ def project_jobs(site: Site, out: Path, html: Path, docs: Path, overrides: dict[
     return jobs
 
 
-def run_jobs(jobs: list[ProjectJob], pool: object, status: TextIO | None) -> list[ProjectResult]:
-    """Build the projects on the executor's workers; results in the order of `jobs`."""
-    futures = [pool.submit(build_project, job) for job in jobs]  # type: ignore[attr-defined]
+def submit_jobs(jobs: list[ProjectJob], pool: object) -> list[Future[ProjectResult]]:
+    """Start building the projects on the executor's workers, in the order of `jobs`."""
+    return [pool.submit(build_project, job) for job in jobs]  # type: ignore[attr-defined]
+
+
+def collect_results(jobs: list[ProjectJob], futures: list[Future[ProjectResult]],
+                    status: TextIO | None) -> list[ProjectResult]:
+    """Wait for the projects' builds; results in the order of `jobs` (a worker that died: that project failed)."""
     results = []
     for job, future in zip(jobs, futures):
         try:

@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import gc
 import hashlib
+import importlib.metadata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,9 +34,11 @@ Key = tuple[str, ...]
 CHRONOLOGY_MEASURES = ("killed", "injured", "displaced", "facilities-attacked")
 DEFAULT_KIND = {"displaced": "stock"}
 KIND_ORDER = {"running-total": 0, "stock": 1, "increment": 2, "window": 3}
-#: Part of every chart's input digest: the code that draws charts, so a new version redraws them all.
+#: Part of every chart's input digest: the code that draws charts and Altair's version (which builds the
+#: templates), so a new version of either redraws them all.
 CHARTS_VERSION = hashlib.sha1(b"".join(Path(m).read_bytes() for m in (
-    __file__, charts_module.__file__, chartrows_module.__file__))).hexdigest()
+    __file__, charts_module.__file__, chartrows_module.__file__, Path(charts_module.__file__).with_name(
+        "vegatemplates.py"))) + importlib.metadata.version("altair").encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import pandas as pd
 from . import slots
 from ._context import INCLUDE_DIR, Context, Row, docname, month_docname
 from ..feeds import feed_path
-from ._html import a, esc, feed_link, raw, ul
+from ._html import a, esc, feed_link, raw, ul, url
 from ._text import day, link, myst_escape, page, raw_escape, toctree
 
 HOME_INCLUDE = f"{INCLUDE_DIR}/home.md"
@@ -30,11 +30,15 @@ def bulletin_item(bulletin: Row) -> str:
 
 
 def bulletin_item_html(ctx: Context, here: str, bulletin: Row) -> str:
-    """One bulletin as the HTML of a list item, linked from document `here` (computed once per folder)."""
-    key = ("item", here.rpartition("/")[0], bulletin["bulletin_id"])
+    """One bulletin as the HTML of a list item, linked from document `here`.
+
+    Made once for each relative URL: the name pages of one depth (`places/<slug>/index`,
+    `tags/<slug>/2019`) all link a bulletin the same way, and a bulletin is on a dozen of them.
+    """
+    target = docname(bulletin["url"])
+    key = ("item", url(here, target), bulletin["bulletin_id"])
     if key not in ctx.fragments:
-        ctx.fragments[key] = (f"{esc(day(bulletin['date']))}: {a(here, docname(bulletin['url']), bulletin['title'])}"
-                              f"{_marks(bulletin)}")
+        ctx.fragments[key] = f"{esc(day(bulletin['date']))}: {a(here, target, bulletin['title'])}{_marks(bulletin)}"
     return ctx.fragments[key]
 
 
