@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from helpers import write_archive, write_bulletin
 
 from dailyarchive import load_archive, load_catalog
 from dailyarchive.site.pages import PageSettings, staged_pages
 from dailyarchive.catalog.rules import check
-from dailyarchive.build.stage import FileMemo, sync_files
+from dailyarchive.build.stage import FileMemo, content_bytes, sync_files
+from dailyarchive.model.memo import Kept, KeptFileDamaged
 
 
 def test_a_memo_gives_back_only_what_was_kept_under_the_same_digest_and_salt(tmp_path):
@@ -82,10 +85,32 @@ def test_remembered_pages_equal_fresh_ones_after_a_neighbour_a_link_and_the_gaze
 
     for change in (retitle_neighbours, rename_a_place):
         change()
-        remembered = staged_pages(load_catalog(archive), PageSettings(), memo)
-        assert remembered == staged_pages(load_catalog(archive), PageSettings()), change.__name__
-    middle = str(remembered["test-daily/2019/2019-07-09-middle/index.md"])
+        remembered = _contents(staged_pages(load_catalog(archive), PageSettings(), memo))
+        assert remembered == _contents(staged_pages(load_catalog(archive), PageSettings())), change.__name__
+    middle = remembered["test-daily/2019/2019-07-09-middle/index.md"].decode("utf-8")
     assert "Before, retitled" in middle and "After, retitled" in middle
+
+
+def _contents(files: dict[str, str | bytes | Kept]) -> dict[str, bytes]:
+    """The bytes of staged files, the texts a memo holds (`Kept`) read back."""
+    return {path: content_bytes(content) for path, content in files.items()}
+
+
+def test_texts_kept_in_a_memo_are_read_only_to_be_written_and_a_damaged_one_is_named(tmp_path):
+    memo = FileMemo(tmp_path / "memo", salt="s")
+    kept = memo.keep_texts("north/2019-07-09-a", "inputs-1", {"a.md": "# A\n", "b.md": "# شام\n"})
+    assert memo.recall_texts("north/2019-07-09-a", "inputs-1") == kept
+    assert memo.recall_texts("north/2019-07-09-a", "inputs-2") is None
+    stage = tmp_path / "stage"
+    assert sync_files(stage, dict(kept), "staged.txt") == (2, 0)
+    assert (stage / "b.md").read_text(encoding="utf-8") == "# شام\n"
+    kept["a.md"].path.write_text("# changed by hand\n", encoding="utf-8")
+    assert sync_files(stage, dict(kept), "staged.txt") == (0, 0)  # unchanged: the kept file is not read
+    (stage / "a.md").unlink()
+    with pytest.raises(KeptFileDamaged, match=r"cache/ and build again"):
+        sync_files(stage, dict(kept), "staged.txt")
+    kept["b.md"].path.unlink()  # a text whose file is gone is not recalled: it is made again
+    assert memo.recall_texts("north/2019-07-09-a", "inputs-1") is None
 
 
 def test_remembered_problems_equal_fresh_ones_after_the_gazetteer_and_the_date_change(tmp_path):

@@ -1,5 +1,9 @@
 """Write generated files into a folder only when their content changed, remove stale ones, and keep
-generated texts by the digest of their inputs (`FileMemo`)."""
+generated texts by the digest of their inputs (`FileMemo`).
+
+A staged file's content is text, bytes, or `Kept`: a text a memo holds in a file of the cache,
+whose sha256 is known, so that an unchanged file is staged, hashed and compared without being read.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,22 @@ import json
 import os
 import tempfile
 from pathlib import Path
+
+from ..model.memo import Kept
+
+Content = str | bytes | Kept
+
+
+def content_bytes(content: Content) -> bytes:
+    """The bytes of a staged file (a `Kept` text is read from the cache)."""
+    if isinstance(content, Kept):
+        return content.read()
+    return content.encode("utf-8") if isinstance(content, str) else content
+
+
+def content_digest(content: Content) -> str:
+    """The sha256 of a staged file's bytes (a `Kept` text's is known without reading it)."""
+    return content.sha256 if isinstance(content, Kept) else hashlib.sha256(content_bytes(content)).hexdigest()
 
 
 def write_if_changed(path: Path, content: str | bytes) -> bool:
@@ -43,7 +63,7 @@ def _write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def sync_files(folder: Path, files: dict[str, str | bytes], manifest: str) -> tuple[int, int]:
+def sync_files(folder: Path, files: dict[str, Content], manifest: str) -> tuple[int, int]:
     """Make `folder` hold `files` (relative path → content); delete files staged before but not now.
 
     The list of staged paths is kept in `manifest` (relative to `folder`), so files
@@ -53,7 +73,7 @@ def sync_files(folder: Path, files: dict[str, str | bytes], manifest: str) -> tu
     return written, remove_stale(folder, list(files), folder / manifest)
 
 
-def write_all_if_changed(folder: Path, files: dict[str, str | bytes], ledger: Path) -> int:
+def write_all_if_changed(folder: Path, files: dict[str, Content], ledger: Path) -> int:
     """`write_if_changed` for each of `files` (path under `folder` → content); the number written.
 
     `ledger` records what each file was last written with (sha256, size, time): a file whose size
@@ -64,11 +84,10 @@ def write_all_if_changed(folder: Path, files: dict[str, str | bytes], ledger: Pa
     record: dict[str, list[object]] = {}
     written = 0
     for relative, content in files.items():
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        digest, path = hashlib.sha256(data).hexdigest(), folder / relative
+        digest, path = content_digest(content), folder / relative
         info = _stat(path)
         if not (info is not None and _as_recorded(info, known.get(relative), digest)):
-            written += write_if_changed(path, data)
+            written += write_if_changed(path, content_bytes(content))
             info = path.stat()
         record[relative] = [digest, info.st_size, info.st_mtime_ns]
     if record != known:
@@ -135,3 +154,29 @@ class FileMemo:
     def keep(self, key: str, digest: str, value: object) -> None:
         """Keep `value` (JSON) for `key` under `digest`, replacing what was kept before."""
         write_if_changed(self._path(key), json.dumps({"digest": self.salt + digest, "value": value}, ensure_ascii=False))
+
+    def recall_texts(self, key: str, digest: str) -> dict[str, Kept] | None:
+        """The texts kept for `key` under `digest` (`keep_texts`), or None (also when a text's file is gone)."""
+        found = self.recall(key, digest)
+        if not (isinstance(found, dict) and all(isinstance(sha, str) and len(sha) == 64 for sha in found.values())):
+            return None
+        texts = {name: self.text_file(sha) for name, sha in found.items()}
+        return texts if all(kept.path.is_file() for kept in texts.values()) else None
+
+    def keep_texts(self, key: str, digest: str, texts: dict[str, str]) -> dict[str, Kept]:
+        """Keep `texts` for `key` under `digest`, each in `texts/<sha256>` (files of equal texts are shared)."""
+        kept = {name: self.put_text(text) for name, text in texts.items()}
+        self.keep(key, digest, {name: file.sha256 for name, file in kept.items()})
+        return kept
+
+    def put_text(self, text: str) -> Kept:
+        """`text` in a file of its own, named by its sha256 (written once)."""
+        data = text.encode("utf-8")
+        kept = self.text_file(hashlib.sha256(data).hexdigest())
+        if not kept.path.is_file():
+            write_if_changed(kept.path, data)
+        return kept
+
+    def text_file(self, sha256: str) -> Kept:
+        """Where the text of digest `sha256` is kept."""
+        return Kept(self.folder / "texts" / sha256[:2] / sha256, sha256)

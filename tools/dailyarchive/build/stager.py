@@ -39,11 +39,12 @@ from ..publish.data import DOWNLOAD_DIR, download_files
 from ..publish.datapackage import datapackage_json
 from ..catalog.rules import check, ordered
 from ..site.search import SEARCH_DIR, file_digest, search_files
-from .stage import FileMemo, write_if_changed
+from .stage import Content, FileMemo, content_digest, write_if_changed
+from ..model.memo import Kept
 from ..site.timeline import timeline_files
 from .volumes import code_digest
 
-Files = dict[str, str | bytes]
+Files = dict[str, Content]
 #: Parts of the hand-written docs folder that are never staged.
 SKIP_PARTS = {"_build", "__pycache__", ".ipynb_checkpoints"}
 #: The folder of drawn SVGs in the cache; a new name when the way an SVG is drawn changes (v2: notes under it).
@@ -107,9 +108,7 @@ def digest_of(files: Files) -> str:
     """A hash of `files` (path and content), independent of their order."""
     total = hashlib.sha256()
     for path in sorted(files):
-        content = files[path]
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        total.update(f"{path}\0{hashlib.sha256(data).hexdigest()}\0".encode())
+        total.update(f"{path}\0{content_digest(files[path])}\0".encode())
     return total.hexdigest()
 
 
@@ -269,10 +268,10 @@ def chart_files(catalog: Catalog, data: ChartData, per_bulletin: int = 1,
             names = list(dict.fromkeys(c.digest for c in charts)) if svg else []
             for chart in charts if svg else []:
                 drawings.draw(chart.digest, chart.image_spec)
-            kept.keep(key, digest, text, names)
+            staged = kept.keep(key, digest, text, names)
         else:
-            text, names = cached
-        files[f"{addresses.CHART_DIR}/{key}.json"] = text
+            staged, names = cached
+        files[f"{addresses.CHART_DIR}/{key}.json"] = staged
         drawings.show(names)
     kept.save()
     if templates is not None and len(known_templates()) > made:
@@ -311,7 +310,8 @@ class Drawings:
 class ChartMemo:
     """The staged text and SVG names of every chart page, by the digest of its inputs, in one memo entry a
     volume (the bulletins' "as of" charts) and one for the site's charts: a few reads a build, not one a page.
-    Entries of pages that no longer exist are dropped when the memo is saved."""
+    The texts are files of the memo (`Kept`), read only when they must be staged again. Entries of pages
+    that no longer exist are dropped when the memo is saved."""
 
     def __init__(self, cache: Path | None) -> None:
         self.memo = memo_in(cache, "charts")
@@ -338,15 +338,17 @@ class ChartMemo:
         self.seen[name].add(key)
         return self.groups[name]
 
-    def recall(self, key: str, digest: str) -> tuple[str, list[str]] | None:
-        """The text and SVG names of the chart page `key` drawn before from the same inputs, or None."""
+    def recall(self, key: str, digest: str) -> tuple[Kept, list[str]] | None:
+        """The text (a file of the memo) and SVG names of the chart page `key` drawn before from the same
+        inputs, or None."""
         entry = self._group(key).get(key)
-        if not (isinstance(entry, list) and len(entry) == 3 and entry[0] == digest and isinstance(entry[1], str)
-                and isinstance(entry[2], list)):
+        if not (self.memo is not None and isinstance(entry, list) and len(entry) == 3 and entry[0] == digest
+                and isinstance(entry[1], str) and len(entry[1]) == 64 and isinstance(entry[2], list)):
             return None
         if not all(isinstance(n, str) and n in self.drawn() for n in entry[2]):
             return None
-        return entry[1], entry[2]
+        text = self.memo.text_file(entry[1])
+        return (text, entry[2]) if text.path.is_file() else None
 
     def drawn(self) -> set[str]:
         """The names of the SVGs in the cache, listed once (one directory read, not a `stat` a chart)."""
@@ -357,10 +359,14 @@ class ChartMemo:
                 self._drawn = set()
         return self._drawn
 
-    def keep(self, key: str, digest: str, text: str, svgs: list[str]) -> None:
-        """Remember what the chart page `key` was drawn as."""
-        self._group(key)[key] = [digest, text, svgs]
+    def keep(self, key: str, digest: str, text: str, svgs: list[str]) -> Content:
+        """Remember what the chart page `key` was drawn as; its text as staged (a file of the memo)."""
+        if self.memo is None:
+            return text
+        kept = self.memo.put_text(text)
+        self._group(key)[key] = [digest, kept.sha256, svgs]
         self.changed.add(self.group_of(key))
+        return kept
 
     def save(self) -> None:
         """Write the groups that changed or lost pages."""

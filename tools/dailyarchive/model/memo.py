@@ -4,7 +4,36 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
+
+from .errors import DailyArchiveError
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A staged text that a memo holds in a file of its own: its sha256 is known without reading it, so an
+    unchanged file is staged, hashed and compared without being read (`build.stage` reads it to write it)."""
+
+    path: Path
+    sha256: str
+
+    def read(self) -> bytes:
+        """The text's bytes; `KeptFileDamaged` when the file is gone or holds something else."""
+        try:
+            data = self.path.read_bytes()
+        except OSError as exc:
+            raise KeptFileDamaged(f"{self.path}: a file of the build's cache is missing ({exc.strerror or exc}): "
+                                  "delete the build folder's cache/ and build again") from None
+        if hashlib.sha256(data).hexdigest() != self.sha256:
+            raise KeptFileDamaged(f"{self.path}: a file of the build's cache was changed: delete the build folder's "
+                                  "cache/ and build again")
+        return data
+
+
+class KeptFileDamaged(DailyArchiveError):
+    """A file a memo kept a text in is missing or changed."""
 
 
 class Memo(Protocol):
@@ -15,6 +44,12 @@ class Memo(Protocol):
 
     def keep(self, key: str, digest: str, value: object) -> None:
         """Keep `value` (JSON data) for `key` under `digest`."""
+
+    def recall_texts(self, key: str, digest: str) -> dict[str, Kept] | None:
+        """The texts kept for `key` under `digest` (by name, each in a file of its own), or None."""
+
+    def keep_texts(self, key: str, digest: str, texts: dict[str, str]) -> dict[str, Kept]:
+        """Keep `texts` for `key` under `digest`, each in a file of its own; the files, by name."""
 
 
 def digest_of_record(record: object) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ...catalog.catalog import Catalog
-from ...model.memo import Memo, digest_of_record
+from ...model.memo import Kept, Memo, digest_of_record
 from ...model.safebody import own_images
 from ._context import (BODY_DIR, EXTRA_DIR, INCLUDE_DIR, NAME_KINDS, Context, PageSettings, build_context,
                        diff_docname, docname, month_docname, version_docname)
@@ -32,13 +32,14 @@ __all__ = [
 
 
 def staged_pages(catalog: Catalog, settings: PageSettings | None = None,
-                 memo: Memo | None = None) -> dict[str, str | bytes]:
+                 memo: Memo | None = None) -> dict[str, str | bytes | Kept]:
     """Every generated file as {path relative to the source folder: text (or bytes for images)}.
 
-    With `memo`, a bulletin whose inputs (`bulletin_inputs`) are unchanged gets its texts back from it.
+    With `memo`, a bulletin's texts are kept in it (`Kept`: a file of the memo), and a bulletin whose
+    inputs (`bulletin_inputs`) are unchanged gets them back from it.
     """
     ctx = build_context(catalog, settings or PageSettings())
-    pages: dict[str, str | bytes] = {}
+    pages: dict[str, str | bytes | Kept] = {}
     pages.update(browse_pages(ctx))
     for bulletin_id in ctx.bulletins:
         pages.update(remembered_bulletin_files(ctx, bulletin_id, memo))
@@ -73,15 +74,15 @@ def bulletin_files(ctx: Context, bulletin_id: str) -> dict[str, str | bytes]:
     return {**bulletin_texts(ctx, bulletin_id), **bulletin_images(ctx, bulletin_id)}
 
 
-def remembered_bulletin_files(ctx: Context, bulletin_id: str, memo: Memo | None) -> dict[str, str | bytes]:
-    """`bulletin_files`, with the texts taken from `memo` when the bulletin's inputs are unchanged."""
+def remembered_bulletin_files(ctx: Context, bulletin_id: str, memo: Memo | None) -> dict[str, str | bytes | Kept]:
+    """`bulletin_files`, with the texts kept in `memo` (files of their own, read only when they must be
+    written) and taken back from it when the bulletin's inputs are unchanged."""
     if memo is None:
         return bulletin_files(ctx, bulletin_id)
     digest = bulletin_inputs(ctx, bulletin_id)
-    texts = memo.recall(bulletin_id, digest)
-    if not (isinstance(texts, dict) and all(isinstance(t, str) for t in texts.values())):
-        texts = bulletin_texts(ctx, bulletin_id)
-        memo.keep(bulletin_id, digest, texts)
+    texts = memo.recall_texts(bulletin_id, digest)
+    if texts is None:
+        texts = memo.keep_texts(bulletin_id, digest, bulletin_texts(ctx, bulletin_id))
     return {**texts, **bulletin_images(ctx, bulletin_id)}
 
 
