@@ -96,12 +96,13 @@ class Site:
     seal_broken: bool = False
     #: What was read, in one line (`archive_summary`).
     summary: str = ""
+    #: The documents of every project, as planned (a build hands the projects' files over to their builds).
+    staged_docs: frozenset[str] = frozenset()
 
     @property
     def docnames(self) -> set[str]:
         """Every document of every project."""
-        staged = {docname for project in self.projects.values() for docname in project_docnames(project.files)}
-        return staged | self.known_docs
+        return set(self.staged_docs | self.known_docs)
 
 
 def digest_of(files: Files) -> str:
@@ -195,7 +196,8 @@ def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settin
     links = feed_links(catalog)
     staged[addresses.FEED_LINKS] = json.dumps(links, sort_keys=True, ensure_ascii=False) + "\n"
     projects = split_projects(staged, set(catalog.series["slug"]), settings.volumes)
-    site = Site(projects, outputs, problems, links, known_docs, summary=archive_summary(catalog))
+    site = Site(projects, outputs, problems, links, known_docs, summary=archive_summary(catalog),
+                staged_docs=frozenset(project_docnames(staged)))
     dictionary = docs.get("data.md", b"")  # the data package describes the CSVs (publish.datapackage)
     return Staging(site, catalog, settings, data, drawings,
                    dictionary.decode("utf-8") if isinstance(dictionary, bytes) else dictionary, cache, archive)

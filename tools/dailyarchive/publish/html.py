@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import sys
+from collections.abc import Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -122,14 +124,27 @@ def stage_settings(docs: Path, overrides: dict[str, object]) -> StageSettings:
 def inputs_fingerprint(archive: Path, docs: Path, settings: object, overrides: dict[str, object],
                        strict: bool) -> str:
     """A hash of what a build reads, by name, size and time: equal fingerprints need no build at all."""
-    stats = []
-    for root in (archive, docs):
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and "_build" not in path.parts:
-                info = path.stat()
-                stats.append(f"{path}\0{info.st_size}\0{info.st_mtime_ns}")
+    stats = sorted(line for root in (archive, docs) for line in _file_stats(root))
     stats += [repr(settings), repr(sorted(overrides.items())), str(strict), code_digest()]
     return digest_of({"inputs": "\n".join(stats)})
+
+
+def _file_stats(root: Path) -> Iterator[str]:
+    """`path\0size\0time` of every file below `root` (outside `_build` folders), one `scandir` a folder."""
+    folders = [str(root)]
+    while folders:
+        folder = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "_build":
+                    folders.append(entry.path)
+            elif entry.is_file():
+                info = entry.stat()
+                yield f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}"
 
 
 def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object, strict: bool,
