@@ -11,11 +11,14 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..model.memo import Kept
 
 Content = str | bytes | Kept
+#: The folder of a memo that holds its texts, one file each (`FileMemo.keep_texts`).
+TEXTS = "texts"
 
 
 def content_bytes(content: Content) -> bytes:
@@ -116,6 +119,23 @@ def _as_recorded(info: os.stat_result, recorded: object, digest: str) -> bool:
             and [info.st_size, info.st_mtime_ns] == recorded[1:])
 
 
+def remove_unused_texts(cache: Path, used: set[Path]) -> int:
+    """Delete the files of the memos' texts (`cache/<memo>/texts/`) that no staged file is any more; the
+    number removed (a build that succeeded calls it: the texts of replaced pages would pile up for ever)."""
+    removed = 0
+    for folder in cache.glob(f"*/{TEXTS}/*"):
+        for entry in os.scandir(folder):
+            if entry.is_file(follow_symlinks=False) and Path(entry.path) not in used:
+                os.unlink(entry.path)
+                removed += 1
+    return removed
+
+
+def kept_files(files: Iterable[Content]) -> set[Path]:
+    """The memo files among staged contents (`Kept`)."""
+    return {content.path for content in files if isinstance(content, Kept)}
+
+
 def remove_stale(folder: Path, paths: list[str], manifest: Path) -> int:
     """Delete the files of `folder` listed in `manifest` but not in `paths`; then record `paths`."""
     before = set(manifest.read_text(encoding="utf-8").splitlines()) if manifest.is_file() else set()
@@ -179,4 +199,4 @@ class FileMemo:
 
     def text_file(self, sha256: str) -> Kept:
         """Where the text of digest `sha256` is kept."""
-        return Kept(self.folder / "texts" / sha256[:2] / sha256, sha256)
+        return Kept(self.folder / TEXTS / sha256[:2] / sha256, sha256)

@@ -18,7 +18,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -147,23 +147,26 @@ class Staging:
         version files to the site's outputs; the site is then complete."""
         outputs = self.site.outputs
         outputs.update(timeline_files(self.catalog))
-        outputs.update(self.drawings.files())
         outputs[f"{DOWNLOAD_DIR}/datapackage.json"] = datapackage_json(self.catalog, self.data.points,
                                                                       self.data.excluded, self.dictionary)
         outputs.update(discovery_files(self.catalog, self.site, self.settings, self.cache, self.archive))
+        outputs.update(self.drawings.files())  # last: the workers draw meanwhile
         return self.site
 
 
 def stage_projects(archive: Path, docs: Path | None, settings: StageSettings = StageSettings(),
-                   cache: Path | None = None, known_docs: frozenset[str] = frozenset()) -> Staging:
+                   cache: Path | None = None, known_docs: frozenset[str] = frozenset(),
+                   drawing: Executor | None = None) -> Staging:
     """Load and check `archive` and plan the Sphinx projects of the site, with the output files they depend on
-    (chart SVGs, data downloads, static pages); `Staging.finish` adds the rest (see `stage`)."""
+    (data downloads, static pages); `Staging.finish` adds the rest (see `stage`). New chart SVGs are drawn on
+    `drawing` (the build's workers) meanwhile, else by `finish`."""
     loaded = load_archive(archive)
     sealed = sealed_problems(archive)
     catalog = build_catalog(loaded)
     problems = check(loaded, memo=memo_in(cache, "checks"))
     del loaded  # the parsed files (front matter with line marks, bodies): the catalog holds what follows needs
-    staging = plan_projects(catalog, problems, docs_files(docs) if docs else {}, settings, cache, known_docs, archive)
+    staging = plan_projects(catalog, problems, docs_files(docs) if docs else {}, settings, cache, known_docs, archive,
+                            drawing)
     site = staging.site
     site.problems = ordered([*site.problems, *sealed])
     site.seal_broken = any(p.level == "error" for p in sealed)
@@ -178,7 +181,7 @@ def memo_in(cache: Path | None, name: str) -> FileMemo | None:
 
 def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settings: StageSettings,
                   cache: Path | None = None, known_docs: frozenset[str] = frozenset(),
-                  archive: Path | None = None) -> Staging:
+                  archive: Path | None = None, drawing: Executor | None = None) -> Staging:
     """The projects of a catalog, with the output files they depend on (see `stage_projects`)."""
     data = chart_data(catalog, problems)
     chronology = chronology_pages(catalog, ChronologySettings(settings.chronology_max_events))
@@ -186,7 +189,7 @@ def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settin
     pages = staged_pages(catalog, PageSettings(latest_count=settings.latest_count, existing_docs=existing,
                                                bulletin_toctree=settings.bulletin_toctree, volumes=settings.volumes),
                          memo_in(cache, "pages"))
-    charts, drawings = chart_files(catalog, data, settings.charts_per_bulletin, cache)
+    charts, drawings = chart_files(catalog, data, settings.charts_per_bulletin, cache, drawing)
     staged: Files = {**docs, **pages, **chronology, **charts}
     outputs: Files = {}
     for path in [p for p in staged if p.startswith(EXTRA_DIR + "/")]:
@@ -241,9 +244,9 @@ def split_projects(staged: Files, series: set[str], volumes: bool) -> dict[str, 
 
 
 def chart_files(catalog: Catalog, data: ChartData, per_bulletin: int = 1,
-                cache: Path | None = None) -> tuple[Files, Drawings]:
+                cache: Path | None = None, drawing: Executor | None = None) -> tuple[Files, Drawings]:
     """`<CHART_DIR>/<key>.json` for every page that may show charts, and the SVGs of the archive-level charts
-    (drawn in threads while the staging goes on: `Drawings.files` waits for them).
+    (drawn on `drawing`, the build's workers, while the staging goes on: `Drawings.files` waits for them).
 
     A chart whose inputs are unchanged (`chartset.plan_digest`) is read back from `cache` instead of drawn again.
     """
@@ -258,7 +261,7 @@ def chart_files(catalog: Catalog, data: ChartData, per_bulletin: int = 1,
         add_templates(templates.recall("templates", CHARTS_VERSION))
     made = len(known_templates())
     files: Files = {}
-    drawings = Drawings(cache)
+    drawings = Drawings(cache, drawing)
     for key in sorted(keys | set(plan)):
         svg = not key.startswith("bulletin/")
         planned = plan.get(key, [])
@@ -275,6 +278,7 @@ def chart_files(catalog: Catalog, data: ChartData, per_bulletin: int = 1,
             staged, names = cached
         files[f"{addresses.CHART_DIR}/{key}.json"] = staged
         drawings.show(names)
+    drawings.start()
     kept.save()
     if templates is not None and len(known_templates()) > made:
         templates.keep("templates", CHARTS_VERSION, known_templates())
@@ -282,31 +286,62 @@ def chart_files(catalog: Catalog, data: ChartData, per_bulletin: int = 1,
 
 
 class Drawings:
-    """The SVGs the chart pages show: those drawn before are read back from the cache, new ones are drawn
-    by vl-convert in two threads (it draws outside the GIL) while the staging goes on."""
+    """The SVGs the chart pages show: those drawn before are read back from the cache; new ones are drawn by
+    vl-convert on `executor` (the build's workers) while the staging goes on, or here when there is none.
 
-    def __init__(self, cache: Path | None) -> None:
-        self.cache = cache
+    vl-convert holds the GIL while it draws (about 0.05 s a chart, on one and a half cores), so a thread of
+    this process would stall the staging. Its first drawing in a process starts its JavaScript engine
+    (about 0.35 s), so the drawings go in batches of `BATCH`: one worker draws a rebuild's few.
+    """
+
+    BATCH = 64
+
+    def __init__(self, cache: Path | None, executor: Executor | None = None) -> None:
+        self.cache, self.executor = cache, executor
         self.shown: dict[str, None] = {}  # in order, each once
-        self.drawn: dict[str, Future[bytes]] = {}
-        self.pool = ThreadPoolExecutor(max_workers=2)
+        self.specs: dict[str, str] = {}  # new drawings, not started yet
+        self.batches: list[tuple[list[str], Future[list[bytes]]]] = []
 
     def draw(self, name: str, image_spec: Callable[[], dict[str, Any]]) -> None:
-        """Start drawing the SVG `name` (once)."""
-        if name not in self.drawn:
-            self.drawn[name] = self.pool.submit(_svg, self.cache, name, image_spec)
+        """Draw the SVG `name` (once)."""
+        if name not in self.specs and all(name not in names for names, _ in self.batches):
+            self.specs[name] = json.dumps(image_spec(), ensure_ascii=False)
+            if len(self.specs) >= self.BATCH:
+                self.start()
+
+    def start(self) -> None:
+        """Hand the drawings not started yet to the executor (nothing without one: `files` draws them)."""
+        if self.executor is not None and self.specs:
+            self.batches.append((list(self.specs), self.executor.submit(draw_svgs, list(self.specs.values()))))
+            self.specs = {}
 
     def show(self, names: Iterable[str]) -> None:
         """The SVGs `names` are shown by a page: they are files of the output."""
         self.shown.update(dict.fromkeys(names))
 
     def files(self) -> Files:
-        """Every SVG shown, by its path from the output root (waits for the drawings, then stops the threads)."""
-        try:
-            return {f"{addresses.SVG_DIR}/{name}.svg": self.drawn[name].result() if name in self.drawn
-                    else _svg(self.cache, name) for name in self.shown}
-        finally:
-            self.pool.shutdown()
+        """Every SVG shown, by its path from the output root (waits for the drawings; keeps them in the cache)."""
+        drawn = dict(zip(self.specs, draw_svgs(list(self.specs.values()))))
+        for names, batch in self.batches:
+            drawn.update(zip(names, batch.result()))
+        svgs = self.cache / SVG_CACHE if self.cache is not None else None
+        for name, image in drawn.items():
+            if svgs is not None:
+                write_if_changed(svgs / f"{name}.svg", image)
+        return {f"{addresses.SVG_DIR}/{name}.svg": drawn[name] if name in drawn else self._kept(name)
+                for name in self.shown}
+
+    def _kept(self, name: str) -> bytes:
+        if self.cache is None:
+            raise FileNotFoundError(f"chart {name}: no SVG in the cache and no spec to draw it from")
+        return (self.cache / SVG_CACHE / f"{name}.svg").read_bytes()
+
+
+def draw_svgs(specs: list[str]) -> list[bytes]:
+    """The SVGs of Vega-Lite specs (JSON text: vl-convert reads it in half the time of a dict), by vl-convert."""
+    import vl_convert
+
+    return [vl_convert.vegalite_to_svg(spec).encode("utf-8") for spec in specs]
 
 
 class ChartMemo:
@@ -378,22 +413,6 @@ class ChartMemo:
             stale = set(entries) - self.seen[name]
             if name in self.changed or stale:
                 self.memo.keep(name, "", {k: v for k, v in entries.items() if k not in stale})
-
-
-def _svg(cache: Path | None, name: str, image_spec: Callable[[], dict[str, Any]] | None = None) -> bytes:
-    """A chart's static SVG (vl-convert, from `Chart.image_spec`), kept in `cache/<SVG_CACHE>/<digest>.svg`."""
-    path = cache / SVG_CACHE / f"{name}.svg" if cache is not None else None
-    if path is not None and path.is_file():
-        return path.read_bytes()
-    import vl_convert
-
-    if image_spec is None:
-        raise FileNotFoundError(f"chart {name}: no SVG in the cache and no spec to draw it from")
-    # as JSON text: vl-convert reads text in half the time it takes to convert a dict, and without the GIL
-    image = vl_convert.vegalite_to_svg(json.dumps(image_spec(), ensure_ascii=False)).encode("utf-8")
-    if path is not None:
-        write_if_changed(path, image)
-    return image
 
 
 def feed_links(catalog: Catalog) -> dict[str, list[list[str]]]:

@@ -25,7 +25,8 @@ from sphinx.util.docutils import docutils_namespace
 from .. import addresses
 from ..model.errors import Problem, _printable
 from ..build.locks import hold
-from ..build.stage import remove_stale, sync_files, write_all_if_changed, write_if_changed
+from ..build.stage import (kept_files, remove_stale, remove_unused_texts, sync_files, write_all_if_changed,
+                           write_if_changed)
 from ..sphinxext._outputs import NO_BASEURL
 from ..build.stager import Site, StageSettings, digest_of, project_docnames, stage_projects
 from ..build.volumes import (ProjectJob, ProjectsFailed, ProjectResult, build_project, built_digest, code_digest, default_jobs, executor,
@@ -161,7 +162,7 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
         _print(status, "dailyarchive: nothing changed since the last build")
         return BuildResult(html, 0, int(state.get("warnings", 0)))  # type: ignore[arg-type]
     start_workers(pool)  # type: ignore[arg-type]
-    staging = stage_projects(archive, docs, settings, cache=out / "cache")
+    staging = stage_projects(archive, docs, settings, cache=out / "cache", drawing=pool)  # type: ignore[arg-type]
     site = staging.site
     # the downloads page's table (publish._manifest): the site project alone depends on it
     site.projects[addresses.SITE_PROJECT].files[addresses.DOWNLOADS_MANIFEST] = manifest_json(
@@ -173,12 +174,14 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
         messages.append(f"WARNING: {NO_BASEURL} [dailyarchive.baseurl]")
     problems, seal_broken = len(shown), site.seal_broken
     _print(status, f"dailyarchive: {site.summary}")
+    used = kept_files(content for project in site.projects.values() for content in project.files.values())
     jobs = project_jobs(site, out, html, docs, overrides, strict)
     projects = len(site.projects)
     building = submit_jobs(jobs, pool)
     try:
         staging.finish()  # the feeds, search shards, sitemap ... are made while Sphinx builds
         written, removed = install_outputs(site, out, html)
+        used |= kept_files(site.outputs.values())
     except BaseException:
         for future in building:  # what has not started will not; the state stays stale, so the next build redoes it
             future.cancel()
@@ -198,6 +201,7 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
                         "(see the fixity problems above)")
     code = 1 if failed or seal_broken or (strict and (problems or not settings.baseurl.strip())) else 0
     if not code:
+        remove_unused_texts(out / "cache", used)
         write_if_changed(state_path, json.dumps({"fingerprint": fingerprint, "warnings": warnings, "messages": text}))
     else:
         state_path.unlink(missing_ok=True)
