@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from .. import addresses
 from ..catalog.catalog import Catalog, build_catalog
 from ..site.charts import TOLL_MEASURES, add_templates, known_templates, place_key
@@ -35,7 +37,7 @@ from ..site.feeds import Site as Addressing
 from ..site.feeds import feed_path, feeds, robots, sitemap, sitemap_urls, tag_slugs, timemaps
 from ..model.load import load_archive
 from ..site.pages import EXTRA_DIR, PageSettings, staged_pages
-from ..publish.data import DOWNLOAD_DIR, download_files
+from ..publish.data import DOWNLOAD_DIR, data_tables, table_files
 from ..publish.datapackage import datapackage_json
 from ..catalog.rules import check, ordered
 from ..site.search import SEARCH_DIR, file_digest, search_files
@@ -135,6 +137,8 @@ class Staging:
     catalog: Catalog
     settings: StageSettings
     data: ChartData
+    #: The tables of the data downloads (`publish.data.data_tables`).
+    tables: dict[str, pd.DataFrame]
     #: The SVGs of the charts, still being drawn.
     drawings: Drawings
     #: The data dictionary (the docs' `data.md`), which the data package describes the CSVs with.
@@ -143,12 +147,12 @@ class Staging:
     archive: Path | None = None
 
     def finish(self) -> Site:
-        """Add the timeline, the chart SVGs, the data package, feeds, sitemap, robots.txt, TimeMaps, search shards and the
-        version files to the site's outputs; the site is then complete."""
+        """Add the timeline, the data package, feeds, sitemap, robots.txt, TimeMaps, search shards, version files
+        and the chart SVGs to the site's outputs; the site is then complete."""
         outputs = self.site.outputs
         outputs.update(timeline_files(self.catalog))
-        outputs[f"{DOWNLOAD_DIR}/datapackage.json"] = datapackage_json(self.catalog, self.data.points,
-                                                                      self.data.excluded, self.dictionary)
+        outputs[f"{DOWNLOAD_DIR}/datapackage.json"] = datapackage_json(
+            self.catalog, self.data.points, self.data.excluded, self.dictionary, self.tables)
         outputs.update(discovery_files(self.catalog, self.site, self.settings, self.cache, self.archive))
         outputs.update(self.drawings.files())  # last: the workers draw meanwhile
         return self.site
@@ -156,17 +160,17 @@ class Staging:
 
 def stage_projects(archive: Path, docs: Path | None, settings: StageSettings = StageSettings(),
                    cache: Path | None = None, known_docs: frozenset[str] = frozenset(),
-                   drawing: Executor | None = None) -> Staging:
+                   workers: Executor | None = None) -> Staging:
     """Load and check `archive` and plan the Sphinx projects of the site, with the output files they depend on
-    (data downloads, static pages); `Staging.finish` adds the rest (see `stage`). New chart SVGs are drawn on
-    `drawing` (the build's workers) meanwhile, else by `finish`."""
+    (data downloads, static pages); `Staging.finish` adds the rest (see `stage`). The data downloads and new
+    chart SVGs are made on `workers` (the build's worker processes) while the staging goes on, when given."""
     loaded = load_archive(archive)
     sealed = sealed_problems(archive)
     catalog = build_catalog(loaded)
     problems = check(loaded, memo=memo_in(cache, "checks"))
     del loaded  # the parsed files (front matter with line marks, bodies): the catalog holds what follows needs
     staging = plan_projects(catalog, problems, docs_files(docs) if docs else {}, settings, cache, known_docs, archive,
-                            drawing)
+                            workers)
     site = staging.site
     site.problems = ordered([*site.problems, *sealed])
     site.seal_broken = any(p.level == "error" for p in sealed)
@@ -181,20 +185,22 @@ def memo_in(cache: Path | None, name: str) -> FileMemo | None:
 
 def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settings: StageSettings,
                   cache: Path | None = None, known_docs: frozenset[str] = frozenset(),
-                  archive: Path | None = None, drawing: Executor | None = None) -> Staging:
+                  archive: Path | None = None, workers: Executor | None = None) -> Staging:
     """The projects of a catalog, with the output files they depend on (see `stage_projects`)."""
     data = chart_data(catalog, problems)
+    tables = data_tables(catalog, data.points, data.excluded)
+    downloads = workers.submit(table_files, tables) if workers is not None else None
     chronology = chronology_pages(catalog, ChronologySettings(settings.chronology_max_events))
     existing = frozenset(project_docnames(docs)) | frozenset(project_docnames(chronology)) | known_docs
     pages = staged_pages(catalog, PageSettings(latest_count=settings.latest_count, existing_docs=existing,
                                                bulletin_toctree=settings.bulletin_toctree, volumes=settings.volumes),
                          memo_in(cache, "pages"))
-    charts, drawings = chart_files(catalog, data, settings.charts_per_bulletin, cache, drawing)
+    charts, drawings = chart_files(catalog, data, settings.charts_per_bulletin, cache, workers)
     staged: Files = {**docs, **pages, **chronology, **charts}
     outputs: Files = {}
     for path in [p for p in staged if p.startswith(EXTRA_DIR + "/")]:
         outputs[path.removeprefix(EXTRA_DIR + "/")] = staged.pop(path)
-    for name, content in download_files(catalog, data.points, data.excluded).items():
+    for name, content in (downloads.result() if downloads is not None else table_files(tables)).items():
         outputs[f"{DOWNLOAD_DIR}/{name}"] = content
     links = feed_links(catalog)
     staged[addresses.FEED_LINKS] = json.dumps(links, sort_keys=True, ensure_ascii=False) + "\n"
@@ -202,7 +208,7 @@ def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settin
     site = Site(projects, outputs, problems, links, known_docs, summary=archive_summary(catalog),
                 staged_docs=frozenset(project_docnames(staged)))
     dictionary = docs.get("data.md", b"")  # the data package describes the CSVs (publish.datapackage)
-    return Staging(site, catalog, settings, data, drawings,
+    return Staging(site, catalog, settings, data, tables, drawings,
                    dictionary.decode("utf-8") if isinstance(dictionary, bytes) else dictionary, cache, archive)
 
 
@@ -244,9 +250,9 @@ def split_projects(staged: Files, series: set[str], volumes: bool) -> dict[str, 
 
 
 def chart_files(catalog: Catalog, data: ChartData, per_bulletin: int = 1,
-                cache: Path | None = None, drawing: Executor | None = None) -> tuple[Files, Drawings]:
+                cache: Path | None = None, workers: Executor | None = None) -> tuple[Files, Drawings]:
     """`<CHART_DIR>/<key>.json` for every page that may show charts, and the SVGs of the archive-level charts
-    (drawn on `drawing`, the build's workers, while the staging goes on: `Drawings.files` waits for them).
+    (drawn on `workers`, the build's worker processes, while the staging goes on: `Drawings.files` waits).
 
     A chart whose inputs are unchanged (`chartset.plan_digest`) is read back from `cache` instead of drawn again.
     """
@@ -261,7 +267,7 @@ def chart_files(catalog: Catalog, data: ChartData, per_bulletin: int = 1,
         add_templates(templates.recall("templates", CHARTS_VERSION))
     made = len(known_templates())
     files: Files = {}
-    drawings = Drawings(cache, drawing)
+    drawings = Drawings(cache, workers)
     for key in sorted(keys | set(plan)):
         svg = not key.startswith("bulletin/")
         planned = plan.get(key, [])

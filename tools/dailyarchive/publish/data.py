@@ -133,7 +133,12 @@ def _sql_type(values: pd.Series) -> str:
 
 def download_files(catalog: Catalog, points: pd.DataFrame, excluded: pd.DataFrame) -> dict[str, bytes]:
     """`<table>.csv` for every table and `archive.sqlite`, by file name."""
-    tables = data_tables(catalog, points, excluded)
+    return table_files(data_tables(catalog, points, excluded))
+
+
+def table_files(tables: dict[str, pd.DataFrame]) -> dict[str, bytes]:
+    """`<table>.csv` for every table of `data_tables` and `archive.sqlite`, by file name (a build's worker
+    makes them from the tables alone, while the staging goes on)."""
     files = {f"{name}.csv": csv_bytes(frame) for name, frame in tables.items()}
     files["archive.sqlite"] = sqlite_bytes(tables)
     return files

@@ -162,7 +162,7 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
         _print(status, "dailyarchive: nothing changed since the last build")
         return BuildResult(html, 0, int(state.get("warnings", 0)))  # type: ignore[arg-type]
     start_workers(pool)  # type: ignore[arg-type]
-    staging = stage_projects(archive, docs, settings, cache=out / "cache", drawing=pool)  # type: ignore[arg-type]
+    staging = stage_projects(archive, docs, settings, cache=out / "cache", workers=pool)  # type: ignore[arg-type]
     site = staging.site
     # the downloads page's table (publish._manifest): the site project alone depends on it
     site.projects[addresses.SITE_PROJECT].files[addresses.DOWNLOADS_MANIFEST] = manifest_json(
