@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 from helpers import write_bulletin
 from pybtex.database import parse_string
@@ -16,6 +18,7 @@ from pybtex.database import parse_string
 from dailyarchive import load_catalog
 from dailyarchive.site.cite import (ACCESSED, Citation, bibtex, csl_json, directive, from_json, highwire, plain, ris,
                                version_files)
+from dailyarchive.model.memo import Kept, KeptFileDamaged
 from dailyarchive.publish.html import build
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -221,6 +224,21 @@ def test_a_source_file_changed_during_the_build_is_not_published(archive):
     assert "UR  - https://archive.example.org/test-daily/2019/2019-07-09-a-bulletin/v1.html" in \
         files["test-daily/2019/2019-07-09-a-bulletin/v1.ris"]
     assert [(p.path, p.rule) for p in problems] == [(path, "fixity-altered")]
+
+
+def test_an_unchanged_source_is_published_without_being_read_again_and_a_disguised_change_is_caught(archive):
+    path = write_bulletin(archive)
+    catalog = load_catalog(archive)
+    problems = []
+    source = version_files(catalog, lambda docname: "", problems)["test-daily/2019/2019-07-09-a-bulletin/v1.md"]
+    assert isinstance(source, Kept) and source.path == path and not problems
+    assert source.read() == path.read_bytes()
+    stamp = path.stat()
+    original = path.read_bytes()
+    path.write_bytes(original.replace(b"Bulletin", b"Bullet1n", 1))  # same size, then the same time again
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    with pytest.raises(KeptFileDamaged, match="changed while the site was built: build again"):
+        source.read()
 
 
 def test_the_source_of_a_withheld_body_is_not_published(archive, tmp_path):

@@ -12,7 +12,7 @@ from helpers import write_archive, write_bulletin
 from dailyarchive import load_archive, load_catalog
 from dailyarchive.site.pages import PageSettings, staged_pages
 from dailyarchive.catalog.rules import check
-from dailyarchive.build.stage import FileMemo, content_bytes, sync_files
+from dailyarchive.build.stage import FileMemo, GroupedMemo, content_bytes, sync_files
 from dailyarchive.model.memo import Kept, KeptFileDamaged
 
 
@@ -109,8 +109,8 @@ def test_texts_kept_in_a_memo_are_read_only_to_be_written_and_a_damaged_one_is_n
     (stage / "a.md").unlink()
     with pytest.raises(KeptFileDamaged, match=r"cache/ and build again"):
         sync_files(stage, dict(kept), "staged.txt")
-    kept["b.md"].path.unlink()  # a text whose file is gone is not recalled: it is made again
-    assert memo.recall_texts("north/2019-07-09-a", "inputs-1") is None
+    kept["b.md"].path.unlink()  # a text whose file is gone is not recalled by the next build: it is made again
+    assert FileMemo(tmp_path / "memo", salt="s").recall_texts("north/2019-07-09-a", "inputs-1") is None
 
 
 def test_remembered_problems_equal_fresh_ones_after_the_gazetteer_and_the_date_change(tmp_path):
@@ -126,3 +126,23 @@ def test_remembered_problems_equal_fresh_ones_after_the_gazetteer_and_the_date_c
     assert again == check(load_archive(archive), dt.date(2026, 1, 1))
     assert not any(p.rule == "place-unknown" for p in again)
     assert check(load_archive(archive), dt.date(2019, 7, 9), memo) == check(load_archive(archive), dt.date(2019, 7, 9))
+
+
+def test_a_grouped_memo_reads_and_writes_one_file_a_group_and_drops_keys_no_build_asked_for(tmp_path):
+    def by_volume(key: str) -> str:
+        return key[:len("north/2019")]
+
+    memo = GroupedMemo(tmp_path / "memo", "s", by_volume)
+    for key in ("north/2019-07-09-a", "north/2019-07-10-b", "north/2020-01-01-c"):
+        memo.keep(key, "inputs-1", {"title": key})
+    memo.save()
+    assert len(list((tmp_path / "memo").rglob("*.json"))) == 2  # one file a volume
+    again = GroupedMemo(tmp_path / "memo", "s", by_volume)
+    assert again.recall("north/2019-07-09-a", "inputs-1") == {"title": "north/2019-07-09-a"}
+    assert again.recall("north/2019-07-09-a", "inputs-2") is None
+    again.recall("north/2020-01-01-c", "inputs-1")
+    again.save()  # north/2019-07-10-b was not asked for: a deleted bulletin, dropped
+    third = GroupedMemo(tmp_path / "memo", "s", by_volume)
+    assert third.recall("north/2019-07-10-b", "inputs-1") is None
+    assert third.recall("north/2020-01-01-c", "inputs-1") == {"title": "north/2020-01-01-c"}
+    assert GroupedMemo(tmp_path / "memo", "other code", by_volume).recall("north/2020-01-01-c", "inputs-1") is None

@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..model.memo import Kept
@@ -158,6 +158,7 @@ class FileMemo:
 
     def __init__(self, folder: Path, salt: str) -> None:
         self.folder, self.salt = folder, salt
+        self._texts: set[str] | None = None  # the names of the text files, listed once
 
     def _path(self, key: str) -> Path:
         name = hashlib.sha256(key.encode("utf-8")).hexdigest()
@@ -180,8 +181,8 @@ class FileMemo:
         found = self.recall(key, digest)
         if not (isinstance(found, dict) and all(isinstance(sha, str) and len(sha) == 64 for sha in found.values())):
             return None
-        texts = {name: self.text_file(sha) for name, sha in found.items()}
-        return texts if all(kept.path.is_file() for kept in texts.values()) else None
+        return {name: self.text_file(sha) for name, sha in found.items()} if all(map(self.has_text, found.values())) \
+            else None
 
     def keep_texts(self, key: str, digest: str, texts: dict[str, str]) -> dict[str, Kept]:
         """Keep `texts` for `key` under `digest`, each in `texts/<sha256>` (files of equal texts are shared)."""
@@ -193,10 +194,66 @@ class FileMemo:
         """`text` in a file of its own, named by its sha256 (written once)."""
         data = text.encode("utf-8")
         kept = self.text_file(hashlib.sha256(data).hexdigest())
-        if not kept.path.is_file():
+        if not self.has_text(kept.sha256):
             write_if_changed(kept.path, data)
+            self._text_names().add(kept.sha256)
         return kept
+
+    def has_text(self, sha256: str) -> bool:
+        """True when the text of digest `sha256` is in its file (the folders are listed once, not a `stat` a text)."""
+        return sha256 in self._text_names()
+
+    def _text_names(self) -> set[str]:
+        if self._texts is None:
+            self._texts = set()
+            try:
+                shards = [entry.path for entry in os.scandir(self.folder / TEXTS) if entry.is_dir()]
+            except OSError:  # none kept yet
+                shards = []
+            for shard in shards:
+                self._texts.update(os.listdir(shard))
+        return self._texts
 
     def text_file(self, sha256: str) -> Kept:
         """Where the text of digest `sha256` is kept."""
         return Kept(self.folder / TEXTS / sha256[:2] / sha256, sha256)
+
+
+class GroupedMemo(FileMemo):
+    """A `FileMemo` that keeps the entries of a group of keys (`group_of`: a volume's bulletins, say) in one
+    file, read once and written by `save` when it changed: a few reads a build, not one a key. Entries of
+    keys a build neither recalls nor keeps (a deleted bulletin's) are dropped when it saves."""
+
+    def __init__(self, folder: Path, salt: str, group_of: Callable[[str], str]) -> None:
+        super().__init__(folder, salt)
+        self.group_of = group_of
+        self.groups: dict[str, dict[str, object]] = {}
+        self.seen: dict[str, set[str]] = {}
+        self.changed: set[str] = set()
+
+    def _group(self, key: str) -> tuple[str, dict[str, object]]:
+        name = self.group_of(key)
+        if name not in self.groups:
+            found = super().recall(name, "")
+            self.groups[name], self.seen[name] = (found if isinstance(found, dict) else {}), set()
+        self.seen[name].add(key)
+        return name, self.groups[name]
+
+    def recall(self, key: str, digest: str) -> object | None:
+        """The value kept for `key` under `digest`, or None."""
+        entry = self._group(key)[1].get(key)
+        return entry[1] if isinstance(entry, list) and len(entry) == 2 and entry[0] == digest else None
+
+    def keep(self, key: str, digest: str, value: object) -> None:
+        """Keep `value` (JSON) for `key` under `digest` until `save`."""
+        name, entries = self._group(key)
+        entries[key] = [digest, value]
+        self.changed.add(name)
+
+    def save(self) -> None:
+        """Write the groups that changed or lost keys."""
+        for name, entries in self.groups.items():
+            stale = set(entries) - self.seen[name]
+            if name in self.changed or stale:
+                super().keep(name, "", {k: v for k, v in entries.items() if k not in stale})
+        self.changed.clear()

@@ -41,7 +41,7 @@ from ..publish.data import DOWNLOAD_DIR, data_tables, table_files
 from ..publish.datapackage import datapackage_json
 from ..catalog.rules import check, ordered
 from ..site.search import SEARCH_DIR, file_digest, search_files
-from .stage import Content, FileMemo, content_digest, write_if_changed
+from .stage import Content, FileMemo, GroupedMemo, content_digest, write_if_changed
 from ..model.memo import Kept
 from ..site.timeline import timeline_files
 from .volumes import code_digest
@@ -167,7 +167,10 @@ def stage_projects(archive: Path, docs: Path | None, settings: StageSettings = S
     loaded = load_archive(archive)
     sealed = sealed_problems(archive)
     catalog = build_catalog(loaded)
-    problems = check(loaded, memo=memo_in(cache, "checks"))
+    checks = grouped_memo_in(cache, "checks", version_group)
+    problems = check(loaded, memo=checks)
+    if checks is not None:
+        checks.save()
     del loaded  # the parsed files (front matter with line marks, bodies): the catalog holds what follows needs
     staging = plan_projects(catalog, problems, docs_files(docs) if docs else {}, settings, cache, known_docs, archive,
                             workers)
@@ -183,6 +186,22 @@ def memo_in(cache: Path | None, name: str) -> FileMemo | None:
     return FileMemo(cache / name, code_digest()) if cache is not None else None
 
 
+def grouped_memo_in(cache: Path | None, name: str, group_of: Callable[[str], str]) -> GroupedMemo | None:
+    """The memo `cache/<name>/` with one file a group of keys (None without a cache)."""
+    return GroupedMemo(cache / name, code_digest(), group_of) if cache is not None else None
+
+
+def bulletin_group(bulletin_id: str) -> str:
+    """`<series>/<year>`: the volume of a bulletin id (`<series>/<date>-<slug>`)."""
+    series, _, rest = bulletin_id.partition("/")
+    return f"{series}/{rest[:4]}"
+
+
+def version_group(path: str) -> str:
+    """The folder of a version file's volume (`<archive>/<series>/<year>`)."""
+    return str(Path(path).parent.parent)
+
+
 def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settings: StageSettings,
                   cache: Path | None = None, known_docs: frozenset[str] = frozenset(),
                   archive: Path | None = None, workers: Executor | None = None) -> Staging:
@@ -192,9 +211,12 @@ def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settin
     downloads = workers.submit(table_files, tables) if workers is not None else None
     chronology = chronology_pages(catalog, ChronologySettings(settings.chronology_max_events))
     existing = frozenset(project_docnames(docs)) | frozenset(project_docnames(chronology)) | known_docs
+    remembered = grouped_memo_in(cache, "pages", bulletin_group)
     pages = staged_pages(catalog, PageSettings(latest_count=settings.latest_count, existing_docs=existing,
                                                bulletin_toctree=settings.bulletin_toctree, volumes=settings.volumes),
-                         memo_in(cache, "pages"))
+                         remembered)
+    if remembered is not None:
+        remembered.save()
     charts, drawings = chart_files(catalog, data, settings.charts_per_bulletin, cache, workers)
     staged: Files = {**docs, **pages, **chronology, **charts}
     outputs: Files = {}
@@ -390,8 +412,7 @@ class ChartMemo:
             return None
         if not all(isinstance(n, str) and n in self.drawn() for n in entry[2]):
             return None
-        text = self.memo.text_file(entry[1])
-        return (text, entry[2]) if text.path.is_file() else None
+        return (self.memo.text_file(entry[1]), entry[2]) if self.memo.has_text(entry[1]) else None
 
     def drawn(self) -> set[str]:
         """The names of the SVGs in the cache, listed once (one directory read, not a `stat` a chart)."""

@@ -100,7 +100,7 @@ def _add_rows(rows: dict[str, list[dict[str, Any]]], version: VersionFile, is_la
         "caption": meta.caption, "image": meta.image, "illustrative": meta.illustrative,
         "places": names.many("places", meta.places), "actors": names.many("actors", meta.actors),
         "tags": names.many("tags", meta.tags), "path": str(version.path), "sha256": version.sha256,
-        "body": version.body, "body_line": version.body_line,
+        "read_as": version.read_as, "body": version.body, "body_line": version.body_line,
     })
     for index, figure in enumerate(meta.figures):
         if figure.review is not None:
@@ -167,7 +167,7 @@ LAST_LINE = 2**31 - 1
 COLUMNS = {
     "versions": ["bulletin_id", "version", "is_latest", "series", "date", "slug", "title", "revised",
                  "revision_note", "summary", "caption", "image", "illustrative", "places", "actors", "tags",
-                 "path", "sha256", "body", "body_line"],
+                 "path", "sha256", "read_as", "body", "body_line"],
     "figures": ["bulletin_id", "version", "is_latest", "figure_index", "bulletin_date", "id", "measure", "group",
                 "parent", "value", "qualifier", "low", "high", "text", "kind", "since", "as_of", "place",
                 "reported_by", "claimed_by", "illustrative", "path", "line", "end_line"],

@@ -44,6 +44,8 @@ class VersionFile:
     body: str = ""
     body_line: int = 1
     sha256: str = ""
+    #: `<size>:<mtime_ns>` of the file just before it was read: a file with the same later was not changed since.
+    read_as: str = ""
 
     @property
     def bulletin_id(self) -> str:
@@ -199,11 +201,12 @@ def read_version(path: Path, root: Path) -> tuple[VersionFile | None, list[Probl
                                 "(slug in lower-case letters, digits and hyphens)"))
         return None, problems
     version = VersionFile(path, match["series"], match["year"], match["date"], match["slug"], int(match["n"]))
+    before = file_stamp(path)  # before reading: a change after it makes the stamp differ
     read = read_text(path, problems)
     if read is None:
         return version, problems
     text, raw = read
-    version.sha256 = hashlib.sha256(raw).hexdigest()
+    version.sha256, version.read_as = hashlib.sha256(raw).hexdigest(), before
     front, version.body, version.body_line = split_front_matter(text)
     control = control_character(path, text) or (front is not None and control_character(path, front, 2, yaml=True))
     if control:  # nothing of a file with control characters is used: fields must never vanish unseen
@@ -215,6 +218,15 @@ def read_version(path: Path, root: Path) -> tuple[VersionFile | None, list[Probl
         return version, problems
     version.parsed = _parse_yaml(path, front, 2, problems)
     return version, problems
+
+
+def file_stamp(path: Path) -> str:
+    """`<size>:<mtime_ns>` of a file ('' when it cannot be read)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return ""
+    return f"{info.st_size}:{info.st_mtime_ns}"
 
 
 def _parse_yaml(path: Path, text: str, first_line: int, problems: list[Problem]) -> Parsed | None:

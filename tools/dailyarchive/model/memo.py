@@ -18,17 +18,18 @@ class Kept:
 
     path: Path
     sha256: str
+    #: What the file is and what to do when it is gone or changed (for the message of `KeptFileDamaged`).
+    what: str = "a file of the build's cache"
+    fix: str = "delete the build folder's cache/ and build again"
 
     def read(self) -> bytes:
         """The text's bytes; `KeptFileDamaged` when the file is gone or holds something else."""
         try:
             data = self.path.read_bytes()
         except OSError as exc:
-            raise KeptFileDamaged(f"{self.path}: a file of the build's cache is missing ({exc.strerror or exc}): "
-                                  "delete the build folder's cache/ and build again") from None
+            raise KeptFileDamaged(f"{self.path}: {self.what} is missing ({exc.strerror or exc}): {self.fix}") from None
         if hashlib.sha256(data).hexdigest() != self.sha256:
-            raise KeptFileDamaged(f"{self.path}: a file of the build's cache was changed: delete the build folder's "
-                                  "cache/ and build again")
+            raise KeptFileDamaged(f"{self.path}: {self.what} changed while the site was built: {self.fix}")
         return data
 
 

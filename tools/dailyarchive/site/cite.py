@@ -28,6 +28,8 @@ import pandas as pd
 
 from ..catalog.catalog import Catalog
 from ..model.errors import Problem
+from ..model.load import file_stamp
+from ..model.memo import Kept
 from ..model.safefile import read_bytes
 
 DIRECTIVE = "dailyarchive-cite"
@@ -238,31 +240,38 @@ def files(citation: Citation) -> dict[str, str]:
     return {citation.beside(f"{stem}.bib"): bibtex(citation), citation.beside(f"{stem}.ris"): ris(citation)}
 
 
+#: What to do about a version file that changed while the site was built.
+CHANGED_FIX = "build again (and run `invoke verify` if it was sealed)"
+
+
 def version_files(catalog: Catalog, url_of: Callable[[str], str], problems: list[Problem],
-                  withheld: frozenset[str] = frozenset()) -> dict[str, str | bytes]:
+                  withheld: frozenset[str] = frozenset()) -> dict[str, str | bytes | Kept]:
     """{path from the output root: content} of every version's source file, `.bib` and `.ris`.
 
     `url_of(docname)` is a page's absolute URL ('' when the base URL is unknown). A source file is
-    published byte for byte, and only while it still has the digest the pages cite; a file changed or
+    published byte for byte, and only while it still has the digest the pages cite (a file with the size and
+    time it was read with is `Kept`: read, and its digest checked, only when it must be written); a file changed or
     unreadable since it was loaded is left out and a problem says so. Sources in `withheld` (paths from
     the output root: bodies outside the safe profile, withheld by the build) are left out too.
     """
-    paths = dict(zip(zip(catalog.versions["bulletin_id"], catalog.versions["version"].astype(int)),
-                     catalog.versions["path"]))
-    out: dict[str, str | bytes] = {}
+    keys = zip(catalog.versions["bulletin_id"], catalog.versions["version"].astype(int))
+    paths = dict(zip(keys, zip(catalog.versions["path"], catalog.versions["read_as"])))
+    out: dict[str, str | bytes | Kept] = {}
     for key, found in citations(catalog).items():
         cited = with_url(found, url_of(found.page))
         out.update(files(cited))
         if cited.beside(cited.source) in withheld:
             continue
-        source = Path(paths[key])
+        source, read_as = Path(paths[key][0]), paths[key][1]
+        if read_as and file_stamp(source) == read_as:  # as it was read: its digest is known, it is read to be written
+            out[cited.beside(cited.source)] = Kept(source, cited.sha256, "the version file", CHANGED_FIX)
+            continue
         data = read_bytes(source, problems)
         if data is not None and hashlib.sha256(data).hexdigest() == cited.sha256:
             out[cited.beside(cited.source)] = data
         elif data is not None:
             problems.append(Problem(source, 1, "error", "fixity-altered",
-                                    "the file changed while the site was built, so it is not published: "
-                                    "build again (and run `invoke verify` if it was sealed)"))
+                                    f"the file changed while the site was built, so it is not published: {CHANGED_FIX}"))
     return out
 
 

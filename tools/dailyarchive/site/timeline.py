@@ -115,8 +115,8 @@ def name_spans(events: pd.DataFrame, vocabulary: Vocabulary) -> tuple[dict[str, 
         known = spans.setdefault(name, [first, last])
         known[0], known[1] = min(known[0], first), max(known[1], last)
 
-    for place, names, start, end in zip(events["place"], events["actors"], events["start"], events["end"]):
-        first, last = day_number(start), day_number(end)
+    for place, names, first, last in zip(events["place"], events["actors"], day_numbers(events["start"]),
+                                         day_numbers(events["end"])):
         index = vocabulary.place_index.get(place, -1) if present(place) else -1
         for _ in range(64):  # a place and the places around it (the gazetteer refuses circles)
             if index < 0:
@@ -132,11 +132,12 @@ def year_data(catalog: Catalog, events: pd.DataFrame, vocabulary: Vocabulary) ->
     """The bulletins and events of one year file (see the module's docstring)."""
     bulletins: dict[str, int] = {}
     rows = []
-    columns = zip(events["bulletin_id"], events["start"], events["end"], events["precision"], events["date_qualifier"],
-                  events["place"], events["actors"], events["what"], events["date_text"], events["event_index"])
+    columns = zip(events["bulletin_id"], day_numbers(events["start"]), day_numbers(events["end"]),
+                  events["precision"], events["date_qualifier"], events["place"], events["actors"], events["what"],
+                  events["date_text"], events["event_index"])
     for bulletin_id, start, end, precision, qualifier, place, actors, what, text, index in columns:
         number = bulletins.setdefault(bulletin_id, len(bulletins))
-        rows.append([day_number(start), day_number(end), PRECISIONS[precision], qualifier or "",
+        rows.append([start, end, PRECISIONS[precision], qualifier or "",
                      vocabulary.place_index.get(place, -1) if present(place) else -1,
                      [vocabulary.actor_index[a] for a in actors if a in vocabulary.actor_index],
                      what, number, text, int(index)])
@@ -157,6 +158,12 @@ def bulletin_cells(bulletin_id: str, row: dict[str, Any], vocabulary: Vocabulary
 def day_number(value: Any) -> int:
     """Days since 1970-01-01 of a date or timestamp."""
     return (pd.Timestamp(value).date() - EPOCH).days
+
+
+def day_numbers(values: pd.Series) -> list[int]:
+    """`day_number` of each date of a column, with array work (the timeline has one for every event)."""
+    days = pd.to_datetime(values).to_numpy().astype("datetime64[D]").astype("int64")
+    return [int(day) for day in days]
 
 
 def script(call: str, year: str | None, data: dict[str, Any]) -> str:
