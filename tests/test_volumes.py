@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -192,3 +194,28 @@ def test_incremental_equals_clean_through_adds_corrections_deletions_renames_and
         got, want = tree(incremental.outdir), tree(clean.outdir)
         assert sorted(got) == sorted(want), (name, set(got) ^ set(want))
         assert [p for p in want if got[p] != want[p]] == [], name
+
+
+class BrokenWorkers(ThreadPoolExecutor):
+    """Workers that died: every job handed to them fails."""
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[override]
+        failed: Future = Future()
+        failed.set_exception(BrokenProcessPool("a worker died"))
+        return failed
+
+
+def test_the_staging_makes_here_what_dead_workers_could_not(tmp_path):
+    from dailyarchive.build.stage import content_bytes
+    from dailyarchive.build.stager import stage, stage_projects
+
+    archive = three_bulletins(tmp_path / "archive")
+    write_bulletin(archive, date="2019-07-10", slug="toll", title="Toll", figures=[
+        {"measure": "killed", "group": "civilians", "value": 12, "qualifier": "at least", "kind": "running-total",
+         "since": "2019-04-26", "place": "Idlib Province"}])
+    with BrokenWorkers() as workers:
+        staged = stage_projects(archive, ROOT / "docs", cache=tmp_path / "cache", workers=workers).finish()
+    alone = stage(archive, ROOT / "docs")
+    assert any(path.endswith(".svg") for path in staged.outputs) and "downloads/archive.sqlite" in staged.outputs
+    assert {p: content_bytes(c) for p, c in staged.outputs.items()} == \
+        {p: content_bytes(c) for p, c in alone.outputs.items()}

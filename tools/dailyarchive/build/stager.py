@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -47,6 +47,8 @@ from ..site.timeline import timeline_files
 from .volumes import code_digest
 
 Files = dict[str, Content]
+T = TypeVar("T")
+A = TypeVar("A")
 #: Parts of the hand-written docs folder that are never staged.
 SKIP_PARTS = {"_build", "__pycache__", ".ipynb_checkpoints"}
 #: The folder of drawn SVGs in the cache; a new name when the way an SVG is drawn changes (v2: notes under it).
@@ -222,7 +224,7 @@ def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settin
     outputs: Files = {}
     for path in [p for p in staged if p.startswith(EXTRA_DIR + "/")]:
         outputs[path.removeprefix(EXTRA_DIR + "/")] = staged.pop(path)
-    for name, content in (downloads.result() if downloads is not None else table_files(tables)).items():
+    for name, content in worked_or_here(downloads, table_files, tables).items():
         outputs[f"{DOWNLOAD_DIR}/{name}"] = content
     links = feed_links(catalog)
     staged[addresses.FEED_LINKS] = json.dumps(links, sort_keys=True, ensure_ascii=False) + "\n"
@@ -329,10 +331,13 @@ class Drawings:
         self.shown: dict[str, None] = {}  # in order, each once
         self.specs: dict[str, str] = {}  # new drawings, not started yet
         self.batches: list[tuple[list[str], Future[list[bytes]]]] = []
+        self.asked: set[str] = set()
+        self.specs_of: dict[str, str] = {}  # the specs handed to the executor, should it fail
 
     def draw(self, name: str, image_spec: Callable[[], dict[str, Any]]) -> None:
         """Draw the SVG `name` (once)."""
-        if name not in self.specs and all(name not in names for names, _ in self.batches):
+        if name not in self.asked:
+            self.asked.add(name)
             self.specs[name] = json.dumps(image_spec(), ensure_ascii=False)
             if len(self.specs) >= self.BATCH:
                 self.start()
@@ -341,6 +346,7 @@ class Drawings:
         """Hand the drawings not started yet to the executor (nothing without one: `files` draws them)."""
         if self.executor is not None and self.specs:
             self.batches.append((list(self.specs), self.executor.submit(draw_svgs, list(self.specs.values()))))
+            self.specs_of.update(self.specs)
             self.specs = {}
 
     def show(self, names: Iterable[str]) -> None:
@@ -351,7 +357,7 @@ class Drawings:
         """Every SVG shown, by its path from the output root (waits for the drawings; keeps them in the cache)."""
         drawn = dict(zip(self.specs, draw_svgs(list(self.specs.values()))))
         for names, batch in self.batches:
-            drawn.update(zip(names, batch.result()))
+            drawn.update(zip(names, worked_or_here(batch, draw_svgs, [self.specs_of[n] for n in names])))
         svgs = self.cache / SVG_CACHE if self.cache is not None else None
         for name, image in drawn.items():
             if svgs is not None:
@@ -363,6 +369,17 @@ class Drawings:
         if self.cache is None:
             raise FileNotFoundError(f"chart {name}: no SVG in the cache and no spec to draw it from")
         return (self.cache / SVG_CACHE / f"{name}.svg").read_bytes()
+
+
+def worked_or_here(future: Future[T] | None, work: Callable[[A], T], argument: A) -> T:
+    """What a worker made (`future`), or `work(argument)` made here when there was no worker or it failed
+    (a worker that died, a cluster that went away): the staging never depends on the workers' health."""
+    if future is not None:
+        try:
+            return future.result()
+        except Exception:  # the same work here either succeeds or raises its own error
+            pass
+    return work(argument)
 
 
 def draw_svgs(specs: list[str]) -> list[bytes]:
