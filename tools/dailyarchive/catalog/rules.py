@@ -39,10 +39,13 @@ def check(archive: LoadedArchive, today: dt.date | None = None, memo: Memo | Non
     today = today or dt.date.today()
     problems = list(archive.problems)
     shared = archive_inputs(archive, today) if memo is not None else ""
+    found: dict[Path, list[Problem]] = {}
     for version in archive.valid_versions():
-        problems.extend(remembered_version_problems(version, archive, today, memo, shared))
+        found[version.path] = remembered_version_problems(version, archive, today, memo, shared)
+        problems.extend(found[version.path])
     by_path = {version.path: version for version in archive.versions}
-    summaries = [summarize(version, archive.gazetteers["places"]) for version in archive.versions]
+    summaries = [summarize(version, archive.gazetteers["places"], found.get(version.path))
+                 for version in archive.versions]
     problems.extend(archive_problems(summaries, archive.root, lambda path, key: by_path[path].line_of(*key)))
     return ordered(problems)
 
@@ -396,12 +399,13 @@ class Summary(NamedTuple):
     event_days: tuple[tuple[str, int], ...] = ()
 
 
-def summarize(version: VersionFile, places: Gazetteer) -> Summary:
-    """The summary of one version file; its figures placed in their series."""
+def summarize(version: VersionFile, places: Gazetteer, problems: list[Problem] | None = None) -> Summary:
+    """The summary of one version file; its figures placed in their series. `problems` are the version's own
+    (`version_problems`) when the caller has them: they say which figures stay off the charts."""
     meta = version.meta
     if meta is None:
         return Summary(version.path, version.bulletin_id, version.number, None, None, (), ())
-    off = _charted_off(version)
+    off = _charted_off(version, problems)
     points = []
     for i, figure in enumerate(meta.figures):
         place = places.resolve(figure.place) if figure.place else ""
@@ -419,13 +423,16 @@ def summarize(version: VersionFile, places: Gazetteer) -> Summary:
                    tuple(meta.see_also), tuple(points), days)
 
 
-def _charted_off(version: VersionFile) -> set[int]:
+def _charted_off(version: VersionFile, problems: list[Problem] | None = None) -> set[int]:
     """Figures that an error of `figure_problems` keeps off the charts (`series.EXCLUDING_RULES`),
-    found the way the charts find them (`series.figure_at`)."""
+    found the way the charts find them (`series.figure_at`); from `problems` (the version's own) when given."""
     assert version.meta is not None
+    excluding = [p for p in (figure_problems(version) if problems is None else problems)
+                 if p.level == "error" and p.rule in EXCLUDING_RULES and p.path == version.path]
+    if not excluding:
+        return set()
     starts = [version.line_of("figures", i) for i in range(len(version.meta.figures))]
-    found = (figure_at(starts, p.line) for p in figure_problems(version)
-             if p.level == "error" and p.rule in EXCLUDING_RULES)
+    found = (figure_at(starts, p.line) for p in excluding)
     return {i for i in found if i is not None}
 
 
