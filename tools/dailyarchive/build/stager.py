@@ -391,17 +391,13 @@ def draw_svgs(specs: list[str]) -> list[bytes]:
 
 class ChartMemo:
     """The staged text and SVG names of every chart page, by the digest of its inputs, in one memo entry a
-    volume (the bulletins' "as of" charts) and one for the site's charts: a few reads a build, not one a page.
-    The texts are files of the memo (`Kept`), read only when they must be staged again. Entries of pages
-    that no longer exist are dropped when the memo is saved."""
+    volume (the bulletins' "as of" charts) and one for the site's charts (`GroupedMemo`): a few reads a build,
+    not one a page. The texts are files of the memo (`Kept`), read only when they must be staged again."""
 
     def __init__(self, cache: Path | None) -> None:
-        self.memo = memo_in(cache, "charts")
+        self.memo = grouped_memo_in(cache, "charts", self.group_of)
         self.svgs = cache / SVG_CACHE if cache is not None else None
         self._drawn: set[str] | None = None
-        self.groups: dict[str, dict[str, Any]] = {}
-        self.seen: dict[str, set[str]] = {}
-        self.changed: set[str] = set()
 
     @staticmethod
     def group_of(key: str) -> str:
@@ -411,25 +407,16 @@ class ChartMemo:
         series, _, rest = key.removeprefix("bulletin/").partition("/")
         return f"bulletin/{series}/{rest[:4]}"
 
-    def _group(self, key: str) -> dict[str, Any]:
-        name = self.group_of(key)
-        if name not in self.groups:
-            found = self.memo.recall(name, "") if self.memo is not None else None
-            self.groups[name] = found if isinstance(found, dict) else {}
-            self.seen[name] = set()
-        self.seen[name].add(key)
-        return self.groups[name]
-
     def recall(self, key: str, digest: str) -> tuple[Kept, list[str]] | None:
         """The text (a file of the memo) and SVG names of the chart page `key` drawn before from the same
         inputs, or None."""
-        entry = self._group(key).get(key)
-        if not (self.memo is not None and isinstance(entry, list) and len(entry) == 3 and entry[0] == digest
-                and isinstance(entry[1], str) and len(entry[1]) == 64 and isinstance(entry[2], list)):
+        entry = self.memo.recall(key, digest) if self.memo is not None else None
+        if not (self.memo is not None and isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
+                and len(entry[0]) == 64 and isinstance(entry[1], list)):
             return None
-        if not all(isinstance(n, str) and n in self.drawn() for n in entry[2]):
+        if not all(isinstance(n, str) and n in self.drawn() for n in entry[1]):
             return None
-        return (self.memo.text_file(entry[1]), entry[2]) if self.memo.has_text(entry[1]) else None
+        return (self.memo.text_file(entry[0]), entry[1]) if self.memo.has_text(entry[0]) else None
 
     def drawn(self) -> set[str]:
         """The names of the SVGs in the cache, listed once (one directory read, not a `stat` a chart)."""
@@ -445,18 +432,13 @@ class ChartMemo:
         if self.memo is None:
             return text
         kept = self.memo.put_text(text)
-        self._group(key)[key] = [digest, kept.sha256, svgs]
-        self.changed.add(self.group_of(key))
+        self.memo.keep(key, digest, [kept.sha256, svgs])
         return kept
 
     def save(self) -> None:
-        """Write the groups that changed or lost pages."""
-        if self.memo is None:
-            return
-        for name, entries in self.groups.items():
-            stale = set(entries) - self.seen[name]
-            if name in self.changed or stale:
-                self.memo.keep(name, "", {k: v for k, v in entries.items() if k not in stale})
+        """Write the groups that changed or lost pages (pages that no longer exist are dropped)."""
+        if self.memo is not None:
+            self.memo.save()
 
 
 def feed_links(catalog: Catalog) -> dict[str, list[list[str]]]:
