@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 
@@ -82,10 +83,7 @@ def atom_feed(catalog: Catalog, bulletins: pd.DataFrame, notes: pd.Series, path:
     `notes`: the latest revision note by bulletin id (`revision_notes`).
     """
     ET.register_namespace("", ATOM)
-    updated = bulletins["last_revised"].where(bulletins["corrected"] & bulletins["last_revised"].notna(),
-                                              bulletins["date"])
-    order = pd.DataFrame({"_updated": updated, "date": bulletins["date"]})
-    order = order.sort_values(["_updated", "date"], ascending=False, kind="stable").head(FEED_ENTRIES)
+    order = latest_first(bulletins).head(FEED_ENTRIES)
     rows = bulletins.loc[order.index].assign(_updated=order["_updated"])
     publisher = _publisher(catalog, rows)
     feed = ET.Element(f"{{{ATOM}}}feed")
@@ -97,13 +95,21 @@ def atom_feed(catalog: Catalog, bulletins: pd.DataFrame, notes: pd.Series, path:
         ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=site.href(alternate, path))
     _sub(ET.SubElement(feed, f"{{{ATOM}}}author"), "name", publisher)
     _sub(feed, "generator", "dailyarchive")
-    for bulletin_id, row in rows.iterrows():
+    for bulletin_id, row in zip(rows.index, rows.to_dict("records")):
         feed.append(_entry(bulletin_id, row, notes.get(bulletin_id), path, site))
     ET.indent(feed)
     return ET.tostring(feed, encoding="unicode", xml_declaration=True) + "\n"
 
 
-def _entry(bulletin_id: str, row: pd.Series, revision_note: object, path: str, site: Site) -> ET.Element:
+def latest_first(bulletins: pd.DataFrame) -> pd.DataFrame:
+    """`_updated` (the last correction, else the date) and `date` of `bulletins`, latest first (stable)."""
+    updated = bulletins["last_revised"].where(bulletins["corrected"] & bulletins["last_revised"].notna(),
+                                              bulletins["date"])
+    order = pd.DataFrame({"_updated": updated, "date": bulletins["date"]})
+    return order.sort_values(["_updated", "date"], ascending=False, kind="stable")
+
+
+def _entry(bulletin_id: str, row: dict[str, Any], revision_note: object, path: str, site: Site) -> ET.Element:
     entry = ET.Element(f"{{{ATOM}}}entry")
     _sub(entry, "id", entry_id(bulletin_id))
     _sub(entry, "title", _text(row["title"]))
@@ -134,20 +140,25 @@ def feeds(catalog: Catalog, site: Site) -> dict[str, str]:
     files: dict[str, str] = {}
     bulletins = catalog.bulletins
     notes = revision_notes(catalog)
+    ranked = list(latest_first(bulletins).index)  # once: a feed takes its first members in this order
+
+    def latest(members: set[str]) -> pd.DataFrame:
+        return bulletins.loc[[b for b in ranked if b in members][:FEED_ENTRIES]]
+
     for row in catalog.series.itertuples():
-        in_series = bulletins[bulletins["series"] == row.slug]
-        if len(in_series):
+        in_series = set(bulletins.index[bulletins["series"] == row.slug])
+        if in_series:
             path = feed_path("series", row.slug)
-            files[path] = atom_feed(catalog, in_series, notes, path, _text(row.name), site,
+            files[path] = atom_feed(catalog, latest(in_series), notes, path, _text(row.name), site,
                                     site.page_url(f"{row.slug}/index"))
-    tagged: dict[str, list[str]] = {}
+    tagged: dict[str, set[str]] = {}
     for bulletin_id, tags in zip(bulletins.index, bulletins["tags"]):
         for tag in tags:
-            tagged.setdefault(tag, []).append(bulletin_id)
+            tagged.setdefault(tag, set()).add(bulletin_id)
     slugs = tag_slugs(catalog)
     for tag in sorted(tagged):
         path = feed_path("tag", slugs[tag])
-        files[path] = atom_feed(catalog, bulletins.loc[tagged[tag]], notes, path, f"Tag: {tag}", site,
+        files[path] = atom_feed(catalog, latest(tagged[tag]), notes, path, f"Tag: {tag}", site,
                                 site.page_url(f"tags/{slugs[tag]}/index"))
     return files
 
