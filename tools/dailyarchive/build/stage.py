@@ -179,10 +179,10 @@ class FileMemo:
     def recall_texts(self, key: str, digest: str) -> dict[str, Kept] | None:
         """The texts kept for `key` under `digest` (`keep_texts`), or None (also when a text's file is gone)."""
         found = self.recall(key, digest)
-        if not (isinstance(found, dict) and all(isinstance(sha, str) and len(sha) == 64 for sha in found.values())):
+        if not (isinstance(found, dict) and all(isinstance(sha, str) and len(sha) == 64 and self.has_text(sha)
+                                                for sha in found.values())):
             return None
-        return {name: self.text_file(sha) for name, sha in found.items()} if all(map(self.has_text, found.values())) \
-            else None
+        return {name: self.text_file(sha) for name, sha in found.items()}
 
     def keep_texts(self, key: str, digest: str, texts: dict[str, str]) -> dict[str, Kept]:
         """Keep `texts` for `key` under `digest`, each in `texts/<sha256>` (files of equal texts are shared)."""

@@ -7,9 +7,10 @@ with its staged files and a digest of exactly those files, and the files written
 the HTML output (feeds, sitemap, TimeMaps, search shards, chart SVGs, data downloads, the
 static pages of latest versions). `invoke build`, `invoke bench` and the Sphinx extension
 all call it. It runs in two steps (`stage_projects`, then `Staging.finish`): `invoke build` starts
-Sphinx on the projects between them, while the feeds, search shards and the rest are made. What it makes is kept in `cache` under the digest of its inputs (bulletin pages,
-each version's own problems, chart pages and their SVGs, search shards), so a rebuild makes
-again only what its changed files feed.
+Sphinx on the projects between them, while the feeds, search shards and the rest are made. What it
+makes is kept in `cache` under the digest of its inputs (bulletin pages, each version's own
+problems, chart pages and their SVGs, search shards), so a rebuild makes again only what its
+changed files feed.
 """
 
 from __future__ import annotations
@@ -138,7 +139,6 @@ class Staging:
     site: Site
     catalog: Catalog
     settings: StageSettings
-    data: ChartData
     #: The tables of the data downloads (`publish.data.data_tables`).
     tables: dict[str, pd.DataFrame]
     #: The SVGs of the charts, still being drawn.
@@ -153,8 +153,7 @@ class Staging:
         and the chart SVGs to the site's outputs; the site is then complete."""
         outputs = self.site.outputs
         outputs.update(timeline_files(self.catalog))
-        outputs[f"{DOWNLOAD_DIR}/datapackage.json"] = datapackage_json(
-            self.catalog, self.data.points, self.data.excluded, self.dictionary, self.tables)
+        outputs[f"{DOWNLOAD_DIR}/datapackage.json"] = datapackage_json(self.catalog, self.tables, self.dictionary)
         outputs.update(discovery_files(self.catalog, self.site, self.settings, self.cache, self.archive))
         outputs.update(self.drawings.files())  # last: the workers draw meanwhile
         return self.site
@@ -232,7 +231,7 @@ def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settin
     site = Site(projects, outputs, problems, links, known_docs, summary=archive_summary(catalog),
                 staged_docs=frozenset(project_docnames(staged)))
     dictionary = docs.get("data.md", b"")  # the data package describes the CSVs (publish.datapackage)
-    return Staging(site, catalog, settings, data, tables, drawings,
+    return Staging(site, catalog, settings, tables, drawings,
                    dictionary.decode("utf-8") if isinstance(dictionary, bytes) else dictionary, cache, archive)
 
 
@@ -330,9 +329,8 @@ class Drawings:
         self.cache, self.executor = cache, executor
         self.shown: dict[str, None] = {}  # in order, each once
         self.specs: dict[str, str] = {}  # new drawings, not started yet
-        self.batches: list[tuple[list[str], Future[list[bytes]]]] = []
+        self.batches: list[tuple[dict[str, str], Future[list[bytes]]]] = []  # specs by name, and their drawing
         self.asked: set[str] = set()
-        self.specs_of: dict[str, str] = {}  # the specs handed to the executor, should it fail
 
     def draw(self, name: str, image_spec: Callable[[], dict[str, Any]]) -> None:
         """Draw the SVG `name` (once)."""
@@ -345,8 +343,7 @@ class Drawings:
     def start(self) -> None:
         """Hand the drawings not started yet to the executor (nothing without one: `files` draws them)."""
         if self.executor is not None and self.specs:
-            self.batches.append((list(self.specs), self.executor.submit(draw_svgs, list(self.specs.values()))))
-            self.specs_of.update(self.specs)
+            self.batches.append((self.specs, self.executor.submit(draw_svgs, list(self.specs.values()))))
             self.specs = {}
 
     def show(self, names: Iterable[str]) -> None:
@@ -356,8 +353,8 @@ class Drawings:
     def files(self) -> Files:
         """Every SVG shown, by its path from the output root (waits for the drawings; keeps them in the cache)."""
         drawn = dict(zip(self.specs, draw_svgs(list(self.specs.values()))))
-        for names, batch in self.batches:
-            drawn.update(zip(names, worked_or_here(batch, draw_svgs, [self.specs_of[n] for n in names])))
+        for specs, batch in self.batches:
+            drawn.update(zip(specs, worked_or_here(batch, draw_svgs, list(specs.values()))))
         svgs = self.cache / SVG_CACHE if self.cache is not None else None
         for name, image in drawn.items():
             if svgs is not None:
@@ -410,9 +407,11 @@ class ChartMemo:
     def recall(self, key: str, digest: str) -> tuple[Kept, list[str]] | None:
         """The text (a file of the memo) and SVG names of the chart page `key` drawn before from the same
         inputs, or None."""
-        entry = self.memo.recall(key, digest) if self.memo is not None else None
-        if not (self.memo is not None and isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
-                and len(entry[0]) == 64 and isinstance(entry[1], list)):
+        if self.memo is None:
+            return None
+        entry = self.memo.recall(key, digest)
+        if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str) and len(entry[0]) == 64
+                and isinstance(entry[1], list)):
             return None
         if not all(isinstance(n, str) and n in self.drawn() for n in entry[1]):
             return None

@@ -14,7 +14,7 @@ import re
 import pandas as pd
 
 from ..catalog.catalog import Catalog
-from .data import KEYS, TABLES, data_tables
+from .data import KEYS, TABLES
 
 PROFILE = "tabular-data-package"
 _SECTION = re.compile(r"^## (\w+)\.csv\s*$", re.MULTILINE)
@@ -76,11 +76,9 @@ def descriptor(tables: dict[str, pd.DataFrame], described: dict[str, dict[str, s
             "resources": resources}
 
 
-def datapackage_json(catalog: Catalog, points: pd.DataFrame, excluded: pd.DataFrame, dictionary_md: str = "",
-                     tables: dict[str, pd.DataFrame] | None = None) -> bytes:
-    """`datapackage.json` for the CSV downloads of `catalog` (descriptions from the data dictionary's text);
-    `tables` are its `data_tables` when the caller has them already."""
+def datapackage_json(catalog: Catalog, tables: dict[str, pd.DataFrame], dictionary_md: str = "") -> bytes:
+    """`datapackage.json` for the CSV downloads of `catalog`, made from `tables` (`publish.data.data_tables`),
+    with descriptions from the data dictionary's text."""
     names = ", ".join(str(n) for n in catalog.series["name"]) if len(catalog.series) else "the archive"
-    tables = tables if tables is not None else data_tables(catalog, points, excluded)
     text = json.dumps(descriptor(tables, dictionary(dictionary_md), f"Data of {names}"), indent=2, ensure_ascii=False)
     return (text + "\n").encode("utf-8")

@@ -112,15 +112,12 @@ def known_templates() -> list[list[Any]]:
     return [[*key, text] for key, text in sorted(_TEMPLATES.items())]
 
 
-def add_templates(entries: object) -> int:
+def add_templates(entries: object) -> None:
     """Take templates kept by an earlier build (`known_templates`); entries of another shape are ignored."""
-    added = 0
     for entry in entries if isinstance(entries, list) else []:
         if (isinstance(entry, list) and len(entry) == 5 and isinstance(entry[0], str) and isinstance(entry[4], str)
                 and all(isinstance(n, int) for n in entry[1:3]) and isinstance(entry[3], bool)):
             _TEMPLATES.setdefault((entry[0], entry[1], entry[2], entry[3]), entry[4])
-            added += 1
-    return added
 
 
 def build_all_charts(catalog: Catalog, problems: Iterable[Problem] = ()) -> dict[str, list[Chart]]:
