@@ -87,10 +87,12 @@ def write_all_if_changed(folder: Path, files: dict[str, Content], ledger: Path) 
     record: dict[str, list[object]] = {}
     written = 0
     for relative, content in files.items():
-        digest, path = content_digest(content), folder / relative
+        data = None if isinstance(content, Kept) else content_bytes(content)  # encoded once; a Kept file read if written
+        digest = content_digest(content) if data is None else hashlib.sha256(data).hexdigest()
+        path = folder / relative
         info = _stat(path)
         if not (info is not None and _as_recorded(info, known.get(relative), digest)):
-            written += write_if_changed(path, content_bytes(content))
+            written += write_if_changed(path, content_bytes(content) if data is None else data)
             info = path.stat()
         record[relative] = [digest, info.st_size, info.st_mtime_ns]
     if record != known:
