@@ -241,6 +241,20 @@ def test_an_unchanged_source_is_published_without_being_read_again_and_a_disguis
         source.read()
 
 
+def test_a_source_swapped_for_a_link_after_loading_is_not_published(archive, tmp_path):
+    path = write_bulletin(archive)
+    catalog = load_catalog(archive)
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(b"not for the web\n" * 40)
+    path.unlink()
+    path.symlink_to(secret)  # the link's target has another size and time than the file that was read
+    problems = []
+    files = version_files(catalog, lambda docname: "", problems)
+    assert "test-daily/2019/2019-07-09-a-bulletin/v1.md" not in files
+    assert all(b"not for the web" not in (c if isinstance(c, bytes) else str(c).encode()) for c in files.values())
+    assert problems and all(p.path == path for p in problems)
+
+
 def test_the_source_of_a_withheld_body_is_not_published(archive, tmp_path):
     write_bulletin(archive, body="Safe text.\n\n```{raw} html\n<script>alert(1)</script>\n```\n")
     result = build(archive, tmp_path / "out", ROOT / "docs", status=None, warning=io.StringIO())
