@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from helpers import write_archive, write_bulletin
 
-from dailyarchive import load_archive, load_catalog
+from dailyarchive import load_catalog
 from dailyarchive.site.pages import PageSettings, staged_pages
-from dailyarchive.catalog.rules import check
 from dailyarchive.build.stage import FileMemo, GroupedMemo, content_bytes, sync_files
 from dailyarchive.model.memo import Kept, KeptFileDamaged
 
@@ -111,21 +109,6 @@ def test_texts_kept_in_a_memo_are_read_only_to_be_written_and_a_damaged_one_is_n
         sync_files(stage, dict(kept), "staged.txt")
     kept["b.md"].path.unlink()  # a text whose file is gone is not recalled by the next build: it is made again
     assert FileMemo(tmp_path / "memo", salt="s").recall_texts("north/2019-07-09-a", "inputs-1") is None
-
-
-def test_remembered_problems_equal_fresh_ones_after_the_gazetteer_and_the_date_change(tmp_path):
-    archive = _archive(tmp_path)
-    write_bulletin(archive, date="2019-07-11", slug="named", places=["Edlib"])  # unknown until the gazetteer says so
-    memo = FileMemo(tmp_path / "memo", salt="s")
-    first = check(load_archive(archive), dt.date(2026, 1, 1), memo)
-    assert any(p.rule == "place-unknown" for p in first)
-    assert check(load_archive(archive), dt.date(2026, 1, 1), memo) == first
-    places = archive / "places.yml"
-    places.write_text(places.read_text(encoding="utf-8").replace("Idleb", "Edlib"), encoding="utf-8")
-    again = check(load_archive(archive), dt.date(2026, 1, 1), memo)
-    assert again == check(load_archive(archive), dt.date(2026, 1, 1))
-    assert not any(p.rule == "place-unknown" for p in again)
-    assert check(load_archive(archive), dt.date(2019, 7, 9), memo) == check(load_archive(archive), dt.date(2019, 7, 9))
 
 
 def test_a_grouped_memo_reads_and_writes_one_file_a_group_and_drops_keys_no_build_asked_for(tmp_path):

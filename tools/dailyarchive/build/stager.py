@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from .. import addresses
-from ..catalog.catalog import Catalog, build_catalog
+from ..catalog.catalog import Catalog
 from ..site.charts import TOLL_MEASURES, add_templates, known_templates, place_key
 from ..site.chartset import CHARTS_VERSION, ChartData, chart_data, page_plan, plan_digest, render
 from ..site.cite import version_files
@@ -36,12 +36,12 @@ from ..model.errors import Problem
 from ..archivist.fixity import head_text, sealed_problems
 from ..site.feeds import Site as Addressing
 from ..site.feeds import feed_path, feeds, robots, sitemap, sitemap_urls, tag_slugs, timemaps
-from ..model.load import load_archive
 from ..site.pages import EXTRA_DIR, PageSettings, staged_pages
 from ..publish.data import DOWNLOAD_DIR, data_tables, table_files
 from ..publish.datapackage import datapackage_json
-from ..catalog.rules import check, ordered
+from ..catalog.rules import ordered
 from ..site.search import SEARCH_DIR, file_digest, search_files
+from .reading import read_archive
 from .stage import Content, FileMemo, GroupedMemo, content_digest, write_if_changed
 from ..model.memo import Kept
 from ..site.timeline import timeline_files
@@ -165,15 +165,9 @@ def stage_projects(archive: Path, docs: Path | None, settings: StageSettings = S
     """Load and check `archive` and plan the Sphinx projects of the site, with the output files they depend on
     (data downloads, static pages); `Staging.finish` adds the rest (see `stage`). The data downloads and new
     chart SVGs are made on `workers` (the build's worker processes) while the staging goes on, when given."""
-    loaded = load_archive(archive)
+    reading = read_archive(archive, cache)
     sealed = sealed_problems(archive)
-    catalog = build_catalog(loaded)
-    checks = grouped_memo_in(cache, "checks", version_group)
-    problems = check(loaded, memo=checks)
-    if checks is not None:
-        checks.save()
-    del loaded  # the parsed files (front matter with line marks, bodies): the catalog holds what follows needs
-    staging = plan_projects(catalog, problems, docs_files(docs) if docs else {}, settings, cache, known_docs, archive,
+    staging = plan_projects(reading.catalog, reading.problems, docs_files(docs) if docs else {}, settings, cache, known_docs, archive,
                             workers)
     site = staging.site
     site.problems = ordered([*site.problems, *sealed])
@@ -196,11 +190,6 @@ def bulletin_group(bulletin_id: str) -> str:
     """`<series>/<year>`: the volume of a bulletin id (`<series>/<date>-<slug>`)."""
     series, _, rest = bulletin_id.partition("/")
     return f"{series}/{rest[:4]}"
-
-
-def version_group(path: str) -> str:
-    """The folder of a version file's volume (`<archive>/<series>/<year>`)."""
-    return str(Path(path).parent.parent)
 
 
 def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settings: StageSettings,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from ..model.load import Gazetteer, LoadedArchive, VersionFile
+from ..model.schema import Series
 
 DATE_COLUMNS = {
     "bulletins": ["date", "last_revised"],
@@ -50,31 +52,50 @@ class Catalog:
         return frame[frame["is_latest"]]
 
 
+#: The rows one version gives each table (`version_rows`), keyed by table.
+VersionRows = dict[str, list[dict[str, Any]]]
+TABLES = ("versions", "figures", "events", "links", "sources")
+
+
 def build_catalog(archive: LoadedArchive) -> Catalog:
     """Tables of every valid version of `archive`; invalid files are left to `check`."""
-    versions = sorted(archive.valid_versions(), key=lambda v: (v.bulletin_id, v.number))
-    latest = archive.latest_versions()
-    names = _Resolver(archive.gazetteers)
-    rows: dict[str, list[dict[str, Any]]] = {t: [] for t in ("versions", "figures", "events", "links", "sources")}
-    for version in versions:
-        _add_rows(rows, version, latest[version.bulletin_id] is version, names)
-    frames = {table: _frame(table, data) for table, data in rows.items()}
+    names = Resolver(archive.gazetteers)
+    return catalog_from_rows(archive.root, archive.series, archive.gazetteers,
+                             [version_rows(version, names) for version in archive.valid_versions()])
+
+
+def catalog_from_rows(root: Path, series: dict[str, Series], gazetteers: dict[str, Gazetteer],
+                      versions: list[VersionRows]) -> Catalog:
+    """The catalog of the rows of every valid version (`version_rows`, in any order): `is_latest` is set here,
+    see_also targets are resolved here, against every bulletin."""
+    versions = sorted(versions, key=lambda v: (v["versions"][0]["bulletin_id"], v["versions"][0]["version"]))
+    latest = {}
+    for rows in versions:
+        latest[rows["versions"][0]["bulletin_id"]] = rows["versions"][0]["version"]  # sorted: the last is the highest
+    table_rows: VersionRows = {table: [] for table in TABLES}
+    for rows in versions:
+        is_latest = latest[rows["versions"][0]["bulletin_id"]] == rows["versions"][0]["version"]
+        for table in TABLES:
+            for row in rows.get(table, ()):
+                row["is_latest"] = is_latest
+            table_rows[table].extend(rows.get(table, ()))
+    frames = {table: _frame(table, data) for table, data in table_rows.items()}
     index = link_index(set(frames["versions"]["bulletin_id"]))
     links = frames["links"]
     links["target_id"] = pd.Series([find_bulletin(t, index) for t in links["target_id"]], index=links.index, dtype=object)
     return Catalog(
-        root=archive.root,
-        series=pd.DataFrame([s.model_dump() for s in archive.series.values()],
+        root=root,
+        series=pd.DataFrame([s.model_dump() for s in series.values()],
                             columns=["slug", "name", "publisher", "language", "description"]),
         bulletins=_bulletins(frames["versions"]),
-        places=_gazetteer_frame(archive.gazetteers["places"]),
-        actors=_gazetteer_frame(archive.gazetteers["actors"]),
-        tags=_gazetteer_frame(archive.gazetteers["tags"]),
+        places=_gazetteer_frame(gazetteers["places"]),
+        actors=_gazetteer_frame(gazetteers["actors"]),
+        tags=_gazetteer_frame(gazetteers["tags"]),
         **frames,
     )
 
 
-class _Resolver:
+class Resolver:
     """Maps names as written to canonical gazetteer names (unknown names are kept as written)."""
 
     def __init__(self, gazetteers: dict[str, Gazetteer]) -> None:
@@ -89,11 +110,12 @@ class _Resolver:
         return tuple(dict.fromkeys(self.gazetteers[kind].resolve(n) for n in names))
 
 
-def _add_rows(rows: dict[str, list[dict[str, Any]]], version: VersionFile, is_latest: bool, names: _Resolver) -> None:
-    """Append the rows of one version to every table."""
+def version_rows(version: VersionFile, names: Resolver) -> VersionRows:
+    """The rows one valid version gives each table (`is_latest` is set by `catalog_from_rows`)."""
     meta = version.meta
     assert meta is not None
-    key = {"bulletin_id": version.bulletin_id, "version": version.number, "is_latest": is_latest}
+    key = {"bulletin_id": version.bulletin_id, "version": version.number, "is_latest": False}
+    rows: VersionRows = {table: [] for table in TABLES}
     rows["versions"].append({
         **key, "series": meta.series, "date": meta.date, "slug": version.slug, "title": meta.title,
         "revised": meta.revised, "revision_note": meta.revision_note, "summary": meta.summary,
@@ -123,10 +145,30 @@ def _add_rows(rows: dict[str, list[dict[str, Any]]], version: VersionFile, is_la
         })
     for index, target in enumerate(meta.see_also):
         rows["links"].append({**key, "source_id": version.bulletin_id, "target": target,
-                              "target_id": resolve_link(target, meta.series),
-                              "line": version.line_of("see_also", index)})
+                              "target_id": resolve_link(target, meta.series), "line": version.line_of("see_also", index)})
     for index, source in enumerate(meta.sources):
         rows["sources"].append({**key, "source_index": index, **source.model_dump()})
+    return rows
+
+
+#: The columns that hold tuples of names and dates, which JSON gives back as lists and ISO text (`restored_rows`).
+TUPLE_COLUMNS = {"versions": ("places", "actors", "tags"), "events": ("actors",)}
+ROW_DATE_COLUMNS = {"versions": DATE_COLUMNS["versions"], "figures": DATE_COLUMNS["figures"],
+                    "events": DATE_COLUMNS["events"], "sources": ["accessed"]}
+
+
+def restored_rows(rows: VersionRows) -> VersionRows:
+    """`version_rows` read back from JSON: name lists are tuples and ISO dates are dates again."""
+    for table, columns in TUPLE_COLUMNS.items():
+        for row in rows.get(table, ()):
+            for column in columns:
+                row[column] = tuple(row[column])
+    for table, columns in ROW_DATE_COLUMNS.items():
+        for row in rows.get(table, ()):
+            for column in columns:
+                if row[column] is not None:
+                    row[column] = dt.date.fromisoformat(row[column])
+    return rows
 
 
 def _next_figure_line(version: VersionFile, index: int) -> int:

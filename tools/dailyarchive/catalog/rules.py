@@ -16,7 +16,7 @@ from typing import NamedTuple
 from ..model import safefile
 from .catalog import find_bulletin, link_index, resolve_link
 from ..model.errors import Problem
-from ..model.memo import Memo, digest_of_record
+from ..model.memo import digest_of_record
 from ..model.load import Gazetteer, LoadedArchive, VersionFile, gc_paused, load_archive, load_version, version_paths
 from ..model.safebody import body_is_safe
 from ..model.schema import Figure, FigureKind
@@ -31,17 +31,13 @@ Rule = Callable[[list["Summary"], Path, Locate], Iterator[Problem]]
 PARALLEL_FROM = 1000
 
 
-def check(archive: LoadedArchive, today: dt.date | None = None, memo: Memo | None = None) -> list[Problem]:
-    """Every problem of the archive: what loading found plus every rule below, sorted by file and line.
-
-    With `memo`, a version file whose inputs are unchanged (`version_inputs`) gets its own problems back from it.
-    """
+def check(archive: LoadedArchive, today: dt.date | None = None) -> list[Problem]:
+    """Every problem of the archive: what loading found plus every rule below, sorted by file and line."""
     today = today or dt.date.today()
     problems = list(archive.problems)
-    shared = archive_inputs(archive, today) if memo is not None else ""
     found: dict[Path, list[Problem]] = {}
     for version in archive.valid_versions():
-        found[version.path] = remembered_version_problems(version, archive, today, memo, shared)
+        found[version.path] = list(version_problems(version, archive, today))
         problems.extend(found[version.path])
     by_path = {version.path: version for version in archive.versions}
     summaries = [summarize(version, archive.gazetteers["places"], found.get(version.path))
@@ -76,26 +72,9 @@ def version_problems(version: VersionFile, archive: LoadedArchive, today: dt.dat
         yield from rule(version, archive, today)
 
 
-def remembered_version_problems(version: VersionFile, archive: LoadedArchive, today: dt.date, memo: Memo | None,
-                                shared: str) -> list[Problem]:
-    """`version_problems`, taken from `memo` when the version's inputs are unchanged."""
-    if memo is None:
-        return list(version_problems(version, archive, today))
-    key, digest = str(version.path), version_inputs(version, shared)
-    kept = memo.recall(key, digest)
-    if isinstance(kept, list):
-        try:
-            return [Problem(Path(path), line, level, rule, message) for path, line, level, rule, message in kept]
-        except (TypeError, ValueError):
-            pass  # a cache entry of another shape: check again
-    found = list(version_problems(version, archive, today))
-    memo.keep(key, digest, [[str(p.path), p.line, p.level, p.rule, p.message] for p in found])
-    return found
-
-
 def archive_inputs(archive: LoadedArchive, today: dt.date) -> str:
-    """A digest of what every version rule reads beyond its own file: the archive's YAML files (series,
-    gazetteers) and today's date."""
+    """A digest of what every version rule reads beyond its own file and the folder it is in: the archive's
+    YAML files (series, gazetteers) and today's date."""
     files = sorted(archive.root.glob("*.yml"))
     return digest_of_record([str(archive.root), today, [[p.name, _file_digest(p)] for p in files]])
 
@@ -104,18 +83,6 @@ def _file_digest(path: Path) -> str:
     """The checksum of a file read as the loader reads it (no FIFO or link is followed), '' when refused."""
     data = safefile.read_bytes(path, [])
     return hashlib.sha256(data).hexdigest() if data is not None else ""
-
-
-def version_inputs(version: VersionFile, shared: str) -> str:
-    """A digest of what the version rules read of one version: its file (path and checksum), the names and
-    sizes of the files beside it (its photo, the images its body may show), and `archive_inputs`."""
-    try:
-        beside = sorted([entry.name, entry.is_file(), entry.is_symlink(), entry.lstat().st_size]
-                        for entry in version.path.parent.iterdir() if entry.suffix != ".md")
-    except OSError:
-        beside = []
-    return digest_of_record([shared, str(version.path), version.sha256, beside])
-
 
 
 def archive_problems(summaries: list[Summary], root: Path, locate: Locate) -> Iterator[Problem]:
@@ -397,6 +364,26 @@ class Summary(NamedTuple):
     points: tuple[_Point, ...]
     #: The day of each event known to the day, by its index (`events_crowded`).
     event_days: tuple[tuple[str, int], ...] = ()
+
+
+def summary_record(summary: Summary) -> list[object]:
+    """A summary as JSON data (`summary_from_record` reads it back)."""
+    points = [[list(p.key), p.kind, p.is_stock, p.since, p.as_of.isoformat(), p.value, str(p.path), p.index,
+               p.series_id, p.charted, p.illustrative] for p in summary.points]
+    return [str(summary.path), summary.bulletin_id, summary.number, summary.series,
+            summary.revised.isoformat() if summary.revised else None, list(summary.see_also), points,
+            [list(day) for day in summary.event_days]]
+
+
+def summary_from_record(record: list[object]) -> Summary:
+    """The summary `summary_record` wrote."""
+    path, bulletin_id, number, series, revised, see_also, points, days = record
+    return Summary(Path(path), bulletin_id, number, series, dt.date.fromisoformat(revised) if revised else None,
+                   tuple(see_also),
+                   tuple(_Point(tuple(key), kind, stock, since, dt.date.fromisoformat(as_of), value, Path(at), index,
+                                series_id, charted, illustrative)
+                         for key, kind, stock, since, as_of, value, at, index, series_id, charted, illustrative in points),
+                   tuple((day, index) for day, index in days))
 
 
 def summarize(version: VersionFile, places: Gazetteer, problems: list[Problem] | None = None) -> Summary:

@@ -158,8 +158,11 @@ def load_version(path: Path, root: Path, problems: list[Problem]) -> VersionFile
     return version
 
 
-def version_paths(root: Path, problems: list[Problem]) -> list[Path]:
-    """Every Markdown file below the series folders, in path order; symbolic links to folders are reported."""
+def version_paths(root: Path, problems: list[Problem], stamps: dict[Path, list[Any]] | None = None) -> list[Path]:
+    """Every Markdown file below the series folders, in path order; symbolic links to folders are reported.
+
+    With `stamps`, each folder listed below `root` gets the name, size and time of each entry: a folder
+    whose stamp is unchanged holds the same files, each unchanged unless written to within its own time."""
     found: list[Path] = []
     folders = [root]
     while folders:
@@ -180,7 +183,18 @@ def version_paths(root: Path, problems: list[Problem]) -> list[Path]:
                                         "a symbolic link to a folder is not followed: move the bulletin into the archive"))
             elif folder != root and entry.name.endswith(".md"):
                 found.append(Path(entry.path))
+        if stamps is not None and folder != root:
+            stamps[folder] = sorted(_entry_stamp(entry) for entry in entries)
     return sorted(found)
+
+
+def _entry_stamp(entry: os.DirEntry[str]) -> list[Any]:
+    """`[name, size, mtime_ns, is a link]` of a folder entry (not followed), `[name]` when it cannot be read."""
+    try:
+        info = entry.stat(follow_symlinks=False)
+    except OSError:
+        return [entry.name]
+    return [entry.name, info.st_size, info.st_mtime_ns, entry.is_symlink()]
 
 
 def _is_folder_link(entry: os.DirEntry[str]) -> bool:

@@ -1,0 +1,104 @@
+"""Reading an archive volume by volume: the same catalog and problems as loading and checking it whole,
+with only the changed volumes read again."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from helpers import replace_in, write_archive, write_bulletin, write_raw
+
+from dailyarchive import build_catalog, load_archive
+from dailyarchive.build.reading import Reading, read_archive
+from dailyarchive.catalog.rules import check
+
+TODAY = dt.date(2026, 12, 1)
+TABLES = ["series", "bulletins", "versions", "figures", "events", "links", "sources", "places", "actors", "tags"]
+KILLED = {"measure": "killed", "group": "civilians", "qualifier": "at least", "kind": "running-total",
+          "since": "2019-04-26", "place": "Idleb"}
+
+
+def assert_same_as_whole(root: Path, reading: Reading) -> None:
+    """`reading` equals loading the whole archive, building its catalog and checking it."""
+    loaded = load_archive(root)
+    whole = build_catalog(loaded)
+    for table in TABLES:
+        pd.testing.assert_frame_equal(getattr(reading.catalog, table), getattr(whole, table), obj=table)
+    assert reading.problems == check(load_archive(root), TODAY)
+
+
+@pytest.fixture
+def three_years(archive: Path) -> Path:
+    """Three volumes: a fall across years, a link across years, a correction, an unknown name, broken YAML,
+    a missing photo, right-to-left text and a figure with bounds."""
+    write_bulletin(archive, date="2019-07-05", slug="first", figures=[{**KILLED, "value": 500}],
+                   image="photo.jpg", caption="A photo not there yet.",
+                   sources=[{"title": "Report", "url": "https://example.org/r", "accessed": "2019-07-05"}],
+                   events=[{"date": "2019-07", "place": "Jabal Turkman", "actors": ["regime"], "what": "Shelling."}])
+    write_bulletin(archive, date="2020-01-02", slug="second", places=["Idleb", "Nowhere"], actors=["HTS"],
+                   tags=["offensive"], see_also=["2019-07-05"], figures=[{**KILLED, "value": 480}])
+    write_bulletin(archive, date="2020-01-02", slug="second", version=2, title="محافظة إدلب <b>&</b> \\emph{x}",
+                   see_also=["2019-07-05", "2031-01-01"],
+                   figures=[{**KILLED, "value": 470, "low": 460, "high": 490, "qualifier": "about"}])
+    write_raw(archive, "test-daily/2021/2021-03-01-broken/v1.md", "---\ntitle: [unclosed\n---\nBody.\n")
+    return archive
+
+
+def test_a_first_reading_equals_the_whole_archive_loaded_and_checked(three_years: Path, tmp_path: Path) -> None:
+    reading = read_archive(three_years, tmp_path / "cache", TODAY)
+    assert (reading.volumes_read, reading.volumes) == (3, 3)
+    assert {p.rule for p in reading.problems} >= {"running-total-fell", "see-also-unknown", "place-unknown", "yaml-syntax", "image-missing"}
+    assert_same_as_whole(three_years, reading)
+
+
+def test_an_unchanged_archive_is_read_from_the_cache_with_the_same_result(three_years: Path, tmp_path: Path) -> None:
+    read_archive(three_years, tmp_path / "cache", TODAY)
+    again = read_archive(three_years, tmp_path / "cache", TODAY)
+    assert again.volumes_read == 0
+    assert_same_as_whole(three_years, again)
+
+
+def test_a_changed_volume_alone_is_read_again(three_years: Path, tmp_path: Path) -> None:
+    read_archive(three_years, tmp_path / "cache", TODAY)
+    replace_in(three_years / "test-daily/2020/2020-01-02-second/v2.md", "value: 470", "value: 510")
+    write_bulletin(three_years, date="2019-08-01", slug="added", figures=[{**KILLED, "value": 530}])
+    changed = read_archive(three_years, tmp_path / "cache", TODAY)
+    assert changed.volumes_read == 2  # 2019 (a bulletin added) and 2020 (a figure changed); 2021 is kept
+    assert_same_as_whole(three_years, changed)
+
+
+@pytest.mark.parametrize("change", ["image beside", "gazetteer", "today"])
+def test_what_a_kept_volume_depends_on_makes_it_read_again(change: str, three_years: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    read_archive(three_years, cache, TODAY)
+    today = TODAY
+    first = three_years / "test-daily/2019/2019-07-05-first/v1.md"
+    if change == "image beside":
+        (first.parent / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    elif change == "gazetteer":
+        write_archive(three_years, places=[{"name": "Nowhere", "kind": "area"}])
+    else:
+        today = dt.date(2019, 7, 1)  # before the bulletins: the future-date rule now fires
+    reading = read_archive(three_years, cache, today)
+    loaded = load_archive(three_years)
+    assert reading.volumes_read == (1 if change == "image beside" else 3)
+    assert reading.problems == check(loaded, today)
+    pd.testing.assert_frame_equal(reading.catalog.versions, build_catalog(loaded).versions)
+
+
+def test_a_damaged_cache_file_is_read_again(three_years: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    read_archive(three_years, cache, TODAY)
+    for kept in (cache / "volumes").rglob("*.json"):
+        kept.write_text('{"digest": "x", "value": [1, 2', encoding="utf-8")
+    reading = read_archive(three_years, cache, TODAY)
+    assert reading.volumes_read == 3
+    assert_same_as_whole(three_years, reading)
+
+
+def test_without_a_cache_every_volume_is_read(three_years: Path) -> None:
+    reading = read_archive(three_years, None, TODAY)
+    assert reading.volumes_read == 3
+    assert_same_as_whole(three_years, reading)

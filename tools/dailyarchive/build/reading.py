@@ -1,0 +1,141 @@
+"""Read an archive volume by volume into its catalog and problems, keeping what each volume gave in the cache.
+
+A volume (the files of `<series>/<year>/`) whose files have the names, sizes and times they had when it was
+last read, in an archive whose YAML files and date are unchanged, is not read again: its catalog rows, its
+problems and its summaries for the rules across files come back from `cache/volumes/`. Only a changed volume
+is read, parsed and checked; the catalog and the rules across files then join every volume's share.
+The result equals `build_catalog(load_archive(root))` and `check` of the same archive (`tests/test_reading.py`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..catalog.catalog import Catalog, Resolver, VersionRows, catalog_from_rows, restored_rows, version_rows
+from ..catalog.rules import (Summary, archive_inputs, archive_problems, ordered, summarize, summary_from_record,
+                             summary_record, version_problems)
+from ..model.errors import Problem
+from ..model.load import LoadedArchive, VersionFile, gc_paused, load_archive, load_version, version_paths
+from ..model.memo import digest_of_record
+from .stage import FileMemo
+from .volumes import code_digest
+
+
+@dataclass
+class Reading:
+    """An archive read: its catalog, every problem (loading and `check`), and how many volumes it has and
+    how many were read again (the others came from the cache)."""
+
+    catalog: Catalog
+    problems: list[Problem]
+    volumes_read: int = 0
+    volumes: int = 0
+
+
+@dataclass
+class VolumeShare:
+    """What one volume gives the archive: the rows of its valid versions, its files' own problems (loading
+    and `rules.version_problems`), and the summaries the rules across files read."""
+
+    rows: list[VersionRows]
+    problems: list[Problem]
+    summaries: list[Summary]
+
+
+def read_archive(root: Path, cache: Path | None = None, today: dt.date | None = None) -> Reading:
+    """The catalog and problems of the archive at `root`, reading again only the volumes whose files changed
+    since they were kept in `cache/volumes/` (every volume without a cache)."""
+    today = today or dt.date.today()
+    base = load_archive(root, versions=False)
+    stamps: dict[Path, list[Any]] = {}
+    paths = version_paths(base.root, base.problems, stamps)
+    memo = FileMemo(cache / "volumes", code_digest()) if cache is not None else None
+    shared = archive_inputs(base, today)
+    shares: list[VolumeShare] = []
+    fresh: dict[Path, VersionFile] = {}
+    read = 0
+    with gc_paused():
+        for volume, files in volume_files(base.root, paths).items():
+            digest = digest_of_record([shared, [[str(p), stamps.get(p.parent)] for p in files]])
+            share = share_from_record(memo.recall(volume, digest)) if memo is not None else None
+            if share is None:
+                share, versions = read_volume(files, base, today)
+                fresh.update((v.path, v) for v in versions)
+                read += 1
+                if memo is not None:
+                    memo.keep(volume, digest, share_record(share))
+                share = share_from_record(share_record(share))  # as a kept one reads: one shape either way
+            shares.append(share)
+    catalog = catalog_from_rows(base.root, base.series, base.gazetteers,
+                                [rows for share in shares for rows in share.rows])
+    summaries = [summary for share in shares for summary in share.summaries]
+    problems = [*base.problems, *(p for share in shares for p in share.problems)]
+    problems.extend(archive_problems(summaries, base.root, _Locate(base.root, fresh)))
+    return Reading(catalog, ordered(problems), volumes_read=read,
+                   volumes=len(shares))
+
+
+def volume_files(root: Path, paths: list[Path]) -> dict[str, list[Path]]:
+    """The version files by volume: `<series>/<year>` below `root` (a misplaced file by its own folder's)."""
+    volumes: dict[str, list[Path]] = {}
+    for path in paths:
+        volumes.setdefault(path.parent.parent.relative_to(root).as_posix(), []).append(path)
+    return volumes
+
+
+def read_volume(paths: list[Path], base: LoadedArchive, today: dt.date) -> tuple[VolumeShare, list[VersionFile]]:
+    """Read, parse and check the version files of one volume: its share, and the files read."""
+    problems: list[Problem] = []
+    versions = [v for v in (load_version(path, base.root, problems) for path in paths) if v is not None]
+    volume = LoadedArchive(base.root, base.series, base.gazetteers, versions, problems)
+    names = Resolver(base.gazetteers)
+    own: dict[Path, list[Problem]] = {}
+    for version in volume.valid_versions():
+        own[version.path] = list(version_problems(version, volume, today))
+        problems.extend(own[version.path])
+    summaries = [summarize(v, base.gazetteers["places"], own.get(v.path)) for v in versions]
+    rows = [version_rows(v, names) for v in volume.valid_versions()]
+    return VolumeShare(rows, problems, summaries), versions
+
+
+def share_record(share: VolumeShare) -> dict[str, Any]:
+    """A volume's share as JSON data (dates as ISO text; `share_from_record` reads it back)."""
+    return json.loads(json.dumps({"rows": share.rows, "summaries": [summary_record(s) for s in share.summaries],
+                       "problems": [[str(p.path), p.line, p.level, p.rule, p.message] for p in share.problems]},
+                      default=_iso))
+
+
+def share_from_record(record: object) -> VolumeShare | None:
+    """The share `share_record` made, or None when `record` is not one."""
+    try:
+        data: Any = record
+        return VolumeShare([restored_rows(rows) for rows in data["rows"]],
+                           [Problem(Path(path), line, level, rule, message)
+                            for path, line, level, rule, message in data["problems"]],
+                           [summary_from_record(s) for s in data["summaries"]])
+    except (TypeError, ValueError, KeyError):
+        return None  # another shape: read the volume again
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot keep {type(value).__name__} in the volume cache")
+
+
+class _Locate:
+    """The line of a front-matter key, for a problem across files: from the files just read, or read again
+    (a kept volume's) the first time one is asked for."""
+
+    def __init__(self, root: Path, known: dict[Path, VersionFile]) -> None:
+        self.root, self.known = root, known
+
+    def __call__(self, path: Path, key: tuple[str | int, ...]) -> int:
+        if path not in self.known:
+            self.known[path] = load_version(path, self.root, []) or VersionFile(path, "", "", "", "", 0)
+        return self.known[path].line_of(*key)
