@@ -93,17 +93,21 @@ def test_an_unreachable_scheduler_is_a_message_within_seconds_and_nothing_is_wri
 def test_adding_a_bulletin_rebuilds_its_volume_and_the_site_only(tmp_path):
     archive = three_bulletins(tmp_path / "archive")
     out = tmp_path / "out"
-    quiet_build(archive, out, jobs=2)
+    small_parts = {"dailyarchive_chronology_max_events": 1}  # past one event, the chronology has a page a year
+    quiet_build(archive, out, jobs=2, overrides=small_parts)
     before = stamps(out / "html")
-    write_bulletin(archive, date="2020-03-01", slug="spring", title="Spring")
-    result, status, warnings = quiet_build(archive, out, jobs=2)
+    # the first events: the chronology's pages of 2019 and 2020 are new pages of the site, which no volume links to
+    write_bulletin(archive, date="2020-03-01", slug="spring", title="Spring",
+                   events=[{"date": "2019-08-01", "what": "Shelling."}, {"date": "2020-03-01", "what": "Shelling."}])
+    result, status, warnings = quiet_build(archive, out, jobs=2, overrides=small_parts)
     assert result.status == 0, warnings
     assert set(result.built) == {"site", "test-daily/2020"}
+    assert (out / "html/chronology/2020.html").is_file()
     assert "configuration has changed" not in status
     changed = {p for p, t in stamps(out / "html").items() if before.get(p) != t}
     assert not [p for p in changed if p.startswith("test-daily/2019/")]
     assert f"{FIRST_2020}/index.html" in changed  # its "next" link is new
-    again, status, _ = quiet_build(archive, out, jobs=2)
+    again, status, _ = quiet_build(archive, out, jobs=2, overrides=small_parts)
     assert again.built == () and "configuration has changed" not in status
     assert not [p for p in stamps(out / "html") if p.endswith(".tmp")]
 

@@ -13,7 +13,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -218,7 +218,7 @@ def project_jobs(site: Site, out: Path, html: Path, docs: Path, overrides: dict[
             if not path.endswith(".md") and not path.startswith(addresses.INCLUDE_DIR + "/")}
     shared = digest_of({"conf": digest_of(conf), "code": code_digest(), "overrides": repr(sorted(overrides.items())),
                         "strict": str(strict)})
-    site_docs = "".join(f"{d}\n" for d in sorted(project_docnames(site.projects[addresses.SITE_PROJECT].files)))
+    site_docs = "".join(f"{d}\n" for d in theme_docs(project_docnames(site.projects[addresses.SITE_PROJECT].files)))
     confdir = out / "stage" / "site"
     jobs = []
     for name, project in sorted(site.projects.items(), key=lambda item: item[0] != addresses.SITE_PROJECT):
@@ -237,6 +237,13 @@ def project_jobs(site: Site, out: Path, html: Path, docs: Path, overrides: dict[
                                 "dailyarchive_site_links": True, "dailyarchive_cache": str(out / "cache"),
                                 **({"root_doc": f"{name}/index"} if volume else {}), **overrides}, strict))
     return jobs
+
+
+def theme_docs(docnames: Iterable[str]) -> list[str]:
+    """The site's pages a volume's theme may ask for (`hasdoc`: the search, data and downloads pages, the
+    chronology's index): its top-level pages and folder indexes. Name pages, months and chronology parts come
+    and go with the archive and no template asks for them, so they are left out: a new one rebuilds no volume."""
+    return sorted(d for d in docnames if d.count("/") == 0 or (d.count("/") == 1 and d.endswith("/index")))
 
 
 def submit_jobs(jobs: list[ProjectJob], pool: object) -> list[Future[ProjectResult]]:
