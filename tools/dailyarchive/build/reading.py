@@ -67,9 +67,10 @@ def read_archive(root: Path, cache: Path | None = None, today: dt.date | None = 
                 share, versions = read_volume(files, base, today)
                 fresh.update((v.path, v) for v in versions)
                 read += 1
+                record = share_record(share)
                 if memo is not None:
-                    memo.keep(volume, digest, share_record(share))
-                share = share_from_record(share_record(share))  # as a kept one reads: one shape either way
+                    memo.keep_encoded(volume, digest, record)
+                share = share_from_record(json.loads(record))  # as a kept one reads: one shape either way
             shares.append(share)
     catalog = catalog_from_rows(base.root, base.series, base.gazetteers,
                                 [rows for share in shares for rows in share.rows])
@@ -103,11 +104,11 @@ def read_volume(paths: list[Path], base: LoadedArchive, today: dt.date) -> tuple
     return VolumeShare(rows, problems, summaries), versions
 
 
-def share_record(share: VolumeShare) -> dict[str, Any]:
-    """A volume's share as JSON data (dates as ISO text; `share_from_record` reads it back)."""
-    return json.loads(json.dumps({"rows": share.rows, "summaries": [summary_record(s) for s in share.summaries],
+def share_record(share: VolumeShare) -> str:
+    """A volume's share as JSON text (dates as ISO text; `share_from_record` reads it back)."""
+    return json.dumps({"rows": share.rows, "summaries": [summary_record(s) for s in share.summaries],
                        "problems": [[str(p.path), p.line, p.level, p.rule, p.message] for p in share.problems]},
-                      default=_iso))
+                      default=_iso, ensure_ascii=False)
 
 
 def share_from_record(record: object) -> VolumeShare | None:

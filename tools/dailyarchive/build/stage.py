@@ -178,6 +178,11 @@ class FileMemo:
         """Keep `value` (JSON) for `key` under `digest`, replacing what was kept before."""
         write_if_changed(self._path(key), json.dumps({"digest": self.salt + digest, "value": value}, ensure_ascii=False))
 
+    def keep_encoded(self, key: str, digest: str, value: str) -> None:
+        """`keep` a value given as JSON text (a large one is then encoded once, not twice)."""
+        record = '{"digest": ' + json.dumps(self.salt + digest) + ', "value": ' + value + "}"
+        write_if_changed(self._path(key), record)
+
     def recall_texts(self, key: str, digest: str) -> dict[str, Kept] | None:
         """The texts kept for `key` under `digest` (`keep_texts`), or None (also when a text's file is gone)."""
         found = self.recall(key, digest)

@@ -378,10 +378,11 @@ def summary_record(summary: Summary) -> list[object]:
 def summary_from_record(record: list[object]) -> Summary:
     """The summary `summary_record` wrote."""
     path, bulletin_id, number, series, revised, see_also, points, days = record
-    return Summary(Path(path), bulletin_id, number, series, dt.date.fromisoformat(revised) if revised else None,
+    own = Path(path)  # the points' file: one path object for all
+    return Summary(own, bulletin_id, number, series, dt.date.fromisoformat(revised) if revised else None,
                    tuple(see_also),
-                   tuple(_Point(tuple(key), kind, stock, since, dt.date.fromisoformat(as_of), value, Path(at), index,
-                                series_id, charted, illustrative)
+                   tuple(_Point(tuple(key), kind, stock, since, dt.date.fromisoformat(as_of), value,
+                                own if at == path else Path(at), index, series_id, charted, illustrative)
                          for key, kind, stock, since, as_of, value, at, index, series_id, charted, illustrative in points),
                    tuple((day, index) for day, index in days))
 
