@@ -97,9 +97,9 @@ class Context:
     series: dict[str, Row]
     bulletins: dict[str, Row]
     versions: dict[str, list[Row]]
-    figures: dict[tuple[str, int], list[Row]]
-    events: dict[tuple[str, int], list[Row]]
-    sources: dict[tuple[str, int], list[Row]]
+    figures: RowsByVersion
+    events: RowsByVersion
+    sources: RowsByVersion
     links: dict[tuple[str, int], list[Row]]
     backlinks: dict[str, list[str]]
     neighbours: dict[str, tuple[str | None, str | None]]
@@ -135,8 +135,8 @@ def build_context(catalog: Catalog, settings: PageSettings) -> Context:
     return Context(
         catalog=catalog, settings=settings, bulletins=bulletins,
         series={row["slug"]: row for row in _records(catalog.series)}, versions=dict(versions),
-        figures=_by_version(catalog.figures, "figure_index"), events=_by_version(catalog.events, "event_index"),
-        sources=_by_version(catalog.sources, "source_index"), links=_by_version(catalog.links, "line"),
+        figures=RowsByVersion(catalog.figures, "figure_index"), events=RowsByVersion(catalog.events, "event_index"),
+        sources=RowsByVersion(catalog.sources, "source_index"), links=_by_version(catalog.links, "line"),
         backlinks=dict(backlinks), neighbours=_neighbours(catalog.bulletins),
         names={kind: _name_index(kind, getattr(catalog, kind), catalog.bulletins) for kind in NAME_KINDS},
     )
@@ -155,6 +155,25 @@ def _by_version(frame: pd.DataFrame, order: str) -> dict[tuple[str, int], list[R
     for row in _records(frame.sort_values(["bulletin_id", "version", order])):
         grouped[(row["bulletin_id"], int(row["version"]))].append(row)
     return dict(grouped)
+
+
+class RowsByVersion:
+    """The rows of a table by (bulletin id, version), in the order of `order`; a version's rows are made when
+    first asked for (a rebuild writes the pages of a few bulletins: the other rows are never made)."""
+
+    def __init__(self, frame: pd.DataFrame, order: str) -> None:
+        self.frame = frame.sort_values(["bulletin_id", "version", order]).reset_index(drop=True)
+        groups = self.frame.groupby(["bulletin_id", "version"], sort=False).indices if len(frame) else {}
+        self.positions = {(str(b), int(v)): at for (b, v), at in groups.items()}
+        self.made: dict[tuple[str, int], list[Row]] = {}
+
+    def get(self, key: tuple[str, int], default: list[Row] | None = None) -> list[Row]:
+        """The rows of one version (`default`, or an empty list, when it has none)."""
+        if key not in self.positions:
+            return [] if default is None else default
+        if key not in self.made:
+            self.made[key] = _records(self.frame.iloc[self.positions[key]])
+        return self.made[key]
 
 
 def _neighbours(bulletins: pd.DataFrame) -> dict[str, tuple[str | None, str | None]]:
