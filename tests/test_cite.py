@@ -264,3 +264,23 @@ def test_the_source_of_a_withheld_body_is_not_published(archive, tmp_path):
     box = BeautifulSoup((folder / "index.html").read_text(encoding="utf-8"), "html.parser").select_one(
         ".dailyarchive-cite")
     assert box.find("a", string="v1.md") is None and len(box.select_one(".dailyarchive-sha256").get_text()) == 64
+
+
+def test_citation_files_kept_in_a_memo_equal_fresh_ones_and_a_new_title_makes_them_again(archive, tmp_path):
+    from dailyarchive.build.stage import FileMemo, content_bytes
+
+    path = write_bulletin(archive, title="Shelling near Idleb & {x}")
+    memo = FileMemo(tmp_path / "memo", salt="s")
+    bib = "test-daily/2019/2019-07-09-a-bulletin/v1.bib"
+
+    def made(with_memo: bool) -> dict[str, bytes]:
+        files = version_files(load_catalog(archive), lambda docname: "", [], memo=memo if with_memo else None)
+        return {name: content_bytes(content) for name, content in files.items()}
+
+    fresh = made(False)
+    assert made(True) == fresh
+    kept = version_files(load_catalog(archive), lambda docname: "", [], memo=memo)[bib]
+    assert isinstance(kept, Kept) and kept.read() == fresh[bib]
+    path.write_text(path.read_text(encoding="utf-8").replace("Shelling", "Airstrikes"), encoding="utf-8")
+    again = made(True)
+    assert b"Airstrikes near Idleb" in again[bib] and again == made(False)

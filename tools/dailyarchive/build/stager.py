@@ -8,9 +8,9 @@ the HTML output (feeds, sitemap, TimeMaps, search shards, chart SVGs, data downl
 static pages of latest versions). `invoke build`, `invoke bench` and the Sphinx extension
 all call it. It runs in two steps (`stage_projects`, then `Staging.finish`): `invoke build` starts
 Sphinx on the projects between them, while the feeds, search shards and the rest are made. What it
-makes is kept in `cache` under the digest of its inputs (bulletin pages, each version's own
-problems, chart pages and their SVGs, search shards), so a rebuild makes again only what its
-changed files feed.
+makes is kept in `cache` under the digest of its inputs (each volume's catalog rows and problems,
+`reading`; bulletin pages, chart pages and their SVGs, search shards, citation files), so a rebuild
+makes again only what its changed files feed.
 """
 
 from __future__ import annotations
@@ -49,7 +49,6 @@ from .volumes import code_digest
 
 Files = dict[str, Content]
 T = TypeVar("T")
-A = TypeVar("A")
 #: Parts of the hand-written docs folder that are never staged.
 SKIP_PARTS = {"_build", "__pycache__", ".ipynb_checkpoints"}
 #: The folder of drawn SVGs in the cache; a new name when the way an SVG is drawn changes (v2: notes under it).
@@ -146,15 +145,20 @@ class Staging:
     #: The data dictionary (the docs' `data.md`), which the data package describes the CSVs with.
     dictionary: str = ""
     cache: Path | None = None
-    archive: Path | None = None
+    #: The version sources the build withholds (`withheld_sources`).
+    withheld: frozenset[str] = frozenset()
+    #: `catalog_files`, being made on a worker while the projects are planned (None: `finish` makes them).
+    aside: Future[tuple[Files, list[Problem]]] | None = None
 
     def finish(self) -> Site:
         """Add the timeline, the data package, feeds, sitemap, robots.txt, TimeMaps, search shards, version files
         and the chart SVGs to the site's outputs; the site is then complete."""
         outputs = self.site.outputs
-        outputs.update(timeline_files(self.catalog))
         outputs[f"{DOWNLOAD_DIR}/datapackage.json"] = datapackage_json(self.catalog, self.tables, self.dictionary)
-        outputs.update(discovery_files(self.catalog, self.site, self.settings, self.cache, self.archive))
+        outputs.update(discovery_files(self.catalog, self.site, self.settings))
+        made, found = worked_or_here(self.aside, catalog_files, self.catalog, self.settings, self.withheld, self.cache)
+        outputs.update(made)
+        self.site.problems.extend(found)
         outputs.update(self.drawings.files())  # last: the workers draw meanwhile
         return self.site
 
@@ -164,11 +168,16 @@ def stage_projects(archive: Path, docs: Path | None, settings: StageSettings = S
                    workers: Executor | None = None) -> Staging:
     """Load and check `archive` and plan the Sphinx projects of the site, with the output files they depend on
     (data downloads, static pages); `Staging.finish` adds the rest (see `stage`). The data downloads and new
-    chart SVGs are made on `workers` (the build's worker processes) while the staging goes on, when given."""
+    chart SVGs are made on `workers` (the build's worker processes) while the staging goes on, when given, and so
+    are the files made from the catalog alone (`catalog_files`), while the projects are planned."""
     reading = read_archive(archive, cache)
+    withheld = withheld_sources(reading.problems, archive)
+    aside = (workers.submit(catalog_files, reading.catalog, settings, withheld, cache) if workers is not None
+             else None)
     sealed = sealed_problems(archive)
-    staging = plan_projects(reading.catalog, reading.problems, docs_files(docs) if docs else {}, settings, cache, known_docs, archive,
-                            workers)
+    staging = plan_projects(reading.catalog, reading.problems, docs_files(docs) if docs else {}, settings, cache,
+                            known_docs, workers)
+    staging.withheld, staging.aside = withheld, aside
     site = staging.site
     site.problems = ordered([*site.problems, *sealed])
     site.seal_broken = any(p.level == "error" for p in sealed)
@@ -194,7 +203,7 @@ def bulletin_group(bulletin_id: str) -> str:
 
 def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settings: StageSettings,
                   cache: Path | None = None, known_docs: frozenset[str] = frozenset(),
-                  archive: Path | None = None, workers: Executor | None = None) -> Staging:
+                  workers: Executor | None = None) -> Staging:
     """The projects of a catalog, with the output files they depend on (see `stage_projects`)."""
     data = chart_data(catalog, problems)
     tables = data_tables(catalog, data.points, data.excluded)
@@ -221,7 +230,7 @@ def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settin
                 staged_docs=frozenset(project_docnames(staged)))
     dictionary = docs.get("data.md", b"")  # the data package describes the CSVs (publish.datapackage)
     return Staging(site, catalog, settings, tables, drawings,
-                   dictionary.decode("utf-8") if isinstance(dictionary, bytes) else dictionary, cache, archive)
+                   dictionary.decode("utf-8") if isinstance(dictionary, bytes) else dictionary, cache)
 
 
 def archive_summary(catalog: Catalog) -> str:
@@ -357,15 +366,15 @@ class Drawings:
         return (self.cache / SVG_CACHE / f"{name}.svg").read_bytes()
 
 
-def worked_or_here(future: Future[T] | None, work: Callable[[A], T], argument: A) -> T:
-    """What a worker made (`future`), or `work(argument)` made here when there was no worker or it failed
+def worked_or_here(future: Future[T] | None, work: Callable[..., T], *arguments: Any) -> T:
+    """What a worker made (`future`), or `work(*arguments)` made here when there was no worker or it failed
     (a worker that died, a cluster that went away): the staging never depends on the workers' health."""
     if future is not None:
         try:
             return future.result()
         except Exception:  # the same work here either succeeds or raises its own error
             pass
-    return work(argument)
+    return work(*arguments)
 
 
 def draw_svgs(specs: list[str]) -> list[bytes]:
@@ -442,19 +451,35 @@ def feed_links(catalog: Catalog) -> dict[str, list[list[str]]]:
     return links
 
 
-def discovery_files(catalog: Catalog, site: Site, settings: StageSettings, cache: Path | None = None,
-                    archive: Path | None = None) -> Files:
-    """Feeds, sitemap, robots.txt, TimeMaps and the search shards (HTML builder addresses: `<docname>.html`)."""
-    where = Addressing(baseurl=settings.baseurl.rstrip("/") + "/" if settings.baseurl.strip() else "")
+def discovery_files(catalog: Catalog, site: Site, settings: StageSettings) -> Files:
+    """The sitemap and robots.txt (HTML builder addresses: `<docname>.html`)."""
+    where = addressing(settings)
     docnames = sorted(d for d in site.docnames if d != addresses.SEARCH_DOC)
-    files: Files = {**feeds(catalog, where), **sitemap(sitemap_urls(catalog, where, docnames), where),
-                    "robots.txt": robots(where), **timemaps(catalog, where)}
+    return {**sitemap(sitemap_urls(catalog, where, docnames), where), "robots.txt": robots(where)}
+
+
+def catalog_files(catalog: Catalog, settings: StageSettings, withheld: frozenset[str] = frozenset(),
+                  cache: Path | None = None) -> tuple[Files, list[Problem]]:
+    """The output files made from the catalog alone: the timeline, feeds, TimeMaps, search shards and each
+    version's source, `.bib` and `.ris` (`withheld`: the sources not published); and the problems found making
+    them (a version file changed since it was read). A build makes them on a worker."""
+    where = addressing(settings)
+    files: Files = {**timeline_files(catalog), **feeds(catalog, where), **timemaps(catalog, where)}
     if settings.search:
         files.update({f"{SEARCH_DIR}/{name}": text for name, text in search_shards(catalog, cache).items()})
     base = where.baseurl
-    files.update(version_files(catalog, lambda docname: f"{base}{docname}.html" if base else "", site.problems,
-                               withheld=withheld_sources(site.problems, archive)))
-    return files
+    cited = grouped_memo_in(cache, "citations", bulletin_group)
+    problems: list[Problem] = []
+    files.update(version_files(catalog, lambda docname: f"{base}{docname}.html" if base else "", problems,
+                               withheld=withheld, memo=cited))
+    if cited is not None:
+        cited.save()
+    return files, problems
+
+
+def addressing(settings: StageSettings) -> Addressing:
+    """The site's addresses: its base URL, when one is set."""
+    return Addressing(baseurl=settings.baseurl.rstrip("/") + "/" if settings.baseurl.strip() else "")
 
 
 def withheld_sources(problems: list[Problem], archive: Path | None) -> frozenset[str]:

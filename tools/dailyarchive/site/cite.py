@@ -29,7 +29,7 @@ import pandas as pd
 from ..catalog.catalog import Catalog
 from ..model.errors import Problem
 from ..model.load import file_stamp
-from ..model.memo import Kept
+from ..model.memo import Kept, Memo
 from ..model.safefile import read_bytes
 
 DIRECTIVE = "dailyarchive-cite"
@@ -105,7 +105,12 @@ def citations(catalog: Catalog) -> dict[tuple[str, int], Citation]:
     urls = catalog.bulletins["url"].to_dict()
     return {(row["bulletin_id"], int(row["version"])): citation({"url": urls[row["bulletin_id"]]}, row,
                                                                   series.get(row["series"], {}))
-            for row in catalog.versions.to_dict("records")}
+            for row in catalog.versions[CITED_COLUMNS].to_dict("records")}
+
+
+#: The columns of the catalog's versions that a citation reads (not the bodies).
+CITED_COLUMNS = ["bulletin_id", "version", "title", "series", "date", "revised", "revision_note", "summary", "tags",
+                 "sha256"]
 
 
 def directive(citation: Citation) -> str:
@@ -240,12 +245,20 @@ def files(citation: Citation) -> dict[str, str]:
     return {citation.beside(f"{stem}.bib"): bibtex(citation), citation.beside(f"{stem}.ris"): ris(citation)}
 
 
+def remembered_files(citation: Citation, memo: Memo | None) -> dict[str, str | Kept]:
+    """`files`, kept in `memo` under a digest of the citation (its every field) when given."""
+    if memo is None:
+        return dict(files(citation))
+    key, digest = f"{citation.bulletin_id}/v{citation.version}", hashlib.sha256(repr(citation).encode()).hexdigest()
+    return dict(memo.recall_texts(key, digest) or memo.keep_texts(key, digest, files(citation)))
+
+
 #: What to do about a version file that changed while the site was built.
 CHANGED_FIX = "build again (and run `invoke verify` if it was sealed)"
 
 
 def version_files(catalog: Catalog, url_of: Callable[[str], str], problems: list[Problem],
-                  withheld: frozenset[str] = frozenset()) -> dict[str, str | bytes | Kept]:
+                  withheld: frozenset[str] = frozenset(), memo: Memo | None = None) -> dict[str, str | bytes | Kept]:
     """{path from the output root: content} of every version's source file, `.bib` and `.ris`.
 
     `url_of(docname)` is a page's absolute URL ('' when the base URL is unknown). A source file is
@@ -253,13 +266,14 @@ def version_files(catalog: Catalog, url_of: Callable[[str], str], problems: list
     time it was read with is `Kept`: read, and its digest checked, only when it must be written); a file changed or
     unreadable since it was loaded is left out and a problem says so. Sources in `withheld` (paths from
     the output root: bodies outside the safe profile, withheld by the build) are left out too.
+    With `memo`, the `.bib` and `.ris` texts of a citation made before are taken back from it (`Kept`).
     """
     keys = zip(catalog.versions["bulletin_id"], catalog.versions["version"].astype(int))
     paths = dict(zip(keys, zip(catalog.versions["path"], catalog.versions["read_as"])))
     out: dict[str, str | bytes | Kept] = {}
     for key, found in citations(catalog).items():
         cited = with_url(found, url_of(found.page))
-        out.update(files(cited))
+        out.update(remembered_files(cited, memo))
         if cited.beside(cited.source) in withheld:
             continue
         source, read_as = Path(paths[key][0]), paths[key][1]

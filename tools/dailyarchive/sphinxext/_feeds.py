@@ -1,7 +1,7 @@
 """Sphinx glue of discovery: the feed links in the head of the home, series and tag pages.
 
 The feeds, sitemap, robots.txt and TimeMaps themselves are output files of the stager
-(`stager.discovery_files`); the feeds each page announces are staged as JSON
+(`stager.catalog_files` and `stager.discovery_files`); the feeds each page announces are staged as JSON
 (`addresses.FEED_LINKS`), read here once per build.
 """
 
