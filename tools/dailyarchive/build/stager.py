@@ -20,7 +20,7 @@ import json
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -155,7 +155,7 @@ class Staging:
         and the chart SVGs to the site's outputs; the site is then complete."""
         outputs = self.site.outputs
         outputs[f"{DOWNLOAD_DIR}/datapackage.json"] = datapackage_json(self.catalog, self.tables, self.dictionary)
-        outputs.update(discovery_files(self.catalog, self.site, self.settings))
+        outputs.update(discovery_files(self.catalog, self.site, self.settings, self.cache))
         made, found = worked_or_here(self.aside, catalog_files, self.catalog, self.settings, self.withheld, self.cache)
         outputs.update(made)
         self.site.problems.extend(found)
@@ -172,8 +172,8 @@ def stage_projects(archive: Path, docs: Path | None, settings: StageSettings = S
     are the files made from the catalog alone (`catalog_files`), while the projects are planned."""
     reading = read_archive(archive, cache)
     withheld = withheld_sources(reading.problems, archive)
-    aside = (workers.submit(catalog_files, reading.catalog, settings, withheld, cache) if workers is not None
-             else None)
+    aside = (workers.submit(catalog_files, without_bodies(reading.catalog), settings, withheld, cache)
+             if workers is not None else None)
     sealed = sealed_problems(archive)
     staging = plan_projects(reading.catalog, reading.problems, docs_files(docs) if docs else {}, settings, cache,
                             known_docs, workers)
@@ -451,22 +451,24 @@ def feed_links(catalog: Catalog) -> dict[str, list[list[str]]]:
     return links
 
 
-def discovery_files(catalog: Catalog, site: Site, settings: StageSettings) -> Files:
-    """The sitemap and robots.txt (HTML builder addresses: `<docname>.html`)."""
+def discovery_files(catalog: Catalog, site: Site, settings: StageSettings, cache: Path | None = None) -> Files:
+    """The sitemap, robots.txt and the search shards (HTML builder addresses: `<docname>.html`)."""
     where = addressing(settings)
     docnames = sorted(d for d in site.docnames if d != addresses.SEARCH_DOC)
-    return {**sitemap(sitemap_urls(catalog, where, docnames), where), "robots.txt": robots(where)}
+    files = {**sitemap(sitemap_urls(catalog, where, docnames), where), "robots.txt": robots(where)}
+    if settings.search:
+        files.update({f"{SEARCH_DIR}/{name}": text for name, text in search_shards(catalog, cache).items()})
+    return files
 
 
 def catalog_files(catalog: Catalog, settings: StageSettings, withheld: frozenset[str] = frozenset(),
                   cache: Path | None = None) -> tuple[Files, list[Problem]]:
-    """The output files made from the catalog alone: the timeline, feeds, TimeMaps, search shards and each
+    """The output files made from the catalog alone, without the bodies: the timeline, feeds, TimeMaps and each
     version's source, `.bib` and `.ris` (`withheld`: the sources not published); and the problems found making
-    them (a version file changed since it was read). A build makes them on a worker."""
+    them (a version file changed since it was read). A build makes them on a worker (`without_bodies`: the
+    catalog crosses to it in a tenth of the bytes)."""
     where = addressing(settings)
     files: Files = {**timeline_files(catalog), **feeds(catalog, where), **timemaps(catalog, where)}
-    if settings.search:
-        files.update({f"{SEARCH_DIR}/{name}": text for name, text in search_shards(catalog, cache).items()})
     base = where.baseurl
     cited = grouped_memo_in(cache, "citations", bulletin_group)
     problems: list[Problem] = []
@@ -475,6 +477,11 @@ def catalog_files(catalog: Catalog, settings: StageSettings, withheld: frozenset
     if cited is not None:
         cited.save()
     return files, problems
+
+
+def without_bodies(catalog: Catalog) -> Catalog:
+    """The catalog without the versions' bodies (the pages and the search read them; `catalog_files` does not)."""
+    return replace(catalog, versions=catalog.versions.drop(columns=["body"]))
 
 
 def addressing(settings: StageSettings) -> Addressing:
