@@ -129,3 +129,24 @@ def test_a_grouped_memo_reads_and_writes_one_file_a_group_and_drops_keys_no_buil
     assert third.recall("north/2019-07-10-b", "inputs-1") is None
     assert third.recall("north/2020-01-01-c", "inputs-1") == {"title": "north/2020-01-01-c"}
     assert GroupedMemo(tmp_path / "memo", "other code", by_volume).recall("north/2020-01-01-c", "inputs-1") is None
+
+
+def test_a_new_page_elsewhere_in_the_site_makes_no_bulletin_page_again(tmp_path):
+    """Bulletin pages never read which other pages exist: a new chronology part (say) keeps them all."""
+
+    class CountingMemo(FileMemo):
+        made = 0
+
+        def keep_texts(self, key, digest, texts):
+            CountingMemo.made += 1
+            return super().keep_texts(key, digest, texts)
+
+    archive = _archive(tmp_path)
+    memo = CountingMemo(tmp_path / "memo", salt="s")
+    staged_pages(load_catalog(archive), PageSettings(existing_docs=frozenset({"chronology/index"})), memo)
+    assert CountingMemo.made == 3  # one a bulletin
+    staged_pages(load_catalog(archive), PageSettings(existing_docs=frozenset({"chronology/index", "chronology/2019"})),
+                 memo)
+    assert CountingMemo.made == 3
+    staged_pages(load_catalog(archive), PageSettings(latest_count=1), memo)  # other settings still count
+    assert CountingMemo.made == 6

@@ -143,7 +143,7 @@ def rows_by_chart(frame: pd.DataFrame) -> dict[tuple[str, ...], list[Row]]:
     if frame.empty:
         return charts
     days = frame["bulletin_date"].dt.strftime("%Y-%m-%d").to_numpy()
-    records = frame[DATA_FIELDS].astype(object).where(frame[DATA_FIELDS].notna(), None).to_dict("records")
+    records = _records(frame[DATA_FIELDS])
     keys = zip(*(frame[c].to_numpy() for c in CHART_KEY))
     extra = zip(days, frame["reported_by"].to_numpy(), frame["summary"].to_numpy(), frame["note"].to_numpy(),
                 frame["corrected"].to_numpy(dtype=bool), frame["bound"].to_numpy())
@@ -161,6 +161,13 @@ def rows_by_chart(frame: pd.DataFrame) -> dict[tuple[str, ...], list[Row]]:
             source=source or "", data=_compact(record), cells=cells, illustrative=record["illustrative"],
             corrected=bool(corrected), bound=str(bound), headline=math.nan if value is None else float(value)))
     return charts
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows as dicts of plain Python values, None for a missing one: `to_dict("records")` after
+    `where(notna, None)`, column by column (three times faster)."""
+    columns = [frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in frame.columns]
+    return [dict(zip(frame.columns, values)) for values in zip(*columns)]
 
 
 def _compact(record: dict[str, Any]) -> str:
@@ -278,10 +285,12 @@ def day_words(day: object) -> str:
 
 
 def _days(dates: pd.Series) -> np.ndarray:
-    """Dates as words ("9 July 2019"), vectorised."""
-    dates = pd.Series(pd.to_datetime(dates)).reset_index(drop=True)
-    words = dates.dt.day.astype("Int64").astype(str) + dates.dt.strftime(" %B %Y")
-    return words.where(dates.notna(), "").to_numpy(dtype=object)
+    """Dates as words ("9 July 2019"), vectorised: each distinct date is written once (a chart's points
+    share their days)."""
+    codes, days = pd.factorize(pd.Series(pd.to_datetime(dates)).reset_index(drop=True))
+    days = pd.Series(days)
+    words = (days.dt.day.astype("Int64").astype(str) + days.dt.strftime(" %B %Y")).to_numpy(dtype=object)
+    return np.where(codes >= 0, words[np.maximum(codes, 0)] if len(words) else "", "").astype(object)
 
 
 def _words(text: str) -> str:

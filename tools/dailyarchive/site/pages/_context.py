@@ -113,9 +113,11 @@ class Context:
 
     @functools.cached_property
     def shared_inputs(self) -> str:
-        """A digest of what every bulletin page reads besides its own rows: series, gazetteers, settings."""
+        """A digest of what every bulletin page reads besides its own rows: series, gazetteers, settings (not
+        `existing_docs`: no bulletin page reads which other pages exist, and a new month of the chronology
+        would otherwise make all of them again)."""
         names = {kind: [index.entries, index.slugs] for kind, index in self.names.items()}
-        settings = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in vars(self.settings).items()}
+        settings = {k: v for k, v in vars(self.settings).items() if k != "existing_docs"}
         return digest_of_record([self.series, names, settings])
 
 
