@@ -107,3 +107,29 @@ def test_hostile_event_text_renders_as_text(archive, tmp_path):
     assert what in item.get_text()
     assert not item.select("script")
     assert "dailyarchive-events" not in warnings.getvalue()
+
+
+def test_events_kept_by_volume_give_the_same_pages_and_a_change_makes_only_its_volume_again(archive, tmp_path):
+    from dailyarchive.build.reading import read_archive
+    from dailyarchive.build.stager import chronology_records
+
+    write_bulletin(archive, date="2019-07-09", slug="a", places=["Idleb"],
+                   events=[{"date": "2019-07", "what": "Shelling <b>&</b> \\emph{x}."},
+                           {"date": "2019-07-08", "place": "Jabal Turkman", "actors": ["HTS"], "what": "قصف."}])
+    write_bulletin(archive, date="2020-01-02", slug="b",
+                   events=[{"date": "2019-07-08", "what": "Reported late."}, {"date": "2020", "what": "All year."}])
+    cache, small = tmp_path / "cache", ChronologySettings(max_events=1)
+
+    def both() -> tuple[dict[str, str], dict[str, str]]:
+        reading = read_archive(archive, cache)
+        kept = chronology_records(reading.catalog, reading.digests, cache)
+        return chronology_pages(reading.catalog, small, kept), chronology_pages(reading.catalog, small)
+
+    kept, fresh = both()
+    assert kept == fresh and {"chronology/2019-07.md", "chronology/2020.md"} <= set(kept)
+    stamps = {p: p.stat().st_mtime_ns for p in (cache / "chronology").rglob("*.json")}
+    write_bulletin(archive, date="2020-01-03", slug="c", events=[{"date": "2019-07-07", "what": "Earlier still."}])
+    kept, fresh = both()
+    assert kept == fresh and "Earlier still." in kept["chronology/2019-07.md"]
+    rewritten = [p for p, t in stamps.items() if p.stat().st_mtime_ns != t]
+    assert len(rewritten) == 1  # the 2020 volume's records; 2019's are taken back as they were

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,9 @@ class Reading:
     problems: list[Problem]
     volumes_read: int = 0
     volumes: int = 0
+    #: Each volume's digest of what it was read from (its files' stamps, the archive's YAML files, the date):
+    #: what is made from a volume's rows alone can be kept under it (`stager.chronology_records`).
+    digests: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -57,11 +60,12 @@ def read_archive(root: Path, cache: Path | None = None, today: dt.date | None = 
     memo = FileMemo(cache / "volumes", code_digest()) if cache is not None else None
     shared = archive_inputs(base, today)
     shares: list[VolumeShare] = []
+    digests: dict[str, str] = {}
     fresh: dict[Path, VersionFile] = {}
     read = 0
     with gc_paused():
         for volume, files in volume_files(base.root, paths).items():
-            digest = digest_of_record([shared, [[str(p), stamps.get(p.parent)] for p in files]])
+            digest = digests[volume] = digest_of_record([shared, [[str(p), stamps.get(p.parent)] for p in files]])
             share = share_from_record(memo.recall(volume, digest)) if memo is not None else None
             if share is None:
                 share, versions = read_volume(files, base, today)
@@ -78,15 +82,21 @@ def read_archive(root: Path, cache: Path | None = None, today: dt.date | None = 
     problems = [*base.problems, *(p for share in shares for p in share.problems)]
     problems.extend(archive_problems(summaries, base.root, _Locate(base.root, fresh)))
     return Reading(catalog, ordered(problems), volumes_read=read,
-                   volumes=len(shares))
+                   volumes=len(shares), digests=digests)
 
 
 def volume_files(root: Path, paths: list[Path]) -> dict[str, list[Path]]:
-    """The version files by volume: `<series>/<year>` below `root` (a misplaced file by its own folder's)."""
+    """The version files by volume (`volume_of`)."""
     volumes: dict[str, list[Path]] = {}
     for path in paths:
-        volumes.setdefault(path.parent.parent.relative_to(root).as_posix(), []).append(path)
+        volumes.setdefault(volume_of(root, path), []).append(path)
     return volumes
+
+
+def volume_of(root: Path, path: Path | str) -> str:
+    """The volume of a version file: `<series>/<year>`, its folder's folder below `root` (a misplaced file's
+    likewise)."""
+    return Path(path).parent.parent.relative_to(root).as_posix()
 
 
 def read_volume(paths: list[Path], base: LoadedArchive, today: dt.date) -> tuple[VolumeShare, list[VersionFile]]:

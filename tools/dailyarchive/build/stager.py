@@ -31,7 +31,7 @@ from ..catalog.catalog import Catalog
 from ..site.charts import TOLL_MEASURES, add_templates, known_templates, place_key
 from ..site.chartset import CHARTS_VERSION, ChartData, chart_data, page_plan, plan_digest, render
 from ..site.cite import version_files
-from ..site.chronology import ChronologySettings, chronology_pages
+from ..site.chronology import ChronologySettings, chronology_pages, event_order, event_records
 from ..model.errors import Problem
 from ..archivist.fixity import head_text, sealed_problems
 from ..site.feeds import Site as Addressing
@@ -41,7 +41,7 @@ from ..publish.data import DOWNLOAD_DIR, data_tables, table_files
 from ..publish.datapackage import datapackage_json
 from ..catalog.rules import ordered
 from ..site.search import SEARCH_DIR, file_digest, search_files
-from .reading import read_archive
+from .reading import read_archive, volume_of
 from .stage import Content, FileMemo, GroupedMemo, content_digest, write_if_changed
 from ..model.memo import Kept
 from ..site.timeline import timeline_files
@@ -176,7 +176,7 @@ def stage_projects(archive: Path, docs: Path | None, settings: StageSettings = S
              if workers is not None else None)
     sealed = sealed_problems(archive)
     staging = plan_projects(reading.catalog, reading.problems, docs_files(docs) if docs else {}, settings, cache,
-                            known_docs, workers)
+                            known_docs, workers, reading.digests)
     staging.withheld, staging.aside = withheld, aside
     site = staging.site
     site.problems = ordered([*site.problems, *sealed])
@@ -203,12 +203,14 @@ def bulletin_group(bulletin_id: str) -> str:
 
 def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settings: StageSettings,
                   cache: Path | None = None, known_docs: frozenset[str] = frozenset(),
-                  workers: Executor | None = None) -> Staging:
-    """The projects of a catalog, with the output files they depend on (see `stage_projects`)."""
+                  workers: Executor | None = None, volume_digests: dict[str, str] | None = None) -> Staging:
+    """The projects of a catalog, with the output files they depend on (see `stage_projects`;
+    `volume_digests`: what each volume was read from, `reading.Reading.digests`)."""
     data = chart_data(catalog, problems)
     tables = data_tables(catalog, data.points, data.excluded)
     downloads = workers.submit(table_files, tables) if workers is not None else None
-    chronology = chronology_pages(catalog, ChronologySettings(settings.chronology_max_events))
+    chronology = chronology_pages(catalog, ChronologySettings(settings.chronology_max_events),
+                                  chronology_records(catalog, volume_digests or {}, cache))
     existing = frozenset(project_docnames(docs)) | frozenset(project_docnames(chronology)) | known_docs
     remembered = grouped_memo_in(cache, "pages", bulletin_group)
     pages = staged_pages(catalog, PageSettings(latest_count=settings.latest_count, existing_docs=existing,
@@ -231,6 +233,35 @@ def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settin
     dictionary = docs.get("data.md", b"")  # the data package describes the CSVs (publish.datapackage)
     return Staging(site, catalog, settings, tables, drawings,
                    dictionary.decode("utf-8") if isinstance(dictionary, bytes) else dictionary, cache)
+
+
+def chronology_records(catalog: Catalog, volume_digests: dict[str, str], cache: Path | None) -> list[dict[str, Any]] | None:
+    """`chronology.event_records` of the catalog, joined from each volume's: a volume's records are made from its
+    own rows and the archive's YAML files, so they are kept in `cache/chronology/` under the digest the volume
+    was read with, and only a changed volume's are made again (None without a cache: the pages make them)."""
+    memo = memo_in(cache, "chronology")
+    if memo is None or not volume_digests:
+        return None
+    events = catalog.latest("events")
+    volumes = pd.Series([volume_of(catalog.root, path) for path in events["path"]], index=events.index, dtype=object)
+    keyed: list[list[Any]] = []
+    missing = []
+    for volume in sorted(set(volumes)):
+        kept = memo.recall(volume, volume_digests.get(volume, ""))
+        if isinstance(kept, list):
+            keyed += kept
+        else:
+            missing.append(volume)
+    rows = events[volumes.isin(missing)]
+    made: dict[str, list[list[Any]]] = {volume: [] for volume in missing}
+    order = event_order(rows)
+    listed = sorted(range(len(rows)), key=order.__getitem__)  # the order event_records lists them in
+    for position, record in zip(listed, event_records(catalog, rows)):
+        made[volumes[rows.index[position]]].append([list(order[position]), record])
+    for volume, pairs in made.items():
+        memo.keep(volume, volume_digests.get(volume, ""), pairs)
+        keyed += pairs
+    return [record for _, record in sorted(keyed, key=lambda pair: tuple(pair[0]))]
 
 
 def archive_summary(catalog: Catalog) -> str:

@@ -35,32 +35,35 @@ class ChronologySettings:
     max_events: int = 300
 
 
-def chronology_pages(catalog: Catalog, settings: ChronologySettings | None = None) -> dict[str, str]:
-    """`chronology/index.md` and, for a large archive, one page per year or month of events."""
+def chronology_pages(catalog: Catalog, settings: ChronologySettings | None = None,
+                     records: list[dict[str, Any]] | None = None) -> dict[str, str]:
+    """`chronology/index.md` and, for a large archive, one page per year or month of events
+    (`records`: the `event_records` of `catalog`, when the caller has them)."""
     settings = settings or ChronologySettings()
-    events = event_records(catalog)
+    events = event_records(catalog) if records is None else records
     parts = split(events, settings.max_events) if len(events) > settings.max_events else {}
     pages = {f"chronology/{part}.md": part_page(part, part_events) for part, part_events in parts.items()}
     pages["chronology/index.md"] = index_page(events, parts)
     return pages
 
 
-def event_records(catalog: Catalog) -> list[dict[str, Any]]:
-    """The events of the latest versions as plain records for the page, in date order.
+def event_records(catalog: Catalog, events: pd.DataFrame | None = None) -> list[dict[str, Any]]:
+    """The events of the latest versions (or `events`, some of them) as plain records for the page, in date order
+    (`event_order`).
 
     Each record has the date in words at its precision (`when`), the month it is listed
     under, the place and actors with the docnames of their pages (None for names not in
     the gazetteer), the bulletin's title, page and date, and the (name, slug) pairs it is
     filtered by: its place and the places around it, its actors, its bulletin's tags.
     """
-    events = catalog.latest("events")
+    events = catalog.latest("events") if events is None else events
     if events.empty:
         return []
     places, actors, tags = (_names(getattr(catalog, kind)) for kind in ("places", "actors", "tags"))
     parents = {name: parent for name, parent in zip(catalog.places.index, catalog.places["parent"]) if present(parent)}
     bulletins = _bulletin_cells(catalog, tags)
-    ordered = events.assign(order=events["precision"].map(PRECISION_ORDER)).sort_values(
-        ["start", "order", "bulletin_date", "bulletin_id", "event_index"], kind="stable")
+    keys = event_order(events)
+    ordered = events.iloc[sorted(range(len(keys)), key=keys.__getitem__)]
     start = ordered["start"]
     days = start.dt.day.astype(str) + start.dt.strftime(" %B %Y")
     when = np.select([ordered["precision"].eq("day"), ordered["precision"].eq("month")],
@@ -88,6 +91,15 @@ def event_records(catalog: Catalog) -> list[dict[str, Any]]:
             "span": list(span),
         })
     return records
+
+
+def event_order(events: pd.DataFrame) -> list[tuple[str, int, str, str, int]]:
+    """The key each event is listed by: its first day, its precision (a year, a month, then a day), the date
+    of its bulletin, the bulletin and its place in it (an unknown day or precision last)."""
+    starts = events["start"].dt.strftime("%Y-%m-%d").fillna("9999-99-99")
+    days = events["bulletin_date"].dt.strftime("%Y-%m-%d").fillna("9999-99-99")
+    orders = [PRECISION_ORDER.get(p, 9) for p in events["precision"]]
+    return list(zip(starts, orders, days, events["bulletin_id"], (int(i) for i in events["event_index"])))
 
 
 def _bulletin_cells(catalog: Catalog, tags: dict[str, str]) -> dict[str, tuple[str, str, str, list[tuple[str, str]]]]:
