@@ -43,7 +43,7 @@ def field_type(values: pd.Series) -> str:
     if pd.api.types.is_float_dtype(values):
         return "number"
     present = values.dropna()
-    if len(present) and pd.api.types.infer_dtype(present) == "string" and bool(present.str.match(_DATE).all()):
+    if len(present) and all(isinstance(v, str) and _DATE.match(v) for v in present):  # stops at the first other
         return "date"
     return "string"
 
