@@ -49,7 +49,8 @@ def three_years(archive: Path) -> Path:
 def test_a_first_reading_equals_the_whole_archive_loaded_and_checked(three_years: Path, tmp_path: Path) -> None:
     reading = read_archive(three_years, tmp_path / "cache", TODAY)
     assert (reading.volumes_read, reading.volumes) == (3, 3)
-    assert {p.rule for p in reading.problems} >= {"running-total-fell", "see-also-unknown", "place-unknown", "yaml-syntax", "image-missing"}
+    assert {p.rule for p in reading.problems} >= {"running-total-fell", "see-also-unknown", "place-unknown",
+                                                  "yaml-syntax", "image-missing"}
     assert_same_as_whole(three_years, reading)
 
 

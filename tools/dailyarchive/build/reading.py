@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..catalog.catalog import Catalog, Resolver, VersionRows, catalog_from_rows, restored_rows, version_rows
-from ..catalog.rules import (Summary, archive_inputs, archive_problems, ordered, summarize, summary_from_record,
-                             summary_record, version_problems)
+from ..catalog.rules import (Reread, Summary, archive_inputs, archive_problems, ordered, summarize,
+                             summary_from_record, summary_record, version_problems)
 from ..model.errors import Problem
-from ..model.load import LoadedArchive, VersionFile, gc_paused, load_archive, load_version, version_paths
+from ..model.load import LoadedArchive, gc_paused, load_archive, load_version, version_paths
 from ..model.memo import digest_of_record
 from .stage import FileMemo
 from .volumes import code_digest
@@ -61,26 +60,22 @@ def read_archive(root: Path, cache: Path | None = None, today: dt.date | None = 
     shared = archive_inputs(base, today)
     shares: list[VolumeShare] = []
     digests: dict[str, str] = {}
-    fresh: dict[Path, VersionFile] = {}
     read = 0
     with gc_paused():
         for volume, files in volume_files(base.root, paths).items():
             digest = digests[volume] = digest_of_record([shared, [[str(p), stamps.get(p.parent)] for p in files]])
             share = share_from_record(memo.recall(volume, digest)) if memo is not None else None
             if share is None:
-                share, versions = read_volume(files, base, today)
-                fresh.update((v.path, v) for v in versions)
+                share = read_volume(files, base, today)  # its parsed files are dropped here: memory holds one volume's
                 read += 1
-                record = share_record(share)
-                if memo is not None:
-                    memo.keep_encoded(volume, digest, record)
-                share = share_from_record(json.loads(record))  # as a kept one reads: one shape either way
+                if memo is not None:  # kept as JSON, read back in the same shape (tests/test_reading.py)
+                    memo.keep_encoded(volume, digest, share_record(share))
             shares.append(share)
     catalog = catalog_from_rows(base.root, base.series, base.gazetteers,
                                 [rows for share in shares for rows in share.rows])
     summaries = [summary for share in shares for summary in share.summaries]
     problems = [*base.problems, *(p for share in shares for p in share.problems)]
-    problems.extend(archive_problems(summaries, base.root, _Locate(base.root, fresh)))
+    problems.extend(archive_problems(summaries, base.root, Reread(base.root)))  # the few files they name, read again
     return Reading(catalog, ordered(problems), volumes_read=read,
                    volumes=len(shares), digests=digests)
 
@@ -99,8 +94,8 @@ def volume_of(root: Path, path: Path | str) -> str:
     return Path(path).parent.parent.relative_to(root).as_posix()
 
 
-def read_volume(paths: list[Path], base: LoadedArchive, today: dt.date) -> tuple[VolumeShare, list[VersionFile]]:
-    """Read, parse and check the version files of one volume: its share, and the files read."""
+def read_volume(paths: list[Path], base: LoadedArchive, today: dt.date) -> VolumeShare:
+    """Read, parse and check the version files of one volume: its share."""
     problems: list[Problem] = []
     versions = [v for v in (load_version(path, base.root, problems) for path in paths) if v is not None]
     volume = LoadedArchive(base.root, base.series, base.gazetteers, versions, problems)
@@ -111,7 +106,7 @@ def read_volume(paths: list[Path], base: LoadedArchive, today: dt.date) -> tuple
         problems.extend(own[version.path])
     summaries = [summarize(v, base.gazetteers["places"], own.get(v.path)) for v in versions]
     rows = [version_rows(v, names) for v in volume.valid_versions()]
-    return VolumeShare(rows, problems, summaries), versions
+    return VolumeShare(rows, problems, summaries)
 
 
 def share_record(share: VolumeShare) -> str:
@@ -129,7 +124,7 @@ def share_from_record(record: object) -> VolumeShare | None:
                            [Problem(Path(path), line, level, rule, message)
                             for path, line, level, rule, message in data["problems"]],
                            [summary_from_record(s) for s in data["summaries"]])
-    except (TypeError, ValueError, KeyError):
+    except (TypeError, ValueError, KeyError, AttributeError):
         return None  # another shape: read the volume again
 
 
@@ -137,16 +132,3 @@ def _iso(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     raise TypeError(f"cannot keep {type(value).__name__} in the volume cache")
-
-
-class _Locate:
-    """The line of a front-matter key, for a problem across files: from the files just read, or read again
-    (a kept volume's) the first time one is asked for."""
-
-    def __init__(self, root: Path, known: dict[Path, VersionFile]) -> None:
-        self.root, self.known = root, known
-
-    def __call__(self, path: Path, key: tuple[str | int, ...]) -> int:
-        if path not in self.known:
-            self.known[path] = load_version(path, self.root, []) or VersionFile(path, "", "", "", "", 0)
-        return self.known[path].line_of(*key)

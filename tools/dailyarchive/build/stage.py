@@ -86,7 +86,7 @@ def write_all_if_changed(folder: Path, files: dict[str, Content], ledger: Path) 
     known = _read_ledger(ledger)
     record: dict[str, list[object]] = {}
     written = 0
-    root = str(folder)  # paths as text: a Path object a file costs more than the stat (40,000 files at 10,000 bulletins)
+    root = str(folder)  # paths as text: a Path a file costs more than its stat (40,000 files at 10,000 bulletins)
     for relative, content in files.items():
         data = None if isinstance(content, Kept) else content_bytes(content)  # encoded once; a Kept file read if written
         digest = content_digest(content) if data is None else hashlib.sha256(data).hexdigest()

@@ -235,7 +235,8 @@ def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settin
                    dictionary.decode("utf-8") if isinstance(dictionary, bytes) else dictionary, cache)
 
 
-def chronology_records(catalog: Catalog, volume_digests: dict[str, str], cache: Path | None) -> list[dict[str, Any]] | None:
+def chronology_records(catalog: Catalog, volume_digests: dict[str, str],
+                       cache: Path | None) -> list[dict[str, Any]] | None:
     """`chronology.event_records` of the catalog, joined from each volume's: a volume's records are made from its
     own rows and the archive's YAML files, so they are kept in `cache/chronology/` under the digest the volume
     was read with, and only a changed volume's are made again (None without a cache: the pages make them)."""

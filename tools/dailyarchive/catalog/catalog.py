@@ -145,7 +145,8 @@ def version_rows(version: VersionFile, names: Resolver) -> VersionRows:
         })
     for index, target in enumerate(meta.see_also):
         rows["links"].append({**key, "source_id": version.bulletin_id, "target": target,
-                              "target_id": resolve_link(target, meta.series), "line": version.line_of("see_also", index)})
+                              "target_id": resolve_link(target, meta.series),
+                              "line": version.line_of("see_also", index)})
     for index, source in enumerate(meta.sources):
         rows["sources"].append({**key, "source_index": index, **source.model_dump()})
     return rows

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..model import safefile
 from .catalog import find_bulletin, link_index, resolve_link
@@ -62,7 +62,7 @@ def check_folder(root: Path | str, today: dt.date | None = None, workers: int = 
             problems.extend(found)
             if summary is not None:
                 summaries.append(summary)
-    problems.extend(archive_problems(summaries, archive.root, _Reread(archive.root)))
+    problems.extend(archive_problems(summaries, archive.root, Reread(archive.root)))
     return ordered(problems)
 
 
@@ -117,7 +117,7 @@ def _check_file(path: Path) -> tuple[list[Problem], Summary | None]:
     return problems, summarize(version, archive.gazetteers["places"])
 
 
-class _Reread:
+class Reread:
     """Lines of keys for problems found across files, re-reading a file the first time it is asked for."""
 
     def __init__(self, root: Path) -> None:
@@ -375,7 +375,7 @@ def summary_record(summary: Summary) -> list[object]:
             [list(day) for day in summary.event_days]]
 
 
-def summary_from_record(record: list[object]) -> Summary:
+def summary_from_record(record: list[Any]) -> Summary:
     """The summary `summary_record` wrote."""
     path, bulletin_id, number, series, revised, see_also, points, days = record
     own = Path(path)  # the points' file: one path object for all
@@ -383,7 +383,8 @@ def summary_from_record(record: list[object]) -> Summary:
                    tuple(see_also),
                    tuple(_Point(tuple(key), kind, stock, since, dt.date.fromisoformat(as_of), value,
                                 own if at == path else Path(at), index, series_id, charted, illustrative)
-                         for key, kind, stock, since, as_of, value, at, index, series_id, charted, illustrative in points),
+                         for key, kind, stock, since, as_of, value, at, index, series_id, charted, illustrative
+                         in points),
                    tuple((day, index) for day, index in days))
 
 

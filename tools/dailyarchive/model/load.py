@@ -163,29 +163,29 @@ def version_paths(root: Path, problems: list[Problem], stamps: dict[Path, list[A
 
     With `stamps`, each folder listed below `root` gets the name, size and time of each entry: a folder
     whose stamp is unchanged holds the same files, each unchanged unless written to within its own time."""
-    found: list[Path] = []
-    folders = [root]
+    found: list[str] = []
+    folders = [str(root)]
     while folders:
         folder = folders.pop()
         try:
             entries = list(os.scandir(folder))
         except OSError as exc:
-            problems.append(Problem(folder, 1, "error", "file-unreadable",
+            problems.append(Problem(Path(folder), 1, "error", "file-unreadable",
                                     f"cannot list the folder ({exc.strerror or exc}): fix its permissions"))
             continue
         for entry in entries:
             if entry.name.startswith((".", "_")):
                 continue
             if entry.is_dir(follow_symlinks=False):
-                folders.append(Path(entry.path))
+                folders.append(entry.path)
             elif _is_folder_link(entry):
                 problems.append(Problem(Path(entry.path), 1, "warning", "file-unreadable",
                                         "a symbolic link to a folder is not followed: move the bulletin into the archive"))
-            elif folder != root and entry.name.endswith(".md"):
-                found.append(Path(entry.path))
-        if stamps is not None and folder != root:
-            stamps[folder] = sorted(_entry_stamp(entry) for entry in entries)
-    return sorted(found)
+            elif folder != str(root) and entry.name.endswith(".md"):
+                found.append(entry.path)
+        if stamps is not None and folder != str(root):
+            stamps[Path(folder)] = sorted(_entry_stamp(entry) for entry in entries)
+    return [Path(path) for path in sorted(found, key=lambda path: path.split(os.sep))]  # in the order of Path's parts
 
 
 def _entry_stamp(entry: os.DirEntry[str]) -> list[Any]:
