@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,9 @@ def volume_files(root: Path, paths: list[Path]) -> dict[str, list[Path]]:
 def volume_of(root: Path, path: Path | str) -> str:
     """The volume of a version file: `<series>/<year>`, its folder's folder below `root` (a misplaced file's
     likewise)."""
+    folder, prefix = str(path).rsplit(os.sep, 2)[0], f"{root}{os.sep}"
+    if folder.startswith(prefix):  # as text: the chronology asks this of every event
+        return folder[len(prefix):].replace(os.sep, "/")
     return Path(path).parent.parent.relative_to(root).as_posix()
 
 

@@ -126,9 +126,10 @@ def remove_unused_texts(cache: Path, used: set[Path]) -> int:
     """Delete the files of the memos' texts (`cache/<memo>/texts/`) that no staged file is any more; the
     number removed (a build that succeeded calls it: the texts of replaced pages would pile up for ever)."""
     removed = 0
+    kept = {str(path) for path in used}  # compared as text: a Path a file costs more than the scan
     for folder in cache.glob(f"*/{TEXTS}/*"):
         for entry in os.scandir(folder):
-            if entry.is_file(follow_symlinks=False) and Path(entry.path) not in used:
+            if entry.is_file(follow_symlinks=False) and entry.path not in kept:
                 os.unlink(entry.path)
                 removed += 1
     return removed

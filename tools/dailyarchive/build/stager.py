@@ -244,7 +244,8 @@ def chronology_records(catalog: Catalog, volume_digests: dict[str, str],
     if memo is None or not volume_digests:
         return None
     events = catalog.latest("events")
-    volumes = pd.Series([volume_of(catalog.root, path) for path in events["path"]], index=events.index, dtype=object)
+    of_path = {path: volume_of(catalog.root, path) for path in set(events["path"])}
+    volumes = pd.Series([of_path[path] for path in events["path"]], index=events.index, dtype=object)
     keyed: list[list[Any]] = []
     missing = []
     for volume in sorted(set(volumes)):

@@ -25,7 +25,7 @@ class Catalog:
     """The archive as tables. Dates are `datetime64`; name lists are tuples of canonical names.
 
     - `series`: slug, name, publisher, language, description
-    - `bulletins`: one row per bulletin (its latest version's fields), id as index
+    - `bulletins`: one row per bulletin (its latest version's fields), id as index, by series, date and slug
     - `versions`: one row per version file, `is_latest` marks the one readers see
     - `figures`, `events`: one row per figure / event of every version, with `is_latest`; a figure
       carries its bulletin's `illustrative` mark (demonstration content, never the record)

@@ -126,7 +126,7 @@ def month_page(ctx: Context, series: Row, year: int, month: int, in_month: pd.Da
                months: list[tuple[int, int]], span: tuple[dt.date, dt.date]) -> str:
     """A month page: a calendar of days (with or without a bulletin), then the bulletins in date order."""
     slug = series["slug"]
-    ordered = [ctx.bulletins[b] for b in in_month.sort_values(["date", "slug"]).index]
+    ordered = [ctx.bulletins[b] for b in in_month.index]  # the catalog lists bulletins by series, date and slug
     title = f"{calendar.month_name[month]} {year}"
     lines = [f"# {myst_escape(series['name'])}: {title}", ""]
     lines += _trail([link(series["name"], f"{slug}/index"), link(year, f"{slug}/{year:04d}/index")])
