@@ -166,7 +166,7 @@ def rows_by_chart(frame: pd.DataFrame) -> dict[tuple[str, ...], list[Row]]:
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The rows as dicts of plain Python values, None for a missing one: `to_dict("records")` after
     `where(notna, None)`, column by column (three times faster)."""
-    columns = [frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in frame.columns]
+    columns = [frame[c].to_numpy(dtype=object, na_value=None).tolist() for c in frame.columns]
     return [dict(zip(frame.columns, values)) for values in zip(*columns)]
 
 
