@@ -172,11 +172,11 @@ def stage_projects(archive: Path, docs: Path | None, settings: StageSettings = S
     are the files made from the catalog alone (`catalog_files`), while the projects are planned."""
     reading = read_archive(archive, cache)
     withheld = withheld_sources(reading.problems, archive)
-    aside = (workers.submit(catalog_files, without_bodies(reading.catalog), settings, withheld, cache)
-             if workers is not None else None)
+    lean = without_bodies(reading.catalog) if workers is not None else reading.catalog  # what workers get
+    aside = workers.submit(catalog_files, lean, settings, withheld, cache) if workers is not None else None
     sealed = sealed_problems(archive)
     staging = plan_projects(reading.catalog, reading.problems, docs_files(docs) if docs else {}, settings, cache,
-                            known_docs, workers, reading.digests)
+                            known_docs, workers, reading.digests, lean)
     staging.withheld, staging.aside = withheld, aside
     site = staging.site
     site.problems = ordered([*site.problems, *sealed])
@@ -203,12 +203,13 @@ def bulletin_group(bulletin_id: str) -> str:
 
 def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settings: StageSettings,
                   cache: Path | None = None, known_docs: frozenset[str] = frozenset(),
-                  workers: Executor | None = None, volume_digests: dict[str, str] | None = None) -> Staging:
+                  workers: Executor | None = None, volume_digests: dict[str, str] | None = None,
+                  lean: Catalog | None = None) -> Staging:
     """The projects of a catalog, with the output files they depend on (see `stage_projects`;
-    `volume_digests`: what each volume was read from, `reading.Reading.digests`)."""
-    data = chart_data(catalog, problems)
-    tables = data_tables(catalog, data.points, data.excluded)
-    downloads = workers.submit(table_files, tables) if workers is not None else None
+    `volume_digests`: what each volume was read from, `reading.Reading.digests`; `lean`: the catalog without
+    bodies, for the workers). The charts are made on a worker while the pages are made here."""
+    charting = (workers.submit(chart_work, lean if lean is not None else catalog, problems,
+                               settings.charts_per_bulletin, cache) if workers is not None else None)
     chronology = chronology_pages(catalog, ChronologySettings(settings.chronology_max_events),
                                   chronology_records(catalog, volume_digests or {}, cache))
     existing = frozenset(project_docnames(docs)) | frozenset(project_docnames(chronology)) | known_docs
@@ -218,12 +219,15 @@ def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settin
                          remembered)
     if remembered is not None:
         remembered.save()
-    charts, drawings = chart_files(catalog, data, settings.charts_per_bulletin, cache, workers)
+    charts, drawings, tables, downloads = worked_or_here(charting, chart_work, catalog, problems,
+                                                         settings.charts_per_bulletin, cache)
+    drawings.executor = workers
+    drawings.start()
     staged: Files = {**docs, **pages, **chronology, **charts}
     outputs: Files = {}
     for path in [p for p in staged if p.startswith(EXTRA_DIR + "/")]:
         outputs[path.removeprefix(EXTRA_DIR + "/")] = staged.pop(path)
-    for name, content in worked_or_here(downloads, table_files, tables).items():
+    for name, content in downloads.items():
         outputs[f"{DOWNLOAD_DIR}/{name}"] = content
     links = feed_links(catalog)
     staged[addresses.FEED_LINKS] = json.dumps(links, sort_keys=True, ensure_ascii=False) + "\n"
@@ -303,6 +307,17 @@ def split_projects(staged: Files, series: set[str], volumes: bool) -> dict[str, 
     return dict(sorted(projects.items()))
 
 
+def chart_work(catalog: Catalog, problems: list[Problem], per_bulletin: int = 1, cache: Path | None = None
+               ) -> tuple[Files, Drawings, dict[str, pd.DataFrame], dict[str, bytes]]:
+    """The charts' share of the staging, made on a worker while the pages are made (it reads no body): the
+    chart pages (`chart_files`), their SVGs still to draw (`Drawings`, to start with the build's workers), the
+    tables of the data downloads and their files (CSV, SQLite)."""
+    data = chart_data(catalog, problems)
+    charts, drawings = chart_files(catalog, data, per_bulletin, cache)
+    tables = data_tables(catalog, data.points, data.excluded)
+    return charts, drawings, tables, table_files(tables)
+
+
 def chart_files(catalog: Catalog, data: ChartData, per_bulletin: int = 1,
                 cache: Path | None = None, workers: Executor | None = None) -> tuple[Files, Drawings]:
     """`<CHART_DIR>/<key>.json` for every page that may show charts, and the SVGs of the archive-level charts
@@ -372,10 +387,15 @@ class Drawings:
                 self.start()
 
     def start(self) -> None:
-        """Hand the drawings not started yet to the executor (nothing without one: `files` draws them)."""
-        if self.executor is not None and self.specs:
-            self.batches.append((self.specs, self.executor.submit(draw_svgs, list(self.specs.values()))))
-            self.specs = {}
+        """Hand the drawings not started yet to the executor, in batches (nothing without one: `files` draws
+        them). A worker plans the drawings without an executor (`chart_work`); the build starts them."""
+        if self.executor is None:
+            return
+        pending = list(self.specs.items())
+        for first in range(0, len(pending), self.BATCH):
+            batch = dict(pending[first:first + self.BATCH])
+            self.batches.append((batch, self.executor.submit(draw_svgs, list(batch.values()))))
+        self.specs = {}
 
     def show(self, names: Iterable[str]) -> None:
         """The SVGs `names` are shown by a page: they are files of the output."""
