@@ -181,7 +181,9 @@ def executor(jobs: int, scheduler: str | None = None) -> Iterator[Executor]:
             yield client.get_executor()
         return
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["dailyarchive.build.volumes", "dailyarchive.sphinxext", "sphinx.application"])
+    # the workers build Sphinx projects and do the stager's work aside (charts, with Altair; the catalog's files)
+    context.set_forkserver_preload(["dailyarchive.build.volumes", "dailyarchive.build.stager", "dailyarchive.sphinxext",
+                                    "sphinx.application"])
     with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
         yield pool
 
