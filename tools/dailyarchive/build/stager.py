@@ -221,8 +221,7 @@ def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settin
         remembered.save()
     charts, drawings, tables, downloads = worked_or_here(charting, chart_work, catalog, problems,
                                                          settings.charts_per_bulletin, cache)
-    drawings.executor = workers
-    drawings.start()
+    drawings.start(workers)
     staged: Files = {**docs, **pages, **chronology, **charts}
     outputs: Files = {}
     for path in [p for p in staged if p.startswith(EXTRA_DIR + "/")]:
@@ -386,9 +385,11 @@ class Drawings:
             if len(self.specs) >= self.BATCH:
                 self.start()
 
-    def start(self) -> None:
+    def start(self, executor: Executor | None = None) -> None:
         """Hand the drawings not started yet to the executor, in batches (nothing without one: `files` draws
-        them). A worker plans the drawings without an executor (`chart_work`); the build starts them."""
+        them). A worker plans the drawings without an executor (`chart_work`); the build starts them on
+        `executor`, its workers."""
+        self.executor = executor or self.executor
         if self.executor is None:
             return
         pending = list(self.specs.items())
