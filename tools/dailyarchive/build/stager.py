@@ -318,9 +318,9 @@ def chart_work(catalog: Catalog, problems: list[Problem], per_bulletin: int = 1,
 
 
 def chart_files(catalog: Catalog, data: ChartData, per_bulletin: int = 1,
-                cache: Path | None = None, workers: Executor | None = None) -> tuple[Files, Drawings]:
+                cache: Path | None = None) -> tuple[Files, Drawings]:
     """`<CHART_DIR>/<key>.json` for every page that may show charts, and the SVGs of the archive-level charts
-    (drawn on `workers`, the build's worker processes, while the staging goes on: `Drawings.files` waits).
+    (`Drawings`: those drawn before, and the new ones to draw, on the build's workers once started).
 
     A chart whose inputs are unchanged (`chartset.plan_digest`) is read back from `cache` instead of drawn again.
     """
@@ -335,7 +335,7 @@ def chart_files(catalog: Catalog, data: ChartData, per_bulletin: int = 1,
         add_templates(templates.recall("templates", CHARTS_VERSION))
     made = len(known_templates())
     files: Files = {}
-    drawings = Drawings(cache, workers)
+    drawings = Drawings(cache)
     for key in sorted(keys | set(plan)):
         svg = not key.startswith("bulletin/")
         planned = plan.get(key, [])
@@ -352,7 +352,6 @@ def chart_files(catalog: Catalog, data: ChartData, per_bulletin: int = 1,
             staged, names = cached
         files[f"{addresses.CHART_DIR}/{key}.json"] = staged
         drawings.show(names)
-    drawings.start()
     kept.save()
     if templates is not None and len(known_templates()) > made:
         templates.keep("templates", CHARTS_VERSION, known_templates())
