@@ -20,7 +20,8 @@ from ..catalog.catalog import Catalog, Resolver, VersionRows, catalog_from_rows,
 from ..catalog.rules import (Reread, Summary, archive_inputs, archive_problems, ordered, summarize,
                              summary_from_record, summary_record, version_problems)
 from ..model.errors import Problem
-from ..model.load import LoadedArchive, gc_paused, load_archive, load_version, version_paths
+from ..model.collector import collector_paused
+from ..model.load import LoadedArchive, load_archive, load_version, version_paths
 from ..model.memo import digest_of_record
 from .stage import FileMemo
 from .volumes import code_digest
@@ -62,7 +63,7 @@ def read_archive(root: Path, cache: Path | None = None, today: dt.date | None = 
     shares: list[VolumeShare] = []
     digests: dict[str, str] = {}
     read = 0
-    with gc_paused():
+    with collector_paused(freeze=True):
         for volume, files in volume_files(base.root, paths).items():
             digest = digests[volume] = digest_of_record([shared, [[str(p), stamps.get(p.parent)] for p in files]])
             share = share_from_record(memo.recall(volume, digest)) if memo is not None else None

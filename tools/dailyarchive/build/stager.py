@@ -32,6 +32,7 @@ from ..site.charts import TOLL_MEASURES, add_templates, known_templates, place_k
 from ..site.chartset import CHARTS_VERSION, ChartData, chart_data, page_plan, plan_digest, render
 from ..site.cite import version_files
 from ..site.chronology import ChronologySettings, chronology_pages, event_order, event_records
+from ..model.collector import collector_paused
 from ..model.errors import Problem
 from ..archivist.fixity import head_text, sealed_problems
 from ..site.feeds import Site as Addressing
@@ -150,6 +151,7 @@ class Staging:
     #: `catalog_files`, being made on a worker while the projects are planned (None: `finish` makes them).
     aside: Future[tuple[Files, list[Problem]]] | None = None
 
+    @collector_paused()
     def finish(self) -> Site:
         """Add the timeline, the data package, feeds, sitemap, robots.txt, TimeMaps, search shards, version files
         and the chart SVGs to the site's outputs; the site is then complete."""
@@ -163,6 +165,7 @@ class Staging:
         return self.site
 
 
+@collector_paused()
 def stage_projects(archive: Path, docs: Path | None, settings: StageSettings = StageSettings(),
                    cache: Path | None = None, known_docs: frozenset[str] = frozenset(),
                    workers: Executor | None = None) -> Staging:
@@ -306,6 +309,7 @@ def split_projects(staged: Files, series: set[str], volumes: bool) -> dict[str, 
     return dict(sorted(projects.items()))
 
 
+@collector_paused()
 def chart_work(catalog: Catalog, problems: list[Problem], per_bulletin: int = 1, cache: Path | None = None
                ) -> tuple[Files, Drawings, dict[str, pd.DataFrame], dict[str, bytes]]:
     """The charts' share of the staging, made on a worker while the pages are made (it reads no body): the
@@ -514,6 +518,7 @@ def discovery_files(catalog: Catalog, site: Site, settings: StageSettings, cache
     return files
 
 
+@collector_paused()
 def catalog_files(catalog: Catalog, settings: StageSettings, withheld: frozenset[str] = frozenset(),
                   cache: Path | None = None) -> tuple[Files, list[Problem]]:
     """The output files made from the catalog alone, without the bodies: the timeline, feeds, TimeMaps and each

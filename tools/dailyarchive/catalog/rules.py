@@ -17,7 +17,8 @@ from ..model import safefile
 from .catalog import find_bulletin, link_index, resolve_link
 from ..model.errors import Problem
 from ..model.memo import digest_of_record
-from ..model.load import Gazetteer, LoadedArchive, VersionFile, gc_paused, load_archive, load_version, version_paths
+from ..model.collector import collector_paused
+from ..model.load import Gazetteer, LoadedArchive, VersionFile, load_archive, load_version, version_paths
 from ..model.safebody import body_is_safe
 from ..model.schema import Figure, FigureKind
 from .series import EXCLUDING_RULES, falls, figure_at, figure_bounds, series_id_of, series_key, strand
@@ -57,7 +58,7 @@ def check_folder(root: Path | str, today: dt.date | None = None, workers: int = 
     problems = list(archive.problems)
     summaries: list[Summary] = []
     context = multiprocessing.get_context("fork")  # the workers inherit the gazetteers, nothing is pickled
-    with gc_paused(), ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(archive, today)) as pool:
+    with collector_paused(freeze=True), ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(archive, today)) as pool:
         for found, summary in pool.map(_check_file, paths, chunksize=64):
             problems.extend(found)
             if summary is not None:

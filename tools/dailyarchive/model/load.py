@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import difflib
-import gc
 import hashlib
 import os
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .collector import collector_paused
 from .errors import ArchiveNotFound, Problem
 from .safefile import control_character, read_text
 from .schema import GazetteerEntry, Series, Version
@@ -122,31 +121,12 @@ def load_archive(root: Path | str, versions: bool = True) -> LoadedArchive:
     gazetteers = {name: _load_gazetteer(root / file, problems) for name, file in GAZETTEER_FILES.items()}
     archive = LoadedArchive(root, series, gazetteers, [], problems)
     if versions:
-        with gc_paused():
+        with collector_paused(freeze=True):
             for path in version_paths(root, problems):
                 version = load_version(path, root, problems)
                 if version is not None:
                     archive.versions.append(version)
     return archive
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while loading, then freeze what was loaded.
-
-    The models hold no reference cycles (reference counting frees them), but the collector's
-    passes over millions of new objects cost about 40 % of `check` on a large archive. Garbage
-    already waiting is collected first, so that freezing never keeps it alive.
-    """
-    was_enabled = gc.isenabled()
-    gc.collect()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
 
 
 def load_version(path: Path, root: Path, problems: list[Problem]) -> VersionFile | None:

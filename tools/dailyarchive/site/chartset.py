@@ -7,12 +7,10 @@ not grow with the archive.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import hashlib
 import importlib.metadata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,7 @@ import pandas as pd
 from ..catalog import chartrows as chartrows_module
 from . import charts as charts_module
 from ..catalog.catalog import Catalog
+from ..model.collector import collector_paused
 from ..catalog.chartrows import row_arrays, thin
 from .charts import (CHART_KEY, FULL, SMALL, TOLL_MEASURES, Chart, Row, make_chart, place_key, point_rows,
                      rows_by_chart)
@@ -109,21 +108,8 @@ class ChartData:
 
 def chart_data(catalog: Catalog, problems: Iterable[Problem] = ()) -> ChartData:
     """Series, corrections, exclusions and chart rows of the whole archive."""
-    with _collector_paused():
+    with collector_paused():
         return _chart_data(catalog, problems)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector: building many small objects next to a large catalog
-    otherwise spends most of its time in full collections (measured: 3x slower at 10,000 bulletins)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _chart_data(catalog: Catalog, problems: Iterable[Problem]) -> ChartData:
@@ -286,7 +272,7 @@ def page_plan(catalog: Catalog, data: ChartData, per_series: int = 6, per_place:
 def page_charts(catalog: Catalog, data: ChartData, per_series: int = 6, per_place: int = 6,
                 per_bulletin: int = 1) -> dict[str, list[Chart]]:
     """The charts of every page, rendered (see `page_plan`)."""
-    with _collector_paused():
+    with collector_paused():
         plan = page_plan(catalog, data, per_series, per_place, per_bulletin)
         return {page: [render(data, p) for p in planned] for page, planned in plan.items()}
 
