@@ -157,6 +157,7 @@ def test_illustrative_reports_are_drawn_apart_and_left_out_of_the_summary_senten
     assert "at least 300 killed" in killed.caption and "930" not in killed.caption and "990" not in killed.caption
     assert "2 of its 3 reports come from illustrative bulletins and are left out of this sentence" in killed.caption
     assert [row["cells"][-1] for row in killed.rows][1:] == ["illustrative: not the record, not to be cited"] * 2
+    assert [row["cells"][2] for row in killed.rows] == ["at least 300", "at least 930", "at least 990"]  # said once
 
 
 def test_a_chart_of_illustrative_reports_alone_says_there_is_no_figure_of_the_record(archive):

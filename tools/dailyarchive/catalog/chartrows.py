@@ -87,6 +87,7 @@ def point_rows(points: pd.DataFrame, bulletins: pd.DataFrame, earlier: pd.DataFr
     rows.loc[windows, "date"] = points.loc[windows, "since"].to_numpy()
     fell = rows["fell"].to_numpy(dtype=bool)
     rows.loc[fell, "label"] = rows.loc[fell, "label"] + f" ({FALL_NOTE})"
+    rows["figure"] = rows["label"]  # the table's figure cell: its Note cell says "illustrative" in full
     rows.loc[illustrative, "label"] = rows.loc[illustrative, "label"] + f" ({ILLUSTRATIVE_NOTE})"
     rows.loc[illustrative, "note"] = [f"{n}; {ILLUSTRATIVE_NOTE}" if n else ILLUSTRATIVE_NOTE
                                       for n in rows.loc[illustrative, "note"]]
@@ -116,7 +117,7 @@ def _earlier_rows(earlier: pd.DataFrame, points: pd.DataFrame, bulletins: pd.Dat
     earlier = earlier[earlier["series_id"].isin(keys.index)].reset_index(drop=True)
     info = bulletins.reindex(earlier["bulletin_id"])
     key = keys.reindex(earlier["series_id"])
-    return pd.DataFrame({
+    rows = pd.DataFrame({
         **{c: key[c].to_numpy() for c in CHART_KEY}, "role": "earlier",
         "date": earlier["as_of"].dt.strftime("%Y-%m-%d").to_numpy(), "end": None,
         "when": _days(earlier["as_of"]), "group": key["group"].map(_words).to_numpy(),
@@ -131,6 +132,8 @@ def _earlier_rows(earlier: pd.DataFrame, points: pd.DataFrame, bulletins: pd.Dat
         "note": "earlier value, since corrected", "illustrative": False, "corrected": True, "bound": "",
         "bulletin_date": info["date"].to_numpy(), "reported_by": "",
     })
+    rows["figure"] = rows["label"]
+    return rows
 
 
 DATA_FIELDS = ["role", "date", "end", "when", "group", "value", "low", "high", "label", "baseline", "bulletin", "url",
@@ -145,12 +148,12 @@ def rows_by_chart(frame: pd.DataFrame) -> dict[tuple[str, ...], list[Row]]:
     days = frame["bulletin_date"].dt.strftime("%Y-%m-%d").to_numpy()
     records = _records(frame[DATA_FIELDS])
     keys = zip(*(frame[c].to_numpy() for c in CHART_KEY))
-    extra = zip(days, frame["reported_by"].to_numpy(), frame["summary"].to_numpy(), frame["note"].to_numpy(),
-                frame["corrected"].to_numpy(dtype=bool), frame["bound"].to_numpy())
-    for key, record, (day, source, summary, note, corrected, bound) in zip(keys, records, extra):
+    extra = zip(days, frame["reported_by"].to_numpy(), frame["summary"].to_numpy(), frame["figure"].to_numpy(),
+                frame["note"].to_numpy(), frame["corrected"].to_numpy(dtype=bool), frame["bound"].to_numpy())
+    for key, record, (day, source, summary, figure, note, corrected, bound) in zip(keys, records, extra):
         record["fell"] = bool(record["fell"])
         record["illustrative"] = bool(record["illustrative"])
-        cells = (record["when"], record["group"], record["label"], _number(record["low"]), _number(record["high"]),
+        cells = (record["when"], record["group"], figure, _number(record["low"]), _number(record["high"]),
                  record["baseline"], record["bulletin"], note)
         value, high = record["value"], record["high"]
         charts.setdefault(key, []).append(Row(
@@ -249,7 +252,7 @@ def dropped_row(first: Row, last: Row, count: int, values: np.ndarray) -> Row:
     between = f"between {low:,.0f} and {high:,.0f}" if low is not None and low != high else (
         f"all {low:,.0f}" if low is not None else "no number")
     label = (f"{count} report{'s' if count != 1 else ''} not drawn here: {between}"
-             f"{' (illustrative)' if first.illustrative else ''}; every report is in series.csv")
+             f"{' (illustrative)' if first.illustrative else ''}")  # the chart's note: every report is in series.csv
     cells = (when, first.group, label, _number(low), _number(high), "", "", "reports not drawn")
     flag = ',"illustrative":true' if first.illustrative else ""
     numbers = "" if low is None else f',"low":{low:.15g},"high":{high:.15g}'
