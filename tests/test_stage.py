@@ -102,12 +102,12 @@ def test_texts_kept_in_a_memo_are_read_only_to_be_written_and_a_damaged_one_is_n
     stage = tmp_path / "stage"
     assert sync_files(stage, dict(kept), "staged.txt") == (2, 0)
     assert (stage / "b.md").read_text(encoding="utf-8") == "# شام\n"
-    kept["a.md"].path.write_text("# changed by hand\n", encoding="utf-8")
+    Path(kept["a.md"].path).write_text("# changed by hand\n", encoding="utf-8")
     assert sync_files(stage, dict(kept), "staged.txt") == (0, 0)  # unchanged: the kept file is not read
     (stage / "a.md").unlink()
     with pytest.raises(KeptFileDamaged, match=r"cache/ and build again"):
         sync_files(stage, dict(kept), "staged.txt")
-    kept["b.md"].path.unlink()  # a text whose file is gone is not recalled by the next build: it is made again
+    Path(kept["b.md"].path).unlink()  # a text whose file is gone is not recalled by the next build: it is made again
     assert FileMemo(tmp_path / "memo", salt="s").recall_texts("north/2019-07-09-a", "inputs-1") is None
 
 

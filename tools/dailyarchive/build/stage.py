@@ -122,20 +122,19 @@ def _as_recorded(info: os.stat_result, recorded: object, digest: str) -> bool:
             and [info.st_size, info.st_mtime_ns] == recorded[1:])
 
 
-def remove_unused_texts(cache: Path, used: set[Path]) -> int:
+def remove_unused_texts(cache: Path, used: set[str]) -> int:
     """Delete the files of the memos' texts (`cache/<memo>/texts/`) that no staged file is any more; the
     number removed (a build that succeeded calls it: the texts of replaced pages would pile up for ever)."""
     removed = 0
-    kept = {str(path) for path in used}  # compared as text: a Path a file costs more than the scan
     for folder in cache.glob(f"*/{TEXTS}/*"):
         for entry in os.scandir(folder):
-            if entry.is_file(follow_symlinks=False) and entry.path not in kept:
+            if entry.is_file(follow_symlinks=False) and entry.path not in used:
                 os.unlink(entry.path)
                 removed += 1
     return removed
 
 
-def kept_files(files: Iterable[Content]) -> set[Path]:
+def kept_files(files: Iterable[Content]) -> set[str]:
     """The memo files among staged contents (`Kept`)."""
     return {content.path for content in files if isinstance(content, Kept)}
 
@@ -204,7 +203,7 @@ class FileMemo:
         data = text.encode("utf-8")
         kept = self.text_file(hashlib.sha256(data).hexdigest())
         if not self.has_text(kept.sha256):
-            write_if_changed(kept.path, data)
+            write_if_changed(Path(kept.path), data)
             self._text_names().add(kept.sha256)
         return kept
 
@@ -225,7 +224,7 @@ class FileMemo:
 
     def text_file(self, sha256: str) -> Kept:
         """Where the text of digest `sha256` is kept."""
-        return Kept(Path(f"{self.folder}/{TEXTS}/{sha256[:2]}/{sha256}"), sha256)  # one string: cheaper than 3 joins
+        return Kept(f"{self.folder}/{TEXTS}/{sha256[:2]}/{sha256}", sha256)
 
 
 class GroupedMemo(FileMemo):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 
 from .errors import DailyArchiveError
@@ -16,7 +15,8 @@ class Kept:
     """A staged text that a memo holds in a file of its own: its sha256 is known without reading it, so an
     unchanged file is staged, hashed and compared without being read (`build.stage` reads it to write it)."""
 
-    path: Path
+    #: The file, as text: a build stages tens of thousands of them, and a `Path` each costs more than its stat.
+    path: str
     sha256: str
     #: What the file is and what to do when it is gone or changed (for the message of `KeptFileDamaged`).
     what: str = "a file of the build's cache"
@@ -25,7 +25,8 @@ class Kept:
     def read(self) -> bytes:
         """The text's bytes; `KeptFileDamaged` when the file is gone or holds something else."""
         try:
-            data = self.path.read_bytes()
+            with open(self.path, "rb") as stream:
+                data = stream.read()
         except OSError as exc:
             raise KeptFileDamaged(f"{self.path}: {self.what} is missing ({exc.strerror or exc}): {self.fix}") from None
         if hashlib.sha256(data).hexdigest() != self.sha256:

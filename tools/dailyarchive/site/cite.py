@@ -278,7 +278,7 @@ def version_files(catalog: Catalog, url_of: Callable[[str], str], problems: list
             continue
         source, read_as = Path(paths[key][0]), paths[key][1]
         if read_as and file_stamp(source) == read_as:  # as it was read: its digest is known, it is read to be written
-            out[cited.beside(cited.source)] = Kept(source, cited.sha256, "the version file", CHANGED_FIX)
+            out[cited.beside(cited.source)] = Kept(str(source), cited.sha256, "the version file", CHANGED_FIX)
             continue
         data = read_bytes(source, problems)
         if data is not None and hashlib.sha256(data).hexdigest() == cited.sha256:
