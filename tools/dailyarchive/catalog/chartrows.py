@@ -253,7 +253,7 @@ def dropped_row(first: Row, last: Row, count: int, values: np.ndarray) -> Row:
         f"all {low:,.0f}" if low is not None else "no number")
     label = (f"{count} report{'s' if count != 1 else ''} not drawn here: {between}"
              f"{' (illustrative)' if first.illustrative else ''}")  # the chart's note: every report is in series.csv
-    cells = (when, first.group, label, _number(low), _number(high), "", "", "reports not drawn")
+    cells = (when, first.group, label, _number(low), _number(high), "", "", "")  # the label says "not drawn"
     flag = ',"illustrative":true' if first.illustrative else ""
     numbers = "" if low is None else f',"low":{low:.15g},"high":{high:.15g}'
     data = (f'{{"role":"dropped","date":"{first.day}","end":"{last.day}","when":"{when}",'
