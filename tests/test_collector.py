@@ -5,7 +5,7 @@ import weakref
 
 import pytest
 
-from dailyarchive.model.collector import collector_paused
+from dailyarchive.model.collector import collector_paused, release_frozen
 
 
 @pytest.fixture(autouse=True)
@@ -57,3 +57,11 @@ def test_freeze_collects_waiting_garbage_first_then_moves_what_lives_on_out_of_s
     assert not any(o is kept[0] for o in gc.get_objects())  # frozen: the collector no longer visits it
     gc.unfreeze()
     assert any(o is kept[0] for o in gc.get_objects())
+
+
+def test_release_frozen_gives_the_collector_back_what_was_frozen():
+    with collector_paused(freeze=True):
+        kept = [object() for _ in range(10)]
+    assert gc.get_freeze_count() > 0
+    release_frozen()
+    assert gc.get_freeze_count() == 0 and kept

@@ -12,6 +12,7 @@ from pathlib import Path
 from watchfiles import Change, watch
 
 from ..failures import explain
+from ..model.collector import release_frozen
 from ..policy import HEADER_LINE
 from ..publish.html import BuildResult, build
 from .refused import Refused
@@ -47,6 +48,8 @@ def rebuild(archive: Path, out: Path, docs: Path, say: Say) -> BuildResult | Non
             raise
         say(f"the build failed: {explained[0]}")
         return None
+    finally:
+        release_frozen()  # what the build froze for its own speed is this process's to collect again
     count = warnings.getvalue().count("WARNING")
     say(f"built {result.outdir} with {count} warning(s)" + (": run `invoke check`" if count else ""))
     return result

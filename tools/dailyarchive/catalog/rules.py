@@ -58,7 +58,8 @@ def check_folder(root: Path | str, today: dt.date | None = None, workers: int = 
     problems = list(archive.problems)
     summaries: list[Summary] = []
     context = multiprocessing.get_context("fork")  # the workers inherit the gazetteers, nothing is pickled
-    with collector_paused(freeze=True), ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(archive, today)) as pool:
+    with (collector_paused(freeze=True),
+          ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(archive, today)) as pool):
         for found, summary in pool.map(_check_file, paths, chunksize=64):
             problems.extend(found)
             if summary is not None:

@@ -34,3 +34,9 @@ def collector_paused(freeze: bool = False) -> Iterator[None]:
             gc.freeze()
         if was_enabled:
             gc.enable()
+
+
+def release_frozen() -> None:
+    """Let the collector see again what `collector_paused(freeze=True)` froze. A process that builds again and
+    again (`invoke serve`) calls it after each build, so that any cycles the last build left can be freed."""
+    gc.unfreeze()
