@@ -94,6 +94,45 @@ def _contents(files: dict[str, str | bytes | Kept]) -> dict[str, bytes]:
     return {path: content_bytes(content) for path, content in files.items()}
 
 
+def test_remembered_name_pages_equal_fresh_ones_and_a_new_bulletin_makes_only_the_pages_that_list_it(tmp_path):
+    class CountingMemo(GroupedMemo):
+        def keep_texts(self, key, digest, texts):
+            self.made.append(key)
+            return super().keep_texts(key, digest, texts)
+
+    archive = _archive(tmp_path)
+    lists = CountingMemo(tmp_path / "lists", "s", lambda key: key.partition("/")[0])
+    lists.made = []
+    settings = PageSettings(max_listing=1)  # Idlib Province's two bulletins take a listing page each
+    write_bulletin(archive, date="2020-01-05", slug="winter", title="Winter", places=["Idlib Province"])
+    staged_pages(load_catalog(archive), settings, lists=lists)
+    assert "places/idlib-province/2020.md" in lists.made
+
+    def add_to_mount_turkmen() -> None:
+        write_bulletin(archive, date="2019-07-11", slug="later", title="Later", places=["Mount Turkmen"])
+
+    def retitle_a_listed_bulletin() -> None:
+        write_bulletin(archive, date="2019-07-09", slug="middle", title="Middle, retitled", places=["Idlib Province"])
+
+    def alias_a_place() -> None:
+        places = archive / "places.yml"
+        places.write_text(places.read_text(encoding="utf-8").replace("Jabal Turkman", "Turkmen Mountain"),
+                          encoding="utf-8")
+
+    listing = {add_to_mount_turkmen: {"mount-turkmen", "latakia-province", "syria"},  # the place and those around it
+               retitle_a_listed_bulletin: {"idlib-province", "syria"}}
+    for change in (add_to_mount_turkmen, retitle_a_listed_bulletin, alias_a_place):
+        change()
+        lists.made = []
+        remembered = _contents(staged_pages(load_catalog(archive), settings, lists=lists))
+        assert remembered == _contents(staged_pages(load_catalog(archive), settings)), change.__name__
+        if change in listing:
+            assert {path.split("/")[1] for path in lists.made} == listing[change], change.__name__
+    # a new alias is read by the gazetteer's pages: every page of its kind is made again, no other kind's
+    assert set(lists.made) == {p for p in remembered if p.startswith("places/") and p != "places/index.md"}
+    assert "Middle, retitled" in remembered["places/idlib-province/2019.md"].decode("utf-8")
+
+
 def test_texts_kept_in_a_memo_are_read_only_to_be_written_and_a_damaged_one_is_named(tmp_path):
     memo = FileMemo(tmp_path / "memo", salt="s")
     kept = memo.keep_texts("north/2019-07-09-a", "inputs-1", {"a.md": "# A\n", "b.md": "# شام\n"})

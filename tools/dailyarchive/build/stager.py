@@ -204,6 +204,11 @@ def bulletin_group(bulletin_id: str) -> str:
     return f"{series}/{rest[:4]}"
 
 
+def top_folder(path: str) -> str:
+    """`places` for `places/aleppo/index.md`: the pages of one kind of name (or one series) share a group."""
+    return path.partition("/")[0]
+
+
 def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settings: StageSettings,
                   cache: Path | None = None, known_docs: frozenset[str] = frozenset(),
                   workers: Executor | None = None, volume_digests: dict[str, str] | None = None,
@@ -217,11 +222,13 @@ def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settin
                                   chronology_records(catalog, volume_digests or {}, cache))
     existing = frozenset(project_docnames(docs)) | frozenset(project_docnames(chronology)) | known_docs
     remembered = grouped_memo_in(cache, "pages", bulletin_group)
+    lists = grouped_memo_in(cache, "lists", top_folder)
     pages = staged_pages(catalog, PageSettings(latest_count=settings.latest_count, existing_docs=existing,
                                                bulletin_toctree=settings.bulletin_toctree, volumes=settings.volumes),
-                         remembered)
-    if remembered is not None:
-        remembered.save()
+                         remembered, lists)
+    for memo in (remembered, lists):
+        if memo is not None:
+            memo.save()
     charts, drawings, tables, downloads = worked_or_here(charting, chart_work, catalog, problems,
                                                          settings.charts_per_bulletin, cache)
     drawings.start(workers)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Protocol
 
 from .errors import DailyArchiveError
@@ -57,3 +58,14 @@ class Memo(Protocol):
 def digest_of_record(record: object) -> str:
     """A digest of a JSON-able record (values JSON cannot hold are written as text)."""
     return hashlib.sha256(json.dumps(record, default=str, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def remembered_texts(memo: Memo | None, key: str, digest: str,
+                     make: Callable[[], dict[str, str]]) -> dict[str, str | Kept]:
+    """The texts `make()` makes for `key`, kept in `memo` under `digest` (the digest of exactly what `make`
+    reads) and taken back from it, unread, when they were kept before under the same digest (without a memo,
+    made each time)."""
+    if memo is None:
+        return dict(make())
+    texts = memo.recall_texts(key, digest)
+    return dict(texts) if texts is not None else dict(memo.keep_texts(key, digest, make()))

@@ -42,7 +42,7 @@ def field_type(values: pd.Series) -> str:
         return "integer"
     if pd.api.types.is_float_dtype(values):
         return "number"
-    present = values.dropna()
+    present = pd.unique(values.dropna())  # a date column repeats its days: each is matched once
     if len(present) and all(isinstance(v, str) and _DATE.match(v) for v in present):  # stops at the first other
         return "date"
     return "string"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ...catalog.catalog import Catalog
-from ...model.memo import Kept, Memo, digest_of_record
+from ...model.memo import Kept, Memo, digest_of_record, remembered_texts
 from ...model.safebody import own_images
 from ._context import (BODY_DIR, EXTRA_DIR, INCLUDE_DIR, NAME_KINDS, Context, PageSettings, build_context,
                        diff_docname, docname, month_docname, version_docname)
@@ -32,11 +32,12 @@ __all__ = [
 
 
 def staged_pages(catalog: Catalog, settings: PageSettings | None = None,
-                 memo: Memo | None = None) -> dict[str, str | bytes | Kept]:
+                 memo: Memo | None = None, lists: Memo | None = None) -> dict[str, str | bytes | Kept]:
     """Every generated file as {path relative to the source folder: text (or bytes for images)}.
 
     With `memo`, a bulletin's texts are kept in it (`Kept`: a file of the memo), and a bulletin whose
-    inputs (`bulletin_inputs`) are unchanged gets them back from it.
+    inputs (`bulletin_inputs`) are unchanged gets them back from it. `lists` does the same for the pages
+    that list bulletins (names, `names.name_pages`), keyed by their paths.
     """
     ctx = build_context(catalog, settings or PageSettings())
     pages: dict[str, str | bytes | Kept] = {}
@@ -44,7 +45,7 @@ def staged_pages(catalog: Catalog, settings: PageSettings | None = None,
     for bulletin_id in ctx.bulletins:
         pages.update(remembered_bulletin_files(ctx, bulletin_id, memo))
     for kind in NAME_KINDS:
-        pages.update(name_pages(ctx, kind))
+        pages.update(name_pages(ctx, kind, lists))
     pages[HOME_INCLUDE] = home_include(ctx, set(pages))
     return pages
 
@@ -79,10 +80,8 @@ def remembered_bulletin_files(ctx: Context, bulletin_id: str, memo: Memo | None)
     written) and taken back from it when the bulletin's inputs are unchanged."""
     if memo is None:
         return bulletin_files(ctx, bulletin_id)
-    digest = bulletin_inputs(ctx, bulletin_id)
-    texts = memo.recall_texts(bulletin_id, digest)
-    if texts is None:
-        texts = memo.keep_texts(bulletin_id, digest, bulletin_texts(ctx, bulletin_id))
+    texts = remembered_texts(memo, bulletin_id, bulletin_inputs(ctx, bulletin_id),
+                             lambda: bulletin_texts(ctx, bulletin_id))
     return {**texts, **bulletin_images(ctx, bulletin_id)}
 
 

@@ -112,6 +112,12 @@ class Context:
         return next(v for v in self.versions[bulletin_id] if v["version"] == number)
 
     @functools.cached_property
+    def date_rank(self) -> dict[str, int]:
+        """Each bulletin's place in (date, id) order, for sorting lists of bulletins by a number."""
+        ranked = sorted(self.bulletins, key=lambda b: (self.bulletins[b]["date"], b))
+        return {bulletin_id: rank for rank, bulletin_id in enumerate(ranked)}
+
+    @functools.cached_property
     def shared_inputs(self) -> str:
         """A digest of what every bulletin page reads besides its own rows: series, gazetteers, settings (not
         `existing_docs`: no bulletin page reads which other pages exist, and a new month of the chronology

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import hashlib
 import html
 
 import pandas as pd
@@ -39,6 +40,17 @@ def bulletin_item_html(ctx: Context, here: str, bulletin: Row) -> str:
     key = ("item", url(here, target), bulletin["bulletin_id"])
     if key not in ctx.fragments:
         ctx.fragments[key] = f"{esc(day(bulletin['date']))}: {a(here, target, bulletin['title'])}{_marks(bulletin)}"
+    return ctx.fragments[key]
+
+
+def item_inputs(ctx: Context, bulletin_id: str) -> str:
+    """A digest of what `bulletin_item_html` (and the listings that order and split items) reads of a bulletin:
+    its id, date, URL, title and marks (computed once a bulletin)."""
+    key = ("item-inputs", bulletin_id)
+    if key not in ctx.fragments:
+        bulletin = ctx.bulletins[bulletin_id]
+        fields = [bulletin_id, *(str(bulletin[k]) for k in ("date", "url", "title", "corrected", "illustrative"))]
+        ctx.fragments[key] = hashlib.sha1("\x1f".join(fields).encode("utf-8")).hexdigest()
     return ctx.fragments[key]
 
 

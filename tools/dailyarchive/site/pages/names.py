@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from . import slots
@@ -19,7 +20,8 @@ from ._context import Context, NameIndex
 from ..feeds import feed_path
 from ._html import a, esc, feed_link, raw, section, text_html, ul, url
 from ._text import day, myst_escape, page, present
-from .browse import bulletin_item_html
+from .browse import bulletin_item_html, item_inputs
+from ...model.memo import Kept, Memo, digest_of_record, remembered_texts
 
 TITLES = {"places": "Places", "actors": "Actors", "tags": "Tags"}
 SINGULAR = {"places": "place", "actors": "actor", "tags": "tag"}
@@ -34,19 +36,50 @@ ELSEWHERE = {
 }
 
 
-def name_pages(ctx: Context, kind: str) -> dict[str, str]:
-    """Every page of one kind: `<kind>/index.md`, `<kind>/<slug>/index.md` and, for busy names, listings."""
+def name_pages(ctx: Context, kind: str, memo: Memo | None = None) -> dict[str, str | Kept]:
+    """Every page of one kind: `<kind>/index.md`, `<kind>/<slug>/index.md` and, for busy names, listings.
+
+    With `memo`, a page is kept in it under the digest of what it reads (`kind_inputs`, and the list items of
+    its bulletins: `browse.item_inputs`) and taken back from it while that is unchanged: a new bulletin makes
+    again only the pages that list it.
+    """
     index = ctx.names[kind]
-    pages = {f"{kind}/index.md": kind_index(index)}
+    pages: dict[str, str | Kept] = {f"{kind}/index.md": kind_index(index)}
     collected = collect(index)
     limit = ctx.settings.max_listing
+    shape = kind_inputs(ctx, index) if memo is not None else ""
+
+    def remember(path: str, listed: Callable[[], list[object]], make: Callable[[], str]) -> None:
+        if memo is None:
+            pages[path] = make()
+            return
+        digest = digest_of_record([shape, path, listed()])
+        pages.update(remembered_texts(memo, path, digest, lambda: {path: make()}))
+
     for name in sorted(index.entries):
         entries = ordered(ctx, collected.get(name, {}))
         parts = listing_parts(ctx, entries, limit) if len(entries) > limit else {}
-        pages[f"{index.docname(name)}.md"] = name_page(ctx, index, name, entries, parts)
+        remember(f"{index.docname(name)}.md",
+                 lambda: [[p, len(e)] for p, e in parts.items()] if parts else listed_inputs(ctx, name, entries),
+                 lambda: name_page(ctx, index, name, entries, parts))
         for part, in_part in parts.items():
-            pages[f"{index.docname(name, part)}.md"] = listing_page(ctx, index, name, part, in_part)
+            remember(f"{index.docname(name, part)}.md", lambda: listed_inputs(ctx, name, in_part),
+                     lambda: listing_page(ctx, index, name, part, in_part))
     return pages
+
+
+def kind_inputs(ctx: Context, index: NameIndex) -> str:
+    """A digest of what every page of a kind reads besides its bulletins: the gazetteer's entries, slugs and
+    tree, whether the chronology and the search exist (a page links them), and the listing size."""
+    linked = sorted(ctx.settings.existing_docs & {CHRONOLOGY, SEARCH})
+    return digest_of_record([index.kind, index.entries, index.slugs, index.children, linked,
+                             ctx.settings.max_listing])
+
+
+def listed_inputs(ctx: Context, name: str, entries: Entries) -> list[object]:
+    """What a list of `entries` reads of its bulletins: each one's list item, and the sub-places it is reached
+    by (when not `name` itself)."""
+    return [[item_inputs(ctx, bulletin_id), None if name in via else via] for bulletin_id, via in entries]
 
 
 def collect(index: NameIndex) -> dict[str, dict[str, list[str]]]:
@@ -61,7 +94,8 @@ def collect(index: NameIndex) -> dict[str, dict[str, list[str]]]:
 
 def ordered(ctx: Context, reached: dict[str, list[str]]) -> Entries:
     """(bulletin id, names it is reached by) in date order."""
-    return sorted(reached.items(), key=lambda item: (ctx.bulletins[item[0]]["date"], item[0]))
+    rank = ctx.date_rank
+    return sorted(reached.items(), key=lambda item: rank[item[0]])
 
 
 def listing_parts(ctx: Context, entries: Entries, limit: int) -> dict[str, Entries]:
