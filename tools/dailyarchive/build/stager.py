@@ -153,11 +153,10 @@ class Staging:
 
     @collector_paused()
     def finish(self) -> Site:
-        """Add the timeline, the data package, feeds, sitemap, robots.txt, TimeMaps, search shards, version files
-        and the chart SVGs to the site's outputs; the site is then complete."""
+        """Add the timeline, the data package, feeds, TimeMaps, version files and the chart SVGs to the site's
+        outputs (the sitemap, robots.txt and search shards are there already); the site is then complete."""
         outputs = self.site.outputs
         outputs[f"{DOWNLOAD_DIR}/datapackage.json"] = datapackage_json(self.catalog, self.tables, self.dictionary)
-        outputs.update(discovery_files(self.catalog, self.site, self.settings, self.cache))
         made, found = worked_or_here(self.aside, catalog_files, self.catalog, self.settings, self.withheld, self.cache)
         outputs.update(made)
         self.site.problems.extend(found)
@@ -229,11 +228,12 @@ def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settin
     for memo in (remembered, lists):
         if memo is not None:
             memo.save()
+    staged_docs = frozenset(project_docnames({**docs, **pages, **chronology}))  # the charts add no document
+    outputs: Files = discovery_files(catalog, staged_docs | known_docs, settings, cache)  # while the charts are made
     charts, drawings, tables, downloads = worked_or_here(charting, chart_work, catalog, problems,
                                                          settings.charts_per_bulletin, cache)
     drawings.start(workers)
     staged: Files = {**docs, **pages, **chronology, **charts}
-    outputs: Files = {}
     for path in [p for p in staged if p.startswith(EXTRA_DIR + "/")]:
         outputs[path.removeprefix(EXTRA_DIR + "/")] = staged.pop(path)
     for name, content in downloads.items():
@@ -242,7 +242,7 @@ def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settin
     staged[addresses.FEED_LINKS] = json.dumps(links, sort_keys=True, ensure_ascii=False) + "\n"
     projects = split_projects(staged, set(catalog.series["slug"]), settings.volumes)
     site = Site(projects, outputs, problems, links, known_docs, summary=archive_summary(catalog),
-                staged_docs=frozenset(project_docnames(staged)))
+                staged_docs=staged_docs)
     dictionary = docs.get("data.md", b"")  # the data package describes the CSVs (publish.datapackage)
     return Staging(site, catalog, settings, tables, drawings,
                    dictionary.decode("utf-8") if isinstance(dictionary, bytes) else dictionary, cache)
@@ -515,10 +515,12 @@ def feed_links(catalog: Catalog) -> dict[str, list[list[str]]]:
     return links
 
 
-def discovery_files(catalog: Catalog, site: Site, settings: StageSettings, cache: Path | None = None) -> Files:
-    """The sitemap, robots.txt and the search shards (HTML builder addresses: `<docname>.html`)."""
+def discovery_files(catalog: Catalog, docnames: Iterable[str], settings: StageSettings,
+                    cache: Path | None = None) -> Files:
+    """The sitemap of the site's documents `docnames`, robots.txt and the search shards (HTML builder
+    addresses: `<docname>.html`)."""
     where = addressing(settings)
-    docnames = sorted(d for d in site.docnames if d != addresses.SEARCH_DOC)
+    docnames = sorted(d for d in docnames if d != addresses.SEARCH_DOC)
     files = {**sitemap(sitemap_urls(catalog, where, docnames), where), "robots.txt": robots(where)}
     if settings.search:
         files.update({f"{SEARCH_DIR}/{name}": text for name, text in search_shards(catalog, cache).items()})
