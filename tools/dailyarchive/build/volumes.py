@@ -21,7 +21,7 @@ import os
 import resource
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -188,17 +188,19 @@ def executor(jobs: int, scheduler: str | None = None) -> Iterator[Executor]:
         yield pool
 
 
-def start_workers(pool: Executor) -> None:
-    """Start the pool's workers now, so that their start-up (importing Sphinx) runs beside the staging.
+def start_workers(pool: Executor, count: int = 1, warm_up: Callable[[], object] | None = None) -> None:
+    """Start `count` of the pool's workers now, so that their start-up (importing Sphinx, and `warm_up`) runs
+    beside the staging.
 
     From a thread: a local pool's first submit waits for its fork server to import Sphinx.
     """
-    threading.Thread(target=_submit_start, args=(pool,), daemon=True).start()
+    threading.Thread(target=_submit_start, args=(pool, count, warm_up or _started), daemon=True).start()
 
 
-def _submit_start(pool: Executor) -> None:
+def _submit_start(pool: Executor, count: int, warm_up: Callable[[], object]) -> None:
     try:
-        pool.submit(_started)
+        for _ in range(count):  # a local pool starts a worker for each job that finds none idle
+            pool.submit(warm_up)
     except RuntimeError:  # the pool shut down first (the staging failed) or broke: the builds report it
         pass
 

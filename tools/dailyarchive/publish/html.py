@@ -28,7 +28,7 @@ from ..build.locks import hold
 from ..build.stage import (kept_files, remove_stale, remove_unused_texts, sync_files, write_all_if_changed,
                            write_if_changed)
 from ..sphinxext._outputs import NO_BASEURL
-from ..build.stager import Site, StageSettings, digest_of, project_docnames, stage_projects
+from ..build.stager import Site, StageSettings, digest_of, project_docnames, stage_projects, warm_up
 from ..build.volumes import (ProjectJob, ProjectsFailed, ProjectResult, build_project, built_digest, code_digest, default_jobs, executor,
                        read_json, start_workers)
 from ._manifest import DownloadFile, manifest_json
@@ -84,7 +84,7 @@ def build(archive: Path, out: Path, docs: Path, builder: str = "html", warnings_
         out.mkdir(parents=True, exist_ok=True)
         with hold(out, "build", wait=lock_wait), one_site(out, builder, archive, docs) as outdir:
             result = build_volumes(archive, out.resolve(), outdir.resolve(), docs, pool, warnings_as_errors,
-                                   status, warning, overrides or {}, downloads)
+                                   status, warning, overrides or {}, downloads, jobs or default_jobs())
             if result.kept and outdir != out / builder:  # a clean build that is not whole is not swapped in
                 raise ProjectsFailed(result.kept)
     return replace(result, outdir=out / builder)
@@ -150,8 +150,9 @@ def _file_stats(root: Path) -> Iterator[str]:
 
 def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object, strict: bool,
                   status: TextIO | None, warning: TextIO | None, overrides: dict[str, object],
-                  downloads: tuple[DownloadFile, ...] = ()) -> BuildResult:
-    """Stage the site, build the projects whose sources changed, install them and the output files."""
+                  downloads: tuple[DownloadFile, ...] = (), jobs: int = 1) -> BuildResult:
+    """Stage the site, build the projects whose sources changed, install them and the output files (`jobs`:
+    how many workers to start while the archive is read)."""
     settings = stage_settings(docs, overrides)
     state_path = out / "stage" / "state.json"
     fingerprint = inputs_fingerprint(archive, docs, settings, overrides, strict)
@@ -161,7 +162,7 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
         _print(warning, str(state.get("messages", "")))
         _print(status, "dailyarchive: nothing changed since the last build")
         return BuildResult(html, 0, int(state.get("warnings", 0)))  # type: ignore[arg-type]
-    start_workers(pool)  # type: ignore[arg-type]
+    start_workers(pool, jobs, warm_up)  # type: ignore[arg-type]
     staging = stage_projects(archive, docs, settings, cache=out / "cache", workers=pool)  # type: ignore[arg-type]
     site = staging.site
     # the downloads page's table (publish._manifest): the site project alone depends on it
