@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from bs4 import BeautifulSoup
 from helpers import write_bulletin
 
@@ -108,6 +109,22 @@ def test_sqlite_bytes_are_the_same_for_the_same_tables(archive):
     data = chart_data(catalog)
     tables = data_tables(catalog, data.points, data.excluded)
     assert sqlite_bytes(tables) == sqlite_bytes(tables)
+
+
+def test_sqlite_keeps_missing_values_as_null_and_refuses_rows_that_break_a_foreign_key(archive, tmp_path):
+    write_bulletin(archive, date="2019-07-09", title='A "quoted", تقرير title', summary=None)
+    catalog = load_catalog(archive)
+    data = chart_data(catalog)
+    tables = data_tables(catalog, data.points, data.excluded)
+    database = tmp_path / "archive.sqlite"
+    database.write_bytes(sqlite_bytes(tables))
+    with sqlite3.connect(database) as connection:
+        title, revised = connection.execute('SELECT title, last_revised FROM bulletins').fetchone()
+    assert (title, revised) == ('A "quoted", تقرير title', None)
+    orphan = tables["versions"].iloc[[0]].assign(bulletin_id="test-daily/2019-07-10-nowhere")
+    tables["versions"] = pd.concat([tables["versions"], orphan], ignore_index=True)
+    with pytest.raises(ValueError, match="foreign keys"):
+        sqlite_bytes(tables)
 
 
 def _documented(page: str) -> dict[str, list[str]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -101,16 +102,24 @@ def sqlite_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
     """The tables as one SQLite database, with primary and foreign keys, as the bytes of its file."""
     connection = sqlite3.connect(":memory:")
     try:
-        connection.execute("PRAGMA foreign_keys = ON")
         for name in TABLES:
             connection.execute(_create(name, tables[name]))
-            frame = tables[name].astype(object).where(tables[name].notna(), None)
-            marks = ", ".join("?" for _ in frame.columns)
-            connection.executemany(f'INSERT INTO "{name}" VALUES ({marks})', frame.itertuples(index=False, name=None))
+            marks = ", ".join("?" for _ in tables[name].columns)
+            connection.executemany(f'INSERT INTO "{name}" VALUES ({marks})', plain_rows(tables[name]))
         connection.commit()
+        broken = connection.execute("PRAGMA foreign_key_check").fetchall()  # once, not at every row
+        if broken:
+            raise ValueError(f"the data downloads break their foreign keys: {broken[:3]}")
         return connection.serialize()
     finally:
         connection.close()
+
+
+def plain_rows(frame: pd.DataFrame) -> Iterator[tuple[object, ...]]:
+    """The rows of `frame` as tuples of plain Python values (int, float, str, bool), None for a missing one."""
+    columns = [frame[name].to_numpy(dtype=object, na_value=None).tolist() if frame[name].hasnans
+               else frame[name].tolist() for name in frame.columns]
+    return zip(*columns)
 
 
 def _create(name: str, frame: pd.DataFrame) -> str:
