@@ -42,10 +42,15 @@ def field_type(values: pd.Series) -> str:
         return "integer"
     if pd.api.types.is_float_dtype(values):
         return "number"
-    present = pd.unique(values.dropna())  # a date column repeats its days: each is matched once
-    if len(present) and all(isinstance(v, str) and _DATE.match(v) for v in present):  # stops at the first other
-        return "date"
-    return "string"
+    present = values.dropna()
+    if present.empty or not _is_date(present.iloc[0]):  # most text columns are told by their first value
+        return "string"
+    days = pd.unique(present)  # a date column repeats its days: each is matched once
+    return "date" if all(_is_date(v) for v in days) else "string"
+
+
+def _is_date(value: object) -> bool:
+    return isinstance(value, str) and _DATE.match(value) is not None
 
 
 def table_schema(name: str, frame: pd.DataFrame, described: dict[str, str]) -> dict[str, object]:
