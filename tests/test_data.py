@@ -111,6 +111,23 @@ def test_sqlite_bytes_are_the_same_for_the_same_tables(archive):
     assert sqlite_bytes(tables) == sqlite_bytes(tables)
 
 
+def test_each_csv_has_the_bytes_pandas_would_write_for_hostile_text_and_odd_numbers(archive):
+    write_bulletin(archive, date="2019-07-09", title='A "quoted", title\nover two lines; تقرير <b>&amp;</b> \\emph{x}',
+                   summary=None, figures=[{"measure": "killed", "value": 3, "kind": "increment"},
+                                          {"measure": "injured", "qualifier": "at least", "value": 10000000000000000,
+                                           "kind": "running-total"}])
+    write_bulletin(archive, date="2019-07-10", title="Plain", figures=[
+        {"measure": "displaced", "qualifier": "about", "value": 1234567.5, "low": 0.1, "high": 2000000,
+         "kind": "stock"}])
+    catalog = load_catalog(archive)
+    data = chart_data(catalog)
+    tables = data_tables(catalog, data.points, data.excluded)
+    files = download_files(catalog, data.points, data.excluded)
+    for name, frame in tables.items():
+        assert files[f"{name}.csv"] == frame.to_csv(index=False, lineterminator="\n").encode("utf-8"), name
+    assert '"A ""quoted"", title\nover two lines' in files["bulletins.csv"].decode()
+
+
 def test_sqlite_keeps_missing_values_as_null_and_refuses_rows_that_break_a_foreign_key(archive, tmp_path):
     write_bulletin(archive, date="2019-07-09", title='A "quoted", تقرير title', summary=None)
     catalog = load_catalog(archive)

@@ -60,6 +60,9 @@ def point_rows(points: pd.DataFrame, bulletins: pd.DataFrame, earlier: pd.DataFr
     counted = points["increment"].where(points["kind"].eq("increment"), points["headline"])
     illustrative = _flag(points, "illustrative")
     drawn = points["headline"].where(counted.notna() | points["kind"].ne("increment"))
+    # lists, not Series, for the loops below: a `str` column yields its items one by one through pandas
+    figures = list(zip(points["qualifier"].tolist(), points["value"].tolist(), points["text"].tolist(),
+                       counted.tolist(), points["kind"].tolist(), points["headline"].tolist()))
     rows = pd.DataFrame({
         **{c: points[c].to_numpy() for c in CHART_KEY}, "role": "point",
         "date": points["as_of"].dt.strftime("%Y-%m-%d").to_numpy(),
@@ -67,16 +70,13 @@ def point_rows(points: pd.DataFrame, bulletins: pd.DataFrame, earlier: pd.DataFr
         "when": _days(points["as_of"]), "group": points["group"].map(_words).to_numpy(),
         "value": drawn.to_numpy(), "low": points["low"].to_numpy(), "high": points["high"].to_numpy(),
         "label": [_label(q, v, t, h) + (f"; sum so far {s:,.0f}" if k == "increment" else "")
-                  for q, v, t, h, k, s in zip(points["qualifier"], points["value"], points["text"], counted,
-                                              points["kind"], points["headline"])],
+                  for q, v, t, h, k, s in figures],
         "summary": [f"{s:,.0f} in all (the sum of the reports; the latest: {_label(q, v, t, h)})" if k == "increment"
-                    else _label(q, v, t, h) for q, v, t, h, k, s in zip(points["qualifier"], points["value"],
-                                                                         points["text"], counted, points["kind"],
-                                                                         points["headline"])],
+                    else _label(q, v, t, h) for q, v, t, h, k, s in figures],
         "baseline": _baselines(points["kind"], points["baseline"], points["since"]),
-        "bulletin": [f"{d}, version {v}: {t}" for d, v, t in zip(_days(points["bulletin_date"]), points["version"],
-                                                                 info["title"])],
-        "url": [_page(u) for u in info["url"]], "fell": points["fell"].astype(bool).to_numpy(),
+        "bulletin": [f"{d}, version {v}: {t}" for d, v, t in zip(_days(points["bulletin_date"]),
+                                                                 points["version"].tolist(), info["title"].tolist())],
+        "url": [_page(u) for u in info["url"].tolist()], "fell": points["fell"].astype(bool).to_numpy(),
         "note": np.where(points["fell"].astype(bool), "a fall: see Methods", ""),
         "illustrative": illustrative, "corrected": _corrected(points, earlier),
         "bound": np.where(drawn.isna(), "", np.where(points["low"].notna(), "lowest", "best")),
@@ -169,8 +169,9 @@ def rows_by_chart(frame: pd.DataFrame) -> dict[tuple[str, ...], list[Row]]:
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The rows as dicts of plain Python values, None for a missing one: `to_dict("records")` after
     `where(notna, None)`, column by column (three times faster)."""
-    columns = [frame[c].to_numpy(dtype=object, na_value=None).tolist() for c in frame.columns]
-    return [dict(zip(frame.columns, values)) for values in zip(*columns)]
+    names = list(frame.columns)  # a list: an Index of `str` yields its items one by one through pandas
+    columns = [frame[c].to_numpy(dtype=object, na_value=None).tolist() for c in names]
+    return [dict(zip(names, values)) for values in zip(*columns)]
 
 
 def _compact(record: dict[str, Any]) -> str:

@@ -126,7 +126,7 @@ def _number(value: object) -> float:
 
 def bounds(figures: pd.DataFrame) -> pd.DataFrame:
     """low, best, high and headline of each figure of a frame (`figure_bounds`, row by row)."""
-    columns = [figures[c].astype("object").where(figures[c].notna(), None) for c in
+    columns = [figures[c].astype("object").where(figures[c].notna(), None).tolist() for c in
                ("qualifier", "value", "low", "high", "text")]
     known: dict[tuple[Any, ...], Bounds] = {}  # figures repeat: each distinct one is computed once
     rows = [known.get(row) or known.setdefault(row, figure_bounds(*row)) for row in zip(*columns)]
@@ -305,7 +305,7 @@ def _accumulate(points: pd.DataFrame) -> pd.DataFrame:
     the low sum (a count is never below zero); one with an open high leaves the high sum open.
     """
     points = points.copy()
-    strands = [strand(s, i) for s, i in zip(points["series_id"], points["illustrative"])]
+    strands = [strand(s, i) for s, i in zip(points["series_id"].tolist(), points["illustrative"].tolist())]
     by = pd.Series(pd.factorize(pd.Series(strands, dtype=object))[0] if strands else [], index=points.index,
                    dtype="int64")
     increment = points["kind"].eq("increment")

@@ -147,7 +147,7 @@ def _contributed(points: pd.DataFrame, rows: dict[Key, ChartRows]) -> dict[str, 
     order = {m: i for i, m in enumerate(TOLL_MEASURES)}
     contributed: dict[str, list[Key]] = {}
     pairs = toll[["bulletin_id", *CHART_KEY]].drop_duplicates()
-    for bulletin_id, *key in pairs.itertuples(index=False):
+    for bulletin_id, *key in zip(*(pairs[c].tolist() for c in pairs.columns)):  # lists: faster than itertuples
         contributed.setdefault(bulletin_id, []).append(tuple(key))
     for keys in contributed.values():
         keys.sort(key=lambda k: (order[k[1]], KIND_ORDER.get(k[3], 9), -len(rows[k].rows) if k in rows else 0))
