@@ -94,15 +94,24 @@ def _contents(files: dict[str, str | bytes | Kept]) -> dict[str, bytes]:
     return {path: content_bytes(content) for path, content in files.items()}
 
 
-def test_remembered_name_pages_equal_fresh_ones_and_a_new_bulletin_makes_only_the_pages_that_list_it(tmp_path):
-    class CountingMemo(GroupedMemo):
-        def keep_texts(self, key, digest, texts):
-            self.made.append(key)
-            return super().keep_texts(key, digest, texts)
+class CountingMemo(GroupedMemo):
+    """The memo of listing pages a build uses (one group a top folder), noting the pages it made again."""
 
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder, "s", lambda key: key.partition("/")[0])
+        self.made: list[str] = []
+
+    def keep_texts(self, key, digest, texts):
+        self.made.append(key)
+        return super().keep_texts(key, digest, texts)
+
+    def names_made(self) -> list[str]:
+        return [path for path in self.made if path.startswith(("places/", "actors/", "tags/"))]
+
+
+def test_remembered_name_pages_equal_fresh_ones_and_a_new_bulletin_makes_only_the_pages_that_list_it(tmp_path):
     archive = _archive(tmp_path)
-    lists = CountingMemo(tmp_path / "lists", "s", lambda key: key.partition("/")[0])
-    lists.made = []
+    lists = CountingMemo(tmp_path / "lists")
     settings = PageSettings(max_listing=1)  # Idlib Province's two bulletins take a listing page each
     write_bulletin(archive, date="2020-01-05", slug="winter", title="Winter", places=["Idlib Province"])
     staged_pages(load_catalog(archive), settings, lists=lists)
@@ -127,10 +136,38 @@ def test_remembered_name_pages_equal_fresh_ones_and_a_new_bulletin_makes_only_th
         remembered = _contents(staged_pages(load_catalog(archive), settings, lists=lists))
         assert remembered == _contents(staged_pages(load_catalog(archive), settings)), change.__name__
         if change in listing:
-            assert {path.split("/")[1] for path in lists.made} == listing[change], change.__name__
+            assert {path.split("/")[1] for path in lists.names_made()} == listing[change], change.__name__
     # a new alias is read by the gazetteer's pages: every page of its kind is made again, no other kind's
-    assert set(lists.made) == {p for p in remembered if p.startswith("places/") and p != "places/index.md"}
+    assert set(lists.names_made()) == {p for p in remembered if p.startswith("places/") and p != "places/index.md"}
     assert "Middle, retitled" in remembered["places/idlib-province/2019.md"].decode("utf-8")
+
+
+def test_remembered_month_pages_equal_fresh_ones_and_a_new_bulletin_makes_only_its_month_and_the_months_beside(
+        tmp_path):
+    archive = _archive(tmp_path)  # three bulletins in July 2019
+    write_bulletin(archive, date="2019-09-02", slug="september", title="September")
+    lists = CountingMemo(tmp_path / "lists")
+    staged_pages(load_catalog(archive), PageSettings(), lists=lists)
+    july, august, september = (f"test-daily/2019/{m}/index.md" for m in ("07", "08", "09"))
+    assert {july, september} <= set(lists.made)
+
+    def add_to_july() -> None:
+        write_bulletin(archive, date="2019-07-11", slug="later", title="Later")
+
+    def open_august() -> None:  # a new month: the months before and after it link to it
+        write_bulletin(archive, date="2019-08-15", slug="august", title="August")
+
+    def retitle_in_september() -> None:
+        write_bulletin(archive, date="2019-09-02", slug="september", title="September, <retitled> & \\emph{x}")
+
+    made = {add_to_july: {july}, open_august: {july, august, september}, retitle_in_september: {september}}
+    for change, months in made.items():
+        change()
+        lists.made = []
+        remembered = _contents(staged_pages(load_catalog(archive), PageSettings(), lists=lists))
+        assert remembered == _contents(staged_pages(load_catalog(archive), PageSettings())), change.__name__
+        assert {path for path in lists.made if path.startswith("test-daily/")} == months, change.__name__
+    assert "September, &lt;retitled&gt;" in remembered[september].decode("utf-8")
 
 
 def test_texts_kept_in_a_memo_are_read_only_to_be_written_and_a_damaged_one_is_named(tmp_path):

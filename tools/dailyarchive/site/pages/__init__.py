@@ -17,10 +17,10 @@ import pandas as pd
 from ...catalog.catalog import Catalog
 from ...model.memo import Kept, Memo, digest_of_record, remembered_texts
 from ...model.safebody import own_images
-from ._context import (BODY_DIR, EXTRA_DIR, INCLUDE_DIR, NAME_KINDS, Context, PageSettings, build_context,
+from ._context import (BODY_DIR, EXTRA_DIR, INCLUDE_DIR, NAME_KINDS, Context, PageSettings, Row, build_context,
                        diff_docname, docname, month_docname, version_docname)
 from ._text import myst_escape
-from .browse import HOME_INCLUDE, home_include, month_page, series_page, year_page
+from .browse import HOME_INCLUDE, home_include, item_inputs, month_page, series_page, year_page
 from .bulletin import body_path, bulletin_page, image_name, image_source
 from .names import name_pages
 from .versions import diff_page, latest_stub, latest_stub_path, older_version_page
@@ -37,11 +37,11 @@ def staged_pages(catalog: Catalog, settings: PageSettings | None = None,
 
     With `memo`, a bulletin's texts are kept in it (`Kept`: a file of the memo), and a bulletin whose
     inputs (`bulletin_inputs`) are unchanged gets them back from it. `lists` does the same for the pages
-    that list bulletins (names, `names.name_pages`), keyed by their paths.
+    that list bulletins (names, `names.name_pages`, and months, `browse_pages`), keyed by their paths.
     """
     ctx = build_context(catalog, settings or PageSettings())
     pages: dict[str, str | bytes | Kept] = {}
-    pages.update(browse_pages(ctx))
+    pages.update(browse_pages(ctx, lists))
     for bulletin_id in ctx.bulletins:
         pages.update(remembered_bulletin_files(ctx, bulletin_id, memo))
     for kind in NAME_KINDS:
@@ -50,9 +50,10 @@ def staged_pages(catalog: Catalog, settings: PageSettings | None = None,
     return pages
 
 
-def browse_pages(ctx: Context) -> dict[str, str]:
-    """Series, year and month pages of every series."""
-    pages: dict[str, str] = {}
+def browse_pages(ctx: Context, memo: Memo | None = None) -> dict[str, str | Kept]:
+    """Series, year and month pages of every series; with `memo`, a month page is kept in it under the digest of
+    what it reads (`month_inputs`) and taken back while that is unchanged."""
+    pages: dict[str, str | Kept] = {}
     bulletins = ctx.catalog.bulletins
     for slug, series in ctx.series.items():
         in_series = bulletins[bulletins["series"] == slug]
@@ -65,9 +66,23 @@ def browse_pages(ctx: Context) -> dict[str, str]:
         for year, in_year in in_series.groupby("year"):
             pages[f"{slug}/{int(year):04d}/index.md"] = year_page(ctx, series, int(year), in_year, years)
             for month, in_month in in_year.groupby("month"):
-                pages[month_docname(slug, int(year), int(month)) + ".md"] = month_page(
-                    ctx, series, int(year), int(month), in_month, months, span)
+                when = (int(year), int(month))
+                path = month_docname(slug, *when) + ".md"
+                digest = month_inputs(ctx, series, when, in_month, months, span) if memo is not None else ""
+                pages.update(remembered_texts(memo, path, digest, lambda: {
+                    path: month_page(ctx, series, *when, in_month, months, span)}))
     return pages
+
+
+def month_inputs(ctx: Context, series: Row, month: tuple[int, int], in_month: pd.DataFrame,
+                 months: list[tuple[int, int]], span: tuple[object, object]) -> str:
+    """A digest of what `browse.month_page` reads: the series' name and slug, the month and the months around it,
+    the series' span (its calendar greys the days without a bulletin), the list items of the month's bulletins
+    (`browse.item_inputs`) and whether it lists them in a toctree."""
+    position = months.index(month)
+    around = months[max(position - 1, 0):position + 2]
+    return digest_of_record(["month", series["slug"], series["name"], month, around, [str(d) for d in span],
+                             [item_inputs(ctx, b) for b in in_month.index], ctx.settings.bulletin_toctree])
 
 
 def bulletin_files(ctx: Context, bulletin_id: str) -> dict[str, str | bytes]:
