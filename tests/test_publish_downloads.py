@@ -49,8 +49,8 @@ def test_downloads_page_gives_size_date_and_sha256_and_is_linked_from_home_and_m
     html = built / "html"
     page = (html / "downloads.html").read_text(encoding="utf-8")
     sums = dict(reversed(line.split("  ", 1)) for line in (html / "downloads" / "SHA256SUMS").read_text().splitlines())
-    for name in ("test-daily-2019.pdf", "test-daily.epub", "figures.csv"):
-        assert f'href="downloads/{name}"' in page and sums[name] in page
+    for name in ("test-daily-2019.pdf", "test-daily.epub", "figures.csv", "datapackage.json"):
+        assert f'href="downloads/{name}"' in page and sums[name] in page, name
     assert "in downloads/SHA256SUMS" in page  # the zip holds this page: its checksum is in SHA256SUMS only
     assert re.search(r"\d+ KB", page) and "2 bulletins" in page
     assert 'href="downloads.html"' in (html / "index.html").read_text(encoding="utf-8")

@@ -23,12 +23,22 @@ def test_a_memo_gives_back_only_what_was_kept_under_the_same_digest_and_salt(tmp
     assert FileMemo(tmp_path / "memo", salt="code-2").recall("north/2019-07-09-a", "inputs-1") is None
 
 
+def test_a_memo_gives_back_what_the_json_module_alone_would_read_even_what_orjson_refuses(tmp_path):
+    memo = FileMemo(tmp_path / "memo", salt="s")
+    usual = {"title": "تقرير \u2067<b>&</b>\u2069 \\emph{x}", "n": [1, 2.5, -0.0, None, True], "nested": {"a": []}}
+    memo.keep("usual", "d", usual)
+    assert memo.recall("usual", "d") == usual
+    memo.keep("odd", "d", {"huge": 2 ** 70, "missing": float("nan")})  # json writes NaN, which orjson refuses
+    odd = memo.recall("odd", "d")
+    assert odd["huge"] == 2 ** 70 and odd["missing"] != odd["missing"]
+
+
 def test_a_damaged_memo_file_is_ignored_and_replaced(tmp_path):
     memo = FileMemo(tmp_path / "memo", salt="s")
     memo.keep("k", "d", ["kept"])
     [entry] = (tmp_path / "memo").rglob("*.json")
-    for damage in ("{not json", '["a list"]', '{"digest": 1}', ""):
-        entry.write_text(damage, encoding="utf-8")
+    for damage in (b"{not json", b'["a list"]', b'{"digest": 1}', b"", b"\xff{ not UTF-8"):
+        entry.write_bytes(damage)
         assert memo.recall("k", "d") is None
     memo.keep("k", "d", ["again"])
     assert memo.recall("k", "d") == ["again"]
