@@ -138,8 +138,8 @@ def bulletin_inputs(ctx: Context, bulletin_id: str) -> str:
     versions = ctx.versions[bulletin_id]
     linked = {r["target_id"] for v in versions for r in ctx.links.get((bulletin_id, int(v["version"])), [])}
     linked |= {*ctx.backlinks.get(bulletin_id, []), *ctx.neighbours.get(bulletin_id, (None, None))}
-    others = [[b, *(str(ctx.bulletins[b][k]) for k in ("date", "url", "title"))]
-              for b in sorted(linked, key=str) if b in ctx.bulletins]
+    # what the page shows of those: their dates, addresses and titles (and marks), digested once a bulletin
+    others = [[b, item_inputs(ctx, b)] for b in sorted(linked, key=str) if b in ctx.bulletins]
     record = [ctx.shared_inputs, bulletin_id, [[v["path"], v["sha256"], image_source(v) is not None] for v in versions],
               ctx.backlinks.get(bulletin_id, []), ctx.neighbours.get(bulletin_id), others]
     return digest_of_record(record)
