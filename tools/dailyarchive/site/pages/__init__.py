@@ -17,10 +17,10 @@ import pandas as pd
 from ...catalog.catalog import Catalog
 from ...model.memo import Kept, Memo, digest_of_record, remembered_texts
 from ...model.safebody import own_images
-from ._context import (BODY_DIR, EXTRA_DIR, INCLUDE_DIR, NAME_KINDS, Context, PageSettings, Row, build_context,
+from ._context import (BODY_DIR, EXTRA_DIR, INCLUDE_DIR, NAME_KINDS, Context, PageSettings, build_context,
                        diff_docname, docname, month_docname, version_docname)
 from ._text import myst_escape
-from .browse import HOME_INCLUDE, home_include, item_inputs, month_page, series_page, year_page
+from .browse import HOME_INCLUDE, home_include, item_inputs, month_inputs, month_page, series_page, year_page
 from .bulletin import body_path, bulletin_page, image_name, image_source
 from .names import name_pages
 from .versions import diff_page, latest_stub, latest_stub_path, older_version_page
@@ -52,7 +52,7 @@ def staged_pages(catalog: Catalog, settings: PageSettings | None = None,
 
 def browse_pages(ctx: Context, memo: Memo | None = None) -> dict[str, str | Kept]:
     """Series, year and month pages of every series; with `memo`, a month page is kept in it under the digest of
-    what it reads (`month_inputs`) and taken back while that is unchanged."""
+    what it reads (`browse.month_inputs`) and taken back while that is unchanged."""
     pages: dict[str, str | Kept] = {}
     bulletins = ctx.catalog.bulletins
     for slug, series in ctx.series.items():
@@ -72,17 +72,6 @@ def browse_pages(ctx: Context, memo: Memo | None = None) -> dict[str, str | Kept
                 pages.update(remembered_texts(memo, path, digest, lambda: {
                     path: month_page(ctx, series, *when, in_month, months, span)}))
     return pages
-
-
-def month_inputs(ctx: Context, series: Row, month: tuple[int, int], in_month: pd.DataFrame,
-                 months: list[tuple[int, int]], span: tuple[object, object]) -> str:
-    """A digest of what `browse.month_page` reads: the series' name and slug, the month and the months around it,
-    the series' span (its calendar greys the days without a bulletin), the list items of the month's bulletins
-    (`browse.item_inputs`) and whether it lists them in a toctree."""
-    position = months.index(month)
-    around = months[max(position - 1, 0):position + 2]
-    return digest_of_record(["month", series["slug"], series["name"], month, around, [str(d) for d in span],
-                             [item_inputs(ctx, b) for b in in_month.index], ctx.settings.bulletin_toctree])
 
 
 def bulletin_files(ctx: Context, bulletin_id: str) -> dict[str, str | bytes]:

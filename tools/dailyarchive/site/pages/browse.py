@@ -9,6 +9,7 @@ import html
 
 import pandas as pd
 
+from ...model.memo import digest_of_record
 from . import slots
 from ._context import INCLUDE_DIR, Context, Row, docname, month_docname
 from ..feeds import feed_path
@@ -154,6 +155,17 @@ def month_page(ctx: Context, series: Row, year: int, month: int, in_month: pd.Da
             text = f"{arrow}{calendar.month_name[m]} {y}" + (" →" if step > 0 else "")
             around.append((text, month_docname(slug, y, m)))
     return page(lines + _around(around))
+
+
+def month_inputs(ctx: Context, series: Row, month: tuple[int, int], in_month: pd.DataFrame,
+                 months: list[tuple[int, int]], span: tuple[dt.date, dt.date]) -> str:
+    """A digest of what `month_page` reads: the series' name and slug, the month and the months around it,
+    the series' span (its calendar greys the days without a bulletin), the list items of the month's bulletins
+    (`item_inputs`) and whether it lists them in a toctree."""
+    position = months.index(month)
+    around = months[max(position - 1, 0):position + 2]
+    return digest_of_record(["month", series["slug"], series["name"], month, around, [str(d) for d in span],
+                             [item_inputs(ctx, b) for b in in_month.index], ctx.settings.bulletin_toctree])
 
 
 def calendar_html(year: int, month: int, bulletins: list[Row], span: tuple[dt.date, dt.date]) -> str:
