@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -13,7 +16,7 @@ from bs4 import BeautifulSoup
 from helpers import write_archive, write_bulletin
 
 from dailyarchive.publish.html import BuildResult, build
-from dailyarchive.build.volumes import SchedulerUnreachable
+from dailyarchive.build.volumes import SchedulerUnreachable, worker_context
 
 ROOT = Path(__file__).resolve().parents[1]
 LAST_2019 = "test-daily/2019/2019-12-31-year-end"
@@ -71,13 +74,36 @@ def test_jobs_and_a_dask_cluster_build_the_same_bytes(tmp_path):
     archive = three_bulletins(tmp_path / "archive")
     one, _, warnings = quiet_build(archive, tmp_path / "one", jobs=1)
     two, _, _ = quiet_build(archive, tmp_path / "two", jobs=2)
+    with another_thread():  # the workers come from a fork server, not forked from this process
+        served, _, _ = quiet_build(archive, tmp_path / "served", jobs=2)
     with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
         dask, _, _ = quiet_build(archive, tmp_path / "dask", scheduler=cluster.scheduler_address)
     assert one.status == two.status == dask.status == 0, warnings
     assert set(dask.built) == {"site", "test-daily/2019", "test-daily/2020"}
     first = tree(one.outdir)
     assert tree(two.outdir) == first
+    assert tree(served.outdir) == first
     assert tree(dask.outdir) == first
+
+
+@contextmanager
+def another_thread() -> Iterator[None]:
+    """A second thread of this process, alive while the block runs."""
+    done = threading.Event()
+    waiting = threading.Thread(target=done.wait)
+    waiting.start()
+    try:
+        yield
+    finally:
+        done.set()
+        waiting.join()
+
+
+def test_local_workers_are_forked_only_while_the_build_has_one_thread():
+    alone = threading.active_count() == 1
+    assert worker_context().get_start_method() == ("fork" if alone else "forkserver")
+    with another_thread():
+        assert worker_context().get_start_method() == "forkserver"
 
 
 def test_an_unreachable_scheduler_is_a_message_within_seconds_and_nothing_is_written(tmp_path):

@@ -47,7 +47,7 @@ KEYS = {
     "noop_s": "rebuild with nothing changed, seconds",
     "jobs": "worker processes of the build (volumes side by side)",
     "peak_rss_parent_mb": "peak memory of the build's parent process (stager and catalog), MB",
-    "peak_rss_worker_mb": "peak memory of the largest volume worker, MB",
+    "peak_rss_worker_mb": "peak memory of the largest worker (its volume builds and the stager's work aside), MB",
     "html_mb": "size of the HTML output folder, MB",
     "search_index_mb": "bytes a reader loads to search one year (largest year shard + manifest, else searchindex.js), MB",
     "largest_page_kb": "largest HTML page, KB",
@@ -353,13 +353,15 @@ def _child(step: str, args: list[str]) -> dict[str, Any]:
     if step == "build":
         from ..publish.html import build
 
-        from ..build.volumes import default_jobs
+        from ..build.volumes import default_jobs, worker_context
 
+        forked = worker_context().get_start_method() == "fork"  # the choice the build's executor makes
         result = build(Path(args[0]), Path(args[1]), Path(args[2]), "html", status=sys.stdout, warning=sys.stdout)
         parent = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        children = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1) if forked else 0.0
         return {"status": result.status, "warnings": result.warnings, "jobs": default_jobs(),
-                "peak_rss_parent_mb": parent, "peak_rss_worker_mb": result.worker_peak_rss_mb,
-                "workers_cpu_s": result.workers_cpu_s}
+                "peak_rss_parent_mb": parent, "peak_rss_worker_mb": max(result.worker_peak_rss_mb, children),
+                "workers_cpu_s": result.workers_cpu_s, "workers_are_children": forked}
     if step == "pdf":
         from ..publish import pdf  # type: ignore[attr-defined]  # the PDF engineer's module, when it exists
 
@@ -372,9 +374,11 @@ def main(argv: list[str]) -> int:
     """Entry point of a child process: run STEP, write REPORT (JSON), exit with the step's status."""
     step, report, *args = argv
     data = _child(step, args)
-    # Volume workers are not this process's waited-for children (a fork server starts them): they report their own.
+    # Forked workers are this process's waited-for children, counted in its rusage with all their work; the
+    # workers of a fork server are not, so only what they report of their project builds can be added.
+    workers = 0 if data.get("workers_are_children") else data.get("workers_cpu_s") or 0
     data |= {"peak_rss_mb": max(_peak_rss_mb(), data.get("peak_rss_worker_mb") or 0),
-             "cpu_s": round(_cpu_s() + (data.get("workers_cpu_s") or 0), 2)}
+             "cpu_s": round(_cpu_s() + workers, 2)}
     Path(report).write_text(json.dumps(data), encoding="utf-8")
     return int(data.get("status") or 0)
 
