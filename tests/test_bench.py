@@ -5,11 +5,12 @@ from __future__ import annotations
 import importlib.util
 import inspect
 import json
+import sys
 from pathlib import Path
 
 import pytest
 
-from dailyarchive.harness.bench import KEYS, markdown_table, run_bench, search_index_bytes
+from dailyarchive.harness.bench import KEYS, markdown_table, run_bench, run_counted, search_index_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -60,3 +61,21 @@ def test_tasks_have_help_for_every_flag(name: str) -> None:
     flags = [p for p in inspect.signature(task.body).parameters if p != "c"]
     assert task.body.__doc__
     assert sorted(task.help) == sorted(flags)
+
+
+#: A process that leaves a grandchild behind: it burns `seconds` of CPU after its parent has ended.
+ORPHAN = """
+import os, sys, time
+if os.fork() == 0:
+    started = time.process_time()
+    while time.process_time() - started < float(sys.argv[1]):
+        pass
+    os._exit(0)
+"""
+
+
+def test_a_step_counts_the_cpu_of_what_it_leaves_running_as_a_fork_server_does(tmp_path: Path) -> None:
+    with (tmp_path / "log").open("w", encoding="utf-8") as log:
+        status, seconds, cpu = run_counted([sys.executable, "-c", ORPHAN, "0.5"], log)
+    assert status == 0
+    assert cpu is not None and cpu >= 0.45  # the grandchild's half second, counted once it has ended

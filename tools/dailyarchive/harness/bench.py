@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import yaml
 
@@ -163,12 +163,68 @@ def run_step(step: str, args: list[Path | str], log: Path) -> StepResult:
     report = log.with_suffix(".json")
     report.unlink(missing_ok=True)
     command = [sys.executable, "-m", "dailyarchive.harness.bench", step, str(report), *map(str, args)]
-    started = time.perf_counter()
     with log.open("w", encoding="utf-8") as stream:
-        status = subprocess.run(command, stdout=stream, stderr=subprocess.STDOUT).returncode
-    seconds = round(time.perf_counter() - started, 2)
+        status, seconds, cpu = run_counted(command, stream)
     data = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
+    if cpu is not None:
+        data["cpu_s"] = cpu
     return StepResult(seconds, status, data)
+
+
+def run_counted(command: list[str], output: IO[str]) -> tuple[int, float, float | None]:
+    """Run `command` with its output in `output`; its exit status, wall seconds, and the CPU seconds of every
+    process it started, whoever their parent was (None where this process cannot adopt orphans)."""
+    adopting = _adopt_orphans()
+    children, cpu_before = _children(), _children_cpu_s()
+    started = time.perf_counter()
+    status = subprocess.run(command, stdout=output, stderr=subprocess.STDOUT).returncode
+    seconds = round(time.perf_counter() - started, 2)
+    for pid in _children() - children:  # what the command left running and this process adopted (a fork server)
+        _wait(pid)
+    return status, seconds, round(_children_cpu_s() - cpu_before, 2) if adopting else None
+
+
+def _adopt_orphans() -> bool:
+    """Make this process adopt the processes a step leaves behind (Linux's PR_SET_CHILD_SUBREAPER), so that
+    their CPU time is counted when they end. A fork server outlives the build that started it, and reaps the
+    workers it forked: without this, none of the workers' CPU time would reach the step's figure."""
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0  # 36: PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        return False
+
+
+def _children() -> set[int]:
+    """The process ids of this process's children (their parent in /proc/<pid>/stat; empty without /proc)."""
+    pids: set[int] = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text(encoding="utf-8").rsplit(")", 1)[1].split()[1])  # after the name: state, ppid
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == os.getpid():
+            pids.add(int(stat.parent.name))
+    return pids
+
+
+def _wait(pid: int, timeout: float = 30.0) -> None:
+    """Wait up to `timeout` seconds for the child `pid` to end (a fork server ends once its build has)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                return
+        except ChildProcessError:
+            return
+        time.sleep(0.02)
+
+
+def _children_cpu_s() -> float:
+    """User + system CPU seconds of this process's ended and waited-for descendants."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return children.ru_utime + children.ru_stime
 
 
 def _ratio(build: dict[str, Any], floor: dict[str, Any]) -> float | None:
@@ -355,13 +411,13 @@ def _child(step: str, args: list[str]) -> dict[str, Any]:
 
         from ..build.volumes import default_jobs, worker_context
 
-        forked = worker_context().get_start_method() == "fork"  # the choice the build's executor makes
+        forked = worker_context().get_start_method() == "fork"  # then the workers are this process's children
         result = build(Path(args[0]), Path(args[1]), Path(args[2]), "html", status=sys.stdout, warning=sys.stdout)
         parent = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         children = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1) if forked else 0.0
         return {"status": result.status, "warnings": result.warnings, "jobs": default_jobs(),
                 "peak_rss_parent_mb": parent, "peak_rss_worker_mb": max(result.worker_peak_rss_mb, children),
-                "workers_cpu_s": result.workers_cpu_s, "workers_are_children": forked}
+                "workers_cpu_s": result.workers_cpu_s}
     if step == "pdf":
         from ..publish import pdf  # type: ignore[attr-defined]  # the PDF engineer's module, when it exists
 
@@ -374,11 +430,9 @@ def main(argv: list[str]) -> int:
     """Entry point of a child process: run STEP, write REPORT (JSON), exit with the step's status."""
     step, report, *args = argv
     data = _child(step, args)
-    # Forked workers are this process's waited-for children, counted in its rusage with all their work; the
-    # workers of a fork server are not, so only what they report of their project builds can be added.
-    workers = 0 if data.get("workers_are_children") else data.get("workers_cpu_s") or 0
-    data |= {"peak_rss_mb": max(_peak_rss_mb(), data.get("peak_rss_worker_mb") or 0),
-             "cpu_s": round(_cpu_s() + workers, 2)}
+    # The parent (`run_step`) counts the CPU time of every process the step started; this is what it reads where it
+    # cannot adopt a fork server (forked workers are this process's children and counted here).
+    data |= {"peak_rss_mb": max(_peak_rss_mb(), data.get("peak_rss_worker_mb") or 0), "cpu_s": _cpu_s()}
     Path(report).write_text(json.dumps(data), encoding="utf-8")
     return int(data.get("status") or 0)
 
