@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -16,7 +18,7 @@ from bs4 import BeautifulSoup
 from helpers import write_archive, write_bulletin
 
 from dailyarchive.publish.html import BuildResult, build
-from dailyarchive.build.volumes import SchedulerUnreachable, worker_context
+from dailyarchive.build.volumes import SchedulerUnreachable
 
 ROOT = Path(__file__).resolve().parents[1]
 LAST_2019 = "test-daily/2019/2019-12-31-year-end"
@@ -99,11 +101,27 @@ def another_thread() -> Iterator[None]:
         waiting.join()
 
 
-def test_local_workers_are_forked_only_while_the_build_has_one_thread():
-    alone = threading.active_count() == 1
-    assert worker_context().get_start_method() == ("fork" if alone else "forkserver")
-    with another_thread():
-        assert worker_context().get_start_method() == "forkserver"
+#: Prints how a fresh process's workers would start: alone, beside a thread, and once vl-convert has drawn.
+STARTS = """
+import threading
+from dailyarchive.build.volumes import worker_context
+
+print(worker_context().get_start_method())
+done = threading.Event()
+beside = threading.Thread(target=done.wait)
+beside.start()
+print(worker_context().get_start_method())
+done.set()
+beside.join()
+import vl_convert
+vl_convert.vegalite_to_svg('{"mark": "point"}')
+print(worker_context().get_start_method())
+"""
+
+
+def test_local_workers_are_forked_only_while_nothing_runs_beside_the_build():
+    starts = subprocess.run([sys.executable, "-c", STARTS], capture_output=True, text=True, check=True).stdout.split()
+    assert starts == ["fork", "forkserver", "forkserver"]
 
 
 def test_an_unreachable_scheduler_is_a_message_within_seconds_and_nothing_is_written(tmp_path):

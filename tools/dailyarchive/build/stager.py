@@ -30,7 +30,7 @@ import pandas as pd
 from .. import addresses
 from ..catalog.catalog import Catalog
 from ..site.charts import TOLL_MEASURES, add_templates, known_templates, place_key
-from ..site.chartset import CHARTS_VERSION, ChartData, chart_data, page_plan, plan_digest, render
+from ..site.chartset import CHARTS_VERSION, ChartData, chart_data, page_plan, plan_digest, render, series_points
 from ..site.cite import version_files
 from ..site.chronology import ChronologySettings, chronology_pages, event_order, event_records
 from ..model.collector import collector_paused
@@ -44,7 +44,7 @@ from ..publish.datapackage import datapackage_json
 from ..catalog.rules import ordered
 from ..site.search import SEARCH_DIR, file_digest, search_files
 from .reading import read_archive, volume_of
-from .stage import Content, FileMemo, GroupedMemo, content_bytes, content_digest, write_if_changed
+from .stage import TEXTS, Content, FileMemo, GroupedMemo, content_bytes, content_digest, write_if_changed
 from ..model.memo import Kept
 from ..site.timeline import timeline_files
 from .volumes import code_digest
@@ -55,6 +55,8 @@ T = TypeVar("T")
 SKIP_PARTS = {"_build", "__pycache__", ".ipynb_checkpoints"}
 #: The folder of drawn SVGs in the cache; a new name when the way an SVG is drawn changes (v2: notes under it).
 SVG_CACHE = "svg-v2"
+#: The folder of the data downloads a worker made, in the cache (`kept_download`).
+DOWNLOADS_CACHE = "downloads"
 NO_SEAL = "Nothing of this archive is sealed yet (`invoke seal` seals what is published and starts the seal log)."
 
 
@@ -170,12 +172,15 @@ def stage_projects(archive: Path, docs: Path | None, settings: StageSettings = S
     are the files made from the catalog alone (`catalog_files`), while the projects are planned."""
     reading = read_archive(archive, cache)
     withheld = withheld_sources(reading.problems, archive)
-    shipped = shipped_catalog(reading.catalog) if workers is not None else b""
-    aside = (workers.submit(with_catalog, catalog_files, shipped, settings, withheld, cache)
-             if workers is not None else None)
+    hand_written = docs_files(docs) if docs else {}
+    charting, aside = None, None
+    if workers is not None:  # the charts first: the projects wait for them, the catalog's files only the finish
+        shipped = shipped_catalog(reading.catalog)
+        charting = start_chart_work(workers, shipped, reading.problems, settings, cache, data_dictionary(hand_written))
+        aside = workers.submit(with_catalog, catalog_files, shipped, settings, withheld, cache)
     sealed = sealed_problems(archive)
-    staging = plan_projects(reading.catalog, reading.problems, docs_files(docs) if docs else {}, settings, cache,
-                            known_docs, workers, reading.digests, shipped)
+    staging = plan_projects(reading.catalog, reading.problems, hand_written, settings, cache, known_docs, workers,
+                            reading.digests, charting)
     staging.withheld, staging.aside = withheld, aside
     site = staging.site
     site.problems = ordered([*site.problems, *sealed])
@@ -208,15 +213,10 @@ def top_folder(path: str) -> str:
 def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settings: StageSettings,
                   cache: Path | None = None, known_docs: frozenset[str] = frozenset(),
                   workers: Executor | None = None, volume_digests: dict[str, str] | None = None,
-                  shipped: bytes = b"") -> Staging:
+                  charting: ChartJobs | None = None) -> Staging:
     """The projects of a catalog, with the output files they depend on (see `stage_projects`;
-    `volume_digests`: what each volume was read from, `reading.Reading.digests`; `shipped`: `shipped_catalog`,
-    made once for the workers). The charts are made on a worker while the pages are made here."""
-    if workers is not None and not shipped:
-        shipped = shipped_catalog(catalog)
-    dictionary = content_bytes(docs.get("data.md", b"")).decode("utf-8")  # the data package describes the CSVs
-    charting = (workers.submit(with_catalog, chart_work, shipped, problems, settings.charts_per_bulletin, cache,
-                               dictionary) if workers is not None else None)
+    `volume_digests`: what each volume was read from, `reading.Reading.digests`). The charts are made on the
+    workers while the pages are made here (`charting`, started by `start_chart_work`; here without workers)."""
     chronology = chronology_pages(catalog, ChronologySettings(settings.chronology_max_events),
                                   chronology_records(catalog, volume_digests or {}, cache))
     existing = frozenset(project_docnames(docs)) | frozenset(project_docnames(chronology)) | known_docs
@@ -230,8 +230,7 @@ def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settin
             memo.save()
     staged_docs = frozenset(project_docnames({**docs, **pages, **chronology}))  # the charts add no document
     outputs: Files = discovery_files(catalog, staged_docs | known_docs, settings, cache)  # while the charts are made
-    charts, drawings, downloads = worked_or_here(charting, chart_work, catalog, problems,
-                                                 settings.charts_per_bulletin, cache, dictionary)
+    charts, drawings, downloads = chart_results(charting, catalog, problems, settings, cache, data_dictionary(docs))
     drawings.start(workers)
     staged: Files = {**docs, **pages, **chronology, **charts}
     for path in [p for p in staged if p.startswith(EXTRA_DIR + "/")]:
@@ -314,17 +313,79 @@ def split_projects(staged: Files, series: set[str], volumes: bool) -> dict[str, 
     return dict(sorted(projects.items()))
 
 
+def data_dictionary(docs: Files) -> str:
+    """The text of the docs' data dictionary (`data.md`): the data package describes the CSVs with it."""
+    return content_bytes(docs.get("data.md", b"")).decode("utf-8")
+
+
+@dataclass
+class ChartJobs:
+    """The charts' share of the staging, being made on two workers while the pages are made here (it reads no
+    body): the chart pages with their drawings (`chart_pages`), and the data downloads (`data_downloads`)."""
+
+    pages: Future[tuple[Files, Drawings]]
+    downloads: Future[dict[str, bytes | Kept]]
+
+
+def start_chart_work(workers: Executor, shipped: bytes, problems: list[Problem], settings: StageSettings,
+                     cache: Path | None, dictionary: str) -> ChartJobs:
+    """Start the charts' share of the staging on `workers` (`shipped`: the catalog, `shipped_catalog`)."""
+    return ChartJobs(workers.submit(with_catalog, chart_pages, shipped, problems, settings.charts_per_bulletin, cache),
+                     workers.submit(with_catalog, data_downloads, shipped, problems, dictionary, cache))
+
+
+def chart_results(jobs: ChartJobs | None, catalog: Catalog, problems: list[Problem], settings: StageSettings,
+                  cache: Path | None, dictionary: str) -> tuple[Files, Drawings, dict[str, bytes | Kept]]:
+    """The chart pages, their drawings and the data downloads: what the workers made (`jobs`), or made here
+    (`chart_work`) without workers, or where a worker failed."""
+    if jobs is None:
+        return chart_work(catalog, problems, settings.charts_per_bulletin, cache, dictionary)
+    charts, drawings = worked_or_here(jobs.pages, chart_pages, catalog, problems, settings.charts_per_bulletin, cache)
+    return charts, drawings, worked_or_here(jobs.downloads, data_downloads, catalog, problems, dictionary, cache)
+
+
 @collector_paused()
 def chart_work(catalog: Catalog, problems: list[Problem], per_bulletin: int = 1, cache: Path | None = None,
                dictionary: str = "") -> tuple[Files, Drawings, dict[str, bytes]]:
-    """The charts' share of the staging, made on a worker while the pages are made (it reads no body): the
-    chart pages (`chart_files`), their SVGs still to draw (`Drawings`, to start with the build's workers), and
-    the data downloads by file name (CSV, SQLite, and the data package that describes the CSVs with the data
-    dictionary's text, `dictionary`)."""
+    """`chart_pages` and `data_downloads` in one process, from one computation of the chart data."""
     data = chart_data(catalog, problems)
     charts, drawings = chart_files(catalog, data, per_bulletin, cache)
-    tables = data_tables(catalog, data.points, data.excluded)
-    return charts, drawings, {**table_files(tables), "datapackage.json": datapackage_json(catalog, tables, dictionary)}
+    return charts, drawings, download_files(catalog, data.points, data.excluded, dictionary)
+
+
+@collector_paused()
+def chart_pages(catalog: Catalog, problems: list[Problem], per_bulletin: int = 1,
+                cache: Path | None = None) -> tuple[Files, Drawings]:
+    """The chart pages (`chart_files`) and their SVGs still to draw (`Drawings`, to start with the build's
+    workers)."""
+    return chart_files(catalog, chart_data(catalog, problems), per_bulletin, cache)
+
+
+@collector_paused()
+def data_downloads(catalog: Catalog, problems: list[Problem], dictionary: str = "",
+                   cache: Path | None = None) -> dict[str, bytes | Kept]:
+    """The data downloads, on a worker beside `chart_pages`: it computes the series again (`series_points`,
+    a tenth of the charts' work) so that the two run side by side. With a cache, the files are written into it
+    and handed back as `Kept` files: their paths and digests, not their bytes (96 MB at 10,000 bulletins, which
+    a busy parent takes seconds to receive)."""
+    points, excluded = series_points(catalog, problems)
+    files = download_files(catalog, points, excluded, dictionary)
+    return {name: kept_download(cache, name, data) for name, data in files.items()} if cache is not None else {**files}
+
+
+def kept_download(cache: Path, name: str, data: bytes) -> Kept:
+    """The data download `name`, written into `cache/downloads/` (unless it holds it already)."""
+    path = cache / DOWNLOADS_CACHE / TEXTS / "files" / name
+    write_if_changed(path, data)
+    return Kept(str(path), hashlib.sha256(data).hexdigest(), "a data download the build made")
+
+
+def download_files(catalog: Catalog, points: pd.DataFrame, excluded: pd.DataFrame,
+                   dictionary: str) -> dict[str, bytes]:
+    """The data downloads by file name: CSV, SQLite, and the data package that describes the CSVs with the data
+    dictionary's text, `dictionary`."""
+    tables = data_tables(catalog, points, excluded)
+    return {**table_files(tables), "datapackage.json": datapackage_json(catalog, tables, dictionary)}
 
 
 def chart_files(catalog: Catalog, data: ChartData, per_bulletin: int = 1,
@@ -413,7 +474,7 @@ class Drawings:
 
     def files(self) -> Files:
         """Every SVG shown, by its path from the output root (waits for the drawings; keeps them in the cache)."""
-        drawn = dict(zip(self.specs, draw_svgs(list(self.specs.values()))))
+        drawn = dict(zip(self.specs, draw_svgs(list(self.specs.values())))) if self.specs else {}
         for specs, batch in self.batches:
             drawn.update(zip(specs, worked_or_here(batch, draw_svgs, list(specs.values()))))
         svgs = self.cache / SVG_CACHE if self.cache is not None else None

@@ -20,6 +20,7 @@ import json
 import multiprocessing
 import os
 import resource
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -189,11 +190,14 @@ def executor(jobs: int, scheduler: str | None = None) -> Iterator[Executor]:
 
 
 def worker_context() -> multiprocessing.context.BaseContext:
-    """How the local workers start: forked from this process while it has one thread, so they start at once
-    with the toolkit and Sphinx imported (a fork server imports them again, about 1.3 s of CPU beside the
-    staging); from a fork server otherwise (a fork beside other threads, such as `invoke serve`'s, can copy a
-    lock one of them holds, and some systems cannot fork)."""
-    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+    """How the local workers start: forked from this process while it runs nothing beside, so they start at
+    once with the toolkit and Sphinx imported (a fork server imports them again, about 1.3 s of CPU beside the
+    staging); from a fork server otherwise. A fork copies whatever locks the other threads hold, and a worker
+    that needs one waits for ever: the threads of Python (`invoke serve`'s) and those of vl-convert's engine,
+    which runs in a process once it has drawn a chart (its module is imported to draw). Some systems cannot
+    fork at all."""
+    alone = threading.active_count() == 1 and "vl_convert" not in sys.modules
+    if alone and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
     # the workers build Sphinx projects and do the stager's work aside (charts, with Altair; the catalog's files)

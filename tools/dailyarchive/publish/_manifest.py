@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..model.memo import Kept
 from .data import DOWNLOAD_DIR
 
 #: What each data download holds (the data dictionary describes their columns).
@@ -51,12 +53,17 @@ class DownloadFile:
         return cls.of(name or path.name, path.read_bytes(), contents, built)
 
 
-def manifest_json(outputs: dict[str, str | bytes], built: tuple[DownloadFile, ...], today: dt.date) -> str:
+def manifest_json(outputs: dict[str, str | bytes | Kept], built: tuple[DownloadFile, ...], today: dt.date) -> str:
     """The downloads page's table: the books first, then the data downloads among the stager's `outputs`."""
     rows = list(built)
     for path, content in sorted(outputs.items()):
         name = path.removeprefix(f"{DOWNLOAD_DIR}/")
         if path.startswith(f"{DOWNLOAD_DIR}/") and "/" not in name:
-            data = content.encode("utf-8") if isinstance(content, str) else content
-            rows.append(DownloadFile.of(name, data, DATA_CONTENTS.get(name, "data"), today))
+            contents = DATA_CONTENTS.get(name, "data")
+            if isinstance(content, Kept):  # a file of the cache, its digest known: not read again
+                rows.append(DownloadFile(name, contents, os.path.getsize(content.path), content.sha256,
+                                         today.isoformat()))
+            else:
+                rows.append(DownloadFile.of(name, content.encode("utf-8") if isinstance(content, str) else content,
+                                            contents, today))
     return json.dumps([row.__dict__ for row in rows], indent=1, ensure_ascii=False) + "\n"

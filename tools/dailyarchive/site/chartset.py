@@ -112,11 +112,19 @@ def chart_data(catalog: Catalog, problems: Iterable[Problem] = ()) -> ChartData:
         return _chart_data(catalog, problems)
 
 
+def series_points(catalog: Catalog, problems: Iterable[Problem] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The points of every series (`series.build_series`, with who reported each figure) and the figures `check`
+    kept off the charts (`series.excluded_figures`): what the charts and the data downloads are made from."""
+    with collector_paused():
+        excluded = excluded_figures(catalog.latest("figures"), problems)
+        points = build_series(catalog.figures, excluded)
+        points = points.join(catalog.figures.set_index(["bulletin_id", "version", "figure_index"])["reported_by"],
+                             on=["bulletin_id", "version", "figure_index"])
+        return points, excluded
+
+
 def _chart_data(catalog: Catalog, problems: Iterable[Problem]) -> ChartData:
-    excluded = excluded_figures(catalog.latest("figures"), problems)
-    points = build_series(catalog.figures, excluded)
-    points = points.join(catalog.figures.set_index(["bulletin_id", "version", "figure_index"])["reported_by"],
-                         on=["bulletin_id", "version", "figure_index"])
+    points, excluded = series_points(catalog, problems)
     earlier = corrections(catalog.figures, points)
     grouped = rows_by_chart(point_rows(points, catalog.bulletins, earlier)) if not points.empty else {}
     rows = {key: ChartRows.of(value) for key, value in grouped.items()}
