@@ -474,7 +474,7 @@ class Drawings:
 
     def files(self) -> Files:
         """Every SVG shown, by its path from the output root (waits for the drawings; keeps them in the cache)."""
-        drawn = dict(zip(self.specs, draw_svgs(list(self.specs.values())))) if self.specs else {}
+        drawn = dict(zip(self.specs, draw_svgs(list(self.specs.values()))))
         for specs, batch in self.batches:
             drawn.update(zip(specs, worked_or_here(batch, draw_svgs, list(specs.values()))))
         svgs = self.cache / SVG_CACHE if self.cache is not None else None
@@ -514,7 +514,12 @@ def warm_up() -> bool:
 
 
 def draw_svgs(specs: list[str]) -> list[bytes]:
-    """The SVGs of Vega-Lite specs (JSON text: vl-convert reads it in half the time of a dict), by vl-convert."""
+    """The SVGs of Vega-Lite specs (JSON text: vl-convert reads it in half the time of a dict), by vl-convert.
+
+    Without specs, vl-convert is not even imported: a process that has imported it forks no workers
+    (`volumes.worker_context`)."""
+    if not specs:
+        return []
     import vl_convert
 
     return [vl_convert.vegalite_to_svg(spec).encode("utf-8") for spec in specs]

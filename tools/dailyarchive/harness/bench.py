@@ -409,12 +409,12 @@ def _child(step: str, args: list[str]) -> dict[str, Any]:
     if step == "build":
         from ..publish.html import build
 
-        from ..build.volumes import default_jobs, worker_context
+        from ..build.volumes import default_jobs
 
-        forked = worker_context().get_start_method() == "fork"  # then the workers are this process's children
         result = build(Path(args[0]), Path(args[1]), Path(args[2]), "html", status=sys.stdout, warning=sys.stdout)
         parent = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-        children = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1) if forked else 0.0
+        # forked workers are this process's children (a fork server's are not, and their builds report their own)
+        children = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
         return {"status": result.status, "warnings": result.warnings, "jobs": default_jobs(),
                 "peak_rss_parent_mb": parent, "peak_rss_worker_mb": max(result.worker_peak_rss_mb, children),
                 "workers_cpu_s": result.workers_cpu_s}
