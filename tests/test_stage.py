@@ -170,7 +170,11 @@ def test_remembered_month_pages_equal_fresh_ones_and_a_new_bulletin_makes_only_i
     def retitle_in_september() -> None:
         write_bulletin(archive, date="2019-09-02", slug="september", title="September, <retitled> & \\emph{x}")
 
-    made = {add_to_july: {july}, open_august: {july, august, september}, retitle_in_september: {september}}
+    def extend_the_series() -> None:  # the span grows: only the month whose calendar shows the new days changes
+        write_bulletin(archive, date="2019-09-20", slug="latest", title="Latest")
+
+    made = {add_to_july: {july}, open_august: {july, august, september}, retitle_in_september: {september},
+            extend_the_series: {september}}
     for change, months in made.items():
         change()
         lists.made = []

@@ -6,7 +6,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
+
+import orjson
 
 from .errors import DailyArchiveError
 
@@ -55,9 +57,21 @@ class Memo(Protocol):
         """Keep `texts` for `key` under `digest`, each in a file of its own; the files, by name."""
 
 
+def sorted_json(value: Any, default: Callable[[Any], Any] | None = None) -> bytes:
+    """`value` as compact JSON in UTF-8 with sorted keys, the bytes of `json.dumps(value, ensure_ascii=False,
+    sort_keys=True, separators=(",", ":"))`: written by orjson, ten times faster (a build writes tens of
+    thousands of records), and by the json module when orjson refuses the value (keys that are not text,
+    integers past 64 bits, text that is not Unicode). `default` turns what JSON cannot hold into what it can."""
+    try:
+        return orjson.dumps(value, default=default, option=orjson.OPT_SORT_KEYS)
+    except (TypeError, orjson.JSONEncodeError):
+        text = json.dumps(value, default=default, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return text.encode("utf-8", "surrogatepass")
+
+
 def digest_of_record(record: object) -> str:
     """A digest of a JSON-able record (values JSON cannot hold are written as text)."""
-    return hashlib.sha256(json.dumps(record, default=str, sort_keys=True).encode("utf-8")).hexdigest()
+    return hashlib.sha256(sorted_json(record, default=str)).hexdigest()
 
 
 def remembered_texts(memo: Memo | None, key: str, digest: str,

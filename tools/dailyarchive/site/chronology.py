@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +19,7 @@ import pandas as pd
 
 from ..addresses import CHARTS_DIRECTIVE, TIMELINE_DIRECTIVE
 from ..catalog.catalog import Catalog
+from ..model.memo import sorted_json
 from .pages import docname, myst_escape
 from .pages._text import name_slugs, partial_date, present
 
@@ -204,6 +204,5 @@ def events_block(events: list[dict[str, Any]]) -> list[str]:
 
     Backticks are written as `\\u0060` escapes, so no record can close the fence.
     """
-    body = [json.dumps(e, ensure_ascii=False, sort_keys=True, separators=(",", ":")).replace("`", "\\u0060")
-            for e in events]
+    body = [sorted_json(e).decode("utf-8", "surrogatepass").replace("`", "\\u0060") for e in events]
     return [f"```{{{EVENTS_DIRECTIVE}}}", *body, "```"]

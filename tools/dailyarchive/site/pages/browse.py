@@ -145,7 +145,8 @@ def month_page(ctx: Context, series: Row, year: int, month: int, in_month: pd.Da
     lines += _trail([link(series["name"], f"{slug}/index"), link(year, f"{slug}/{year:04d}/index")])
     lines += toctree([docname(b["url"]) for b in ordered]) if ctx.settings.bulletin_toctree else []
     here = month_docname(slug, year, month)
-    lines += raw(calendar_html(year, month, ordered, span), ul(bulletin_item_html(ctx, here, b) for b in ordered))
+    days = calendar_html(year, month, ordered, span_in_month(span, year, month))
+    lines += raw(days, ul(bulletin_item_html(ctx, here, b) for b in ordered))
     position = months.index((year, month))
     around = []
     for step, arrow in ((-1, "← "), (1, "")):
@@ -160,12 +161,21 @@ def month_page(ctx: Context, series: Row, year: int, month: int, in_month: pd.Da
 def month_inputs(ctx: Context, series: Row, month: tuple[int, int], in_month: pd.DataFrame,
                  months: list[tuple[int, int]], span: tuple[dt.date, dt.date]) -> str:
     """A digest of what `month_page` reads: the series' name and slug, the month and the months around it,
-    the series' span (its calendar greys the days without a bulletin), the list items of the month's bulletins
-    (`item_inputs`) and whether it lists them in a toctree."""
+    the series' span within the month (its calendar greys the days without a bulletin: a bulletin added at the
+    end of the series changes no earlier month), the list items of the month's bulletins (`item_inputs`) and
+    whether it lists them in a toctree."""
     position = months.index(month)
     around = months[max(position - 1, 0):position + 2]
-    return digest_of_record(["month", series["slug"], series["name"], month, around, [str(d) for d in span],
+    within = [str(d) for d in span_in_month(span, *month)]
+    return digest_of_record(["month", series["slug"], series["name"], month, around, within,
                              [item_inputs(ctx, b) for b in in_month.index], ctx.settings.bulletin_toctree])
+
+
+def span_in_month(span: tuple[dt.date, dt.date], year: int, month: int) -> tuple[dt.date, dt.date]:
+    """The part of `span` within the month (the whole month when the span covers it; an empty span, first day after
+    the last, when they do not meet): all the calendar reads of the series' span."""
+    first, last = dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+    return max(span[0], first), min(span[1], last)
 
 
 def calendar_html(year: int, month: int, bulletins: list[Row], span: tuple[dt.date, dt.date]) -> str:
