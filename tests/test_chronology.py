@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from helpers import write_bulletin
 
 from dailyarchive import load_catalog
-from dailyarchive.site.chronology import ChronologySettings, chronology_pages, event_records, split
+from dailyarchive.site.chronology import ChronologySettings, chronology_pages, event_records, parts_list, split
 from dailyarchive.publish.html import build
 from dailyarchive.sphinxext._chronology import month_title
 
@@ -62,7 +62,11 @@ def test_a_large_archive_gets_year_pages_and_a_crowded_year_month_pages(archive)
     assert sorted(pages) == ["chronology/2019-00.md", "chronology/2019-05.md", "chronology/2019-07.md",
                              "chronology/index.md"]
     assert "dailyarchive-events" not in pages["chronology/index.md"]
-    assert "[May 2019](/chronology/2019-05.md): 2 events" in pages["chronology/index.md"]
+    index = pages["chronology/index.md"]  # one line a year, its months linked in the chronology's order
+    assert ("- 2019: 4 events: [dated to the year only](/chronology/2019-00.md) (1), [May](/chronology/2019-05.md) "
+            "(2), [July](/chronology/2019-07.md) (1)") in index
+    assert parts_list({"2018": [{}], "2019-05": [{}] * 1200}) == [  # a year of its own; counts in figures
+        "- [2018](/chronology/2018.md): 1 event", "- 2019: 1,200 events: [May](/chronology/2019-05.md) (1,200)"]
     assert "dailyarchive-events" in pages["chronology/2019-05.md"]
 
 

@@ -170,10 +170,39 @@ def index_page(events: list[dict[str, Any]], parts: dict[str, list[dict[str, Any
         lines += events_block(events) + [""]
     else:
         lines += ["```{toctree}", ":hidden:", ""] + [f"/chronology/{part}" for part in parts] + ["```", ""]
-        lines += [f"- [{myst_escape(part_title(part))}](/chronology/{part}.md): {len(found)} events"
-                  for part, found in parts.items()] + [""]
+        lines += parts_list(parts) + [""]
     toll = ["## The toll over time", "", f"```{{{CHARTS_DIRECTIVE}}} chronology", "```", ""]
     return "\n".join(lines + toll)  # the events first, the charts of the toll after them
+
+
+def parts_list(parts: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """The event pages, one line a year: `- [2018](/chronology/2018.md): 40 events`, or for a year split by month
+    `- 2019: 1,210 events: [dated to the year only](/chronology/2019-00.md) (3), [January](/chronology/2019-01.md)
+    (98), ...` (in the chronology's order: the events known only to the year first), so that decades of events
+    stay a short list."""
+    by_year: dict[str, list[str]] = {}
+    for part in parts:
+        by_year.setdefault(part[:4], []).append(part)
+    lines = []
+    for year, in_year in by_year.items():
+        count = sum(len(parts[part]) for part in in_year)
+        if in_year == [year]:
+            lines.append(f"- [{year}](/chronology/{year}.md): {_events(count)}")
+            continue
+        links = [f"[{_month_words(part)}](/chronology/{part}.md) ({len(parts[part]):,})" for part in in_year]
+        lines.append(f"- {year}: {_events(count)}: {', '.join(links)}")
+    return lines
+
+
+def _events(count: int) -> str:
+    """`1 event`, `1,210 events`."""
+    return f"{count:,} event{'' if count == 1 else 's'}"
+
+
+def _month_words(part: str) -> str:
+    """`January` for `2019-01`; `dated to the year only` for `2019-00`."""
+    month = int(part[5:])
+    return calendar.month_name[month] if month else "dated to the year only"
 
 
 def part_page(part: str, events: list[dict[str, Any]]) -> str:
