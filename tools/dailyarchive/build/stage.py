@@ -16,7 +16,7 @@ from pathlib import Path
 
 import orjson
 
-from ..model.memo import Kept
+from ..model.memo import Kept, sorted_json
 
 Content = str | bytes | Kept
 #: The folder of a memo that holds its texts, one file each (`FileMemo.keep_texts`).
@@ -88,18 +88,18 @@ def write_all_if_changed(folder: Path, files: dict[str, Content], ledger: Path) 
     known = _read_ledger(ledger)
     record: dict[str, list[object]] = {}
     written = 0
-    root = str(folder)  # paths as text: a Path a file costs more than its stat (40,000 files at 10,000 bulletins)
+    root = f"{folder}{os.sep}"  # paths as text: a Path a file costs more than its stat (40,000 files at 10,000)
     for relative, content in files.items():
         data = None if isinstance(content, Kept) else content_bytes(content)  # encoded once; a Kept file read if written
         digest = content_digest(content) if data is None else hashlib.sha256(data).hexdigest()
-        path = os.path.join(root, relative)
+        path = root + relative  # staged paths are relative (`os.path.join` would cost as much as the stat)
         info = _stat(path)
         if not (info is not None and _as_recorded(info, known.get(relative), digest)):
             written += write_if_changed(Path(path), content_bytes(content) if data is None else data)
             info = os.stat(path)
         record[relative] = [digest, info.st_size, info.st_mtime_ns]
     if record != known:
-        write_if_changed(ledger, json.dumps(record, sort_keys=True))
+        write_if_changed(ledger, sorted_json(record))
     return written
 
 

@@ -10,6 +10,7 @@ text changed.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -114,9 +115,9 @@ def bulletin_images(ctx: Context, bulletin_id: str) -> dict[str, str | bytes]:
         source = image_source(version)
         if source is not None:
             files[f"{url}/{image_name(str(version['image']))}"] = source.read_bytes()
-    folder = Path(ctx.versions[bulletin_id][0]["path"]).parent
+    folder = os.path.dirname(ctx.versions[bulletin_id][0]["path"])  # as text: every bulletin asks this, every build
     for name in sorted(own_images(folder)):  # the images a body may show (safebody's own files), beside its page
-        files.setdefault(f"{url}/{name}", (folder / name).read_bytes())
+        files.setdefault(f"{url}/{name}", Path(folder, name).read_bytes())
     return files
 
 
