@@ -61,6 +61,16 @@ def test_unchanged_archive_rebuild_writes_no_page(small_site):
     assert written(before, html_times(out / "html")) == set()
 
 
+def test_compiled_page_templates_are_kept_in_the_cache_and_read_by_the_next_build(small_site):
+    archive, out = small_site
+    kept = {p.name: p.stat().st_mtime_ns for p in (out / "cache" / "page-templates").glob("*.cache")}
+    assert len(kept) >= 5  # the theme's page, layout and macros, Sphinx's basic layout, the search page ...
+    write_bulletin(archive, date="2019-08-03", slug="new", title="New")  # pages to render again
+    strict_build(archive, out)
+    assert {p.name: p.stat().st_mtime_ns for p in (out / "cache" / "page-templates").glob("*.cache")} == kept
+    assert "New" in (out / "html" / "test-daily" / "2019" / "2019-08-03-new" / "index.html").read_text("utf-8")
+
+
 def test_adding_a_bulletin_rewrites_only_its_pages_neighbours_and_indexes(small_site):
     archive, out = small_site
     before = html_times(out / "html")

@@ -21,8 +21,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("dailyarchive.sphinxext._rawlinks")
     app.setup_extension("dailyarchive.sphinxext._body")
     app.setup_extension("dailyarchive.sphinxext._downloads")
-    for module in ("_outputs", "_volumes", "_policy", "_search", "_cite", "_feeds", "_charts", "_chronology",
-                   "_timeline", "_fixity"):
+    for module in ("_outputs", "_volumes", "_policy", "_search", "_cite", "_feeds", "_charts", "_templates",
+                   "_chronology", "_timeline", "_fixity"):
         app.setup_extension(f"dailyarchive.sphinxext.{module}")
     app.add_config_value("dailyarchive_archive", "archive", "env", types=[str])
     app.add_config_value("dailyarchive_latest_count", 10, "env", types=[int])
