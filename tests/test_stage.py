@@ -9,7 +9,9 @@ import pytest
 from helpers import write_archive, write_bulletin
 
 from dailyarchive import load_catalog
-from dailyarchive.site.pages import PageSettings, staged_pages
+from dailyarchive.addresses import bulletin_volume
+from dailyarchive.build.reading import read_archive
+from dailyarchive.site.pages import PageSettings, VolumeMemo, staged_pages
 from dailyarchive.build.stage import FileMemo, GroupedMemo, content_bytes, sync_files
 from dailyarchive.model.memo import Kept, KeptFileDamaged
 
@@ -97,6 +99,73 @@ def test_remembered_pages_equal_fresh_ones_after_a_neighbour_a_link_and_the_gaze
         assert remembered == _contents(staged_pages(load_catalog(archive), PageSettings())), change.__name__
     middle = remembered["test-daily/2019/2019-07-09-middle/index.md"].decode("utf-8")
     assert "Before, retitled" in middle and "After, retitled" in middle
+
+
+class RecallingMemo(GroupedMemo):
+    """The memo of bulletin pages a build uses (one group a volume), noting the bulletins it was asked for."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder, "s", bulletin_volume)
+        self.asked: list[str] = []
+
+    def recall_texts(self, key, digest):
+        self.asked.append(key)
+        return super().recall_texts(key, digest)
+
+
+def test_remembered_volumes_equal_fresh_pages_and_an_unchanged_volume_comes_back_whole(tmp_path):
+    archive = _archive(tmp_path)  # three bulletins of July 2019, and one of 2020 that links to the middle one
+    winter = write_bulletin(archive, date="2020-01-05", slug="winter", title="Winter",
+                            see_also=["test-daily/2019-07-09-middle"])
+    pages, volumes = RecallingMemo(tmp_path / "pages"), FileMemo(tmp_path / "volumes", "s")
+
+    def staged() -> dict[str, bytes]:
+        reading = read_archive(archive)
+        files = staged_pages(reading.catalog, PageSettings(), pages, volumes=VolumeMemo(volumes, reading.digests))
+        pages.save()
+        return _contents(files)
+
+    before_folder = archive / "test-daily" / "2019" / "2019-07-08-before"
+    photo = winter.parent / "photos" / "day" / "street.jpg"
+
+    def retitle_across_the_year() -> None:  # the middle page lists it among the pages that link to it
+        write_bulletin(archive, date="2020-01-05", slug="winter", title="Winter, retitled",
+                       see_also=["test-daily/2019-07-09-middle"])
+
+    def add_an_image() -> None:
+        (before_folder / "map.png").write_bytes(b"\x89PNG first")
+
+    def change_the_image() -> None:
+        (before_folder / "map.png").write_bytes(b"\x89PNG second, longer")
+
+    def name_a_photo_not_there_yet() -> None:
+        photo.parent.mkdir(parents=True)
+        write_bulletin(archive, date="2020-01-05", slug="winter", title="Winter, retitled",
+                       image="photos/day/street.jpg", caption="A street.", see_also=["test-daily/2019-07-09-middle"])
+
+    def put_the_photo_there() -> None:  # two folders down: only that folder's own entries change
+        photo.write_bytes(b"\xff\xd8 first")
+
+    def change_the_photo() -> None:
+        photo.write_bytes(b"\xff\xd8 second, longer")
+
+    def rename_a_place() -> None:
+        places = archive / "places.yml"
+        places.write_text(places.read_text(encoding="utf-8").replace("Idleb", "Edlib"), encoding="utf-8")
+
+    staged()
+    for change in (retitle_across_the_year, add_an_image, change_the_image, name_a_photo_not_there_yet,
+                   put_the_photo_there, change_the_photo, rename_a_place):
+        change()
+        assert staged() == _contents(staged_pages(load_catalog(archive), PageSettings())), change.__name__
+    remembered = staged()
+    assert "Winter, retitled" in remembered["test-daily/2019/2019-07-09-middle/index.md"].decode("utf-8")
+    assert remembered["test-daily/2019/2019-07-08-before/map.png"] == b"\x89PNG second, longer"
+    assert [data for path, data in remembered.items() if path.endswith(".jpg")] == [b"\xff\xd8 second, longer"]
+    pages.asked.clear()
+    write_bulletin(archive, date="2020-03-01", slug="spring", title="Spring")  # only the 2020 volume changes
+    assert staged() == _contents(staged_pages(load_catalog(archive), PageSettings()))
+    assert sorted(pages.asked) == ["test-daily/2020-01-05-winter", "test-daily/2020-03-01-spring"]
 
 
 def _contents(files: dict[str, str | bytes | Kept]) -> dict[str, bytes]:

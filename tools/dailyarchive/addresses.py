@@ -58,6 +58,12 @@ def volume_of(path: str, series: set[str]) -> str | None:
     return f"{parts[0]}/{year}"
 
 
+def bulletin_volume(bulletin_id: str) -> str:
+    """`<series>/<year>`: the volume of a bulletin id (`<series>/<date>-<slug>`)."""
+    series, _, rest = bulletin_id.partition("/")
+    return f"{series}/{rest[:4]}"
+
+
 def volume_prefix(name: str) -> str:
     """The output folder of a project, from the site root: `<series>/<year>/`, or '' for the site."""
     return "" if name == SITE_PROJECT else f"{name}/"

@@ -21,7 +21,7 @@ from ..catalog.rules import (Reread, Summary, archive_inputs, archive_problems, 
                              summary_from_record, summary_record, version_problems)
 from ..model.errors import Problem
 from ..model.collector import collector_paused
-from ..model.load import LoadedArchive, load_archive, load_version, version_paths
+from ..model.load import LoadedArchive, load_archive, load_version, version_paths, volume_of
 from ..model.memo import digest_of_record
 from .stage import FileMemo
 from .volumes import code_digest
@@ -36,7 +36,7 @@ class Reading:
     problems: list[Problem]
     volumes_read: int = 0
     volumes: int = 0
-    #: Each volume's digest of what it was read from (its files' stamps, the archive's YAML files, the date):
+    #: Each volume's digest of what it was read from (its files' and folders' stamps, the YAML files, the date):
     #: what is made from a volume's rows alone can be kept under it (`stager.chronology_records`).
     digests: dict[str, str] = field(default_factory=dict)
 
@@ -63,9 +63,11 @@ def read_archive(root: Path, cache: Path | None = None, today: dt.date | None = 
     shares: list[VolumeShare] = []
     digests: dict[str, str] = {}
     read = 0
+    folders = folders_by_volume(base.root, stamps)
     with collector_paused(freeze=True):
         for volume, files in volume_files(base.root, paths).items():
-            digest = digests[volume] = digest_of_record([shared, [[str(p), stamps.get(p.parent)] for p in files]])
+            digest = digests[volume] = digest_of_record([shared, [[str(p), stamps.get(p.parent)] for p in files],
+                                                         folders.get(volume, [])])
             share = share_from_record(memo.recall(volume, digest)) if memo is not None else None
             if share is None:
                 share = read_volume(files, base, today)  # its parsed files are dropped here: memory holds one volume's
@@ -90,13 +92,17 @@ def volume_files(root: Path, paths: list[Path]) -> dict[str, list[Path]]:
     return volumes
 
 
-def volume_of(root: Path, path: Path | str) -> str:
-    """The volume of a version file: `<series>/<year>`, its folder's folder below `root` (a misplaced file's
-    likewise)."""
-    folder, prefix = str(path).rsplit(os.sep, 2)[0], f"{root}{os.sep}"
-    if folder.startswith(prefix):  # as text: the chronology asks this of every event
-        return folder[len(prefix):].replace(os.sep, "/")
-    return Path(path).parent.parent.relative_to(root).as_posix()
+def folders_by_volume(root: Path, stamps: dict[Path, list[Any]]) -> dict[str, list[list[Any]]]:
+    """Each volume's folders (`<series>/<year>`, its bulletins' and any below them) with their stamps, in path
+    order: what a volume's pages may show besides its version files (photos, and the images its bodies show)."""
+    prefix = f"{root}{os.sep}"
+    found: dict[str, list[list[Any]]] = {}
+    for folder, stamp in stamps.items():
+        text = str(folder)
+        parts = text[len(prefix):].split(os.sep, 2) if text.startswith(prefix) else []
+        if len(parts) >= 2:
+            found.setdefault(f"{parts[0]}/{parts[1]}", []).append([text, stamp])
+    return {volume: sorted(entries) for volume, entries in found.items()}
 
 
 def read_volume(paths: list[Path], base: LoadedArchive, today: dt.date) -> VolumeShare:

@@ -220,6 +220,10 @@ class FileMemo:
             self._text_names().add(kept.sha256)
         return kept
 
+    def kept_text(self, sha256: str) -> Kept | None:
+        """The file of the text of digest `sha256`, or None when it is not kept."""
+        return self.text_file(sha256) if isinstance(sha256, str) and self.has_text(sha256) else None
+
     def has_text(self, sha256: str) -> bool:
         """True when the text of digest `sha256` is in its file (the folders are listed once, not a `stat` a text)."""
         return sha256 in self._text_names()

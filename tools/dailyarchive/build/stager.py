@@ -38,12 +38,13 @@ from ..model.errors import Problem
 from ..archivist.fixity import head_text, sealed_problems
 from ..site.feeds import Site as Addressing
 from ..site.feeds import feed_path, feeds, robots, sitemap, sitemap_urls, tag_slugs, timemaps
-from ..site.pages import EXTRA_DIR, PageSettings, staged_pages
+from ..site.pages import EXTRA_DIR, PageSettings, VolumeMemo, staged_pages
 from ..publish.data import DOWNLOAD_DIR, data_tables, table_files
 from ..publish.datapackage import datapackage_json
 from ..catalog.rules import ordered
 from ..site.search import SEARCH_DIR, file_digest, search_files
-from .reading import read_archive, volume_of
+from ..model.load import volume_of
+from .reading import read_archive
 from .stage import TEXTS, Content, FileMemo, GroupedMemo, content_bytes, content_digest, write_if_changed
 from ..model.memo import Kept
 from ..site.timeline import timeline_files
@@ -199,10 +200,11 @@ def grouped_memo_in(cache: Path | None, name: str, group_of: Callable[[str], str
     return GroupedMemo(cache / name, code_digest(), group_of) if cache is not None else None
 
 
-def bulletin_group(bulletin_id: str) -> str:
-    """`<series>/<year>`: the volume of a bulletin id (`<series>/<date>-<slug>`)."""
-    series, _, rest = bulletin_id.partition("/")
-    return f"{series}/{rest[:4]}"
+def volume_memo(cache: Path | None, volume_digests: dict[str, str] | None) -> VolumeMemo | None:
+    """The memo `cache/volume-pages/` of each volume's bulletin pages, under what the volumes were read from
+    (None without a cache or the volumes' digests)."""
+    memo = memo_in(cache, "volume-pages")
+    return VolumeMemo(memo, volume_digests) if memo is not None and volume_digests else None
 
 
 def top_folder(path: str) -> str:
@@ -220,11 +222,11 @@ def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settin
     chronology = chronology_pages(catalog, ChronologySettings(settings.chronology_max_events),
                                   chronology_records(catalog, volume_digests or {}, cache))
     existing = frozenset(project_docnames(docs)) | frozenset(project_docnames(chronology)) | known_docs
-    remembered = grouped_memo_in(cache, "pages", bulletin_group)
+    remembered = grouped_memo_in(cache, "pages", addresses.bulletin_volume)
     lists = grouped_memo_in(cache, "lists", top_folder)
     pages = staged_pages(catalog, PageSettings(latest_count=settings.latest_count, existing_docs=existing,
                                                bulletin_toctree=settings.bulletin_toctree, volumes=settings.volumes),
-                         remembered, lists)
+                         remembered, lists, volume_memo(cache, volume_digests))
     for memo in (remembered, lists):
         if memo is not None:
             memo.save()
@@ -614,7 +616,7 @@ def catalog_files(catalog: Catalog, settings: StageSettings, withheld: frozenset
     where = addressing(settings)
     files: Files = {**timeline_files(catalog), **feeds(catalog, where), **timemaps(catalog, where)}
     base = where.baseurl
-    cited = grouped_memo_in(cache, "citations", bulletin_group)
+    cited = grouped_memo_in(cache, "citations", addresses.bulletin_volume)
     problems: list[Problem] = []
     files.update(version_files(catalog, lambda docname: f"{base}{docname}.html" if base else "", problems,
                                withheld=withheld, memo=cited))

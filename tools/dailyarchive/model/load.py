@@ -138,6 +138,15 @@ def load_version(path: Path, root: Path, problems: list[Problem]) -> VersionFile
     return version
 
 
+def volume_of(root: Path, path: Path | str) -> str:
+    """The volume of a version file: `<series>/<year>`, its folder's folder below `root` (a misplaced file's
+    likewise)."""
+    folder, prefix = str(path).rsplit(os.sep, 2)[0], f"{root}{os.sep}"
+    if folder.startswith(prefix):  # as text: the chronology asks this of every event
+        return folder[len(prefix):].replace(os.sep, "/")
+    return Path(path).parent.parent.relative_to(root).as_posix()
+
+
 def version_paths(root: Path, problems: list[Problem], stamps: dict[Path, list[Any]] | None = None) -> list[Path]:
     """Every Markdown file below the series folders, in path order; symbolic links to folders are reported.
 

@@ -11,11 +11,15 @@ text changed.
 from __future__ import annotations
 
 import os
+from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from ...addresses import bulletin_volume
 from ...catalog.catalog import Catalog
+from ...model.load import volume_of
 from ...model.memo import Kept, Memo, digest_of_record, remembered_texts
 from ...model.safebody import own_images
 from ._context import (BODY_DIR, EXTRA_DIR, INCLUDE_DIR, NAME_KINDS, Context, PageSettings, build_context,
@@ -28,23 +32,37 @@ from .versions import diff_page, latest_stub, latest_stub_path, older_version_pa
 
 __all__ = [
     "BODY_DIR", "EXTRA_DIR", "HOME_INCLUDE", "INCLUDE_DIR", "PageSettings", "diff_docname", "docname",
-    "month_docname", "myst_escape", "staged_pages", "version_docname",
+    "VolumeMemo", "month_docname", "myst_escape", "staged_pages", "version_docname",
 ]
 
 
-def staged_pages(catalog: Catalog, settings: PageSettings | None = None,
-                 memo: Memo | None = None, lists: Memo | None = None) -> dict[str, str | bytes | Kept]:
+@dataclass(frozen=True)
+class VolumeMemo:
+    """Where the bulletin pages of each volume are kept as one entry, by volume: a volume whose inputs
+    (`volume_inputs`) are unchanged gets its bulletins' files back in one recall, without a digest a bulletin."""
+
+    memo: Memo
+    #: Each volume's digest of what it was read from: every file and folder of it (`build.reading.Reading`).
+    digests: dict[str, str]
+
+
+def staged_pages(catalog: Catalog, settings: PageSettings | None = None, memo: Memo | None = None,
+                 lists: Memo | None = None, volumes: VolumeMemo | None = None) -> dict[str, str | bytes | Kept]:
     """Every generated file as {path relative to the source folder: text (or bytes for images)}.
 
     With `memo`, a bulletin's texts are kept in it (`Kept`: a file of the memo), and a bulletin whose
-    inputs (`bulletin_inputs`) are unchanged gets them back from it. `lists` does the same for the pages
-    that list bulletins (names, `names.name_pages`, and months, `browse_pages`), keyed by their paths.
+    inputs (`bulletin_inputs`) are unchanged gets them back from it; with `volumes` too, a volume's bulletins
+    are kept and taken back together (`volume_files`). `lists` does the same for the pages that list
+    bulletins (names, `names.name_pages`, and months, `browse_pages`), keyed by their paths.
     """
     ctx = build_context(catalog, settings or PageSettings())
     pages: dict[str, str | bytes | Kept] = {}
     pages.update(browse_pages(ctx, lists))
+    by_volume: dict[str, list[str]] = defaultdict(list)
     for bulletin_id in ctx.bulletins:
-        pages.update(remembered_bulletin_files(ctx, bulletin_id, memo))
+        by_volume[bulletin_volume(bulletin_id)].append(bulletin_id)
+    for volume, bulletin_ids in by_volume.items():
+        pages.update(volume_files(ctx, volume, bulletin_ids, memo, volumes))
     for kind in NAME_KINDS:
         pages.update(name_pages(ctx, kind, lists))
     pages[HOME_INCLUDE] = home_include(ctx, set(pages))
@@ -88,6 +106,69 @@ def remembered_bulletin_files(ctx: Context, bulletin_id: str, memo: Memo | None)
     texts = remembered_texts(memo, bulletin_id, bulletin_inputs(ctx, bulletin_id),
                              lambda: bulletin_texts(ctx, bulletin_id))
     return {**texts, **bulletin_images(ctx, bulletin_id)}
+
+
+def volume_files(ctx: Context, volume: str, bulletin_ids: list[str], memo: Memo | None,
+                 volumes: VolumeMemo | None) -> dict[str, str | bytes | Kept]:
+    """The files of a volume's bulletins (`remembered_bulletin_files` of each). With `volumes`, their texts'
+    digests and which bulletins have images are kept under `volume_inputs`, and while that is unchanged the
+    texts come back from `memo` unread and only those bulletins' images are read."""
+    digest = volume_inputs(ctx, bulletin_ids, volumes.digests) if memo is not None and volumes is not None else None
+    if memo is None or volumes is None or digest is None:
+        return {path: content for b in bulletin_ids for path, content in remembered_bulletin_files(ctx, b, memo).items()}
+    recalled = recalled_volume(ctx, memo, volumes.memo.recall(volume, digest), bulletin_ids)
+    if recalled is not None:
+        return recalled
+    files: dict[str, str | bytes | Kept] = {}
+    pictured = []
+    for bulletin_id in bulletin_ids:
+        made = remembered_bulletin_files(ctx, bulletin_id, memo)  # texts are `Kept`, images bytes
+        pictured += [bulletin_id] if any(isinstance(content, bytes) for content in made.values()) else []
+        files.update(made)
+    texts = {path: content.sha256 for path, content in files.items() if isinstance(content, Kept)}
+    if not any(isinstance(content, str) for content in files.values()):  # every text is in the memo
+        volumes.memo.keep(volume, digest, {"texts": texts, "pictured": pictured})
+    return files
+
+
+def recalled_volume(ctx: Context, memo: Memo, kept: object,
+                    bulletin_ids: list[str]) -> dict[str, str | bytes | Kept] | None:
+    """The files of a volume from what `volume_files` kept (`kept`), or None when it is not that or a text's
+    file is gone: the texts from `memo`, the images of the bulletins it names read again."""
+    if not (isinstance(kept, dict) and isinstance(kept.get("texts"), dict) and isinstance(kept.get("pictured"), list)):
+        return None
+    files: dict[str, str | bytes | Kept] = {}
+    for path, sha256 in kept["texts"].items():
+        text = memo.kept_text(sha256)
+        if text is None:
+            return None
+        files[path] = text
+    members = set(bulletin_ids)
+    for bulletin_id in kept["pictured"]:
+        if bulletin_id in members:
+            files.update(bulletin_images(ctx, bulletin_id))
+    return files
+
+
+def volume_inputs(ctx: Context, bulletin_ids: list[str], read_from: dict[str, str]) -> str | None:
+    """A digest of everything the pages of a volume's bulletins read (`bulletin_inputs` of each), or None when a
+    file of theirs is in no volume of `read_from`: the digests of the volumes their files were read from
+    (every file and folder of those: versions, photos, images), and of what they show of bulletins of other
+    volumes (links, backlinks and neighbours across the volume's edges)."""
+    members = set(bulletin_ids)
+    volumes: set[str] = set()
+    crossing = []
+    for bulletin_id in bulletin_ids:
+        versions = ctx.versions[bulletin_id]
+        volumes.update(volume_of(ctx.catalog.root, v["path"]) for v in versions)
+        backlinks, neighbours = ctx.backlinks.get(bulletin_id, []), ctx.neighbours.get(bulletin_id, (None, None))
+        linked = {r["target_id"] for v in versions for r in ctx.links.get((bulletin_id, int(v["version"])), [])}
+        outside = sorted({*linked, *backlinks, *neighbours} - members, key=str)
+        crossing.append([bulletin_id, backlinks, neighbours,
+                         [[b, item_inputs(ctx, b) if b in ctx.bulletins else None] for b in outside]])
+    if not volumes <= read_from.keys():
+        return None
+    return digest_of_record([ctx.shared_inputs, sorted([v, read_from[v]] for v in volumes), crossing])
 
 
 def bulletin_texts(ctx: Context, bulletin_id: str) -> dict[str, str]:
