@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 
 from dailyarchive import load_catalog
 from dailyarchive.site.charts import FULL, make_chart, place_key
-from dailyarchive.site.chartset import build_all_charts, chart, chart_data, page_charts
+from dailyarchive.site.chartset import build_all_charts, chart, chart_data, chart_rows_group, page_charts
+from dailyarchive.build.stage import GroupedMemo
 from dailyarchive.harness.generate import generate_archive
 from dailyarchive.model.load import load_archive
 from dailyarchive.publish.html import build
@@ -409,3 +410,43 @@ def test_property_a_thinned_chart_keeps_first_last_highest_and_corrected_and_ban
         everyone = {id(x) for x in rows}
         assert all(r.role == "dropped" or id(r) in everyone for r in shown)
         assert [r.day for r in shown] == sorted(r.day for r in shown)
+
+
+class CountingRowsMemo(GroupedMemo):
+    """The memo of chart rows a build uses, noting the charts whose rows it made again."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder, "s", chart_rows_group)
+        self.made: list[str] = []
+
+    def keep(self, key, digest, value):
+        self.made.append(key.split("\x1f")[1])  # the chart's measure
+        super().keep(key, digest, value)
+
+
+def test_remembered_chart_rows_equal_fresh_ones_and_a_new_report_makes_only_its_chart_again(archive, tmp_path):
+    write_bulletin(archive, date="2019-06-01", slug="a", title="First", figures=[toll(600), toll(9, measure="injured")])
+    write_bulletin(archive, date="2019-07-01", slug="b", figures=[toll(700), toll(30, group="children")])
+    memo = CountingRowsMemo(tmp_path / "rows")
+
+    def rows_made_again() -> list[str]:
+        memo.made.clear()
+        catalog = load_catalog(archive)
+        kept = {key: rows.record() for key, rows in chart_data(catalog, memo=memo).rows.items()}
+        memo.save()
+        assert kept == {key: rows.record() for key, rows in chart_data(catalog).rows.items()}
+        return sorted(memo.made)
+
+    assert rows_made_again() == ["injured", "killed"]
+    assert rows_made_again() == []
+    write_bulletin(archive, date="2019-08-01", slug="c", figures=[toll(800)])  # a later report
+    assert rows_made_again() == ["killed"]
+    write_bulletin(archive, date="2019-06-20", slug="d", figures=[toll(750)])  # the report of 1 July now falls
+    assert rows_made_again() == ["killed"]
+    write_bulletin(archive, date="2019-07-01", slug="b", version=2, figures=[toll(720), toll(30, group="children")])
+    assert rows_made_again() == ["killed"]  # a correction: its earlier value stays as a row of its own
+    write_bulletin(archive, date="2019-06-01", slug="a", title="First, retitled",
+                   figures=[toll(600), toll(9, measure="injured")])
+    assert rows_made_again() == ["injured", "killed"]  # each row names its bulletin
+    falls = [r for r in chart_data(load_catalog(archive), memo=memo).rows[tuple(KEY.values())].rows if r.fell]
+    assert [r.day for r in falls] == ["2019-07-01"]

@@ -30,7 +30,8 @@ import pandas as pd
 from .. import addresses
 from ..catalog.catalog import Catalog
 from ..site.charts import TOLL_MEASURES, add_templates, known_templates, place_key
-from ..site.chartset import CHARTS_VERSION, ChartData, chart_data, page_plan, plan_digest, render, series_points
+from ..site.chartset import (CHARTS_VERSION, ChartData, chart_data, chart_rows_group, page_plan, plan_digest,
+                             render, series_points)
 from ..site.cite import version_files
 from ..site.chronology import ChronologySettings, chronology_pages, event_order, event_records
 from ..model.collector import collector_paused
@@ -350,7 +351,7 @@ def chart_results(jobs: ChartJobs | None, catalog: Catalog, problems: list[Probl
 def chart_work(catalog: Catalog, problems: list[Problem], per_bulletin: int = 1, cache: Path | None = None,
                dictionary: str = "") -> tuple[Files, Drawings, dict[str, bytes]]:
     """`chart_pages` and `data_downloads` in one process, from one computation of the chart data."""
-    data = chart_data(catalog, problems)
+    data = remembered_chart_data(catalog, problems, cache)
     charts, drawings = chart_files(catalog, data, per_bulletin, cache)
     return charts, drawings, download_files(catalog, data.points, data.excluded, dictionary)
 
@@ -360,7 +361,16 @@ def chart_pages(catalog: Catalog, problems: list[Problem], per_bulletin: int = 1
                 cache: Path | None = None) -> tuple[Files, Drawings]:
     """The chart pages (`chart_files`) and their SVGs still to draw (`Drawings`, to start with the build's
     workers)."""
-    return chart_files(catalog, chart_data(catalog, problems), per_bulletin, cache)
+    return chart_files(catalog, remembered_chart_data(catalog, problems, cache), per_bulletin, cache)
+
+
+def remembered_chart_data(catalog: Catalog, problems: list[Problem], cache: Path | None) -> ChartData:
+    """`chart_data`, each chart's rows kept in `cache/chart-rows/` (`chartset.chart_rows`)."""
+    memo = grouped_memo_in(cache, "chart-rows", chart_rows_group)
+    data = chart_data(catalog, problems, memo)
+    if memo is not None:
+        memo.save()
+    return data
 
 
 @collector_paused()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -138,6 +138,27 @@ def _earlier_rows(earlier: pd.DataFrame, points: pd.DataFrame, bulletins: pd.Dat
 
 DATA_FIELDS = ["role", "date", "end", "when", "group", "value", "low", "high", "label", "baseline", "bulletin", "url",
                "fell", "illustrative"]
+#: Every column of `point_rows`' frame that `rows_by_chart` reads: equal columns make equal rows.
+ROW_INPUTS = list(dict.fromkeys([*CHART_KEY, *DATA_FIELDS, "bulletin_date", "reported_by", "summary", "figure",
+                                 "note", "corrected", "bound"]))
+_ROW_FIELDS = [f.name for f in fields(Row)]
+
+
+def row_record(row: Row) -> list[Any]:
+    """A row as a JSON list (a value that is not a number, such as an undrawn row's `headline`, as null)."""
+    return [None if isinstance(v, float) and math.isnan(v) else list(v) if isinstance(v, tuple) else v
+            for v in (getattr(row, name) for name in _ROW_FIELDS)]
+
+
+def row_from_record(record: list[Any]) -> Row:
+    """The row `row_record` wrote; ValueError when `record` is not one."""
+    if not isinstance(record, list) or len(record) != len(_ROW_FIELDS):
+        raise ValueError("not a chart row")
+    values = dict(zip(_ROW_FIELDS, record))
+    values["cells"] = tuple(values["cells"])
+    for name in ("value", "headline"):
+        values[name] = math.nan if values[name] is None else float(values[name])
+    return Row(**values)
 
 
 def rows_by_chart(frame: pd.DataFrame) -> dict[tuple[str, ...], list[Row]]:

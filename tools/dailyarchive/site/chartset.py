@@ -22,7 +22,8 @@ from ..catalog import chartrows as chartrows_module
 from . import charts as charts_module
 from ..catalog.catalog import Catalog
 from ..model.collector import collector_paused
-from ..catalog.chartrows import row_arrays, thin
+from ..catalog.chartrows import ROW_INPUTS, row_arrays, row_from_record, row_record, thin
+from ..model.memo import Memo
 from .charts import (CHART_KEY, FULL, SMALL, TOLL_MEASURES, Chart, Row, make_chart, place_key, point_rows,
                      rows_by_chart)
 from ..model.errors import Problem
@@ -53,14 +54,31 @@ class ChartRows:
     prefixes: tuple[str, ...] = ("",)
 
     @classmethod
-    def of(cls, rows: list[Row]) -> ChartRows:
-        """Index `rows` (sorted by date) by their dates and what thinning reads (`row_arrays`)."""
-        prefixes = [""]
-        for row in rows:
-            prefixes.append(hashlib.sha1(f"{prefixes[-1]}\x1f{row!r}".encode("utf-8")).hexdigest())
+    def of(cls, rows: list[Row], prefixes: list[str] | None = None) -> ChartRows:
+        """Index `rows` (sorted by date) by their dates and what thinning reads (`row_arrays`); `prefixes`, when
+        known, are theirs (`record`)."""
+        if prefixes is None:
+            prefixes = [""]
+            for row in rows:
+                prefixes.append(hashlib.sha1(f"{prefixes[-1]}\x1f{row!r}".encode("utf-8")).hexdigest())
         return cls(rows, np.array([r.day for r in rows], dtype="datetime64[D]"),
                    np.array([r.bulletin_day for r in rows], dtype="datetime64[D]"), row_arrays(rows),
                    np.array([r.source for r in rows], dtype=object), tuple(prefixes))
+
+    def record(self) -> dict[str, Any]:
+        """The rows and their prefixes as JSON (`restored` reads it back)."""
+        return {"rows": [row_record(row) for row in self.rows], "prefixes": list(self.prefixes)}
+
+    @classmethod
+    def restored(cls, record: object) -> ChartRows | None:
+        """The rows `record` kept, or None when it is not what `record` writes."""
+        try:
+            data: Any = record
+            rows = [row_from_record(values) for values in data["rows"]]
+            prefixes = [str(p) for p in data["prefixes"]]
+        except (TypeError, ValueError, KeyError):
+            return None
+        return cls.of(rows, prefixes) if len(prefixes) == len(rows) + 1 else None
 
     def _end(self, day: str) -> int:
         """How many rows are dated by `day` (ISO): the rows `up_to(day)` may draw come first."""
@@ -106,10 +124,10 @@ class ChartData:
     contributed: dict[str, list[Key]]
 
 
-def chart_data(catalog: Catalog, problems: Iterable[Problem] = ()) -> ChartData:
-    """Series, corrections, exclusions and chart rows of the whole archive."""
+def chart_data(catalog: Catalog, problems: Iterable[Problem] = (), memo: Memo | None = None) -> ChartData:
+    """Series, corrections, exclusions and chart rows of the whole archive (with `memo`, see `chart_rows`)."""
     with collector_paused():
-        return _chart_data(catalog, problems)
+        return _chart_data(catalog, problems, memo)
 
 
 def series_points(catalog: Catalog, problems: Iterable[Problem] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -123,11 +141,56 @@ def series_points(catalog: Catalog, problems: Iterable[Problem] = ()) -> tuple[p
         return points, excluded
 
 
-def _chart_data(catalog: Catalog, problems: Iterable[Problem]) -> ChartData:
+def chart_rows(frame: pd.DataFrame, memo: Memo | None = None) -> dict[Key, ChartRows]:
+    """The rows of each chart (`rows_by_chart` of `point_rows`' frame), indexed (`ChartRows.of`). With `memo`, a
+    chart whose rows read the same cells as before (`row_digests`: their running totals and marks included) is
+    read back from it: a new bulletin makes again the rows of the charts it reports into, not every chart's."""
+    if frame.empty:
+        return {}
+    if memo is None:
+        return {key: ChartRows.of(rows) for key, rows in rows_by_chart(frame).items()}
+    digests = row_digests(frame)
+    found: dict[Key, ChartRows] = {}
+    for key, (_, digest) in digests.items():
+        kept = ChartRows.restored(memo.recall(_chart_rows_key(key), digest))
+        if kept is not None:
+            found[key] = kept
+    missing = [positions for key, (positions, _) in digests.items() if key not in found]
+    if missing:
+        for key, rows in rows_by_chart(frame.iloc[np.concatenate(missing)]).items():
+            found[key] = ChartRows.of(rows)
+            memo.keep(_chart_rows_key(key), digests[key][1], found[key].record())
+    return {key: found[key] for key in digests}
+
+
+def row_digests(frame: pd.DataFrame) -> dict[Key, tuple[np.ndarray, str]]:
+    """Each chart's rows in `frame` (their positions, in order) and a digest of every cell of them that
+    `rows_by_chart` reads, by chart key in the order the keys first appear (`rows_by_chart`'s order)."""
+    hashes = pd.util.hash_pandas_object(frame[ROW_INPUTS], index=False).to_numpy()
+    keys = list(zip(*(frame[c].tolist() for c in CHART_KEY)))
+    positions: dict[Key, list[int]] = {}
+    for position, key in enumerate(keys):
+        positions.setdefault(key, []).append(position)
+    digests = {}
+    for key, at in positions.items():
+        index = np.array(at)
+        digests[key] = (index, hashlib.sha256(hashes[index].tobytes()).hexdigest())
+    return digests
+
+
+def _chart_rows_key(key: Key) -> str:
+    return "\x1f".join(map(str, key))
+
+
+def chart_rows_group(key: str) -> str:
+    """One of 256 groups of the charts' rows (by a hash of the chart's key): a memo file holds a few charts'."""
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:2]
+
+
+def _chart_data(catalog: Catalog, problems: Iterable[Problem], memo: Memo | None = None) -> ChartData:
     points, excluded = series_points(catalog, problems)
     earlier = corrections(catalog.figures, points)
-    grouped = rows_by_chart(point_rows(points, catalog.bulletins, earlier)) if not points.empty else {}
-    rows = {key: ChartRows.of(value) for key, value in grouped.items()}
+    rows = chart_rows(point_rows(points, catalog.bulletins, earlier), memo) if not points.empty else {}
     return ChartData(points, earlier, excluded, rows, _excluded_counts(catalog, excluded),
                      dict(zip(catalog.series["slug"], catalog.series["name"])), _contributed(points, rows))
 
