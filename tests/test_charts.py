@@ -450,3 +450,20 @@ def test_remembered_chart_rows_equal_fresh_ones_and_a_new_report_makes_only_its_
     assert rows_made_again() == ["injured", "killed"]  # each row names its bulletin
     falls = [r for r in chart_data(load_catalog(archive), memo=memo).rows[tuple(KEY.values())].rows if r.fell]
     assert [r.day for r in falls] == ["2019-07-01"]
+
+
+def test_damaged_chart_rows_in_the_memo_are_made_again(archive, tmp_path):
+    write_bulletin(archive, date="2019-06-01", slug="a", figures=[toll(600)])
+    catalog, memo = load_catalog(archive), CountingRowsMemo(tmp_path / "rows")
+    fresh = {key: rows.record() for key, rows in chart_data(catalog).rows.items()}
+    chart_data(catalog, memo=memo)
+    memo.save()
+    [group] = (tmp_path / "rows").rglob("*.json")
+    record = json.loads(group.read_text(encoding="utf-8"))
+    [(name, (digest, kept))] = record["value"].items()
+    for damage in ({"rows": "not a list", "prefixes": []}, {"rows": [[1, 2]], "prefixes": ["", "x"]},
+                   {**kept, "rows": [["point", *row[1:5], "not a day", *row[6:]] for row in kept["rows"]]}):
+        group.write_text(json.dumps({**record, "value": {name: [digest, damage]}}), encoding="utf-8")
+        again = CountingRowsMemo(tmp_path / "rows")
+        assert {key: rows.record() for key, rows in chart_data(catalog, memo=again).rows.items()} == fresh
+        assert again.made == ["killed"]

@@ -76,9 +76,9 @@ class ChartRows:
             data: Any = record
             rows = [row_from_record(values) for values in data["rows"]]
             prefixes = [str(p) for p in data["prefixes"]]
-        except (TypeError, ValueError, KeyError):
+            return cls.of(rows, prefixes) if len(prefixes) == len(rows) + 1 else None
+        except (TypeError, ValueError, KeyError, AttributeError):  # another shape: the rows are made again
             return None
-        return cls.of(rows, prefixes) if len(prefixes) == len(rows) + 1 else None
 
     def _end(self, day: str) -> int:
         """How many rows are dated by `day` (ISO): the rows `up_to(day)` may draw come first."""

@@ -113,8 +113,7 @@ def volume_files(ctx: Context, volume: str, bulletin_ids: list[str], memo: Memo 
     """The files of a volume's bulletins (`remembered_bulletin_files` of each). With `volumes`, their texts'
     digests and which bulletins have images are kept under `volume_inputs`, and while that is unchanged the
     texts come back from `memo` unread and only those bulletins' images are read."""
-    digest = volume_inputs(ctx, bulletin_ids, volumes.digests) if memo is not None and volumes is not None else None
-    if memo is None or volumes is None or digest is None:
+    if memo is None or volumes is None or (digest := volume_inputs(ctx, bulletin_ids, volumes.digests)) is None:
         return {path: content for b in bulletin_ids for path, content in remembered_bulletin_files(ctx, b, memo).items()}
     recalled = recalled_volume(ctx, memo, volumes.memo.recall(volume, digest), bulletin_ids)
     if recalled is not None:
