@@ -21,7 +21,7 @@ from ..catalog.rules import (Reread, Summary, archive_inputs, archive_problems, 
                              summary_from_record, summary_record, version_problems)
 from ..model.errors import Problem
 from ..model.collector import collector_paused
-from ..model.load import LoadedArchive, load_archive, load_version, version_paths, volume_of
+from ..model.load import LoadedArchive, load_archive, load_version, version_files, volume_of
 from ..model.memo import digest_of_record
 from .stage import FileMemo
 from .volumes import code_digest
@@ -56,8 +56,8 @@ def read_archive(root: Path, cache: Path | None = None, today: dt.date | None = 
     since they were kept in `cache/volumes/` (every volume without a cache)."""
     today = today or dt.date.today()
     base = load_archive(root, versions=False)
-    stamps: dict[Path, list[Any]] = {}
-    paths = version_paths(base.root, base.problems, stamps)
+    stamps: dict[str, list[Any]] = {}
+    paths = version_files(base.root, base.problems, stamps)
     memo = FileMemo(cache / "volumes", code_digest()) if cache is not None else None
     shared = archive_inputs(base, today)
     shares: list[VolumeShare] = []
@@ -66,7 +66,7 @@ def read_archive(root: Path, cache: Path | None = None, today: dt.date | None = 
     folders = folders_by_volume(base.root, stamps)
     with collector_paused(freeze=True):
         for volume, files in volume_files(base.root, paths).items():
-            digest = digests[volume] = digest_of_record([shared, [[str(p), stamps.get(p.parent)] for p in files],
+            digest = digests[volume] = digest_of_record([shared, [[p, stamps.get(os.path.dirname(p))] for p in files],
                                                          folders.get(volume, [])])
             share = share_from_record(memo.recall(volume, digest)) if memo is not None else None
             if share is None:
@@ -84,31 +84,30 @@ def read_archive(root: Path, cache: Path | None = None, today: dt.date | None = 
                    volumes=len(shares), digests=digests)
 
 
-def volume_files(root: Path, paths: list[Path]) -> dict[str, list[Path]]:
+def volume_files(root: Path, paths: list[str]) -> dict[str, list[str]]:
     """The version files by volume (`volume_of`)."""
-    volumes: dict[str, list[Path]] = {}
+    volumes: dict[str, list[str]] = {}
     for path in paths:
         volumes.setdefault(volume_of(root, path), []).append(path)
     return volumes
 
 
-def folders_by_volume(root: Path, stamps: dict[Path, list[Any]]) -> dict[str, list[list[Any]]]:
+def folders_by_volume(root: Path, stamps: dict[str, list[Any]]) -> dict[str, list[list[Any]]]:
     """Each volume's folders (`<series>/<year>`, its bulletins' and any below them) with their stamps, in path
     order: what a volume's pages may show besides its version files (photos, and the images its bodies show)."""
     prefix = f"{root}{os.sep}"
     found: dict[str, list[list[Any]]] = {}
     for folder, stamp in stamps.items():
-        text = str(folder)
-        parts = text[len(prefix):].split(os.sep, 2) if text.startswith(prefix) else []
+        parts = folder[len(prefix):].split(os.sep, 2) if folder.startswith(prefix) else []
         if len(parts) >= 2:
-            found.setdefault(f"{parts[0]}/{parts[1]}", []).append([text, stamp])
+            found.setdefault(f"{parts[0]}/{parts[1]}", []).append([folder, stamp])
     return {volume: sorted(entries) for volume, entries in found.items()}
 
 
-def read_volume(paths: list[Path], base: LoadedArchive, today: dt.date) -> VolumeShare:
+def read_volume(paths: list[str], base: LoadedArchive, today: dt.date) -> VolumeShare:
     """Read, parse and check the version files of one volume: its share."""
     problems: list[Problem] = []
-    versions = [v for v in (load_version(path, base.root, problems) for path in paths) if v is not None]
+    versions = [v for v in (load_version(Path(path), base.root, problems) for path in paths) if v is not None]
     volume = LoadedArchive(base.root, base.series, base.gazetteers, versions, problems)
     names = Resolver(base.gazetteers)
     own: dict[Path, list[Problem]] = {}

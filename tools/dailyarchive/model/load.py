@@ -147,8 +147,13 @@ def volume_of(root: Path, path: Path | str) -> str:
     return Path(path).parent.parent.relative_to(root).as_posix()
 
 
-def version_paths(root: Path, problems: list[Problem], stamps: dict[Path, list[Any]] | None = None) -> list[Path]:
-    """Every Markdown file below the series folders, in path order; symbolic links to folders are reported.
+def version_paths(root: Path, problems: list[Problem]) -> list[Path]:
+    """Every Markdown file below the series folders, in path order; symbolic links to folders are reported."""
+    return [Path(path) for path in version_files(root, problems)]
+
+
+def version_files(root: Path, problems: list[Problem], stamps: dict[str, list[Any]] | None = None) -> list[str]:
+    """`version_paths` as text (a build lists tens of thousands, and a `Path` each costs more than listing it).
 
     With `stamps`, each folder listed below `root` gets the name, size and time of each entry: a folder
     whose stamp is unchanged holds the same files, each unchanged unless written to within its own time."""
@@ -173,8 +178,8 @@ def version_paths(root: Path, problems: list[Problem], stamps: dict[Path, list[A
             elif folder != str(root) and entry.name.endswith(".md"):
                 found.append(entry.path)
         if stamps is not None and folder != str(root):
-            stamps[Path(folder)] = sorted(_entry_stamp(entry) for entry in entries)
-    return [Path(path) for path in sorted(found, key=lambda path: path.split(os.sep))]  # in the order of Path's parts
+            stamps[folder] = sorted(_entry_stamp(entry) for entry in entries)
+    return sorted(found, key=lambda path: path.split(os.sep))  # in the order of Path's parts
 
 
 def _entry_stamp(entry: os.DirEntry[str]) -> list[Any]:
