@@ -199,11 +199,7 @@ class FileMemo:
 
     def recall_texts(self, key: str, digest: str) -> dict[str, Kept] | None:
         """The texts kept for `key` under `digest` (`keep_texts`), or None (also when a text's file is gone)."""
-        found = self.recall(key, digest)
-        if not (isinstance(found, dict) and all(isinstance(sha, str) and len(sha) == 64 and self.has_text(sha)
-                                                for sha in found.values())):
-            return None
-        return {name: self.text_file(sha) for name, sha in found.items()}
+        return self.kept_texts(self.recall(key, digest))
 
     def keep_texts(self, key: str, digest: str, texts: dict[str, str]) -> dict[str, Kept]:
         """Keep `texts` for `key` under `digest`, each in `texts/<sha256>` (files of equal texts are shared)."""
@@ -220,9 +216,13 @@ class FileMemo:
             self._text_names().add(kept.sha256)
         return kept
 
-    def kept_text(self, sha256: str) -> Kept | None:
-        """The file of the text of digest `sha256`, or None when it is not kept."""
-        return self.text_file(sha256) if isinstance(sha256, str) and self.has_text(sha256) else None
+    def kept_texts(self, digests: object) -> dict[str, Kept] | None:
+        """The files of texts kept before, from {name: sha256 of the text}, or None when `digests` is not that or
+        a text's file is gone."""
+        if not (isinstance(digests, dict) and all(isinstance(sha, str) and len(sha) == 64 and self.has_text(sha)
+                                                  for sha in digests.values())):
+            return None
+        return {name: self.text_file(sha) for name, sha in digests.items()}
 
     def has_text(self, sha256: str) -> bool:
         """True when the text of digest `sha256` is in its file (the folders are listed once, not a `stat` a text)."""

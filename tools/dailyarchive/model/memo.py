@@ -56,8 +56,9 @@ class Memo(Protocol):
     def keep_texts(self, key: str, digest: str, texts: dict[str, str]) -> dict[str, Kept]:
         """Keep `texts` for `key` under `digest`, each in a file of its own; the files, by name."""
 
-    def kept_text(self, sha256: str) -> Kept | None:
-        """The file of a text kept before (by `keep_texts`) whose digest is `sha256`, or None."""
+    def kept_texts(self, digests: object) -> dict[str, Kept] | None:
+        """The files of texts kept before (by `keep_texts`), from {name: sha256 of the text}, or None when
+        `digests` is not that or a text's file is gone."""
 
 
 def sorted_json(value: Any, default: Callable[[Any], Any] | None = None) -> bytes:

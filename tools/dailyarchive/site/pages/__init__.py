@@ -134,14 +134,12 @@ def recalled_volume(ctx: Context, memo: Memo, kept: object,
                     bulletin_ids: list[str]) -> dict[str, str | bytes | Kept] | None:
     """The files of a volume from what `volume_files` kept (`kept`), or None when it is not that or a text's
     file is gone: the texts from `memo`, the images of the bulletins it names read again."""
-    if not (isinstance(kept, dict) and isinstance(kept.get("texts"), dict) and isinstance(kept.get("pictured"), list)):
+    if not (isinstance(kept, dict) and isinstance(kept.get("pictured"), list)):
         return None
-    files: dict[str, str | bytes | Kept] = {}
-    for path, sha256 in kept["texts"].items():
-        text = memo.kept_text(sha256)
-        if text is None:
-            return None
-        files[path] = text
+    texts = memo.kept_texts(kept.get("texts"))
+    if texts is None:
+        return None
+    files: dict[str, str | bytes | Kept] = dict(texts)
     members = set(bulletin_ids)
     for bulletin_id in kept["pictured"]:
         if bulletin_id in members:
