@@ -16,7 +16,8 @@ from helpers import write_bulletin
 from dailyarchive import load_catalog
 from dailyarchive.site.chartset import chart_data
 from dailyarchive.model.load import load_archive
-from dailyarchive.publish.data import TABLES, data_tables, download_files, read_figures_csv, sqlite_bytes
+from dailyarchive.publish.data import TABLES, data_tables, read_figures_csv
+from dailyarchive.publish.datafiles import download_files, sqlite_bytes
 from dailyarchive.catalog.rules import check
 from dailyarchive.catalog.series import VAGUE_WORDS, build_series
 

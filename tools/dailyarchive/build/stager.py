@@ -31,7 +31,7 @@ from .. import addresses
 from ..catalog.catalog import Catalog
 from ..site.charts import TOLL_MEASURES, add_templates, known_templates, place_key
 from ..site.chartset import (CHARTS_VERSION, ChartData, chart_data, chart_rows_group, page_plan, plan_digest,
-                             render, series_points)
+                             render)
 from ..site.cite import version_files
 from ..site.chronology import ChronologySettings, chronology_pages, event_order, event_records
 from ..model.collector import collector_paused
@@ -40,13 +40,13 @@ from ..archivist.fixity import head_text, sealed_problems
 from ..site.feeds import Site as Addressing
 from ..site.feeds import feed_path, feeds, robots, sitemap, sitemap_urls, tag_slugs, timemaps
 from ..site.pages import EXTRA_DIR, PageSettings, VolumeMemo, staged_pages
-from ..publish.data import DOWNLOAD_DIR, data_tables, table_files
-from ..publish.datapackage import datapackage_json
+from ..publish.data import DOWNLOAD_DIR
 from ..catalog.rules import ordered
 from ..site.search import SEARCH_DIR, file_digest, search_files
 from ..model.load import volume_of
+from .datadownloads import data_downloads, made_downloads
 from .reading import read_archive
-from .stage import TEXTS, Content, FileMemo, GroupedMemo, content_bytes, content_digest, write_if_changed
+from .stage import Content, FileMemo, GroupedMemo, content_bytes, content_digest, write_if_changed
 from ..model.memo import Kept
 from ..site.timeline import timeline_files
 from .volumes import code_digest
@@ -57,8 +57,6 @@ T = TypeVar("T")
 SKIP_PARTS = {"_build", "__pycache__", ".ipynb_checkpoints"}
 #: The folder of drawn SVGs in the cache; a new name when the way an SVG is drawn changes (v2: notes under it).
 SVG_CACHE = "svg-v2"
-#: The folder of the data downloads a worker made, in the cache (`kept_download`).
-DOWNLOADS_CACHE = "downloads"
 NO_SEAL = "Nothing of this archive is sealed yet (`invoke seal` seals what is published and starts the seal log)."
 
 
@@ -349,11 +347,11 @@ def chart_results(jobs: ChartJobs | None, catalog: Catalog, problems: list[Probl
 
 @collector_paused()
 def chart_work(catalog: Catalog, problems: list[Problem], per_bulletin: int = 1, cache: Path | None = None,
-               dictionary: str = "") -> tuple[Files, Drawings, dict[str, bytes]]:
+               dictionary: str = "") -> tuple[Files, Drawings, dict[str, bytes | Kept]]:
     """`chart_pages` and `data_downloads` in one process, from one computation of the chart data."""
     data = remembered_chart_data(catalog, problems, cache)
     charts, drawings = chart_files(catalog, data, per_bulletin, cache)
-    return charts, drawings, download_files(catalog, data.points, data.excluded, dictionary)
+    return charts, drawings, made_downloads(catalog, data.points, data.excluded, dictionary, cache)
 
 
 @collector_paused()
@@ -371,33 +369,6 @@ def remembered_chart_data(catalog: Catalog, problems: list[Problem], cache: Path
     if memo is not None:
         memo.save()
     return data
-
-
-@collector_paused()
-def data_downloads(catalog: Catalog, problems: list[Problem], dictionary: str = "",
-                   cache: Path | None = None) -> dict[str, bytes | Kept]:
-    """The data downloads, on a worker beside `chart_pages`: it computes the series again (`series_points`,
-    a tenth of the charts' work) so that the two run side by side. With a cache, the files are written into it
-    and handed back as `Kept` files: their paths and digests, not their bytes (96 MB at 10,000 bulletins, which
-    a busy parent takes seconds to receive)."""
-    points, excluded = series_points(catalog, problems)
-    files = download_files(catalog, points, excluded, dictionary)
-    return {name: kept_download(cache, name, data) for name, data in files.items()} if cache is not None else {**files}
-
-
-def kept_download(cache: Path, name: str, data: bytes) -> Kept:
-    """The data download `name`, written into `cache/downloads/` (unless it holds it already)."""
-    path = cache / DOWNLOADS_CACHE / TEXTS / "files" / name
-    write_if_changed(path, data)
-    return Kept(str(path), hashlib.sha256(data).hexdigest(), "a data download the build made")
-
-
-def download_files(catalog: Catalog, points: pd.DataFrame, excluded: pd.DataFrame,
-                   dictionary: str) -> dict[str, bytes]:
-    """The data downloads by file name: CSV, SQLite, and the data package that describes the CSVs with the data
-    dictionary's text, `dictionary`."""
-    tables = data_tables(catalog, points, excluded)
-    return {**table_files(tables), "datapackage.json": datapackage_json(catalog, tables, dictionary)}
 
 
 def chart_files(catalog: Catalog, data: ChartData, per_bulletin: int = 1,

@@ -1,4 +1,4 @@
-"""Catalog and series → the data downloads: CSV files and one SQLite database with the same tables.
+"""Catalog and series → the data downloads' tables (their CSV files and SQLite database: `datafiles`).
 
 Every column is described in the data dictionary (docs/data.md); a test keeps the two
 in step. Figures of every version are kept (with `is_latest`), so a historian can see
@@ -9,10 +9,7 @@ Every table has an `illustrative` column: 1 for an illustrative bulletin's rows,
 
 from __future__ import annotations
 
-import csv
 import io
-import sqlite3
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -92,76 +89,6 @@ def _relative(path: object, root: Path, prefix: str) -> object:
         return Path(path).resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return Path(path).as_posix()
-
-
-def csv_bytes(frame: pd.DataFrame, rows: Iterable[tuple[object, ...]] | None = None) -> bytes:
-    """A table as UTF-8 CSV with a header line (empty cells for missing values), from its `plain_rows` (given, or
-    made here). The stdlib's writer, as `DataFrame.to_csv` uses it, gives the same bytes in two thirds of the time."""
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(frame.columns.tolist())
-    writer.writerows(plain_rows(frame) if rows is None else rows)
-    return text.getvalue().encode("utf-8")
-
-
-def sqlite_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
-    """The tables as one SQLite database, with primary and foreign keys, as the bytes of its file."""
-    return table_files(tables, with_csv=False)["archive.sqlite"]
-
-
-def table_files(tables: dict[str, pd.DataFrame], with_csv: bool = True) -> dict[str, bytes]:
-    """`<table>.csv` for every table of `data_tables` (unless not `with_csv`) and `archive.sqlite`, by file name, each
-    table's rows made plain once for both (a build's worker makes them from the tables alone, while the staging
-    goes on)."""
-    files: dict[str, bytes] = {}
-    connection = sqlite3.connect(":memory:")
-    try:
-        for name in TABLES:
-            frame = tables[name]
-            rows = list(plain_rows(frame))
-            if with_csv:
-                files[f"{name}.csv"] = csv_bytes(frame, rows)
-            connection.execute(_create(name, frame))
-            marks = ", ".join("?" for _ in frame.columns)
-            connection.executemany(f'INSERT INTO "{name}" VALUES ({marks})', rows)
-        connection.commit()
-        broken = connection.execute("PRAGMA foreign_key_check").fetchall()  # once, not at every row
-        if broken:
-            raise ValueError(f"the data downloads break their foreign keys: {broken[:3]}")
-        files["archive.sqlite"] = connection.serialize()
-        return files
-    finally:
-        connection.close()
-
-
-def plain_rows(frame: pd.DataFrame) -> Iterator[tuple[object, ...]]:
-    """The rows of `frame` as tuples of plain Python values (int, float, str, bool), None for a missing one."""
-    columns = [frame[name].to_numpy(dtype=object, na_value=None).tolist() if frame[name].hasnans
-               else frame[name].tolist() for name in frame.columns]
-    return zip(*columns)
-
-
-def _create(name: str, frame: pd.DataFrame) -> str:
-    """`CREATE TABLE` with column types, the primary key and the foreign keys of `name`."""
-    columns = [f'"{c}" {_sql_type(frame[c])}' for c in frame.columns]
-    primary, foreign = KEYS[name]
-    columns.append("PRIMARY KEY (" + ", ".join(f'"{c}"' for c in primary) + ")")
-    for mine, table, theirs in foreign:
-        columns.append(f"FOREIGN KEY ({', '.join(mine)}) REFERENCES \"{table}\" ({', '.join(theirs)})")
-    return f'CREATE TABLE "{name}" (\n  ' + ",\n  ".join(columns) + "\n)"
-
-
-def _sql_type(values: pd.Series) -> str:
-    if pd.api.types.is_integer_dtype(values):
-        return "INTEGER"
-    if pd.api.types.is_float_dtype(values):
-        return "REAL"
-    return "TEXT"
-
-
-def download_files(catalog: Catalog, points: pd.DataFrame, excluded: pd.DataFrame) -> dict[str, bytes]:
-    """`<table>.csv` for every table and `archive.sqlite`, by file name."""
-    return table_files(data_tables(catalog, points, excluded))
 
 
 def read_figures_csv(source: Path | str | io.IOBase) -> pd.DataFrame:
