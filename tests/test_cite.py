@@ -284,3 +284,48 @@ def test_citation_files_kept_in_a_memo_equal_fresh_ones_and_a_new_title_makes_th
     path.write_text(path.read_text(encoding="utf-8").replace("Shelling", "Airstrikes"), encoding="utf-8")
     again = made(True)
     assert b"Airstrikes near Idleb" in again[bib] and again == made(False)
+
+
+def test_a_volume_read_from_the_same_files_gets_its_citation_files_back_whole(archive, tmp_path, monkeypatch):
+    from dailyarchive.build.reading import read_archive
+    from dailyarchive.build.stage import FileMemo, content_bytes
+    from dailyarchive.site import cite
+
+    write_bulletin(archive, date="2019-07-09", title="Shelling near Idleb & {x}")
+    later = write_bulletin(archive, date="2020-01-02", slug="next", title="A new year")
+    cited: list[str] = []
+    making = cite.citations
+
+    def citations(catalog, versions=None):  # the real one, noting which versions get a citation made
+        cited.extend(catalog.versions["bulletin_id"] if versions is None else versions["bulletin_id"])
+        return making(catalog, versions)
+
+    monkeypatch.setattr(cite, "citations", citations)
+
+    def made(base: str = "", whole: bool = True) -> dict[str, bytes]:
+        reading = read_archive(archive, tmp_path / "cache")
+        url_of = (lambda docname: f"{base}{docname}.html") if base else (lambda docname: "")
+        memo, records = FileMemo(tmp_path / "texts", salt="s"), FileMemo(tmp_path / "volumes", salt="s")  # a build's
+        volumes = cite.VolumeCitations(records, reading.digests, base) if whole else None
+        cited.clear()
+        files = version_files(reading.catalog, url_of, [], memo=memo if whole else None, volumes=volumes)
+        return {name: content_bytes(content) for name, content in files.items()}
+
+    def kept_equals_fresh(base: str = "") -> list[str]:
+        """The bulletins whose citations the kept build made; its files equal a fresh build's."""
+        kept = made(base)
+        making_kept = sorted(set(cited))
+        assert kept == made(base, whole=False)
+        return making_kept
+
+    both = ["test-daily/2019-07-09-a-bulletin", "test-daily/2020-01-02-next"]
+    assert kept_equals_fresh() == both
+    assert kept_equals_fresh() == []  # nothing changed: every volume came back whole
+    later.write_text(later.read_text(encoding="utf-8").replace("A new year", "Another year"), encoding="utf-8")
+    assert kept_equals_fresh() == ["test-daily/2020-01-02-next"]  # the 2019 volume came back whole
+    assert b"Another year" in made()["test-daily/2020/2020-01-02-next/v1.bib"]
+    assert kept_equals_fresh("https://archive.example.org/") == both  # another base URL: made again
+    for text in (tmp_path / "texts" / "texts").rglob("*"):
+        if text.is_file():
+            text.unlink()
+    assert kept_equals_fresh() == both  # their texts gone: made again

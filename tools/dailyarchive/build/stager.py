@@ -32,7 +32,7 @@ from ..catalog.catalog import Catalog
 from ..site.charts import TOLL_MEASURES, add_templates, known_templates, place_key
 from ..site.chartset import (CHARTS_VERSION, ChartData, chart_data, chart_rows_group, page_plan, plan_digest,
                              render)
-from ..site.cite import version_files
+from ..site.cite import VolumeCitations, version_files
 from ..site.chronology import ChronologySettings, chronology_pages, event_order, event_records
 from ..model.collector import collector_paused
 from ..model.errors import Problem
@@ -149,13 +149,16 @@ class Staging:
     withheld: frozenset[str] = frozenset()
     #: `catalog_files`, being made on a worker while the projects are planned (None: `finish` makes them).
     aside: Future[tuple[Files, list[Problem]]] | None = None
+    #: What each volume was read from (`reading.Reading.digests`).
+    read_from: dict[str, str] = field(default_factory=dict)
 
     @collector_paused()
     def finish(self) -> Site:
         """Add the timeline, feeds, TimeMaps, version files and the chart SVGs to the site's outputs (the sitemap,
         robots.txt, search shards and data downloads are there already); the site is then complete."""
         outputs = self.site.outputs
-        made, found = worked_or_here(self.aside, catalog_files, self.catalog, self.settings, self.withheld, self.cache)
+        made, found = worked_or_here(self.aside, catalog_files, self.catalog, self.settings, self.withheld, self.cache,
+                                     self.read_from)
         outputs.update(made)
         self.site.problems.extend(found)
         outputs.update(self.drawings.files())  # last: the workers draw meanwhile
@@ -177,11 +180,11 @@ def stage_projects(archive: Path, docs: Path | None, settings: StageSettings = S
     if workers is not None:  # the charts first: the projects wait for them, the catalog's files only the finish
         shipped = shipped_catalog(reading.catalog)
         charting = start_chart_work(workers, shipped, reading.problems, settings, cache, data_dictionary(hand_written))
-        aside = workers.submit(with_catalog, catalog_files, shipped, settings, withheld, cache)
+        aside = workers.submit(with_catalog, catalog_files, shipped, settings, withheld, cache, reading.digests)
     sealed = sealed_problems(archive)
     staging = plan_projects(reading.catalog, reading.problems, hand_written, settings, cache, known_docs, workers,
                             reading.digests, charting)
-    staging.withheld, staging.aside = withheld, aside
+    staging.withheld, staging.aside, staging.read_from = withheld, aside, reading.digests
     site = staging.site
     site.problems = ordered([*site.problems, *sealed])
     site.seal_broken = any(p.level == "error" for p in sealed)
@@ -589,18 +592,21 @@ def discovery_files(catalog: Catalog, docnames: Iterable[str], settings: StageSe
 
 @collector_paused()
 def catalog_files(catalog: Catalog, settings: StageSettings, withheld: frozenset[str] = frozenset(),
-                  cache: Path | None = None) -> tuple[Files, list[Problem]]:
+                  cache: Path | None = None, read_from: dict[str, str] | None = None) -> tuple[Files, list[Problem]]:
     """The output files made from the catalog alone, without the bodies: the timeline, feeds, TimeMaps and each
     version's source, `.bib` and `.ris` (`withheld`: the sources not published); and the problems found making
     them (a version file changed since it was read). A build makes them on a worker (`without_bodies`: the
-    catalog crosses to it in a tenth of the bytes)."""
+    catalog crosses to it in a tenth of the bytes). With `read_from` (what each volume was read from), the `.bib`
+    and `.ris` files of a volume read from the same inputs as before come back whole (`cite.VolumeCitations`)."""
     where = addressing(settings)
     files: Files = {**timeline_files(catalog), **feeds(catalog, where), **timemaps(catalog, where)}
     base = where.baseurl
     cited = grouped_memo_in(cache, "citations", addresses.bulletin_volume)
+    records = memo_in(cache, "citation-volumes")
+    whole = VolumeCitations(records, read_from, base) if records is not None and read_from else None
     problems: list[Problem] = []
     files.update(version_files(catalog, lambda docname: f"{base}{docname}.html" if base else "", problems,
-                               withheld=withheld, memo=cited))
+                               withheld=withheld, memo=cited, volumes=whole))
     if cited is not None:
         cited.save()
     return files, problems

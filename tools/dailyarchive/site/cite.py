@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..catalog.catalog import Catalog
 from ..model.errors import Problem
-from ..model.load import file_stamp
+from ..model.load import file_stamp, volume_of
 from ..model.memo import Kept, Memo
 from ..model.safefile import read_bytes
 
@@ -72,13 +72,18 @@ class Citation:
 
     def beside(self, name: str) -> str:
         """The path from the output root of a file in this version's folder (`<bulletin folder>/<name>`)."""
-        folder = posixpath.dirname(self.page)
-        return f"{folder}/{name}" if folder else name
+        return in_version_folder(self.page, name)
 
     @property
     def key(self) -> str:
         """A BibTeX key: `<series>:<date>-<slug>:v<N>`."""
         return f"{self.bulletin_id.replace('/', ':')}:v{self.version}"
+
+
+def in_version_folder(page: str, name: str) -> str:
+    """The path from the output root of the file `name` in the folder of the version page `page` (a docname)."""
+    folder = posixpath.dirname(page)
+    return f"{folder}/{name}" if folder else name
 
 
 def version_docname(bulletin_url: str, version: int) -> str:
@@ -99,13 +104,15 @@ def citation(bulletin: Mapping[str, Any], version: Mapping[str, Any], series: Ma
         page=version_docname(str(bulletin["url"]), int(version["version"])), sha256=_text(version.get("sha256")))
 
 
-def citations(catalog: Catalog) -> dict[tuple[str, int], Citation]:
-    """A citation for every version of the catalog, keyed by (bulletin id, version)."""
+def citations(catalog: Catalog, versions: pd.DataFrame | None = None) -> dict[tuple[str, int], Citation]:
+    """A citation for every version of the catalog (or of `versions`, rows of its versions), keyed by
+    (bulletin id, version)."""
     series = {row["slug"]: row for row in catalog.series.to_dict("records")}
     urls = catalog.bulletins["url"].to_dict()
+    rows = catalog.versions if versions is None else versions
     return {(row["bulletin_id"], int(row["version"])): citation({"url": urls[row["bulletin_id"]]}, row,
                                                                   series.get(row["series"], {}))
-            for row in catalog.versions[CITED_COLUMNS].to_dict("records")}
+            for row in rows[CITED_COLUMNS].to_dict("records")}
 
 
 #: The columns of the catalog's versions that a citation reads (not the bodies).
@@ -257,8 +264,25 @@ def remembered_files(citation: Citation, memo: Memo | None) -> dict[str, str | K
 CHANGED_FIX = "build again (and run `invoke verify` if it was sealed)"
 
 
+@dataclass(frozen=True)
+class VolumeCitations:
+    """Where the `.bib` and `.ris` files of a volume's versions are named whole: `records`, one entry a volume (the
+    digests of its texts, kept in the citations' own memo), under the digest of what its version files were read
+    from (`read_from`: `build.reading.Reading.digests`) and of `inputs` (what else a citation shows: the base URL)."""
+
+    records: Memo
+    read_from: dict[str, str]
+    inputs: str
+
+    def digest(self, volume: str) -> str | None:
+        """The digest a volume's files are kept under, or None when it was not read as a volume."""
+        read = self.read_from.get(volume)
+        return None if read is None else hashlib.sha256(f"{read}\n{self.inputs}".encode()).hexdigest()
+
+
 def version_files(catalog: Catalog, url_of: Callable[[str], str], problems: list[Problem],
-                  withheld: frozenset[str] = frozenset(), memo: Memo | None = None) -> dict[str, str | bytes | Kept]:
+                  withheld: frozenset[str] = frozenset(), memo: Memo | None = None,
+                  volumes: VolumeCitations | None = None) -> dict[str, str | bytes | Kept]:
     """{path from the output root: content} of every version's source file, `.bib` and `.ris`.
 
     `url_of(docname)` is a page's absolute URL ('' when the base URL is unknown). A source file is
@@ -266,27 +290,55 @@ def version_files(catalog: Catalog, url_of: Callable[[str], str], problems: list
     time it was read with is `Kept`: read, and its digest checked, only when it must be written); a file changed or
     unreadable since it was loaded is left out and a problem says so. Sources in `withheld` (paths from
     the output root: bodies outside the safe profile, withheld by the build) are left out too.
-    With `memo`, the `.bib` and `.ris` texts of a citation made before are taken back from it (`Kept`).
+    With `memo`, the `.bib` and `.ris` texts of a citation made before are taken back from it (`Kept`); with
+    `volumes`, those of a volume whose files were read from the same inputs come back whole, no citation made.
     """
-    keys = zip(catalog.versions["bulletin_id"], catalog.versions["version"].astype(int))
-    paths = dict(zip(keys, zip(catalog.versions["path"], catalog.versions["read_as"])))
+    versions = catalog.versions
+    urls = catalog.bulletins["url"].to_dict()
     out: dict[str, str | bytes | Kept] = {}
-    for key, found in citations(catalog).items():
-        cited = with_url(found, url_of(found.page))
-        out.update(remembered_files(cited, memo))
-        if cited.beside(cited.source) in withheld:
-            continue
-        source, read_as = Path(paths[key][0]), paths[key][1]
-        if read_as and file_stamp(source) == read_as:  # as it was read: its digest is known, it is read to be written
-            out[cited.beside(cited.source)] = Kept(str(source), cited.sha256, "the version file", CHANGED_FIX)
-            continue
-        data = read_bytes(source, problems)
-        if data is not None and hashlib.sha256(data).hexdigest() == cited.sha256:
-            out[cited.beside(cited.source)] = data
-        elif data is not None:
-            problems.append(Problem(source, 1, "error", "fixity-altered",
-                                    f"the file changed while the site was built, so it is not published: {CHANGED_FIX}"))
+    for volume, rows in _by_volume(catalog).items():
+        digest = volumes.digest(volume) if volumes is not None and memo is not None else None
+        kept = memo.kept_texts(volumes.records.recall(volume, digest)) if memo and volumes and digest else None
+        if kept is None:
+            made: dict[str, str | Kept] = {}
+            for found in citations(catalog, versions.iloc[rows]).values():
+                made.update(remembered_files(with_url(found, url_of(found.page)), memo))
+            if volumes is not None and digest is not None:
+                volumes.records.keep(volume, digest, {name: file.sha256 for name, file in made.items()
+                                                      if isinstance(file, Kept)})
+        out.update(made if kept is None else kept)
+        for bulletin_id, version, path, read_as, sha256 in versions.iloc[rows][SOURCE_COLUMNS].itertuples(index=False):
+            published = in_version_folder(version_docname(str(urls[bulletin_id]), int(version)), f"v{int(version)}.md")
+            if published not in withheld:
+                out.update(_published_source(published, Path(path), read_as, str(sha256), problems))
     return out
+
+
+#: The columns of the catalog's versions that publishing a source file reads.
+SOURCE_COLUMNS = ["bulletin_id", "version", "path", "read_as", "sha256"]
+
+
+def _by_volume(catalog: Catalog) -> dict[str, list[int]]:
+    """The positions of the catalog's versions, by the volume their files were read from (`volume_of`)."""
+    found: dict[str, list[int]] = {}
+    for position, path in enumerate(catalog.versions["path"].tolist()):
+        found.setdefault(volume_of(catalog.root, path), []).append(position)
+    return found
+
+
+def _published_source(published: str, source: Path, read_as: object, sha256: str,
+                      problems: list[Problem]) -> dict[str, bytes | Kept]:
+    """A version's source file as published at `published`: `Kept` while it has the size and time it was read
+    with, else read and published only while it has its cited digest (a problem says why not)."""
+    if read_as and file_stamp(source) == read_as:  # as it was read: its digest is known, it is read to be written
+        return {published: Kept(str(source), sha256, "the version file", CHANGED_FIX)}
+    data = read_bytes(source, problems)
+    if data is not None and hashlib.sha256(data).hexdigest() == sha256:
+        return {published: data}
+    if data is not None:
+        problems.append(Problem(source, 1, "error", "fixity-altered",
+                                f"the file changed while the site was built, so it is not published: {CHANGED_FIX}"))
+    return {}
 
 
 def _date_parts(iso: str) -> list[int]:
