@@ -155,3 +155,39 @@ def test_hostile_titles_stay_text_and_files_are_written_only_when_changed(archiv
     build(archive, out, ROOT / "docs", status=None, warning=io.StringIO())
     assert not (first.outdir / "feeds" / "tags" / "offensive.atom").exists()
     assert (first.outdir / "feeds" / "tags" / "airstrikes.atom").is_file()
+
+
+def test_timemaps_of_a_volume_read_from_the_same_files_come_back_from_the_memo(archive, tmp_path, monkeypatch):
+    from dailyarchive.build.reading import read_archive
+    from dailyarchive.build.stage import FileMemo, content_bytes
+    from dailyarchive.site import feeds as module
+
+    write_bulletin(archive, date="2019-07-09")
+    later = write_bulletin(archive, date="2020-01-02", slug="next")
+    drawn: list[str] = []
+    making = module.timemap
+
+    def timemap(bulletin_url, versions, site):  # the real one, noting which bulletins get a TimeMap made
+        drawn.append(bulletin_url)
+        return making(bulletin_url, versions, site)
+
+    monkeypatch.setattr(module, "timemap", timemap)
+
+    def kept_equals_fresh(site: Site = Site()) -> list[str]:
+        """The bulletins whose TimeMaps a build with a memo made; its files equal a build's without one."""
+        reading = read_archive(archive, tmp_path / "cache")
+        drawn.clear()
+        kept = timemaps(reading.catalog, site, FileMemo(tmp_path / "timemaps", salt="s"), reading.digests)
+        made = sorted(drawn)
+        assert {name: content_bytes(text) for name, text in kept.items()} == {
+            name: text.encode() for name, text in timemaps(reading.catalog, site).items()}
+        return made
+
+    both = ["test-daily/2019/2019-07-09-a-bulletin/", "test-daily/2020/2020-01-02-next/"]
+    assert kept_equals_fresh() == both
+    assert kept_equals_fresh() == []
+    write_bulletin(archive, date="2020-01-02", slug="next", version=2, revised="2020-01-05")
+    assert kept_equals_fresh() == ["test-daily/2020/2020-01-02-next/"]  # a correction: its volume only
+    later.unlink()  # the first version gone: the TimeMap lists the second alone
+    assert kept_equals_fresh() == ["test-daily/2020/2020-01-02-next/"]
+    assert kept_equals_fresh(Site(baseurl="https://archive.example.org/")) == both  # other addresses

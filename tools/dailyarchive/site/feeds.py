@@ -17,7 +17,10 @@ from typing import Any
 
 import pandas as pd
 
+from ..addresses import bulletin_volume
 from ..catalog.catalog import Catalog
+from ..model.load import volume_of
+from ..model.memo import Kept, Memo, digest_of_record, remembered_texts
 from .cite import version_docname
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -36,6 +39,10 @@ class Site:
 
     baseurl: str = ""
     page_url: Callable[[str], str] = lambda docname: f"{docname}.html"
+
+    def inputs(self) -> str:
+        """What the addresses depend on, for a digest: the base URL and the path a page's docname becomes."""
+        return f"{self.baseurl}\n{self.page_url('series/year/bulletin/index')}"
 
     def href(self, target: str, here: str) -> str:
         """The URL of `target` (a path from the site root) as written in the file at `here`."""
@@ -216,18 +223,35 @@ def http_date(day: pd.Timestamp) -> str:
     return stamp.strftime("%a, %d %b %Y 00:00:00 GMT")
 
 
-def timemaps(catalog: Catalog, site: Site) -> dict[str, str]:
+def timemaps(catalog: Catalog, site: Site, memo: Memo | None = None,
+             read_from: dict[str, str] | None = None) -> dict[str, str | Kept]:
     """A Memento TimeMap (RFC 7089, application/link-format) in every bulletin's folder.
 
     It lists the permanent page of every version (`v<N>.html`) with the date it was published or
-    corrected; the bulletin's page is the original resource.
+    corrected; the bulletin's page is the original resource. With `memo` and `read_from` (what each volume's
+    files were read from, `build.reading.Reading.digests`), the TimeMaps of a volume whose bulletins were read
+    from the same files as before come back from `memo`, none made.
     """
     urls = dict(zip(catalog.bulletins.index, catalog.bulletins["url"]))
     versions: dict[str, list[tuple[int, pd.Timestamp]]] = {}
-    for bulletin_id, number, date, revised in zip(catalog.versions["bulletin_id"], catalog.versions["version"],
-                                                  catalog.versions["date"], catalog.versions["revised"]):
+    read: dict[str, set[str]] = {}
+    for bulletin_id, number, date, revised, path in zip(catalog.versions["bulletin_id"], catalog.versions["version"],
+                                                        catalog.versions["date"], catalog.versions["revised"],
+                                                        catalog.versions["path"]):
         versions.setdefault(bulletin_id, []).append((int(number), date if pd.isna(revised) else revised))
-    return {urls[b] + TIMEMAP: timemap(urls[b], sorted(found), site) for b, found in versions.items()}
+        read.setdefault(bulletin_volume(bulletin_id), set()).add(volume_of(catalog.root, path))
+    by_volume: dict[str, list[str]] = {}
+    for bulletin_id in versions:
+        by_volume.setdefault(bulletin_volume(bulletin_id), []).append(bulletin_id)
+    out: dict[str, str | Kept] = {}
+    for volume, ids in by_volume.items():
+        def made(ids: list[str] = ids) -> dict[str, str]:
+            return {urls[b] + TIMEMAP: timemap(urls[b], sorted(versions[b]), site) for b in ids}
+
+        inputs = sorted(read_from.get(v, "") for v in read[volume]) if read_from is not None else [""]
+        out.update(remembered_texts(memo if read_from is not None and all(inputs) else None, volume,
+                                    digest_of_record([inputs, site.inputs()]), made))
+    return out
 
 
 def timemap(bulletin_url: str, versions: list[tuple[int, pd.Timestamp]], site: Site) -> str:
