@@ -150,9 +150,22 @@ def row_record(row: Row) -> list[Any]:
             for v in (getattr(row, name) for name in _ROW_FIELDS)]
 
 
+#: Where a row's record (`row_record`) holds its day and its bulletin's day.
+DAY, BULLETIN_DAY = _ROW_FIELDS.index("day"), _ROW_FIELDS.index("bulletin_day")
+_NUMBERS = [_ROW_FIELDS.index("value"), _ROW_FIELDS.index("headline")]
+_CELLS = _ROW_FIELDS.index("cells")
+
+
+def is_row_record(record: object) -> bool:
+    """Whether `record` has the shape `row_record` writes (a list of the fields, numbers and cells where they
+    belong), so that `row_from_record` can read it."""
+    return (isinstance(record, list) and len(record) == len(_ROW_FIELDS) and isinstance(record[_CELLS], list)
+            and all(record[i] is None or isinstance(record[i], (int, float)) for i in _NUMBERS))
+
+
 def row_from_record(record: list[Any]) -> Row:
     """The row `row_record` wrote; ValueError when `record` is not one."""
-    if not isinstance(record, list) or len(record) != len(_ROW_FIELDS):
+    if not is_row_record(record):
         raise ValueError("not a chart row")
     values = dict(zip(_ROW_FIELDS, record))
     values["cells"] = tuple(values["cells"])

@@ -8,6 +8,7 @@ not grow with the archive.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import importlib.metadata
 from collections.abc import Iterable
@@ -22,7 +23,8 @@ from ..catalog import chartrows as chartrows_module
 from . import charts as charts_module
 from ..catalog.catalog import Catalog
 from ..model.collector import collector_paused
-from ..catalog.chartrows import ROW_INPUTS, row_arrays, row_from_record, row_record, thin
+from ..catalog.chartrows import (BULLETIN_DAY, DAY, ROW_INPUTS, is_row_record, row_arrays, row_from_record,
+                                 row_record, thin)
 from ..model.memo import Memo
 from .charts import (CHART_KEY, FULL, SMALL, TOLL_MEASURES, Chart, Row, make_chart, place_key, point_rows,
                      rows_by_chart)
@@ -41,42 +43,64 @@ CHARTS_VERSION = hashlib.sha1(b"".join(Path(m).read_bytes() for m in (
         "vegatemplates.py"))) + importlib.metadata.version("altair").encode()).hexdigest()
 
 
-@dataclass(frozen=True)
 class ChartRows:
-    """The rows of one chart, in date order, with arrays for cutting them by date."""
+    """The rows of one chart, in date order, with arrays for cutting them by date. The rows of a chart read back
+    from a memo (`restored`) are made when the chart is first cut: a rebuild draws the few whose rows changed,
+    and every other chart needs only its dates and `prefixes`."""
 
-    rows: list[Row]
-    as_of: np.ndarray
-    reported: np.ndarray
-    arrays: tuple[np.ndarray, np.ndarray, np.ndarray]
-    sources: np.ndarray
-    #: `prefixes[n]`: a digest of the first `n` rows (a chain), so a cut's inputs are known without cutting.
-    prefixes: tuple[str, ...] = ("",)
+    def __init__(self, as_of: np.ndarray, reported: np.ndarray, prefixes: tuple[str, ...],
+                 rows: list[Row] | None = None, records: list[list[Any]] | None = None) -> None:
+        self.as_of, self.reported = as_of, reported
+        #: `prefixes[n]`: a digest of the first `n` rows (a chain), so a cut's inputs are known without cutting.
+        self.prefixes = prefixes
+        self._rows, self._records = rows, records
 
     @classmethod
     def of(cls, rows: list[Row], prefixes: list[str] | None = None) -> ChartRows:
-        """Index `rows` (sorted by date) by their dates and what thinning reads (`row_arrays`); `prefixes`, when
-        known, are theirs (`record`)."""
+        """Index `rows` (sorted by date) by their dates; `prefixes`, when known, are theirs (`record`)."""
         if prefixes is None:
             prefixes = [""]
             for row in rows:
                 prefixes.append(hashlib.sha1(f"{prefixes[-1]}\x1f{row!r}".encode("utf-8")).hexdigest())
-        return cls(rows, np.array([r.day for r in rows], dtype="datetime64[D]"),
-                   np.array([r.bulletin_day for r in rows], dtype="datetime64[D]"), row_arrays(rows),
-                   np.array([r.source for r in rows], dtype=object), tuple(prefixes))
+        return cls(np.array([r.day for r in rows], dtype="datetime64[D]"),
+                   np.array([r.bulletin_day for r in rows], dtype="datetime64[D]"), tuple(prefixes), rows=rows)
+
+    def __len__(self) -> int:
+        return len(self.prefixes) - 1
+
+    @property
+    def rows(self) -> list[Row]:
+        """The rows (made from their records the first time, for a chart read back)."""
+        if self._rows is None:
+            self._rows, self._records = [row_from_record(values) for values in self._records or []], None
+        return self._rows
+
+    @functools.cached_property
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """What thinning reads of each row (`row_arrays`)."""
+        return row_arrays(self.rows)
+
+    @functools.cached_property
+    def sources(self) -> np.ndarray:
+        """The source each row cites."""
+        return np.array([r.source for r in self.rows], dtype=object)
 
     def record(self) -> dict[str, Any]:
         """The rows and their prefixes as JSON (`restored` reads it back)."""
-        return {"rows": [row_record(row) for row in self.rows], "prefixes": list(self.prefixes)}
+        rows = self._records if self._records is not None else [row_record(row) for row in self.rows]
+        return {"rows": rows, "prefixes": list(self.prefixes)}
 
     @classmethod
     def restored(cls, record: object) -> ChartRows | None:
-        """The rows `record` kept, or None when it is not what `record` writes."""
+        """The rows `record` kept (made when first cut), or None when it is not what `record` writes."""
         try:
             data: Any = record
-            rows = [row_from_record(values) for values in data["rows"]]
-            prefixes = [str(p) for p in data["prefixes"]]
-            return cls.of(rows, prefixes) if len(prefixes) == len(rows) + 1 else None
+            rows, prefixes = data["rows"], tuple(str(p) for p in data["prefixes"])
+            if not (isinstance(rows, list) and len(prefixes) == len(rows) + 1 and all(map(is_row_record, rows))):
+                return None
+            return cls(np.array([values[DAY] for values in rows], dtype="datetime64[D]"),
+                       np.array([values[BULLETIN_DAY] for values in rows], dtype="datetime64[D]"), prefixes,
+                       records=rows)
         except (TypeError, ValueError, KeyError, AttributeError):  # another shape: the rows are made again
             return None
 
@@ -221,7 +245,7 @@ def _contributed(points: pd.DataFrame, rows: dict[Key, ChartRows]) -> dict[str, 
     for bulletin_id, *key in zip(*(pairs[c].tolist() for c in pairs.columns)):  # lists: faster than itertuples
         contributed.setdefault(bulletin_id, []).append(tuple(key))
     for keys in contributed.values():
-        keys.sort(key=lambda k: (order[k[1]], KIND_ORDER.get(k[3], 9), -len(rows[k].rows) if k in rows else 0))
+        keys.sort(key=lambda k: (order[k[1]], KIND_ORDER.get(k[3], 9), -len(rows[k]) if k in rows else 0))
     return contributed
 
 
@@ -288,8 +312,8 @@ def _keys(data: ChartData) -> list[Key]:
 
     def rank(key: Key) -> tuple[Any, ...]:
         found = data.rows.get(key)
-        last = -found.as_of[-1].astype("int64") if found and len(found.rows) else 0
-        return key[0], order[key[1]], KIND_ORDER.get(key[3], 9), last, -len(found.rows) if found else 0, key
+        last = -found.as_of[-1].astype("int64") if found else 0
+        return key[0], order[key[1]], KIND_ORDER.get(key[3], 9), last, -len(found) if found else 0, key
 
     return sorted(keys, key=rank)
 
