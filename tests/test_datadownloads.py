@@ -35,7 +35,7 @@ def test_kept_downloads_come_back_and_a_file_changed_since_is_made_again(archive
     write_bulletin(archive, date="2019-07-09", slug="first", figures=[{**KILLED, "value": 10}])
     first = downloads(archive, cache)
     last = last_files(cache / DOWNLOADS_CACHE)
-    assert last is not None and last.texts["figures.csv"].encode() == first["figures.csv"]
+    assert last is not None and last.texts["figures.csv"] == first["figures.csv"]
     assert last.runs["figures"].keys == ["test-daily/2019-07-09-first"]
     write_bulletin(archive, date="2019-07-10", slug="second", figures=[{**KILLED, "value": 12}])
     second = downloads(archive, cache)

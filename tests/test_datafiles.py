@@ -29,8 +29,7 @@ def tables_of(archive: Path) -> dict[str, pd.DataFrame]:
 
 def last_of(files: dict[str, bytes], runs: dict[str, Runs]) -> LastFiles:
     """What `table_files` made, as the next build reads it back."""
-    return LastFiles({name: data.decode("utf-8") for name, data in files.items() if name.endswith(".csv")},
-                     files[DATABASE], runs)
+    return LastFiles({name: data for name, data in files.items() if name.endswith(".csv")}, files[DATABASE], runs)
 
 
 def kept_and_fresh(archive: Path, last: LastFiles) -> tuple[dict[str, bytes], dict[str, bytes], list[str]]:

@@ -80,7 +80,7 @@ def last_files(folder: Path) -> LastFiles | None:
         if any(table is None for table in runs.values()) or any(
                 stamps.get(name) != _stamp(_kept_path(folder, name)) for name in _names(runs)):
             return None
-        texts = {f"{name}.csv": _kept_path(folder, f"{name}.csv").read_text(encoding="utf-8") for name in runs}
+        texts = {f"{name}.csv": _kept_path(folder, f"{name}.csv").read_bytes() for name in runs}
         return LastFiles(texts, _kept_path(folder, DATABASE).read_bytes(),
                          {name: table for name, table in runs.items() if table is not None})
     except (OSError, ValueError, KeyError, TypeError, AttributeError):

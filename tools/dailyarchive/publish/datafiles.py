@@ -2,7 +2,7 @@
 
 Each table of `data.data_tables` is cut into runs of rows that share its key, the first column of its primary key
 (a bulletin's rows; a series' points). A run's digest covers every cell of it (pandas' `hash_pandas_object`).
-Given what the last build made (`LastFiles`), a run whose digest is unchanged keeps its CSV text, cut from the
+Given what the last build made (`LastFiles`), a run whose digest is unchanged keeps its CSV lines, cut from the
 last file, and its rows in the last database; only the other runs are written again. The database is finished
 by `VACUUM`, whose bytes depend on the rows and the schema alone (its tables are `WITHOUT ROWID`, stored in key
 order), so files made this way equal files made from nothing, byte for byte.
@@ -28,8 +28,8 @@ DATABASE = "archive.sqlite"
 
 @dataclass(frozen=True)
 class Runs:
-    """A table's runs, in order: the key of each, the digest of its cells and the length of its CSV text (in
-    characters), under the table's `schema` (its `CREATE TABLE` and column types: a change makes it all again)."""
+    """A table's runs, in order: the key of each, the digest of its cells and the length of its CSV lines (in
+    bytes), under the table's `schema` (its `CREATE TABLE` and column types: a change makes it all again)."""
 
     schema: str
     keys: list[str]
@@ -55,10 +55,10 @@ class Runs:
 
 @dataclass(frozen=True)
 class LastFiles:
-    """The files the last build made from its tables: each CSV's text and the database's bytes, by file name, and
+    """The files the last build made from its tables: the bytes of each CSV and of the database, by file name, and
     each table's `Runs`."""
 
-    texts: dict[str, str]
+    texts: dict[str, bytes]
     database: bytes
     runs: dict[str, Runs]
 
@@ -90,7 +90,7 @@ def table_files(tables: dict[str, pd.DataFrame],
             for plan in plans.values():
                 connection.execute(plan.create)
         for name, plan in plans.items():
-            files[f"{name}.csv"] = plan.written(connection, kept.get(name) or {}).encode("utf-8")
+            files[f"{name}.csv"] = plan.written(connection, kept.get(name) or {})
         connection.commit()
         broken = connection.execute("PRAGMA foreign_key_check").fetchall()  # once, not at every row
         if broken:
@@ -137,30 +137,30 @@ class TablePlan:
         digests = [hashlib.sha256(hashes[start:end].tobytes()).hexdigest()[:32] for _, start, end in cuts]
         return TablePlan(name, frame, create, schema, cuts, digests)
 
-    def kept(self, last: LastFiles) -> dict[str, tuple[str, str]] | None:
-        """The digest and CSV text of each run `last` holds of this table, by key; None when it cannot be used
-        (another schema, or a text not the length its runs say)."""
+    def kept(self, last: LastFiles) -> dict[str, tuple[str, memoryview]] | None:
+        """The digest and CSV lines of each run `last` holds of this table, by key (cut from its file, not
+        copied); None when it cannot be used (another schema, or a file not the length its runs say)."""
         runs, text = last.runs.get(self.name), last.texts.get(f"{self.name}.csv")
         if not self.schema or runs is None or runs.schema != self.schema or text is None:
             return None
-        at = len(csv_header(self.frame))
+        at, whole = len(csv_header(self.frame)), memoryview(text)
         if len(text) != at + sum(runs.lengths):
             return None
         stored = {}
         for key, digest, length in zip(runs.keys, runs.digests, runs.lengths):
-            stored[key] = (digest, text[at:at + length])
+            stored[key] = (digest, whole[at:at + length])
             at += length
         return stored
 
-    def written(self, connection: sqlite3.Connection, stored: dict[str, tuple[str, str]]) -> str:
-        """The CSV text of the table; its rows in `connection` (which holds those of `stored`) made to match."""
+    def written(self, connection: sqlite3.Connection, stored: dict[str, tuple[str, memoryview]]) -> bytes:
+        """The CSV file of the table; its rows in `connection` (which holds those of `stored`) made to match."""
         remade = [cut for cut, digest in zip(self.cuts, self.digests) if stored.get(cut[0], ("",))[0] != digest]
         keys = [key for key, _, _ in self.cuts]
         stale = set(stored).difference(keys) | {key for key, _, _ in remade if key in stored}
         texts = _remade_rows(connection, self.name, self.frame, remade, stale)
         pieces = [texts.pop(key) if key in texts else stored[key][1] for key in keys]
         self.lengths = [len(piece) for piece in pieces]
-        return csv_header(self.frame) + "".join(pieces)
+        return b"".join([csv_header(self.frame), *pieces])
 
     def runs(self) -> Runs:
         """The runs of the table as written (`written` first)."""
@@ -195,8 +195,8 @@ def _typed(value: object) -> str | None:
 
 
 def _remade_rows(connection: sqlite3.Connection, name: str, frame: pd.DataFrame, runs: list[tuple[str, int, int]],
-                 stale: set[str]) -> dict[str, str]:
-    """Delete the rows of the `stale` keys of table `name` and insert those of `runs`; the CSV text of each of
+                 stale: set[str]) -> dict[str, bytes]:
+    """Delete the rows of the `stale` keys of table `name` and insert those of `runs`; the CSV lines of each of
     `runs`, by key."""
     column = KEYS[name][0][0]
     connection.executemany(f'DELETE FROM "{name}" WHERE "{column}" = ?', [(key,) for key in sorted(stale)])
@@ -207,22 +207,22 @@ def _remade_rows(connection: sqlite3.Connection, name: str, frame: pd.DataFrame,
     connection.executemany(f'INSERT INTO "{name}" VALUES ({marks})', rows)
     texts, at = {}, 0
     for key, start, end in runs:
-        texts[key] = csv_text(rows[at:at + end - start])
+        texts[key] = csv_lines(rows[at:at + end - start])
         at += end - start
     return texts
 
 
-def csv_header(frame: pd.DataFrame) -> str:
+def csv_header(frame: pd.DataFrame) -> bytes:
     """The header line of a table's CSV."""
-    return csv_text([frame.columns.tolist()])
+    return csv_lines([frame.columns.tolist()])
 
 
-def csv_text(rows: Iterable[Iterable[object]]) -> str:
-    """Rows as CSV lines (empty cells for missing values). The stdlib's writer, as `DataFrame.to_csv` uses it,
-    gives the same text in two thirds of the time."""
+def csv_lines(rows: Iterable[Iterable[object]]) -> bytes:
+    """Rows as CSV lines in UTF-8 (empty cells for missing values). The stdlib's writer, as `DataFrame.to_csv`
+    uses it, gives the same bytes in two thirds of the time."""
     text = io.StringIO()
     csv.writer(text, lineterminator="\n").writerows(rows)
-    return text.getvalue()
+    return text.getvalue().encode("utf-8")
 
 
 def plain_rows(frame: pd.DataFrame) -> Iterator[tuple[object, ...]]:
