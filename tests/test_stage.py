@@ -309,3 +309,35 @@ def test_a_new_page_elsewhere_in_the_site_makes_no_bulletin_page_again(tmp_path)
     assert CountingMemo.made == 3
     staged_pages(load_catalog(archive), PageSettings(latest_count=1), memo)  # other settings still count
     assert CountingMemo.made == 6
+
+
+def test_search_files_come_back_kept_and_a_new_bulletin_makes_only_its_years_shard(archive, tmp_path, monkeypatch):
+    from dailyarchive.build.stager import search_shards
+    from dailyarchive.site import search
+
+    write_bulletin(archive, date="2019-07-09", title="Shelling near Idleb", body="A market was hit. مرحبا\n")
+    write_bulletin(archive, date="2020-01-02", slug="next", title="A new year")
+    made_for: list[str] = []
+    making = search.shard_payloads
+
+    def shard_payloads(plan, *arguments):  # the real one, noting which shards get made
+        made_for.append(plan.key)
+        return making(plan, *arguments)
+
+    monkeypatch.setattr(search, "shard_payloads", shard_payloads)
+
+    def shards() -> list[str]:
+        """The shards a build with the cache made; every search file it gives equals a fresh one."""
+        made_for.clear()
+        kept = search_shards(load_catalog(archive), tmp_path / "cache")
+        made = sorted(made_for)
+        fresh = search.search_files(load_catalog(archive), lambda docname: f"{docname}.html", url_style="html")[0]
+        assert all(isinstance(text, Kept) for text in kept.values())
+        assert {name: content_bytes(text) for name, text in kept.items()} == {
+            name: text.encode("utf-8") for name, text in fresh.items()}
+        return made
+
+    assert shards() == ["test-daily/2019", "test-daily/2020"]
+    assert shards() == []
+    write_bulletin(archive, date="2020-01-03", slug="later", title="Later still")
+    assert shards() == ["test-daily/2020"]

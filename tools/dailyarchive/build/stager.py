@@ -57,6 +57,8 @@ T = TypeVar("T")
 SKIP_PARTS = {"_build", "__pycache__", ".ipynb_checkpoints"}
 #: The folder of drawn SVGs in the cache; a new name when the way an SVG is drawn changes (v2: notes under it).
 SVG_CACHE = "svg-v2"
+#: The record of `cache/search/` that names the text kept for each search file (`search_shards`).
+SHARDS = "shards"
 NO_SEAL = "Nothing of this archive is sealed yet (`invoke seal` seals what is published and starts the seal log)."
 
 
@@ -654,25 +656,26 @@ def withheld_sources(problems: list[Problem], archive: Path | None) -> frozenset
     return frozenset(paths)
 
 
-def search_shards(catalog: Catalog, cache: Path | None) -> dict[str, str]:
-    """Every search file; a shard whose digest is unchanged is read back from `cache/search/` instead of rebuilt."""
-    folder = cache / "search" if cache is not None else None
+def search_shards(catalog: Catalog, cache: Path | None) -> dict[str, str | Kept]:
+    """Every search file; a shard whose digest is unchanged comes back from `cache/search/` (a `Kept` text:
+    its digest known, unread) instead of being made again."""
+    memo = memo_in(cache, "search")
+    kept = memo.recall(SHARDS, "") if memo is not None else None
+    named: dict[str, str] = kept if isinstance(kept, dict) else {}
 
     def cached_digest(name: str) -> str | None:
+        if memo is None or not isinstance(named.get(name), str) or not memo.has_text(named[name]):
+            return None
         try:
-            with (folder / name).open(encoding="utf-8") as stream:  # type: ignore[operator]
+            with open(memo.text_file(named[name]).path, encoding="utf-8") as stream:
                 return file_digest(stream.readline())
-        except (OSError, TypeError, UnicodeDecodeError):
+        except (OSError, UnicodeDecodeError):
             return None
 
     made, names = search_files(catalog, lambda docname: f"{docname}.html", url_style="html", existing=cached_digest)
-    shards = {}
-    for name in sorted(names):
-        if name in made:
-            shards[name] = made[name]
-            if folder is not None:
-                write_if_changed(folder / name, made[name])
-        else:
-            shards[name] = (folder / name).read_text(encoding="utf-8")  # type: ignore[operator]
-    return shards
-
+    if memo is None:
+        return {**made}
+    shards = {name: memo.put_text(made[name]) if name in made else memo.text_file(named[name])
+              for name in sorted(names)}
+    memo.keep(SHARDS, "", {name: file.sha256 for name, file in shards.items()})
+    return {**shards}
