@@ -82,3 +82,41 @@ def test_no_events_gives_a_manifest_without_a_span(tmp_path: Path) -> None:
     files = files_of(root)
     assert list(files) == ["_timeline/manifest.js"]
     assert data_of(files["_timeline/manifest.js"])[0]["span"] is None
+
+
+def test_year_files_come_back_from_the_memo_until_their_events_bulletins_or_names_change(tmp_path, monkeypatch):
+    from dailyarchive.build.stage import FileMemo, content_bytes
+    from dailyarchive.site import timeline
+
+    root = write_archive(tmp_path / "archive")
+    write_bulletin(root, date="2019-07-09", events=[{"date": "2018-12", "place": "Idleb", "what": "Old."},
+                                                    {"date": "2019-07-09", "what": "Today <b>&</b> مرحبا."}])
+    made_for: list[int] = []
+    making = timeline.year_data
+
+    def year_data(catalog, events, vocabulary):  # the real one, noting which years get made
+        made_for.append(int(events["start"].dt.year.iloc[0]))
+        return making(catalog, events, vocabulary)
+
+    monkeypatch.setattr(timeline, "year_data", year_data)
+
+    def kept_equals_fresh() -> list[int]:
+        """The years a build with a memo made; its files equal a build's without one."""
+        made_for.clear()
+        kept = timeline_files(build_catalog(load_archive(root)), FileMemo(tmp_path / "memo", salt="s"))
+        made = sorted(made_for)
+        assert {name: content_bytes(text) for name, text in kept.items()} == {
+            name: text.encode("utf-8") for name, text in files_of(root).items()}
+        return made
+
+    assert kept_equals_fresh() == [2018, 2019]
+    assert kept_equals_fresh() == []
+    write_bulletin(root, date="2019-07-10", slug="next", events=[{"date": "2019-07-10", "what": "Later."}])
+    assert kept_equals_fresh() == [2019]  # a new event of 2019
+    write_bulletin(root, date="2019-07-09", version=2, title="Retitled",
+                   events=[{"date": "2018-12", "place": "Idleb", "what": "Old."},
+                           {"date": "2019-07-09", "what": "Today <b>&</b> مرحبا."}])
+    assert kept_equals_fresh() == [2018, 2019]  # its bulletin's title and version, shown in both years
+    places = (root / "places.yml").read_text(encoding="utf-8")
+    (root / "places.yml").write_text(places + "- name: Aleppo\n  kind: city\n", encoding="utf-8")
+    assert kept_equals_fresh() == [2018, 2019]  # a new place first in the names: every index moves

@@ -601,7 +601,7 @@ def catalog_files(catalog: Catalog, settings: StageSettings, withheld: frozenset
     catalog crosses to it in a tenth of the bytes). With `read_from` (what each volume was read from), the `.bib`
     and `.ris` files of a volume read from the same inputs as before come back whole (`cite.VolumeCitations`)."""
     where = addressing(settings)
-    files: Files = {**timeline_files(catalog), **feeds(catalog, where),
+    files: Files = {**timeline_files(catalog, memo_in(cache, "timeline")), **feeds(catalog, where),
                     **timemaps(catalog, where, memo_in(cache, "timemaps"), read_from)}
     base = where.baseurl
     cited = grouped_memo_in(cache, "citations", addresses.bulletin_volume)

@@ -19,6 +19,7 @@ it as text.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections import Counter
 from typing import Any
@@ -27,6 +28,7 @@ import pandas as pd
 
 from ..addresses import TIMELINE_DIR
 from ..catalog.catalog import Catalog
+from ..model.memo import Kept, Memo, digest_of_record, remembered_texts
 from .pages._text import name_slugs, present
 
 #: Bumped when the layout of the files changes.
@@ -37,15 +39,20 @@ PRECISIONS = {"day": 0, "month": 1, "year": 2}
 EPOCH = dt.date(1970, 1, 1)
 
 
-def timeline_files(catalog: Catalog) -> dict[str, str]:
-    """`<TIMELINE_DIR>/manifest.js` and `<TIMELINE_DIR>/<year>.js` for every year an event begins in."""
+def timeline_files(catalog: Catalog, memo: Memo | None = None) -> dict[str, str | Kept]:
+    """`<TIMELINE_DIR>/manifest.js` and `<TIMELINE_DIR>/<year>.js` for every year an event begins in. With `memo`,
+    a year file whose events, bulletins and names are as before comes back from it (`year_inputs`), not made."""
     events = ordered_events(catalog)
     vocabulary = Vocabulary.of(catalog)
-    files: dict[str, str] = {}
+    names = digest_of_record([FORMAT, vocabulary.places, vocabulary.parents, vocabulary.actors, vocabulary.tags,
+                              vocabulary.series])
+    files: dict[str, str | Kept] = {}
     years: dict[str, dict[str, int]] = {}
     for year, in_year in events.groupby(events["start"].dt.year, sort=True):
         name = f"{int(year):04d}"
-        files[f"{TIMELINE_DIR}/{name}.js"] = script("addYear", name, year_data(catalog, in_year, vocabulary))
+        path = f"{TIMELINE_DIR}/{name}.js"
+        files.update(remembered_texts(memo, path, f"{names}/{year_inputs(catalog, in_year)}" if memo else "",
+                                      lambda: {path: script("addYear", name, year_data(catalog, in_year, vocabulary))}))
         years[name] = {"count": len(in_year), "reach": day_number(in_year["end"].max())}
     manifest = manifest_data(events, vocabulary, years)
     files[f"{TIMELINE_DIR}/{MANIFEST}"] = script("setManifest", None, manifest)
@@ -126,6 +133,21 @@ def name_spans(events: pd.DataFrame, vocabulary: Vocabulary) -> tuple[dict[str, 
         for actor in names:
             widen(actors, actor, first, last)
     return places, actors
+
+
+#: What a year file shows of each event and of each bulletin its events come from (`year_data`).
+EVENT_INPUTS = ["bulletin_id", "start", "end", "precision", "date_qualifier", "place", "actors", "what", "date_text",
+                "event_index"]
+BULLETIN_INPUTS = ["latest_version", "url", "title", "series", "tags", "date"]
+
+
+def year_inputs(catalog: Catalog, events: pd.DataFrame) -> str:
+    """A digest of every cell a year file is made from: its events' (in order) and their bulletins' (the names'
+    indices aside: `timeline_files` adds them)."""
+    ids = list(dict.fromkeys(events["bulletin_id"]))
+    cells = [pd.util.hash_pandas_object(events[EVENT_INPUTS], index=False).to_numpy(),
+             pd.util.hash_pandas_object(catalog.bulletins.loc[ids, BULLETIN_INPUTS], index=True).to_numpy()]
+    return hashlib.sha256(b"".join(part.tobytes() for part in cells)).hexdigest()
 
 
 def year_data(catalog: Catalog, events: pd.DataFrame, vocabulary: Vocabulary) -> dict[str, Any]:
