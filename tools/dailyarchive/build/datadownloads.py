@@ -4,7 +4,6 @@ build makes again only the rows that changed (`publish.datafiles`)."""
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 import orjson
@@ -13,6 +12,7 @@ import pandas as pd
 from ..catalog.catalog import Catalog
 from ..model.collector import collector_paused
 from ..model.errors import Problem
+from ..model.load import file_stamp
 from ..model.memo import Kept
 from ..publish.data import data_tables
 from ..publish.datafiles import DATABASE, LastFiles, Runs, table_files
@@ -44,26 +44,30 @@ def made_downloads(catalog: Catalog, points: pd.DataFrame, excluded: pd.DataFram
     bytes (96 MB at 10,000 bulletins, which a busy parent takes seconds to receive)."""
     folder = cache / DOWNLOADS_CACHE if cache is not None else None
     tables = data_tables(catalog, points, excluded)
-    files, runs = table_files(tables, last_files(folder) if folder is not None else None)
+    last = last_files(folder) if folder is not None else None
+    files, runs = table_files(tables, last)
     files["datapackage.json"] = datapackage_json(catalog, tables, dictionary)
     if folder is None:
         return {**files}
-    kept = {name: kept_download(folder, name, data) for name, data in files.items()}
+    held = {**last.texts, DATABASE: last.database} if last is not None else {}  # what the files hold now
+    kept = {name: kept_download(folder, name, data, unchanged=held.get(name) == data) for name, data in files.items()}
     keep_runs(folder, runs)
     return {**kept}
 
 
-def kept_download(folder: Path, name: str, data: bytes) -> Kept:
-    """The data download `name`, written into the cache's `folder` (unless it holds it already)."""
+def kept_download(folder: Path, name: str, data: bytes, unchanged: bool = False) -> Kept:
+    """The data download `name`, written into the cache's `folder` unless it holds it already (`unchanged`: known
+    to, from the bytes `last_files` read, so it is not read again to be compared)."""
     path = _kept_path(folder, name)
-    write_if_changed(path, data)
+    if not unchanged:
+        write_if_changed(path, data)
     return Kept(str(path), hashlib.sha256(data).hexdigest(), "a data download the build made")
 
 
 def keep_runs(folder: Path, runs: dict[str, Runs]) -> None:
     """Record the runs of the files just kept in `folder`, with the toolkit's digest and each file's stamp (a
     file changed since, or a record of another toolkit, is not used: `last_files`)."""
-    record = {"code": code_digest(), "stamps": {name: _stamp(_kept_path(folder, name)) for name in _names(runs)},
+    record = {"code": code_digest(), "stamps": {name: file_stamp(_kept_path(folder, name)) for name in _names(runs)},
               "runs": {name: table.record() for name, table in runs.items()}}
     write_if_changed(folder / RUNS, orjson.dumps(record))
 
@@ -75,14 +79,14 @@ def last_files(folder: Path) -> LastFiles | None:
         record = orjson.loads((folder / RUNS).read_bytes())
         if record["code"] != code_digest():
             return None
-        runs = {name: Runs.restored(table) for name, table in record["runs"].items()}
+        restored = {name: Runs.restored(table) for name, table in record["runs"].items()}
+        runs = {name: table for name, table in restored.items() if table is not None}
         stamps = record["stamps"]
-        if any(table is None for table in runs.values()) or any(
-                stamps.get(name) != _stamp(_kept_path(folder, name)) for name in _names(runs)):
+        if len(runs) != len(restored) or any(
+                stamps.get(name) != file_stamp(_kept_path(folder, name)) for name in _names(runs)):
             return None
         texts = {f"{name}.csv": _kept_path(folder, f"{name}.csv").read_bytes() for name in runs}
-        return LastFiles(texts, _kept_path(folder, DATABASE).read_bytes(),
-                         {name: table for name, table in runs.items() if table is not None})
+        return LastFiles(texts, _kept_path(folder, DATABASE).read_bytes(), runs)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
@@ -93,11 +97,3 @@ def _names(runs: dict[str, object]) -> list[str]:
 
 def _kept_path(folder: Path, name: str) -> Path:
     return folder / TEXTS / "files" / name
-
-
-def _stamp(path: Path) -> list[int] | None:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return [stat.st_size, stat.st_mtime_ns]
