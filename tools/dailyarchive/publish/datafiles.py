@@ -15,7 +15,7 @@ import hashlib
 import io
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -89,15 +89,16 @@ def table_files(tables: dict[str, pd.DataFrame],
             kept = {}
             for plan in plans.values():
                 connection.execute(plan.create)
+        runs: dict[str, Runs] = {}
         for name, plan in plans.items():
-            files[f"{name}.csv"] = plan.written(connection, kept.get(name) or {})
+            files[f"{name}.csv"], runs[name] = plan.written(connection, kept.get(name) or {})
         connection.commit()
         broken = connection.execute("PRAGMA foreign_key_check").fetchall()  # once, not at every row
         if broken:
             raise ValueError(f"the data downloads break their foreign keys: {broken[:3]}")
         connection.execute("VACUUM")  # the same pages for the same rows, whatever was deleted before
         files[DATABASE] = settled_header(connection.serialize())
-        return files, {name: plan.runs() for name, plan in plans.items()}
+        return files, runs
     finally:
         connection.close()
 
@@ -113,7 +114,7 @@ def settled_header(database: bytes) -> bytes:
     return bytes(header) + database[100:]
 
 
-@dataclass
+@dataclass(frozen=True)
 class TablePlan:
     """One table's rows cut into runs (key, first position, end) with a digest each, under its `schema`: its
     `CREATE TABLE` (`create`) and column types, or '' when its rows are out of key order (one run, made whole)."""
@@ -124,7 +125,6 @@ class TablePlan:
     schema: str
     cuts: list[tuple[str, int, int]]
     digests: list[str]
-    lengths: list[int] = field(default_factory=list)
 
     @staticmethod
     def of(name: str, frame: pd.DataFrame) -> TablePlan:
@@ -152,19 +152,17 @@ class TablePlan:
             at += length
         return stored
 
-    def written(self, connection: sqlite3.Connection, stored: dict[str, tuple[str, memoryview]]) -> bytes:
-        """The CSV file of the table; its rows in `connection` (which holds those of `stored`) made to match."""
+    def written(self, connection: sqlite3.Connection,
+                stored: dict[str, tuple[str, memoryview]]) -> tuple[bytes, Runs]:
+        """The CSV file of the table and its runs; its rows in `connection` (which holds those of `stored`) made to
+        match."""
         remade = [cut for cut, digest in zip(self.cuts, self.digests) if stored.get(cut[0], ("",))[0] != digest]
         keys = [key for key, _, _ in self.cuts]
         stale = set(stored).difference(keys) | {key for key, _, _ in remade if key in stored}
         texts = _remade_rows(connection, self.name, self.frame, remade, stale)
         pieces = [texts.pop(key) if key in texts else stored[key][1] for key in keys]
-        self.lengths = [len(piece) for piece in pieces]
-        return b"".join([csv_header(self.frame), *pieces])
-
-    def runs(self) -> Runs:
-        """The runs of the table as written (`written` first)."""
-        return Runs(self.schema, [key for key, _, _ in self.cuts], self.digests, self.lengths)
+        return (b"".join([csv_header(self.frame), *pieces]),
+                Runs(self.schema, keys, self.digests, [len(piece) for piece in pieces]))
 
 
 def _runs(frame: pd.DataFrame, column: str) -> list[tuple[str, int, int]] | None:
