@@ -297,17 +297,18 @@ def version_files(catalog: Catalog, url_of: Callable[[str], str], problems: list
     urls = catalog.bulletins["url"].to_dict()
     out: dict[str, str | bytes | Kept] = {}
     for volume, rows in _by_volume(catalog).items():
+        members = versions.iloc[rows]
         digest = volumes.digest(volume) if volumes is not None and memo is not None else None
         kept = memo.kept_texts(volumes.records.recall(volume, digest)) if memo and volumes and digest else None
         if kept is None:
             made: dict[str, str | Kept] = {}
-            for found in citations(catalog, versions.iloc[rows]).values():
+            for found in citations(catalog, members).values():
                 made.update(remembered_files(with_url(found, url_of(found.page)), memo))
             if volumes is not None and digest is not None:
                 volumes.records.keep(volume, digest, {name: file.sha256 for name, file in made.items()
                                                       if isinstance(file, Kept)})
         out.update(made if kept is None else kept)
-        for bulletin_id, version, path, read_as, sha256 in versions.iloc[rows][SOURCE_COLUMNS].itertuples(index=False):
+        for bulletin_id, version, path, read_as, sha256 in members[SOURCE_COLUMNS].itertuples(index=False):
             published = in_version_folder(version_docname(str(urls[bulletin_id]), int(version)), f"v{int(version)}.md")
             if published not in withheld:
                 out.update(_published_source(published, Path(path), read_as, str(sha256), problems))
