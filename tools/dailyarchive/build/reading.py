@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..catalog.catalog import Catalog, Resolver, VersionRows, catalog_from_rows, restored_rows, version_rows
+from ..catalog.catalog import (Catalog, Resolver, TableColumns, catalog_from_columns, restored_columns,
+                               table_columns, version_rows)
 from ..catalog.rules import (Reread, Summary, archive_inputs, archive_problems, ordered, summarize,
                              summary_from_record, summary_record, version_problems)
 from ..model.errors import Problem
@@ -43,10 +44,10 @@ class Reading:
 
 @dataclass
 class VolumeShare:
-    """What one volume gives the archive: the rows of its valid versions, its files' own problems (loading
-    and `rules.version_problems`), and the summaries the rules across files read."""
+    """What one volume gives the archive: its valid versions' share of the tables (as columns), its files' own
+    problems (loading and `rules.version_problems`), and the summaries the rules across files read."""
 
-    rows: list[VersionRows]
+    columns: TableColumns
     problems: list[Problem]
     summaries: list[Summary]
 
@@ -75,8 +76,7 @@ def read_archive(root: Path, cache: Path | None = None, today: dt.date | None = 
                 if memo is not None:  # kept as JSON, read back in the same shape (tests/test_reading.py)
                     memo.keep_encoded(volume, digest, share_record(share))
             shares.append(share)
-    catalog = catalog_from_rows(base.root, base.series, base.gazetteers,
-                                [rows for share in shares for rows in share.rows])
+    catalog = catalog_from_columns(base.root, base.series, base.gazetteers, [share.columns for share in shares])
     summaries = [summary for share in shares for summary in share.summaries]
     problems = [*base.problems, *(p for share in shares for p in share.problems)]
     problems.extend(archive_problems(summaries, base.root, Reread(base.root)))  # the few files they name, read again
@@ -116,12 +116,12 @@ def read_volume(paths: list[str], base: LoadedArchive, today: dt.date) -> Volume
         problems.extend(own[version.path])
     summaries = [summarize(v, base.gazetteers["places"], own.get(v.path)) for v in versions]
     rows = [version_rows(v, names) for v in volume.valid_versions()]
-    return VolumeShare(rows, problems, summaries)
+    return VolumeShare(table_columns(rows), problems, summaries)
 
 
 def share_record(share: VolumeShare) -> str:
     """A volume's share as JSON text (dates as ISO text; `share_from_record` reads it back)."""
-    return json.dumps({"rows": share.rows, "summaries": [summary_record(s) for s in share.summaries],
+    return json.dumps({"columns": share.columns, "summaries": [summary_record(s) for s in share.summaries],
                        "problems": [[str(p.path), p.line, p.level, p.rule, p.message] for p in share.problems]},
                       default=_iso, ensure_ascii=False)
 
@@ -130,7 +130,7 @@ def share_from_record(record: object) -> VolumeShare | None:
     """The share `share_record` made, or None when `record` is not one."""
     try:
         data: Any = record
-        return VolumeShare([restored_rows(rows) for rows in data["rows"]],
+        return VolumeShare(restored_columns(data["columns"]),
                            [Problem(Path(path), line, level, rule, message)
                             for path, line, level, rule, message in data["problems"]],
                            [summary_from_record(s) for s in data["summaries"]])

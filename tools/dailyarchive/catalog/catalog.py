@@ -54,6 +54,8 @@ class Catalog:
 
 #: The rows one version gives each table (`version_rows`), keyed by table.
 VersionRows = dict[str, list[dict[str, Any]]]
+#: A part of the tables as columns, {table: {column: values}} (`table_columns`), without `is_latest`.
+TableColumns = dict[str, dict[str, list[Any]]]
 TABLES = ("versions", "figures", "events", "links", "sources")
 
 
@@ -66,20 +68,37 @@ def build_catalog(archive: LoadedArchive) -> Catalog:
 
 def catalog_from_rows(root: Path, series: dict[str, Series], gazetteers: dict[str, Gazetteer],
                       versions: list[VersionRows]) -> Catalog:
-    """The catalog of the rows of every valid version (`version_rows`, in any order): `is_latest` is set here,
-    see_also targets are resolved here, against every bulletin."""
-    versions = sorted(versions, key=lambda v: (v["versions"][0]["bulletin_id"], v["versions"][0]["version"]))
-    latest = {}
-    for rows in versions:
-        latest[rows["versions"][0]["bulletin_id"]] = rows["versions"][0]["version"]  # sorted: the last is the highest
-    table_rows: VersionRows = {table: [] for table in TABLES}
-    for rows in versions:
-        is_latest = latest[rows["versions"][0]["bulletin_id"]] == rows["versions"][0]["version"]
-        for table in TABLES:
+    """The catalog of the rows of every valid version (`version_rows`, in any order)."""
+    return catalog_from_columns(root, series, gazetteers, [table_columns(versions)])
+
+
+def table_columns(versions: list[VersionRows]) -> TableColumns:
+    """The rows of some versions as the columns of each table, in order of bulletin and version."""
+    ordered = sorted(versions, key=lambda v: (v["versions"][0]["bulletin_id"], v["versions"][0]["version"]))
+    columns: TableColumns = {table: {column: [] for column in part_columns(table)} for table in TABLES}
+    for rows in ordered:
+        for table, found in columns.items():
             for row in rows.get(table, ()):
-                row["is_latest"] = is_latest
-            table_rows[table].extend(rows.get(table, ()))
-    frames = {table: _frame(table, data) for table, data in table_rows.items()}
+                for column, values in found.items():
+                    values.append(row[column])
+    return columns
+
+
+def part_columns(table: str) -> list[str]:
+    """The columns a part of `table` holds (`TableColumns`): all but `is_latest`, which needs every version."""
+    return [column for column in COLUMNS[table] if column != "is_latest"]
+
+
+def catalog_from_columns(root: Path, series: dict[str, Series], gazetteers: dict[str, Gazetteer],
+                         parts: list[TableColumns]) -> Catalog:
+    """The catalog of parts of its tables (`table_columns`, each of any valid versions, a bulletin's versions in
+    one part): `is_latest` is set here, and see_also targets are resolved here, against every bulletin."""
+    frames = {table: _frame(table, _joined([part[table] for part in parts], part_columns(table)))
+              for table in TABLES}
+    latest = frames["versions"].groupby("bulletin_id", sort=False)["version"].max()
+    for table, frame in frames.items():
+        frame.insert(2, "is_latest", frame["version"].to_numpy() == frame["bulletin_id"].map(latest).to_numpy())
+        frames[table] = _in_version_order(frame)
     index = link_index(set(frames["versions"]["bulletin_id"]))
     links = frames["links"]
     links["target_id"] = pd.Series([find_bulletin(t, index) for t in links["target_id"]], index=links.index, dtype=object)
@@ -93,6 +112,23 @@ def catalog_from_rows(root: Path, series: dict[str, Series], gazetteers: dict[st
         tags=_gazetteer_frame(gazetteers["tags"]),
         **frames,
     )
+
+
+def _joined(parts: list[dict[str, list[Any]]], columns: list[str]) -> dict[str, list[Any]]:
+    """The columns of several parts of one table, one after the other."""
+    joined: dict[str, list[Any]] = {column: [] for column in columns}
+    for part in parts:
+        for column, values in joined.items():
+            values.extend(part[column])
+    return joined
+
+
+def _in_version_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` in order of bulletin and version, a version's rows as they came (parts are in order already,
+    unless one bulletin's id is found in two of them)."""
+    if pd.MultiIndex.from_arrays([frame["bulletin_id"], frame["version"]]).is_monotonic_increasing:
+        return frame
+    return frame.sort_values(["bulletin_id", "version"], kind="stable").reset_index(drop=True)
 
 
 class Resolver:
@@ -111,10 +147,10 @@ class Resolver:
 
 
 def version_rows(version: VersionFile, names: Resolver) -> VersionRows:
-    """The rows one valid version gives each table (`is_latest` is set by `catalog_from_rows`)."""
+    """The rows one valid version gives each table (`is_latest` is set by `catalog_from_columns`)."""
     meta = version.meta
     assert meta is not None
-    key = {"bulletin_id": version.bulletin_id, "version": version.number, "is_latest": False}
+    key = {"bulletin_id": version.bulletin_id, "version": version.number}
     rows: VersionRows = {table: [] for table in TABLES}
     rows["versions"].append({
         **key, "series": meta.series, "date": meta.date, "slug": version.slug, "title": meta.title,
@@ -152,24 +188,29 @@ def version_rows(version: VersionFile, names: Resolver) -> VersionRows:
     return rows
 
 
-#: The columns that hold tuples of names and dates, which JSON gives back as lists and ISO text (`restored_rows`).
+#: The columns that hold tuples of names and dates, which JSON gives back as lists and ISO text (`restored_columns`).
 TUPLE_COLUMNS = {"versions": ("places", "actors", "tags"), "events": ("actors",)}
 ROW_DATE_COLUMNS = {"versions": DATE_COLUMNS["versions"], "figures": DATE_COLUMNS["figures"],
                     "events": DATE_COLUMNS["events"], "sources": ["accessed"]}
 
 
-def restored_rows(rows: VersionRows) -> VersionRows:
-    """`version_rows` read back from JSON: name lists are tuples and ISO dates are dates again."""
-    for table, columns in TUPLE_COLUMNS.items():
-        for row in rows.get(table, ()):
-            for column in columns:
-                row[column] = tuple(row[column])
-    for table, columns in ROW_DATE_COLUMNS.items():
-        for row in rows.get(table, ()):
-            for column in columns:
-                if row[column] is not None:
-                    row[column] = dt.date.fromisoformat(row[column])
-    return rows
+def restored_columns(data: Any) -> TableColumns:
+    """`table_columns` read back from JSON: name lists are tuples and ISO dates are dates again.
+
+    Raises ValueError when `data` is not of that shape (another table, column or length).
+    """
+    if not isinstance(data, dict) or set(data) != set(TABLES):
+        raise ValueError("not the catalog's tables")
+    for table, columns in data.items():
+        lengths = {len(values) for values in columns.values() if isinstance(values, list)}
+        if set(columns) != set(part_columns(table)) or len(lengths) > 1 or not all(
+                isinstance(values, list) for values in columns.values()):
+            raise ValueError(f"not the columns of {table}")
+        for column in TUPLE_COLUMNS.get(table, ()):
+            columns[column] = [tuple(names) for names in columns[column]]
+        for column in ROW_DATE_COLUMNS.get(table, ()):
+            columns[column] = [None if day is None else dt.date.fromisoformat(day) for day in columns[column]]
+    return data
 
 
 def _next_figure_line(version: VersionFile, index: int) -> int:
@@ -221,9 +262,10 @@ COLUMNS = {
 }
 
 
-def _frame(table: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """A frame with fixed columns (also when empty) and dates as datetime64."""
-    frame = pd.DataFrame(rows, columns=COLUMNS[table])
+def _frame(table: str, columns: dict[str, list[Any]]) -> pd.DataFrame:
+    """A frame of a table's columns but `is_latest` (also when empty) with dates as datetime64."""
+    empty = not any(columns.values())  # no rows: every column is of objects, as in a frame of no rows
+    frame = pd.DataFrame([] if empty else columns, columns=part_columns(table))
     for column in DATE_COLUMNS.get(table, []) + (["accessed"] if table == "sources" else []):
         frame[column] = pd.to_datetime(frame[column])
     for column in ("value", "low", "high"):
