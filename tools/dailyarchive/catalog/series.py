@@ -171,6 +171,11 @@ def strand(series_id: str, illustrative: bool) -> tuple[str, bool]:
     return series_id, bool(illustrative)
 
 
+#: The kinds whose `since` is part of their series' key, and the kind whose `as_of` is too (`series_key`).
+KEYED_SINCE = ("running-total", "window")
+KEYED_UNTIL = "window"
+
+
 def series_key(series: str, measure: str, group: str, place: str, kind: str, since: str,
                as_of: str) -> tuple[str, ...]:
     """The key of one figure's series (KEY): series, measure, group, place, kind, since, until.
@@ -178,27 +183,38 @@ def series_key(series: str, measure: str, group: str, place: str, kind: str, sin
     `since` (ISO text, or "") counts as the baseline of a running total or the start of a
     window; `until` is the end of a window (its as_of), so that each window stands alone.
     """
-    return (series, measure, group, place, kind, since if kind in ("running-total", "window") else "",
-            as_of if kind == "window" else "")
+    return (series, measure, group, place, kind, since if kind in KEYED_SINCE else "",
+            as_of if kind == KEYED_UNTIL else "")
 
 
 def series_keys(figures: pd.DataFrame) -> pd.DataFrame:
-    """The `series_key` and `series_id` of each figure of a frame (computed once per distinct figure key)."""
+    """The `series_key` and `series_id` of each figure of a frame (computed once per distinct series).
+
+    The dates a kind's key leaves out are blanked before the figures are grouped, so that the figures
+    of one series are one group, whatever their as_of.
+    """
+    if figures.empty:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in [*KEY, "series_id"]}, index=figures.index)
+    kind = figures["kind"].astype("object")
     raw = pd.DataFrame({
-        "series": figures["bulletin_id"].astype("object").str.split("/").str[0],
+        "series": [bulletin_id.partition("/")[0] for bulletin_id in figures["bulletin_id"].tolist()],
         "measure": figures["measure"].astype("object"),
         "group": figures["group"].astype("object"),
         "place": figures["place"].astype("object").fillna(""),
-        "kind": figures["kind"].astype("object"),
-        "since": figures["since"].dt.strftime("%Y-%m-%d").fillna(""),
-        "as_of": figures["as_of"].dt.strftime("%Y-%m-%d").fillna(""),
+        "kind": kind,
+        "since": iso_days(figures["since"]).where(kind.isin(KEYED_SINCE), ""),
+        "until": iso_days(figures["as_of"]).where(kind.eq(KEYED_UNTIL), ""),
     }, index=figures.index)
-    if raw.empty:
-        return pd.DataFrame({c: pd.Series([], dtype=object) for c in [*KEY, "series_id"]}, index=figures.index)
     codes, distinct = pd.MultiIndex.from_frame(raw).factorize()
     keys = [series_key(*figure) for figure in distinct]
     table = pd.DataFrame(keys, columns=KEY).assign(series_id=[series_id_of(*key) for key in keys])
     return table.iloc[codes].set_index(figures.index)
+
+
+def iso_days(dates: pd.Series) -> pd.Series:
+    """Dates as ISO text ("2019-07-05"), "" where there is none."""
+    days = np.datetime_as_string(dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]"))
+    return pd.Series(np.where(dates.isna().to_numpy(), "", days), index=dates.index, dtype=object)
 
 
 def series_id_of(series: str, measure: str, group: str, place: str, kind: str, since: str = "",
