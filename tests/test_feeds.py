@@ -10,7 +10,7 @@ from defusedxml import ElementTree
 from helpers import write_bulletin
 
 from dailyarchive.catalog.catalog import build_catalog
-from dailyarchive.site.feeds import FEED_ENTRIES, Site, feeds, timemaps
+from dailyarchive.site.feeds import FEED_ENTRIES, SITEMAP_LIMIT, Site, feeds, sitemap, timemaps
 from dailyarchive.model.load import load_archive
 from dailyarchive.publish.html import build
 
@@ -94,6 +94,18 @@ def test_sample_sitemap_and_robots(sample_build):
     assert robots.startswith("User-agent: *\n") and f"Sitemap: {BASE}sitemap.xml" in robots.splitlines()
     for path in (html / "robots.txt", html / "sitemap.xml", html / "feeds" / "syria-daily.atom"):
         assert path.stat().st_mode & 0o444 == 0o444, f"{path} must be readable by a web server"
+
+
+def test_a_sitemap_escapes_every_path_and_splits_past_its_limit():
+    hostile = [("a&b/<x>/\u0625\u062f\u0644\u0628/index", "2019-07-05"), ("q\"'/index", "")]
+    urls = hostile + [(f"p/{n}/index", "2020-01-01") for n in range(SITEMAP_LIMIT)]
+    files = sitemap(urls, Site(baseurl=BASE))
+    assert sorted(files) == ["sitemap-1.xml", "sitemap-2.xml", "sitemap.xml"]
+    first = ElementTree.fromstring(files["sitemap-1.xml"].encode("utf-8"))
+    found = [(u.findtext(f"{SM}loc"), u.findtext(f"{SM}lastmod")) for u in first.findall(f"{SM}url")]
+    assert found[:2] == [(f"{BASE}{hostile[0][0]}", "2019-07-05"), (f"{BASE}{hostile[1][0]}", None)]
+    assert len(found) + len(ElementTree.fromstring(files["sitemap-2.xml"].encode()).findall(f"{SM}url")) == len(urls)
+    assert ElementTree.fromstring(sitemap([], Site()).pop("sitemap.xml").encode()).tag == f"{SM}urlset"
 
 
 def test_sample_timemap_lists_every_version_with_its_date(sample_build):
