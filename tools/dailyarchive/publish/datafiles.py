@@ -111,7 +111,7 @@ def settled_header(database: bytes) -> bytes:
     header = bytearray(database[:100])
     header[24:28] = header[40:44] = header[92:96] = (1).to_bytes(4, "big")
     header[96:100] = (major * 1_000_000 + minor * 1_000 + patch).to_bytes(4, "big")
-    return bytes(header) + database[100:]
+    return b"".join([header, memoryview(database)[100:]])  # one copy of the file, not two
 
 
 @dataclass(frozen=True)
