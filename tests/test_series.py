@@ -19,7 +19,7 @@ from dailyarchive.site.chartset import CHART_KEY, chart_data
 from dailyarchive.model.load import load_archive
 from dailyarchive.catalog.rules import check
 from dailyarchive.catalog.series import (VAGUE_WORDS, bounds, build_series, corrections, excluded_figures, falls,
-                                 series_table, up_to, vague_number)
+                                 iso_days, series_table, up_to, vague_number)
 
 
 def figures_frame(rows: list[dict]) -> pd.DataFrame:
@@ -385,3 +385,9 @@ def test_increments_of_illustrative_bulletins_are_never_added_to_the_record():
         {**day, "as_of": "2019-07-04", "value": 7, "illustrative": True}]))
     assert list(zip(points["as_of"].dt.day, points["illustrative"], points["headline"])) == [
         (1, False, 10.0), (2, True, 100.0), (3, False, 15.0), (4, True, 107.0)]
+
+
+def test_iso_days_writes_dates_of_any_unit_and_blanks_missing_ones() -> None:
+    days = pd.Series(pd.to_datetime(["1994-11-04", None, "2262-05-01", "1600-01-02"], format="ISO8601"),
+                     index=[5, 6, 7, 8]).astype("datetime64[s]")  # past the range of nanoseconds
+    assert iso_days(days).to_dict() == {5: "1994-11-04", 6: "", 7: "2262-05-01", 8: "1600-01-02"}

@@ -213,7 +213,7 @@ def series_keys(figures: pd.DataFrame) -> pd.DataFrame:
 
 def iso_days(dates: pd.Series) -> pd.Series:
     """Dates as ISO text ("2019-07-05"), "" where there is none."""
-    days = np.datetime_as_string(dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]"))
+    days = np.datetime_as_string(pd.to_datetime(dates).to_numpy().astype("datetime64[D]"))  # of any unit
     return pd.Series(np.where(dates.isna().to_numpy(), "", days), index=dates.index, dtype=object)
 
 
