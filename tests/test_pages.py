@@ -11,7 +11,8 @@ from bs4 import BeautifulSoup
 from helpers import write_bulletin, write_raw
 
 from dailyarchive import load_catalog
-from dailyarchive.site.pages import EXTRA_DIR, PageSettings, staged_pages
+from dailyarchive.addresses import EXTRA_DIR
+from dailyarchive.site.pages import PageSettings, staged_pages
 
 BULLETIN = "test-daily/2019/2019-07-09-counter-attack"
 FIGURES = [

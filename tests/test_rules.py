@@ -113,7 +113,7 @@ def events_crowded(root: Path, broken: bool) -> Where:
     many = [{"date": "2019-07-08", "what": f"Shelling {n}."} for n in range(400)]
     for slug in ("a", "b"):
         write_bulletin(root, slug=slug, events=many)
-    path = write_bulletin(root, date="2019-07-10", slug="c", events=many[:201 if broken else 200])
+    write_bulletin(root, date="2019-07-10", slug="c", events=many[:201 if broken else 200])
     first = root / "test-daily/2019/2019-07-09-a/v1.md"
     return first, line_of(first, "- date:"), "warning"
 

@@ -110,7 +110,7 @@ HOSTILE = '<script>alert(1)</script> " & {{x}} `code` {ref}`y` **b** [l](http://
 
 
 def test_hostile_text_renders_as_text(tmp_path):
-    places = [*PLACES, {"name": f'<img src=x onerror=alert(2)> "Q" & {{{{p}}}}', "aliases": ["قرية", "`{ref}`z``"],
+    places = [*PLACES, {"name": '<img src=x onerror=alert(2)> "Q" & {{p}}', "aliases": ["قرية", "`{ref}`z``"],
                         "parent": "Mount Turkmen", "kind": "village"}]
     archive = write_archive(tmp_path / "archive", places=places)
     write_bulletin(archive, title=HOSTILE, summary=HOSTILE, caption=HOSTILE, image="p.png",

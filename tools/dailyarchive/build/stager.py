@@ -39,7 +39,7 @@ from ..model.errors import Problem
 from ..archivist.fixity import head_text, sealed_problems
 from ..site.feeds import Site as Addressing
 from ..site.feeds import feed_path, feeds, robots, sitemap, sitemap_urls, tag_slugs, timemaps
-from ..site.pages import EXTRA_DIR, PageSettings, VolumeMemo, staged_pages
+from ..site.pages import PageSettings, VolumeMemo, staged_pages
 from ..publish.data import DOWNLOAD_DIR
 from ..catalog.rules import ordered
 from ..site.search import SEARCH_DIR, file_digest, search_files
@@ -239,8 +239,8 @@ def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settin
     charts, drawings, downloads = chart_results(charting, catalog, problems, settings, cache, data_dictionary(docs))
     drawings.start(workers)
     staged: Files = {**docs, **pages, **chronology, **charts}
-    for path in [p for p in staged if p.startswith(EXTRA_DIR + "/")]:
-        outputs[path.removeprefix(EXTRA_DIR + "/")] = staged.pop(path)
+    for path in [p for p in staged if p.startswith(addresses.EXTRA_DIR + "/")]:
+        outputs[path.removeprefix(addresses.EXTRA_DIR + "/")] = staged.pop(path)
     for name, content in downloads.items():
         outputs[f"{DOWNLOAD_DIR}/{name}"] = content
     links = feed_links(catalog)

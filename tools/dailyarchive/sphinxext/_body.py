@@ -31,7 +31,7 @@ from sphinx.domains import Domain
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..site.pages import BODY_DIR
+from ..addresses import BODY_DIR
 from ..model.safebody import ALLOWED_ROLES, BODY_DIRECTIVE, DIRECTIVES, Finding, own_images, unsafe_constructs
 
 logger = logging.getLogger(__name__)

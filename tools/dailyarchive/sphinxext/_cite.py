@@ -28,7 +28,7 @@ from sphinx.util.osutil import relative_uri
 
 from ..site.cite import DIRECTIVE, Citation, bibtex, csl_json, from_json, highwire, plain, ris, with_url
 from ..site.feeds import TIMEMAP
-from ..site.pages import BODY_DIR
+from ..addresses import BODY_DIR
 from ._body import BodyDomain
 from ._outputs import HTML_BUILDERS, baseurl, is_site_builder, page_url
 

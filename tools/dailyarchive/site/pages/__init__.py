@@ -22,8 +22,8 @@ from ...catalog.catalog import Catalog
 from ...model.load import volume_of
 from ...model.memo import Kept, Memo, digest_of_record, remembered_texts
 from ...model.safebody import own_images
-from ._context import (BODY_DIR, EXTRA_DIR, INCLUDE_DIR, NAME_KINDS, Context, PageSettings, build_context,
-                       diff_docname, docname, month_docname, version_docname)
+from ._context import (NAME_KINDS, Context, PageSettings, build_context, diff_docname, docname, month_docname,
+                       version_docname)
 from ._text import myst_escape
 from .browse import HOME_INCLUDE, home_include, item_inputs, month_inputs, month_page, series_page, year_page
 from .bulletin import body_path, bulletin_page, image_name, image_source
@@ -31,8 +31,7 @@ from .names import name_pages
 from .versions import diff_page, latest_stub, latest_stub_path, older_version_page
 
 __all__ = [
-    "BODY_DIR", "EXTRA_DIR", "HOME_INCLUDE", "INCLUDE_DIR", "PageSettings", "diff_docname", "docname",
-    "VolumeMemo", "month_docname", "myst_escape", "staged_pages", "version_docname",
+    "HOME_INCLUDE", "PageSettings", "diff_docname", "docname", "VolumeMemo", "month_docname", "myst_escape", "staged_pages", "version_docname",
 ]
 
 

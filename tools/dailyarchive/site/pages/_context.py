@@ -9,7 +9,6 @@ from typing import Any
 
 import pandas as pd
 
-from ...addresses import BODY_DIR, EXTRA_DIR, INCLUDE_DIR
 from ...catalog.catalog import Catalog
 from ...model.memo import digest_of_record
 from ._text import name_slugs, present

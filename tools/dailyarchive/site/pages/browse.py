@@ -9,9 +9,10 @@ import html
 
 import pandas as pd
 
+from ...addresses import INCLUDE_DIR
 from ...model.memo import digest_of_record
 from . import slots
-from ._context import INCLUDE_DIR, Context, Row, docname, month_docname
+from ._context import Context, Row, docname, month_docname
 from ..feeds import feed_path
 from ._html import a, esc, feed_link, raw, ul, url
 from ._text import day, link, myst_escape, page, raw_escape, toctree

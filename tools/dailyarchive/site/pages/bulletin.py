@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ...addresses import BODY_DIR
 from ...model.safebody import BODY_DIRECTIVE, IMAGE_SUFFIXES
 from . import _latex as latex
 from . import slots
-from ._context import BODY_DIR, Context, Row, diff_docname, docname, month_docname, version_docname
+from ._context import Context, Row, diff_docname, docname, month_docname, version_docname
 from ._html import a, esc, raw, section, text_html, ul
 from ._latex import tex
 from ._text import day, figure_period, figure_value, myst_escape, page, partial_date, present, yaml_string

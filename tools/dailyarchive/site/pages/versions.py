@@ -13,10 +13,11 @@ from pathlib import Path
 
 from .. import diff
 from ..bodytext import reading_blocks
+from ...addresses import EXTRA_DIR
 from ...policy import META
 from ...model.safebody import own_images, unsafe_constructs
 from . import slots
-from ._context import EXTRA_DIR, Context, Row, diff_docname, docname, version_docname
+from ._context import Context, Row, diff_docname, docname, version_docname
 from ._html import a, esc, raw
 from ._text import day, figure_period, figure_value, link, myst_escape, page, partial_date, present, raw_escape
 from .bulletin import (breadcrumbs, correction_note, dateline, figure_label, figure_source_text, illustrative_banner,
