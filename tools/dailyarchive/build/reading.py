@@ -1,9 +1,10 @@
 """Read an archive volume by volume into its catalog and problems, keeping what each volume gave in the cache.
 
 A volume (the files of `<series>/<year>/`) whose files have the names, sizes and times they had when it was
-last read, in an archive whose YAML files and date are unchanged, is not read again: its catalog rows, its
-problems and its summaries for the rules across files come back from `cache/volumes/`. Only a changed volume
-is read, parsed and checked; the catalog and the rules across files then join every volume's share.
+last read, in an archive whose YAML files and date are unchanged, is not read again: its share of the catalog's
+tables (as columns), its problems and its summaries for the rules across files come back from `cache/volumes/`.
+Only a changed volume is read, parsed and checked; the catalog and the rules across files then join every
+volume's share.
 The result equals `build_catalog(load_archive(root))` and `check` of the same archive (`tests/test_reading.py`).
 """
 
