@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 import uuid
 import xml.etree.ElementTree as ET
-from xml.sax.saxutils import escape
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from xml.sax.saxutils import escape
 
 import pandas as pd
 
