@@ -295,15 +295,21 @@ def version_files(catalog: Catalog, url_of: Callable[[str], str], problems: list
     """
     versions = catalog.versions
     urls = catalog.bulletins["url"].to_dict()
+    groups = _by_volume(catalog)
+    digests = {volume: volumes.digest(volume) if volumes is not None and memo is not None else None
+               for volume in groups}
+    whole = {volume: memo.kept_texts(volumes.records.recall(volume, digest)) if memo and volumes and digest else None
+             for volume, digest in digests.items()}
+    unkept = [position for volume, rows in groups.items() if whole[volume] is None for position in rows]
+    cited = citations(catalog, versions.iloc[unkept]) if unkept else {}  # once: each call reads every bulletin's URL
     out: dict[str, str | bytes | Kept] = {}
-    for volume, rows in _by_volume(catalog).items():
+    for volume, rows in groups.items():
         members = versions.iloc[rows]
-        digest = volumes.digest(volume) if volumes is not None and memo is not None else None
-        kept = memo.kept_texts(volumes.records.recall(volume, digest)) if memo and volumes and digest else None
+        kept, digest = whole[volume], digests[volume]
         if kept is None:
             made: dict[str, str | Kept] = {}
-            for found in citations(catalog, members).values():
-                made.update(remembered_files(with_url(found, url_of(found.page)), memo))
+            for key in zip(members["bulletin_id"], members["version"].astype(int)):
+                made.update(remembered_files(with_url(cited[key], url_of(cited[key].page)), memo))
             if volumes is not None and digest is not None:
                 volumes.records.keep(volume, digest, {name: file.sha256 for name, file in made.items()
                                                       if isinstance(file, Kept)})
