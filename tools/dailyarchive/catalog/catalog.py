@@ -97,7 +97,8 @@ def catalog_from_columns(root: Path, series: dict[str, Series], gazetteers: dict
               for table in TABLES}
     latest = frames["versions"].groupby("bulletin_id", sort=False)["version"].max()
     for table, frame in frames.items():
-        frame.insert(2, "is_latest", frame["version"].to_numpy() == frame["bulletin_id"].map(latest).to_numpy())
+        frame.insert(COLUMNS[table].index("is_latest"), "is_latest",
+                     frame["version"].to_numpy() == frame["bulletin_id"].map(latest).to_numpy())
         frames[table] = _in_version_order(frame)
     index = link_index(set(frames["versions"]["bulletin_id"]))
     links = frames["links"]
