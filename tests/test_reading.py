@@ -103,3 +103,18 @@ def test_without_a_cache_every_volume_is_read(three_years: Path) -> None:
     reading = read_archive(three_years, None, TODAY)
     assert reading.volumes_read == 3
     assert_same_as_whole(three_years, reading)
+
+
+def test_hostile_bodies_and_names_come_back_from_the_cache_as_they_were_read(archive: Path, tmp_path: Path) -> None:
+    body = ("```{eval-rst}\n.. raw:: html\n\n   <script>alert(1)</script>\n```\n\n"
+            "```{include} /etc/passwd\n```\n\n[x](javascript:alert(1)) محافظة إدلب \\emph{x} &amp; {{x}}\n"
+            + "w" * 1_000_000 + "\n")
+    write_bulletin(archive, date="2019-07-05", slug="hostile", body=body, title="<b>&</b> \\x{y} \"q\" إدلب",
+                   places=["Idleb", "مكان <i>"], figures=[{**KILLED, "value": 500}])
+    write_bulletin(archive, date="2019-07-06", slug="controls", body="Text \u202e\x0b hidden.\n")  # refused
+    first = read_archive(archive, tmp_path / "cache", TODAY)
+    again = read_archive(archive, tmp_path / "cache", TODAY)
+    assert (first.volumes_read, again.volumes_read) == (1, 0)
+    assert again.catalog.versions["body"].tolist() == [body]  # whole, a million characters and the markup too
+    assert [p.rule for p in again.problems if "controls" in str(p.path)] == ["control-character"]
+    assert_same_as_whole(archive, again)
