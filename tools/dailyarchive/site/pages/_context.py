@@ -166,7 +166,11 @@ def _by_version(frame: pd.DataFrame, order: str) -> dict[tuple[str, int], list[R
 
 class RowsByVersion:
     """The rows of a table by (bulletin id, version), in the order of `order`; a version's rows are made when
-    first asked for (a rebuild writes the pages of a few bulletins: the other rows are never made)."""
+    first asked for (a rebuild writes the pages of a few bulletins: the other rows are never made).
+
+    The table's columns become lists once, on the first question: a version's rows are then read from them
+    (an `iloc` a version costs pandas about 0.4 ms, some 14 s for the 31,000 versions' rows of 10,000
+    bulletins)."""
 
     def __init__(self, frame: pd.DataFrame, order: str) -> None:
         self.frame = frame.sort_values(["bulletin_id", "version", order]).reset_index(drop=True)
@@ -174,12 +178,19 @@ class RowsByVersion:
         self.positions = {(str(b), int(v)): at for (b, v), at in groups.items()}
         self.made: dict[tuple[str, int], list[Row]] = {}
 
+    @functools.cached_property
+    def columns(self) -> tuple[list[str], list[list[Any]]]:
+        """The table's column names and each column's values as a list (plain Python values)."""
+        names = list(self.frame.columns)
+        return names, [self.frame[c].tolist() for c in names]
+
     def get(self, key: tuple[str, int], default: list[Row] | None = None) -> list[Row]:
         """The rows of one version (`default`, or an empty list, when it has none)."""
         if key not in self.positions:
             return [] if default is None else default
         if key not in self.made:
-            self.made[key] = _records(self.frame.iloc[self.positions[key]])
+            names, values = self.columns
+            self.made[key] = [dict(zip(names, (column[at] for column in values))) for at in self.positions[key]]
         return self.made[key]
 
 
