@@ -278,3 +278,26 @@ def test_diff_page_does_not_show_a_withheld_body(archive):
     write_bulletin(archive, version=2, body="Safe text.\n")
     page = staged_pages(load_catalog(archive))["test-daily/2019/2019-07-09-a-bulletin/diff-v1-v2.md"]
     assert "alert(" not in page and "The text of version 1 is withheld" in page
+
+
+def test_a_versions_rows_are_the_same_taken_alone_or_read_from_the_columns(archive, monkeypatch):
+    from dailyarchive.site.pages._context import RowsByVersion, build_context
+
+    write_bulletin(archive, date="2019-07-09", slug="one", figures=FIGURES,
+                   sources=[{"title": "A statement", "publisher": "Somebody", "url": "https://example.org/a",
+                             "accessed": "2019-07-09"}])
+    write_bulletin(archive, date="2019-07-10", slug="two", figures=FIGURES[:2])
+    write_bulletin(archive, date="2019-07-10", slug="two", version=2, figures=FIGURES[2:], revised="2019-07-11",
+                   revision_note="Other figures.")
+    catalog = load_catalog(archive)
+    keys = [(f"test-daily/{d}", v) for d, v in (("2019-07-09-one", 1), ("2019-07-10-two", 1), ("2019-07-10-two", 2))]
+    taken = build_context(catalog, PageSettings()).figures
+    alone = [taken.get(key) for key in keys]
+    monkeypatch.setattr(RowsByVersion, "TAKEN_ALONE", 0)
+    from_columns = build_context(catalog, PageSettings()).figures
+    read = [from_columns.get(key) for key in keys]
+    assert [len(rows) for rows in read] == [4, 2, 2]
+    assert [[r["figure_index"] for r in rows] for rows in read] == [[0, 1, 2, 3], [0, 1], [0, 1]]
+    assert repr(read) == repr(alone)  # the same values, NaN and timestamps included, in the same order
+    assert "columns" in vars(from_columns) and "columns" not in vars(taken)
+    assert taken.get(("test-daily/2019-07-10-two", 3)) == [] == from_columns.get(("nobody", 1))
