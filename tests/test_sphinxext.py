@@ -178,3 +178,38 @@ def test_every_sample_bulletin_has_its_version_pages(sample_build):
         versions = sorted(folder.glob("v*.html"))
         assert versions, folder
         assert len(list(folder.glob("diff-*.html"))) == len(versions) - 1, folder
+
+
+def test_myst_pages_are_rendered_without_a_throwaway_document(tmp_path, monkeypatch):
+    from myst_parser.mdit_to_docutils import base
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace
+
+    made = []
+    real = base.make_document
+    monkeypatch.setattr(base, "make_document", lambda *args, **kwargs: made.append(args) or real(*args, **kwargs))
+    (tmp_path / "conf.py").write_text('extensions = ["myst_parser", "dailyarchive.sphinxext._myst"]\n')
+    (tmp_path / "index.md").write_text("# Home\n\n```{note}\nA *note*.\n```\n\n```{toctree}\nother\n```\n")
+    (tmp_path / "other.md").write_text("---\norphan: false\n---\n# Other\n\nSee [home](index.md).\n")
+    with docutils_namespace():
+        app = Sphinx(str(tmp_path), str(tmp_path), str(tmp_path / "html"), str(tmp_path / "doctrees"), "html",
+                     status=None, warning=io.StringIO())
+        app.build()
+    assert app.statuscode == 0 and made == []  # without the wrapper, one settings object a page is made in vain
+    assert "A <em>note</em>" in (tmp_path / "html" / "index.html").read_text()
+    assert soup(tmp_path / "html" / "other.html").find("a", string="home")["href"] == "index.html"
+
+
+def test_the_myst_wrapper_leaves_an_unknown_myst_version_alone(monkeypatch):
+    from myst_parser.mdit_to_docutils import base
+
+    from dailyarchive.sphinxext import _myst
+
+    def other_setup_render(self, options, env):
+        self.document = options["document"]
+
+    monkeypatch.setattr(base.DocutilsRenderer, "setup_render", other_setup_render)
+    assert _myst.install() is False and base.DocutilsRenderer.setup_render is other_setup_render
+    wrapped = _myst.document_given_setup(other_setup_render)
+    monkeypatch.setattr(base.DocutilsRenderer, "setup_render", wrapped)
+    assert _myst.install() is True and base.DocutilsRenderer.setup_render is wrapped  # installed once
