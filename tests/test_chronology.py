@@ -113,6 +113,29 @@ def test_hostile_event_text_renders_as_text(archive, tmp_path):
     assert "dailyarchive-events" not in warnings.getvalue()
 
 
+def test_an_event_list_written_as_html_equals_the_one_sphinx_writes_from_references(archive, tmp_path, monkeypatch):
+    from dailyarchive.sphinxext._chronology import EventsDirective
+
+    write_bulletin(archive, date="2019-07-09", slug="a", title="عنوان <b>&</b> \"q\" @x", events=[
+        {"date": "2019-07-08", "place": "Jabal Turkman", "actors": ["HTS", "Nobody Known"],
+         "what": 'قصف على <b>"المدينة"</b> & mail@example.org'},
+        {"date": "2019-07", "place": "Nowhere Known", "what": "Shelling \\emph{x} ``` {{y}}."}])
+    write_bulletin(archive, date="2019-05-06", slug="b", events=[{"date": "2019", "what": "A year."}])
+
+    def events_html(out: Path) -> str:
+        result = build(archive, out, ROOT / "docs", status=None, warning=io.StringIO())
+        assert result.status == 0
+        page = (result.outdir / "chronology/index.html").read_text(encoding="utf-8")
+        return page[page.index('<h3 class="rubric">'):page.rindex("</ul>")]  # the bytes, not a parser's reading
+
+    written = events_html(tmp_path / "html")
+    monkeypatch.setattr(EventsDirective, "html_link", lambda self: None)  # references for Sphinx to resolve
+    resolved = events_html(tmp_path / "references")
+    assert written == resolved
+    assert written.count('<li class="dailyarchive-event') == 3 and 'lang="ar"' in written
+    assert '<span class="doc">Mount Turkmen</span>' in written and "&lt;b&gt;" in written
+
+
 def test_events_kept_by_volume_give_the_same_pages_and_a_change_makes_only_its_volume_again(archive, tmp_path):
     from dailyarchive.build.reading import read_archive
     from dailyarchive.build.stager import chronology_records

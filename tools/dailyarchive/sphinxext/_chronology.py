@@ -4,24 +4,32 @@ The directive's content is one JSON record per line (written by `chronology.even
 It emits month headings and a list whose items carry their filter tokens as classes
 (`p-<place>`, `a-<actor>`, `t-<tag>`); on the HTML site a small form above the list
 hides the items that do not match. Links to places, actors and bulletins are `doc`
-references, so every builder resolves them.
+references, so every builder resolves them; on the HTML pages of a site or volume build, where
+every link is a relative URL, the lists are written as HTML at once (`EventsDirective.html_link`):
+the same HTML, without a reference a link for Sphinx to resolve.
 """
 
 from __future__ import annotations
 
 import calendar
 import json
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
 from docutils import nodes
+from docutils.writers.html5_polyglot import HTMLTranslator
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+from sphinx.util.osutil import relative_uri
 
 from ..site.chronology import EVENTS_DIRECTIVE
+from ..site.pages._html import RTL
+from ._bidi import mark_runs
 from ._outputs import HTML_BUILDERS
+from ._volumes import volume
 
 logger = logging.getLogger(__name__)
 SCRIPT = "dailyarchive-chronology.js"
@@ -45,7 +53,25 @@ class EventsDirective(SphinxDirective):
             logger.warning("dailyarchive-events needs one JSON record a line: %s", exc, location=self.get_location(),
                            type="dailyarchive", subtype="chronology")
             return []
-        return [events_filter(options=_options(events)), *event_list(events)]
+        return [events_filter(options=_options(events)), *event_list(events, self.html_link())]
+
+    def html_link(self) -> HtmlLink | None:
+        """On the HTML pages of a site or volume build, each link as HTML with its relative URL (as resolved
+        references give it: `class="doc"` on the text of a document of this project), so that a page of
+        thousands of events is not thousands of references for Sphinx to resolve (half the site
+        project's build at 10,000 bulletins); else None: references every builder resolves, and warns
+        about when their document is missing."""
+        app = self.env.app
+        if app.builder.name not in HTML_BUILDERS or not (volume(app) or app.config.dailyarchive_site_links):
+            return None
+        here, found = app.builder.get_target_uri(self.env.docname), self.env.found_docs
+
+        def link(docname: str, text: str) -> str:
+            href = escape(relative_uri(here, app.builder.get_target_uri(docname)))
+            span = '<span class="doc">' if docname in found else "<span>"
+            return f'<a class="reference internal" href="{href}">{span}{text}</span></a>'
+
+        return link
 
 
 def _options(events: list[dict[str, Any]]) -> dict[str, list[list[str]]]:
@@ -55,19 +81,28 @@ def _options(events: list[dict[str, Any]]) -> dict[str, list[list[str]]]:
             for kind, _, _ in FILTERS}
 
 
-def event_list(events: list[dict[str, Any]]) -> list[nodes.Node]:
-    """Month headings, each followed by the list of its events."""
+def event_list(events: list[dict[str, Any]], html_link: HtmlLink | None = None) -> list[nodes.Node]:
+    """Month headings, each followed by the list of its events: docutils nodes, or with `html_link` the list as
+    one raw HTML node (the same HTML the nodes would give; see `EventsDirective.html_link`)."""
     result: list[nodes.Node] = []
-    current, items = None, None
-    for event in events:
-        if event["month"] != current:
-            current = event["month"]
-            result.append(nodes.rubric("", month_title(current), **{"heading-level": 3}))
-            items = nodes.bullet_list(classes=["dailyarchive-events"])
-            result.append(items)
-        assert items is not None
-        items += event_item(event)
+    for month, in_month in _by_month(events):
+        result.append(nodes.rubric("", month_title(month), **{"heading-level": 3}))
+        if html_link is None:
+            result.append(nodes.bullet_list("", *map(event_item, in_month), classes=["dailyarchive-events"]))
+        else:
+            items = "".join(event_html(event, html_link) for event in in_month)
+            result.append(nodes.raw("", f'<ul class="dailyarchive-events simple">\n{items}</ul>\n', format="html"))
     return result
+
+
+def _by_month(events: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Consecutive events of the same month, grouped, in order."""
+    groups: list[tuple[str, list[dict[str, Any]]]] = []
+    for event in events:
+        if not groups or groups[-1][0] != event["month"]:
+            groups.append((event["month"], []))
+        groups[-1][1].append(event)
+    return groups
 
 
 def month_title(month: str) -> str:
@@ -78,34 +113,47 @@ def month_title(month: str) -> str:
     return f"{calendar.month_name[int(number)]} {year}"
 
 
-def event_item(event: dict[str, Any]) -> nodes.list_item:
-    """One event: its date at its precision, what happened, where, who, and the bulletin that says so."""
+#: One piece of an event's line: ("strong" | "text", text, None) or ("link", text, docname).
+Piece = tuple[str, str, str | None]
+#: The HTML of a link to a docname with its text: `(docname, html of the text) -> html`.
+HtmlLink = Callable[[str, str], str]
+
+
+def event_classes(event: dict[str, Any]) -> list[str]:
+    """The list item's classes: the event's filter tokens (`p-<place>`, ..., `d-<first>-<last>`), sorted."""
     tokens = [f"{prefix}-{slug}" for kind, prefix, _ in FILTERS for _, slug in event["filters"].get(kind, [])]
     if event.get("span"):
         tokens.append("d-{}-{}".format(*event["span"]))  # first and last day it may mean: the date filter
-    item = nodes.list_item(classes=["dailyarchive-event", *sorted(tokens)])
-    text = nodes.paragraph()
-    text += nodes.strong("", event["when"])
-    text += nodes.Text(f": {event['what']}")
+    return ["dailyarchive-event", *sorted(tokens)]
+
+
+def event_pieces(event: dict[str, Any]) -> list[Piece]:
+    """One event: its date at its precision, what happened, where, who, and the bulletin that says so."""
+    pieces: list[Piece] = [("strong", event["when"], None), ("text", f": {event['what']}", None)]
     if event["place"]:
-        text += nodes.Text(" — ")
-        text += _name(*event["place"])
-    if event["actors"]:
-        text += nodes.Text(" — ")
-        for position, actor in enumerate(event["actors"]):
-            if position:
-                text += nodes.Text(", ")
-            text += _name(*actor)
+        pieces += [("text", " — ", None), _name(*event["place"])]
+    for position, actor in enumerate(event["actors"]):
+        pieces += [("text", ", " if position else " — ", None), _name(*actor)]
     title, target, date = event["bulletin"]
-    text += nodes.Text(f" (reported in the bulletin of {date}: ")
-    text += _doc_link(title, target)
-    text += nodes.Text(")")
-    item += text
-    return item
+    return pieces + [("text", f" (reported in the bulletin of {date}: ", None), ("link", title, target),
+                     ("text", ")", None)]
 
 
-def _name(name: str, docname: str | None) -> nodes.Node:
-    return _doc_link(name, docname) if docname else nodes.Text(name)
+def _name(name: str, docname: str | None) -> Piece:
+    return ("link", name, docname) if docname else ("text", name, None)
+
+
+def event_item(event: dict[str, Any]) -> nodes.list_item:
+    """An event as a list item of docutils nodes; its links are `doc` references, which every builder resolves."""
+    text = nodes.paragraph()
+    for kind, words, target in event_pieces(event):
+        if kind == "strong":
+            text += nodes.strong("", words)
+        elif kind == "link":
+            text += _doc_link(words, str(target))
+        else:
+            text += nodes.Text(words)
+    return nodes.list_item("", text, classes=event_classes(event))
 
 
 def _doc_link(text: str, docname: str) -> addnodes.pending_xref:
@@ -114,6 +162,26 @@ def _doc_link(text: str, docname: str) -> addnodes.pending_xref:
                                 refwarn=True)
     ref += nodes.inline("", text)
     return ref
+
+
+def event_html(event: dict[str, Any], html_link: HtmlLink) -> str:
+    """An event as the HTML its nodes give: text escaped as docutils does, right-to-left runs marked as
+    `_bidi` marks them."""
+    parts = []
+    for kind, words, target in event_pieces(event):
+        if kind == "strong":
+            parts.append(f"<strong>{html_text(words)}</strong>")
+        elif kind == "link":
+            parts.append(html_link(str(target), html_text(words)))
+        else:
+            parts.append(html_text(words))
+    classes = " ".join(event_classes(event))
+    return f'<li class="{escape(classes)}"><p>{"".join(parts)}</p></li>\n'
+
+
+def html_text(text: str) -> str:
+    """Text as the HTML writer writes a text node (`_bidi.mark_runs` when it holds right-to-left letters)."""
+    return mark_runs(text) if RTL.search(text) else text.translate(HTMLTranslator.special_characters)
 
 
 def visit_filter_html(self: Any, node: events_filter) -> None:
