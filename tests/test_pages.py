@@ -301,3 +301,12 @@ def test_a_versions_rows_are_the_same_taken_alone_or_read_from_the_columns(archi
     assert repr(read) == repr(alone)  # the same values, NaN and timestamps included, in the same order
     assert "columns" in vars(from_columns) and "columns" not in vars(taken)
     assert taken.get(("test-daily/2019-07-10-two", 3)) == [] == from_columns.get(("nobody", 1))
+
+
+def test_pages_for_html_alone_leave_out_the_raw_latex_and_keep_everything_else(pages, archive):
+    html_only = staged_pages(load_catalog(archive), PageSettings(latex=False))
+    for path in (f"{BULLETIN}/index.md", f"{BULLETIN}/v1.md"):
+        assert "```{raw} latex" in pages[path] and "```{raw} latex" not in html_only[path]
+        assert raw_html(html_only[path]).decode() == raw_html(pages[path]).decode()
+        without = re.sub(r"```\{raw\} latex\n.*?\n```\n\n?", "", pages[path], flags=re.S)
+        assert without == html_only[path]

@@ -229,7 +229,8 @@ def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settin
     remembered = grouped_memo_in(cache, "pages", addresses.bulletin_volume)
     lists = grouped_memo_in(cache, "lists", top_folder)
     pages = staged_pages(catalog, PageSettings(latest_count=settings.latest_count, existing_docs=existing,
-                                               bulletin_toctree=settings.bulletin_toctree, volumes=settings.volumes),
+                                               bulletin_toctree=settings.bulletin_toctree, volumes=settings.volumes,
+                                               latex=not settings.volumes),
                          remembered, lists, volume_memo(cache, volume_digests))
     for memo in (remembered, lists):
         if memo is not None:

@@ -36,6 +36,10 @@ class PageSettings:
     #: Each series-year is its own Sphinx project (a volume): a series page cannot put its years in a
     #: toctree, so year pages are orphans of their volume.
     volumes: bool = False
+    #: Bulletin and version pages carry raw LaTeX (dateline, figures, events ...) for a LaTeX build of the
+    #: staged pages. The volumes' HTML build leaves it out (a fifth of each page's text); the PDF and EPUB
+    #: stage their own pages (`publish._stagebooks`).
+    latex: bool = True
 
 
 def docname(bulletin_url: str) -> str:

@@ -31,7 +31,8 @@ def bulletin_page(ctx: Context, bulletin_id: str) -> str:
     here = docname(bulletin["url"])
     lines = [f"# {myst_escape(bulletin['title'])}", ""]
     lines += raw(breadcrumbs(ctx, here, bulletin), dateline(ctx, bulletin, latest))
-    lines += latex.raw(latex_dateline(ctx, bulletin, latest))
+    if ctx.settings.latex:
+        lines += latex.raw(latex_dateline(ctx, bulletin, latest))
     lines += illustrative_banner(latest)
     if bulletin["corrected"]:
         lines += correction_note(latest)
@@ -102,7 +103,8 @@ def version_content(ctx: Context, here: str, bulletin: Row, version: Row) -> lis
     lines += raw(figures_box(ctx, here, ctx.figures.get(key, [])), events(ctx, here, ctx.events.get(key, [])),
                  sources(ctx.sources.get(key, [])), names(ctx, here, version),
                  see_also(ctx, here, ctx.links.get(key, [])))
-    lines += latex_parts(ctx, key, version)
+    if ctx.settings.latex:
+        lines += latex_parts(ctx, key, version)
     return lines
 
 
