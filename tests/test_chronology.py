@@ -114,7 +114,8 @@ def test_hostile_event_text_renders_as_text(archive, tmp_path):
 
 
 def test_an_event_list_written_as_html_equals_the_one_sphinx_writes_from_references(archive, tmp_path, monkeypatch):
-    from dailyarchive.sphinxext._chronology import EventsDirective
+    from dailyarchive.sphinxext import _chronology
+    from dailyarchive.sphinxext._chronology import EventsWrittenAsHtml
 
     write_bulletin(archive, date="2019-07-09", slug="a", title="عنوان <b>&</b> \"q\" @x", events=[
         {"date": "2019-07-08", "place": "Jabal Turkman", "actors": ["HTS", "Nobody Known"],
@@ -128,8 +129,13 @@ def test_an_event_list_written_as_html_equals_the_one_sphinx_writes_from_referen
         page = (result.outdir / "chronology/index.html").read_text(encoding="utf-8")
         return page[page.index('<h3 class="rubric">'):page.rindex("</ul>")]  # the bytes, not a parser's reading
 
-    written = events_html(tmp_path / "html")
-    monkeypatch.setattr(EventsDirective, "html_link", lambda self: None)  # references for Sphinx to resolve
+    def no_references(event):
+        raise AssertionError("an event made into references on the HTML pages of a site build")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(_chronology, "event_item", no_references)
+        written = events_html(tmp_path / "html")
+    monkeypatch.setattr(EventsWrittenAsHtml, "run", lambda self, **kwargs: None)  # references for Sphinx to resolve
     resolved = events_html(tmp_path / "references")
     assert written == resolved
     assert written.count('<li class="dailyarchive-event') == 3 and 'lang="ar"' in written

@@ -5,8 +5,8 @@ It emits month headings and a list whose items carry their filter tokens as clas
 (`p-<place>`, `a-<actor>`, `t-<tag>`); on the HTML site a small form above the list
 hides the items that do not match. Links to places, actors and bulletins are `doc`
 references, so every builder resolves them; on the HTML pages of a site or volume build, where
-every link is a relative URL, the lists are written as HTML at once (`EventsDirective.html_link`):
-the same HTML, without a reference a link for Sphinx to resolve.
+every link is a relative URL, the lists are written as HTML at once (`EventsWrittenAsHtml`): the
+same HTML, without a reference a link for Sphinx to resolve.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from docutils import nodes
 from docutils.writers.html5_polyglot import HTMLTranslator
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
@@ -29,7 +30,6 @@ from ..site.chronology import EVENTS_DIRECTIVE
 from ..site.pages._html import RTL
 from ._bidi import mark_runs
 from ._outputs import HTML_BUILDERS
-from ._volumes import volume
 
 logger = logging.getLogger(__name__)
 SCRIPT = "dailyarchive-chronology.js"
@@ -53,25 +53,57 @@ class EventsDirective(SphinxDirective):
             logger.warning("dailyarchive-events needs one JSON record a line: %s", exc, location=self.get_location(),
                            type="dailyarchive", subtype="chronology")
             return []
-        return [events_filter(options=_options(events)), *event_list(events, self.html_link())]
+        return [events_filter(options=_options(events)), *event_list(events)]
 
-    def html_link(self) -> HtmlLink | None:
-        """On the HTML pages of a site or volume build, each link as HTML with its relative URL (as resolved
-        references give it: `class="doc"` on the text of a document of this project), so that a page of
-        thousands of events is not thousands of references for Sphinx to resolve (half the site
-        project's build at 10,000 bulletins); else None: references every builder resolves, and warns
-        about when their document is missing."""
-        app = self.env.app
-        if app.builder.name not in HTML_BUILDERS or not (volume(app) or app.config.dailyarchive_site_links):
-            return None
-        here, found = app.builder.get_target_uri(self.env.docname), self.env.found_docs
 
-        def link(docname: str, text: str) -> str:
-            href = escape(relative_uri(here, app.builder.get_target_uri(docname)))
-            span = '<span class="doc">' if docname in found else "<span>"
-            return f'<a class="reference internal" href="{href}">{span}{text}</span></a>'
+class event_entries(nodes.General, nodes.Element):
+    """The events of one month (`events`: their records), until the post-transforms make them a list: of `doc`
+    references (`EventsAsReferences`) or, on the HTML pages of a site or volume build, `event_entries_html`."""
 
-        return link
+
+class event_entries_html(nodes.General, nodes.Element):
+    """The events of one month, which the HTML writer writes itself (`visit_entries_html`)."""
+
+
+class EventsWrittenAsHtml(SphinxPostTransform):
+    """On the HTML pages of a site or volume build, where every link is a relative URL, the events are written as
+    HTML by the writer, not made into thousands of references for Sphinx to resolve (half the site project's
+    build at 10,000 bulletins). It runs before `EventsAsReferences`, on the HTML builders alone."""
+
+    default_priority = 4
+    builders = tuple(sorted(HTML_BUILDERS))
+
+    def run(self, **kwargs: Any) -> None:
+        if not (self.config.dailyarchive_volume or self.config.dailyarchive_site_links):
+            return
+        for node in list(self.document.findall(event_entries)):
+            node.replace_self(event_entries_html(events=node["events"]))
+
+
+class EventsAsReferences(SphinxPostTransform):
+    """The events not written as HTML become a list of `doc` references, before Sphinx resolves references (at
+    priority 10): every builder resolves them, and warns about a document that is missing."""
+
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        for node in list(self.document.findall(event_entries)):
+            node.replace_self(nodes.bullet_list("", *map(event_item, node["events"]), classes=["dailyarchive-events"]))
+
+
+def visit_entries_html(self: Any, node: event_entries_html) -> None:
+    """The events as the HTML the references would give once resolved: a relative URL a link, `class="doc"` on the
+    text of a document this project has."""
+    here, found = self.builder.get_target_uri(self.builder.current_docname), self.builder.env.found_docs
+
+    def link(docname: str, text: str) -> str:
+        href = escape(relative_uri(here, self.builder.get_target_uri(docname)))
+        span = '<span class="doc">' if docname in found else "<span>"
+        return f'<a class="reference internal" href="{href}">{span}{text}</span></a>'
+
+    items = "".join(event_html(event, link) for event in node["events"])
+    self.body.append(f'<ul class="dailyarchive-events simple">\n{items}</ul>\n')
+    raise nodes.SkipNode
 
 
 def _options(events: list[dict[str, Any]]) -> dict[str, list[list[str]]]:
@@ -81,17 +113,12 @@ def _options(events: list[dict[str, Any]]) -> dict[str, list[list[str]]]:
             for kind, _, _ in FILTERS}
 
 
-def event_list(events: list[dict[str, Any]], html_link: HtmlLink | None = None) -> list[nodes.Node]:
-    """Month headings, each followed by the list of its events: docutils nodes, or with `html_link` the list as
-    one raw HTML node (the same HTML the nodes would give; see `EventsDirective.html_link`)."""
+def event_list(events: list[dict[str, Any]]) -> list[nodes.Node]:
+    """Month headings, each followed by its events (`event_entries`)."""
     result: list[nodes.Node] = []
     for month, in_month in _by_month(events):
         result.append(nodes.rubric("", month_title(month), **{"heading-level": 3}))
-        if html_link is None:
-            result.append(nodes.bullet_list("", *map(event_item, in_month), classes=["dailyarchive-events"]))
-        else:
-            items = "".join(event_html(event, html_link) for event in in_month)
-            result.append(nodes.raw("", f'<ul class="dailyarchive-events simple">\n{items}</ul>\n', format="html"))
+        result.append(event_entries(events=in_month))
     return result
 
 
@@ -228,6 +255,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("dailyarchive.sphinxext._outputs")
     app.add_node(events_filter, html=(visit_filter_html, None), latex=(skip, None), text=(skip, None),
                  man=(skip, None), texinfo=(skip, None))
+    app.add_node(event_entries_html, html=(visit_entries_html, None))
     app.add_directive(EVENTS_DIRECTIVE, EventsDirective)
+    app.add_post_transform(EventsWrittenAsHtml)
+    app.add_post_transform(EventsAsReferences)
     app.connect("html-page-context", add_script)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
