@@ -8,9 +8,10 @@ about 10% of a volume's Sphinx build: 6.3 to 6.7 s of CPU with it, 5.4 to 5.7 s 
 year (390 pages) of the benchmark archive.
 
 While a renderer that was given its document is set up, `make_document` is replaced by a function that
-makes nothing (the fallback is thrown away unread). The wrapper is installed only when myst-parser's
-code reads as above (`KNOWN_FALLBACK`), so that another version of myst-parser runs its own code
-untouched.
+makes nothing (the fallback is thrown away unread). Sphinx reads documents one at a time in a process
+(its parallel reading forks processes), so no other renderer sees the swap. The wrapper is installed
+only when myst-parser's code reads as above (`KNOWN_FALLBACK`), so that another version of myst-parser
+runs its own code untouched.
 """
 
 from __future__ import annotations
