@@ -30,6 +30,7 @@ from ..site.chronology import EVENTS_DIRECTIVE
 from ..site.pages._html import RTL
 from ._bidi import mark_runs
 from ._outputs import HTML_BUILDERS
+from ._volumes import links_across_projects
 
 logger = logging.getLogger(__name__)
 SCRIPT = "dailyarchive-chronology.js"
@@ -74,7 +75,7 @@ class EventsWrittenAsHtml(SphinxPostTransform):
     builders = tuple(sorted(HTML_BUILDERS))
 
     def run(self, **kwargs: Any) -> None:
-        if not (self.config.dailyarchive_volume or self.config.dailyarchive_site_links):
+        if not links_across_projects(self.config):
             return
         for node in list(self.document.findall(event_entries)):
             node.replace_self(event_entries_html(events=node["events"]))

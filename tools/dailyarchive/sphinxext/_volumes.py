@@ -16,6 +16,7 @@ from typing import Any
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.osutil import relative_uri
@@ -26,6 +27,12 @@ from ..addresses import ROOT_DOC, SITE_DOCS
 def volume(app: Sphinx) -> str:
     """The volume this project builds (`<series>/<year>`), or '' for the site or a whole-archive project."""
     return app.config.dailyarchive_volume
+
+
+def links_across_projects(config: Config) -> bool:
+    """True for a volume's or the site's project: a link to a document of another project is a relative URL, so
+    every link is one (not for a whole-archive project or the extension in another project)."""
+    return bool(config.dailyarchive_volume or config.dailyarchive_site_links)
 
 
 def other_project_uri(app: Sphinx, fromdoc: str, target: str) -> str:
@@ -39,7 +46,7 @@ class CrossProjectLinks(SphinxPostTransform):
     default_priority = 5  # before MyST's resolver (9), which would warn and drop them
 
     def run(self, **kwargs: Any) -> None:
-        if not self.env.config.dailyarchive_volume and not self.env.config.dailyarchive_site_links:
+        if not links_across_projects(self.config):
             return
         for node in list(self.document.findall(addnodes.pending_xref)):
             target = _markdown_docname(node)
@@ -64,7 +71,7 @@ def _markdown_docname(node: addnodes.pending_xref) -> str | None:
 def resolve_other_project(app: Sphinx, env: BuildEnvironment, node: addnodes.pending_xref,
                           contnode: nodes.Element) -> nodes.reference | None:
     """`{doc}` references to documents of other projects: a relative URL (volumes and the site only)."""
-    if not (volume(app) or app.config.dailyarchive_site_links) or node.get("reftype") != "doc":
+    if not links_across_projects(app.config) or node.get("reftype") != "doc":
         return None
     target = str(node["reftarget"]).lstrip("/")
     link = nodes.reference("", "", internal=True, refuri=other_project_uri(app, node["refdoc"], target))
