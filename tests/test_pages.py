@@ -96,6 +96,15 @@ def test_earlier_version_page_says_a_newer_one_exists(pages):
     assert "bodies/test-daily/2019/2019-07-09-counter-attack/v1.md" in page
 
 
+def test_a_volume_s_pages_carry_no_front_matter(archive):
+    write_bulletin(archive, date="2019-07-09", slug="counter-attack", title="One")
+    write_bulletin(archive, date="2019-07-09", slug="counter-attack", title="Two", version=2, revised="2019-07-10",
+                   revision_note="Fixed.")
+    staged = staged_pages(load_catalog(archive), PageSettings(volumes=True))
+    for name in (f"{BULLETIN}/index.md", f"{BULLETIN}/v1.md", f"{BULLETIN}/diff-v1-v2.md", "test-daily/2019/index.md"):
+        assert staged[name].startswith("# "), name  # the extension marks them orphans of their volume
+
+
 def test_latest_version_url_is_a_small_static_page_leading_to_the_bulletin(pages):
     assert f"{BULLETIN}/v2.md" not in pages
     stub = pages[f"{EXTRA_DIR}/{BULLETIN}/v2.html"]

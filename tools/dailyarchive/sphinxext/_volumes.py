@@ -85,6 +85,13 @@ def use_volume_folders(app: Sphinx) -> None:
         app.builder.imagedir = f"{volume(app)}/_images"
 
 
+def volume_pages_are_orphans(app: Sphinx, doctree: nodes.document) -> None:
+    """Every page of a volume is an orphan: reached by links (breadcrumbs, previous and next, the site's
+    pages), never by a toctree of its own project. Its pages carry no front matter to say so."""
+    if volume(app):
+        app.env.metadata[app.env.docname].setdefault("orphan", True)
+
+
 def site_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
                  doctree: nodes.document | None) -> None:
     """The theme sees the site: its home page and its hand-written pages exist."""
@@ -113,5 +120,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(CrossProjectLinks)
     app.connect("missing-reference", resolve_other_project)
     app.connect("builder-inited", use_volume_folders)
+    app.connect("doctree-read", volume_pages_are_orphans)
     app.connect("html-page-context", site_context)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ...catalog.catalog import Catalog
 from ...model.memo import digest_of_record
-from ._text import name_slugs, present
+from ._text import name_slugs, page, present
 
 NAME_KINDS = ("places", "actors", "tags")
 
@@ -34,12 +34,19 @@ class PageSettings:
     #: pages do not show; bulletin pages carry their own breadcrumbs and previous/next links.
     bulletin_toctree: bool = True
     #: Each series-year is its own Sphinx project (a volume): a series page cannot put its years in a
-    #: toctree, so year pages are orphans of their volume.
+    #: toctree. The extension marks every page of a volume an orphan (`sphinxext._volumes`), so volume
+    #: pages carry no front matter: MyST parses it with PyYAML twice a page, 5% of a volume's build.
     volumes: bool = False
     #: Bulletin and version pages carry raw LaTeX (dateline, figures, events ...) for a LaTeX build of the
     #: staged pages. The volumes' HTML build leaves it out (a fifth of each page's text); the PDF and EPUB
     #: stage their own pages (`publish._stagebooks`).
     latex: bool = True
+
+
+def orphan_page(ctx: Context, lines: list[str]) -> str:
+    """A page no toctree lists (bulletin, version and diff pages): front matter says so, except in a
+    volume, whose pages the extension marks."""
+    return page(lines, orphan=not ctx.settings.volumes)
 
 
 def docname(bulletin_url: str) -> str:

@@ -133,7 +133,7 @@ def year_page(ctx: Context, series: Row, year: int, in_year: pd.DataFrame, years
     around = [(f"← {years[position - 1]}", f"{slug}/{years[position - 1]:04d}/index") if position else None,
               (f"{years[position + 1]} →", f"{slug}/{years[position + 1]:04d}/index")
               if position + 1 < len(years) else None]
-    return page(lines + _around(around), orphan=ctx.settings.volumes)
+    return page(lines + _around(around))
 
 
 def month_page(ctx: Context, series: Row, year: int, month: int, in_month: pd.DataFrame,

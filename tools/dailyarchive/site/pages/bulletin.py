@@ -14,10 +14,10 @@ from ...addresses import BODY_DIR
 from ...model.safebody import BODY_DIRECTIVE, IMAGE_SUFFIXES
 from . import _latex as latex
 from . import slots
-from ._context import Context, Row, diff_docname, docname, month_docname, version_docname
+from ._context import Context, Row, diff_docname, docname, month_docname, orphan_page, version_docname
 from ._html import a, esc, raw, section, text_html, ul
 from ._latex import tex
-from ._text import day, figure_period, figure_value, myst_escape, page, partial_date, present, yaml_string
+from ._text import day, figure_period, figure_value, myst_escape, partial_date, present, yaml_string
 
 _UNSAFE_FILE = re.compile(r"[^A-Za-z0-9._-]+")
 #: The PDF's figures table: column titles and their shares of the line.
@@ -41,7 +41,7 @@ def bulletin_page(ctx: Context, bulletin_id: str) -> str:
     lines += raw(backlinks(ctx, here, bulletin_id), version_list(ctx, here, bulletin, int(latest["version"])))
     lines += slots.cite_version(bulletin, latest, ctx.series.get(bulletin["series"]))
     lines += raw(neighbours(ctx, here, bulletin_id))
-    return page(lines, orphan=True)
+    return orphan_page(ctx, lines)
 
 
 def bulletin_chart_lines(ctx: Context, bulletin: Row) -> list[str]:

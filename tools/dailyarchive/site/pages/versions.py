@@ -17,9 +17,9 @@ from ...addresses import EXTRA_DIR
 from ...policy import META
 from ...model.safebody import own_images, unsafe_constructs
 from . import slots
-from ._context import Context, Row, diff_docname, docname, version_docname
+from ._context import Context, Row, diff_docname, docname, orphan_page, version_docname
 from ._html import a, esc, raw
-from ._text import day, figure_period, figure_value, link, myst_escape, page, partial_date, present, raw_escape
+from ._text import day, figure_period, figure_value, link, myst_escape, partial_date, present, raw_escape
 from .bulletin import (breadcrumbs, correction_note, dateline, figure_label, figure_source_text, illustrative_banner,
                        version_content, version_list)
 
@@ -45,7 +45,7 @@ def older_version_page(ctx: Context, bulletin_id: str, number: int) -> str:
     lines += version_content(ctx, here, bulletin, version)
     lines += raw(version_list(ctx, here, bulletin, current=number))
     lines += slots.cite_version(bulletin, version, ctx.series.get(bulletin["series"]))
-    return page(lines, orphan=True)
+    return orphan_page(ctx, lines)
 
 
 def _published(bulletin: Row, version: Row) -> str:
@@ -80,7 +80,7 @@ def diff_page(ctx: Context, bulletin_id: str, new: int) -> str:
     lines += _raw_section("Figures", diff.figures_html(shown, FIGURE_COLUMNS) if shown else "",
                           "No figure changed.")
     lines += _text_section(before, after)
-    return page(lines, orphan=True)
+    return orphan_page(ctx, lines)
 
 
 def _text_section(before: Row, after: Row) -> list[str]:
