@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import addresses
+from ..model.collector import collector_eased
 from ..model.errors import DailyArchiveError
 from .stage import remove_stale, write_if_changed
 
@@ -91,7 +92,8 @@ class ProjectResult:
 def build_project(job: ProjectJob) -> ProjectResult:
     """Build one project with Sphinx and install its pages (runs in a worker process)."""
     started = time.process_time()
-    result = _build_project(job)
+    with collector_eased():
+        result = _build_project(job)
     return replace(result, cpu_s=round(time.process_time() - started, 2),
                    peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
 
