@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import addresses
+from ..model.collector import collector_eased
 from ..model.errors import DailyArchiveError
 from ..site.pages._text import day, myst_escape, page, toctree
 from ..build.stage import sync_files, write_if_changed
@@ -105,7 +106,7 @@ def build_book(series: str, files: Files, out: Path, contents: str, say: Say | N
     sync_files(work / "src", files, f"{addresses.INCLUDE_DIR}/epub-staged.txt")
     status, warning = io.StringIO(), io.StringIO()
     try:
-        with docutils_namespace():
+        with docutils_namespace(), collector_eased():
             app = Sphinx(str(work / "src"), str(work / "src"), str(work / "epub"), str(work / "doctrees"), "epub",
                          status=status, warning=warning, keep_going=True)
             app.build()

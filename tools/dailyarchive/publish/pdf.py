@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import addresses
+from ..model.collector import collector_eased
 from ..model.errors import DailyArchiveError
 from ..site.pages._text import day
 from ..build.stage import sync_files, write_if_changed
@@ -144,7 +145,7 @@ def write_latex(volume: Volume, work: Path) -> str:
 
     status, warning = io.StringIO(), io.StringIO()
     try:
-        with docutils_namespace():
+        with docutils_namespace(), collector_eased():
             app = Sphinx(str(work / "src"), str(work / "src"), str(work / "latex"), str(work / "doctrees"), "latex",
                          status=status, warning=warning, keep_going=True)
             app.build()
