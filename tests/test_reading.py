@@ -4,6 +4,10 @@ with only the changed volumes read again."""
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +15,7 @@ import pytest
 from helpers import replace_in, write_archive, write_bulletin, write_raw
 
 from dailyarchive import build_catalog, load_archive
+from dailyarchive.build import reading as reading_module
 from dailyarchive.build.reading import Reading, read_archive
 from dailyarchive.catalog.rules import check
 
@@ -95,6 +100,30 @@ def test_a_damaged_cache_file_is_read_again(three_years: Path, tmp_path: Path) -
     for kept in (cache / "volumes").rglob("*.json"):
         kept.write_text('{"digest": "x", "value": [1, 2', encoding="utf-8")
     reading = read_archive(three_years, cache, TODAY)
+    assert reading.volumes_read == 3
+    assert_same_as_whole(three_years, reading)
+
+
+def test_workers_read_the_volumes_with_the_same_result_and_keep_them(three_years: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+        pool.submit(int).result()  # the workers are forked now, with the reading as it is
+        monkeypatch.setattr(reading_module, "read_volume", None)  # so this process cannot read a volume itself
+        reading = read_archive(three_years, tmp_path / "cache", TODAY, readers=pool)
+    monkeypatch.undo()
+    assert (reading.volumes_read, reading.volumes) == (3, 3)
+    assert_same_as_whole(three_years, reading)
+    again = read_archive(three_years, tmp_path / "cache", TODAY)  # what the workers read was kept
+    assert again.volumes_read == 0
+    assert_same_as_whole(three_years, again)
+
+
+def test_volumes_are_read_here_when_the_workers_died(three_years: Path) -> None:
+    pool = ProcessPoolExecutor(1)
+    with pytest.raises(BrokenProcessPool):
+        pool.submit(os._exit, 1).result()
+    reading = read_archive(three_years, None, TODAY, readers=pool)
+    pool.shutdown()
     assert reading.volumes_read == 3
     assert_same_as_whole(three_years, reading)
 

@@ -3,8 +3,8 @@
 A volume (the files of `<series>/<year>/`) whose files have the names, sizes and times they had when it was
 last read, in an archive whose YAML files and date are unchanged, is not read again: its share of the catalog's
 tables (as columns), its problems and its summaries for the rules across files come back from `cache/volumes/`.
-Only a changed volume is read, parsed and checked; the catalog and the rules across files then join every
-volume's share.
+Only a changed volume is read, parsed and checked (on the build's local workers when several are: a first
+build, or a new toolkit); the catalog and the rules across files then join every volume's share.
 The result equals `build_catalog(load_archive(root))` and `check` of the same archive (`tests/test_reading.py`).
 """
 
@@ -13,9 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Iterator
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from ..catalog.catalog import (Catalog, Resolver, TableColumns, catalog_from_columns, restored_columns,
                                table_columns, version_rows)
@@ -53,36 +57,83 @@ class VolumeShare:
     summaries: list[Summary]
 
 
-def read_archive(root: Path, cache: Path | None = None, today: dt.date | None = None) -> Reading:
+def read_archive(root: Path, cache: Path | None = None, today: dt.date | None = None,
+                 readers: Executor | None = None) -> Reading:
     """The catalog and problems of the archive at `root`, reading again only the volumes whose files changed
-    since they were kept in `cache/volumes/` (every volume without a cache)."""
+    since they were kept in `cache/volumes/` (every volume without a cache). `readers` (worker processes that
+    see the archive's folder) read the volumes when several are to be read."""
     today = today or dt.date.today()
     base = load_archive(root, versions=False)
     stamps: dict[str, list[Any]] = {}
     paths = version_files(base.root, base.problems, stamps)
     memo = FileMemo(cache / "volumes", code_digest()) if cache is not None else None
     shared = archive_inputs(base, today)
-    shares: list[VolumeShare] = []
+    shares: dict[str, VolumeShare | None] = {}
     digests: dict[str, str] = {}
-    read = 0
     folders = folders_by_volume(base.root, stamps)
     with collector_paused(freeze=True):
+        unread: dict[str, list[str]] = {}
         for volume, files in volume_files(base.root, paths).items():
             digest = digests[volume] = digest_of_record([shared, [[p, stamps.get(os.path.dirname(p))] for p in files],
                                                          folders.get(volume, [])])
-            share = share_from_record(memo.recall(volume, digest)) if memo is not None else None
-            if share is None:
-                share = read_volume(files, base, today)  # its parsed files are dropped here: memory holds one volume's
-                read += 1
-                if memo is not None:  # kept as JSON, read back in the same shape (tests/test_reading.py)
-                    memo.keep_encoded(volume, digest, share_record(share))
-            shares.append(share)
-    catalog = catalog_from_columns(base.root, base.series, base.gazetteers, [share.columns for share in shares])
-    summaries = [summary for share in shares for summary in share.summaries]
-    problems = [*base.problems, *(p for share in shares for p in share.problems)]
+            shares[volume] = share_from_record(memo.recall(volume, digest)) if memo is not None else None
+            if shares[volume] is None:
+                unread[volume] = files
+        for volume, share, record in read_volumes(unread, base, today, readers, keep=memo is not None):
+            shares[volume] = share
+            if memo is not None:  # kept as JSON, read back in the same shape (tests/test_reading.py)
+                memo.keep_encoded(volume, digests[volume], record)
+    volumes = [share for share in shares.values() if share is not None]  # every one, kept or read
+    catalog = catalog_from_columns(base.root, base.series, base.gazetteers, [share.columns for share in volumes])
+    summaries = [summary for share in volumes for summary in share.summaries]
+    problems = [*base.problems, *(p for share in volumes for p in share.problems)]
     problems.extend(archive_problems(summaries, base.root, Reread(base.root)))  # the few files they name, read again
-    return Reading(catalog, ordered(problems), volumes_read=read,
-                   volumes=len(shares), digests=digests)
+    return Reading(catalog, ordered(problems), volumes_read=len(unread),
+                   volumes=len(volumes), digests=digests)
+
+
+#: How many volumes the workers read ahead of the one the reading waits for: their records wait in memory.
+READ_AHEAD = 4
+
+
+def read_volumes(unread: dict[str, list[str]], base: LoadedArchive, today: dt.date, readers: Executor | None,
+                 keep: bool) -> Iterator[tuple[str, VolumeShare, str]]:
+    """Each volume of `unread` read (its name, share and, when `keep`, the share's record), in that order. With
+    `readers` and more than one volume, the workers read them, a few ahead, and send their records (a share is
+    sent as the JSON it is kept in); a volume whose worker failed is read here."""
+    names = list(unread)
+    if readers is None or len(names) < 2:
+        for name in names:
+            share = read_volume(unread[name], base, today)  # its parsed files are dropped here: memory holds one
+            yield name, share, share_record(share) if keep else ""
+        return
+    pending: dict[str, Future[str] | None] = {}
+    for position, name in enumerate(names):
+        for ahead in names[position:position + READ_AHEAD]:
+            if ahead not in pending:
+                pending[ahead] = _submitted(readers, unread[ahead], base, today)
+        future = pending.pop(name)
+        try:
+            record = future.result() if future is not None else volume_record(unread[name], base, today)
+        except Exception:  # a worker that died: the same reading here succeeds or raises its own error
+            record = volume_record(unread[name], base, today)
+        share = share_from_record(orjson.loads(record))
+        if share is None:
+            raise ValueError(f"the record of the volume {name} does not read back")  # a toolkit's own fault
+        yield name, share, record
+
+
+def _submitted(readers: Executor, paths: list[str], base: LoadedArchive, today: dt.date) -> Future[str] | None:
+    try:
+        return readers.submit(volume_record, paths, base, today)
+    except RuntimeError:  # a pool that broke or shut down (BrokenProcessPool is one): read here
+        return None
+
+
+@collector_paused()
+def volume_record(paths: list[str], base: LoadedArchive, today: dt.date) -> str:
+    """`read_volume`, as the record it is kept in (`share_record`): what a worker sends back."""
+    return share_record(read_volume(paths, base, today))
 
 
 def volume_files(root: Path, paths: list[str]) -> dict[str, list[str]]:

@@ -20,7 +20,7 @@ import json
 import os
 import pickle
 from collections.abc import Callable, Iterable
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -175,7 +175,8 @@ def stage_projects(archive: Path, docs: Path | None, settings: StageSettings = S
     (data downloads, static pages); `Staging.finish` adds the rest (see `stage`). The data downloads and new
     chart SVGs are made on `workers` (the build's worker processes) while the staging goes on, when given, and so
     are the files made from the catalog alone (`catalog_files`), while the projects are planned."""
-    reading = read_archive(archive, cache)
+    local = isinstance(workers, ProcessPoolExecutor)  # a Dask cluster's workers may not see the archive's folder
+    reading = read_archive(archive, cache, readers=workers if local else None)
     withheld = withheld_sources(reading.problems, archive)
     hand_written = docs_files(docs) if docs else {}
     charting, aside = None, None
