@@ -12,7 +12,7 @@ from dailyarchive import load_catalog
 from dailyarchive.addresses import bulletin_volume
 from dailyarchive.build.reading import read_archive
 from dailyarchive.site.pages import PageSettings, VolumeMemo, staged_pages
-from dailyarchive.build.stage import FileMemo, GroupedMemo, content_bytes, sync_files
+from dailyarchive.build.stage import FileMemo, GroupedMemo, content_bytes, loads_json, sync_files
 from dailyarchive.model.memo import Kept, KeptFileDamaged
 
 
@@ -33,6 +33,14 @@ def test_a_memo_gives_back_what_the_json_module_alone_would_read_even_what_orjso
     memo.keep("odd", "d", {"huge": 2 ** 70, "missing": float("nan")})  # json writes NaN, which orjson refuses
     odd = memo.recall("odd", "d")
     assert odd["huge"] == 2 ** 70 and odd["missing"] != odd["missing"]
+
+
+def test_json_text_reads_as_the_json_module_reads_it_even_what_orjson_refuses():
+    values = loads_json('{"nan": NaN, "big": 123456789012345678901234567890, "text": "\u0625\u062f\u0644\u0628"}')
+    assert values["nan"] != values["nan"] and values["big"] == 123456789012345678901234567890
+    assert values["text"] == "إدلب"
+    with pytest.raises(ValueError):
+        loads_json("{not json")
 
 
 def test_a_damaged_memo_file_is_ignored_and_replaced(tmp_path):

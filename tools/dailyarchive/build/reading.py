@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from ..catalog.catalog import (Catalog, Resolver, TableColumns, catalog_from_columns, restored_columns,
                                table_columns, version_rows)
 from ..catalog.rules import (Reread, Summary, archive_inputs, archive_problems, ordered, summarize,
@@ -29,7 +27,7 @@ from ..model.errors import Problem
 from ..model.collector import collector_paused
 from ..model.load import LoadedArchive, load_archive, load_version, version_files, volume_of
 from ..model.memo import digest_of_record
-from .stage import FileMemo
+from .stage import FileMemo, loads_json
 from .volumes import code_digest
 
 
@@ -117,7 +115,7 @@ def read_volumes(unread: dict[str, list[str]], base: LoadedArchive, today: dt.da
             record = future.result() if future is not None else volume_record(unread[name], base, today)
         except Exception:  # a worker that died: the same reading here succeeds or raises its own error
             record = volume_record(unread[name], base, today)
-        share = share_from_record(orjson.loads(record))
+        share = share_from_record(loads_json(record))
         if share is None:
             raise ValueError(f"the record of the volume {name} does not read back")  # a toolkit's own fault
         yield name, share, record

@@ -115,7 +115,12 @@ def read_json(path: Path) -> object:
     """The JSON file at `path` as Python values, read by orjson: the memos' files are read on every build, and
     orjson reads them several times faster than the json module. What orjson refuses and the json module writes
     (NaN, integers beyond 64 bits) is read by the json module, to the same values. ValueError when it is not JSON."""
-    data = path.read_bytes()
+    return loads_json(path.read_bytes())
+
+
+def loads_json(data: bytes | str) -> object:
+    """JSON text as Python values, as `read_json` reads a file: by orjson, or the json module where orjson
+    refuses what the json module writes. ValueError when it is not JSON."""
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError:
