@@ -39,7 +39,7 @@ def read_results(visitor: Visitor) -> Outcome:
     page = visitor.page
     page.wait_for_function("""() => {
         const box = document.getElementById('dailyarchive-search-results');
-        if (!box) return true;
+        if (!box) return document.readyState === 'complete' && !location.pathname.endsWith('/search.html');
         const done = [...box.querySelectorAll('.dailyarchive-count')].some(p => !p.textContent.includes('Searching'));
         return done || box.querySelector('.dailyarchive-problem') !== null;
     }""", timeout=10_000)
