@@ -110,10 +110,8 @@ def read_volumes(unread: dict[str, list[str]], base: LoadedArchive, today: dt.da
         for ahead in names[position:position + READ_AHEAD]:
             if ahead not in pending:
                 pending[ahead] = _submitted(readers, unread[ahead], base, today)
-        future = pending.pop(name)
-        try:
-            record = future.result() if future is not None else volume_record(unread[name], base, today)
-        except Exception:  # a worker that died: the same reading here succeeds or raises its own error
+        record = _received(pending.pop(name))
+        if record is None:  # no worker took it, or its worker died: the same reading here succeeds or raises
             record = volume_record(unread[name], base, today)
         share = share_from_record(loads_json(record))
         if share is None:
@@ -125,6 +123,13 @@ def _submitted(readers: Executor, paths: list[str], base: LoadedArchive, today: 
     try:
         return readers.submit(volume_record, paths, base, today)
     except RuntimeError:  # a pool that broke or shut down (BrokenProcessPool is one): read here
+        return None
+
+
+def _received(future: Future[str] | None) -> str | None:
+    try:
+        return future.result() if future is not None else None
+    except Exception:  # a worker that died, a pool that broke
         return None
 
 
