@@ -66,6 +66,18 @@ def test_an_unchanged_archive_is_read_from_the_cache_with_the_same_result(three_
     assert_same_as_whole(three_years, again)
 
 
+def test_a_volume_read_from_the_cache_shares_its_repeated_values(three_years: Path, tmp_path: Path) -> None:
+    read_archive(three_years, tmp_path / "cache", TODAY)
+    catalog = read_archive(three_years, tmp_path / "cache", TODAY).catalog
+    second = catalog.versions[catalog.versions["bulletin_id"].str.endswith("second")]
+    assert len(second) == 2
+    first_row, next_row = second.to_dict("records")  # the two versions of one bulletin, from one volume's record
+    assert first_row["bulletin_id"] is next_row["bulletin_id"]
+    assert first_row["series"] is next_row["series"]
+    figure = catalog.figures[catalog.figures["bulletin_id"] == first_row["bulletin_id"]].iloc[0]
+    assert figure["bulletin_id"] is first_row["bulletin_id"]  # across the volume's tables too
+
+
 def test_a_changed_volume_alone_is_read_again(three_years: Path, tmp_path: Path) -> None:
     read_archive(three_years, tmp_path / "cache", TODAY)
     replace_in(three_years / "test-daily/2020/2020-01-02-second/v2.md", "value: 470", "value: 510")

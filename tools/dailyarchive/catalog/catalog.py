@@ -198,20 +198,43 @@ ROW_DATE_COLUMNS = {"versions": DATE_COLUMNS["versions"], "figures": DATE_COLUMN
 def restored_columns(data: Any) -> TableColumns:
     """`table_columns` read back from JSON: name lists are tuples and ISO dates are dates again.
 
+    JSON gives each occurrence of a value its own object; a volume's repeated values (its series, places and
+    actors, its bulletins' ids in every table, its dates) are made one object each again, as the loader's
+    rows share them, so that a catalog read from the cache takes no more memory than one read from the files.
     Raises ValueError when `data` is not of that shape (another table, column or length).
     """
     if not isinstance(data, dict) or set(data) != set(TABLES):
         raise ValueError("not the catalog's tables")
+    shared: dict[Any, Any] = {}
     for table, columns in data.items():
         lengths = {len(values) for values in columns.values() if isinstance(values, list)}
         if set(columns) != set(part_columns(table)) or len(lengths) > 1 or not all(
                 isinstance(values, list) for values in columns.values()):
             raise ValueError(f"not the columns of {table}")
-        for column in TUPLE_COLUMNS.get(table, ()):
-            columns[column] = [tuple(names) for names in columns[column]]
-        for column in ROW_DATE_COLUMNS.get(table, ()):
-            columns[column] = [None if day is None else dt.date.fromisoformat(day) for day in columns[column]]
+        tuples, dates = TUPLE_COLUMNS.get(table, ()), ROW_DATE_COLUMNS.get(table, ())
+        for column, values in columns.items():
+            if column in tuples:
+                columns[column] = [_shared(tuple(_shared(name, shared) for name in names), shared) for names in values]
+            elif column in dates:
+                columns[column] = [None if day is None else _shared_date(day, shared) for day in values]
+            else:
+                columns[column] = [_shared(value, shared) if value.__class__ is str else value for value in values]
     return data
+
+
+def _shared(value: Any, shared: dict[Any, Any]) -> Any:
+    """The one object of `value`'s content in `shared` (`value` itself, the first time)."""
+    return shared.setdefault(value, value)
+
+
+def _shared_date(iso: str, shared: dict[Any, Any]) -> dt.date:
+    """The date of the ISO text `iso`, one object a day in `shared` (the text itself may be a value there too,
+    so the date is kept under a key of its own)."""
+    key = ("date", iso)
+    day = shared.get(key)
+    if day is None:
+        day = shared[key] = dt.date.fromisoformat(iso)
+    return day
 
 
 def _next_figure_line(version: VersionFile, index: int) -> int:
