@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,9 @@ from dailyarchive import load_catalog
 from dailyarchive.addresses import bulletin_volume
 from dailyarchive.build.reading import read_archive
 from dailyarchive.site.pages import PageSettings, VolumeMemo, staged_pages
-from dailyarchive.build.stage import FileMemo, GroupedMemo, content_bytes, loads_json, sync_files
+from dailyarchive.build import stage
+from dailyarchive.build.stage import (FileMemo, GroupedMemo, content_bytes, loads_json, sync_files,
+                                        write_if_changed, written_through)
 from dailyarchive.model.memo import Kept, KeptFileDamaged
 
 
@@ -67,6 +72,46 @@ def test_sync_writes_only_what_changed_and_rewrites_a_file_edited_by_hand(tmp_pa
     assert (folder / "c.bin").read_bytes() == b"\x00\x02"
     assert sync_files(folder, {"a.md": "# A\n"}, "staged.txt") == (0, 2)
     assert sorted(p.name for p in folder.rglob("*") if p.is_file()) == ["a.md", "staged.txt", "staged.txt.sums"]
+
+
+def test_a_file_written_through_is_whole_readable_and_in_a_folder_made_for_it(tmp_path):
+    path = tmp_path / "new" / "deeper" / "page.html"
+    old_umask = os.umask(0o077)  # a strict umask: a published file must still be readable by a web server
+    try:
+        info = written_through(str(path), b"<p>\xd8\xa5\xd8\xaf\xd9\x84\xd8\xa8</p>")
+    finally:
+        os.umask(old_umask)
+    assert path.read_bytes() == b"<p>\xd8\xa5\xd8\xaf\xd9\x84\xd8\xa8</p>"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    assert (info.st_size, info.st_mtime_ns) == (path.stat().st_size, path.stat().st_mtime_ns)  # what the ledger records
+    assert sorted(p.name for p in path.parent.iterdir()) == ["page.html"]
+
+
+def test_a_temporary_name_already_taken_is_skipped_and_what_holds_it_is_left_alone(tmp_path, monkeypatch):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not ours\n", encoding="utf-8")
+    folder = tmp_path / "site"
+    folder.mkdir()
+    monkeypatch.setattr(stage, "_TEMPORARIES", itertools.count(7))
+    (folder / f".page.html.{os.getpid()}.7.tmp").symlink_to(outside)  # left behind, or planted
+    (folder / f".page.html.{os.getpid()}.8.tmp").write_text("stale\n", encoding="utf-8")
+    assert write_if_changed(folder / "page.html", "<p>new</p>\n")
+    assert (folder / "page.html").read_text(encoding="utf-8") == "<p>new</p>\n"
+    assert outside.read_text(encoding="utf-8") == "not ours\n"
+    assert (folder / f".page.html.{os.getpid()}.8.tmp").read_text(encoding="utf-8") == "stale\n"
+
+
+def test_a_file_that_cannot_be_written_is_named_and_leaves_no_temporary(tmp_path):
+    (tmp_path / "feeds").write_text("a file where a folder should be\n", encoding="utf-8")
+    with pytest.raises(OSError) as caught:
+        written_through(str(tmp_path / "feeds" / "atom.xml"), b"<feed/>")
+    assert caught.value.filename == str(tmp_path / "feeds" / "atom.xml")
+    folder = tmp_path / "site"
+    (folder / "page.html").mkdir(parents=True)  # a folder where the file should be: the rename fails
+    with pytest.raises(OSError) as caught:
+        written_through(str(folder / "page.html"), b"<p/>")
+    assert caught.value.filename == str(folder / "page.html")
+    assert sorted(p.name for p in folder.iterdir()) == ["page.html"]
 
 
 def test_a_damaged_ledger_only_makes_the_sync_compare_contents(tmp_path):

@@ -7,10 +7,11 @@ whose sha256 is known, so that an unchanged file is staged, hashed and compared 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -55,17 +56,61 @@ def _write_if_changed(path: Path, data: bytes) -> bool:
             return False
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    written_through(str(path), data)
+    return True
+
+
+#: How a temporary file is opened: created here, never through a link another process put there.
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | \
+    getattr(os, "O_BINARY", 0)
+#: Numbers the temporary files of this process (with its id, their names are its own).
+_TEMPORARIES = itertools.count()
+
+
+def written_through(path: str, data: bytes) -> os.stat_result:
+    """Write `data` to the file `path` through a temporary file beside it, renamed over it once written (its
+    folder made when missing); the written file's status. A build writes tens of thousands of files, so this costs
+    no more than it must: the folder is made only when the file cannot be created, and the status is read from the
+    open file. Raises OSError (about `path`) with no temporary file left behind."""
     try:
-        os.fchmod(handle, 0o644)  # mkstemp makes 0600; published files must be readable by a web server
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+        return _written_through(path, data)
+    except OSError as exc:
+        exc.filename, exc.filename2 = path, None  # the file meant, not the temporary one
+        raise
+
+
+def _written_through(path: str, data: bytes) -> os.stat_result:
+    try:
+        handle, temporary = _temporary_beside(path)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        handle, temporary = _temporary_beside(path)
+    try:
+        try:
+            os.fchmod(handle, 0o644)  # published files must be readable by a web server, whatever the umask
+            with memoryview(data) as view:
+                while view:
+                    view = view[os.write(handle, view):]
+            info = os.fstat(handle)
+        finally:
+            os.close(handle)
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
         raise
-    return True
+    return info
+
+
+def _temporary_beside(path: str) -> tuple[int, str]:
+    """A new file `.<name>.<process>.<n>.tmp` in the folder of `path`, open for writing, and its path."""
+    folder, name = os.path.split(path)
+    while True:
+        temporary = os.path.join(folder, f".{name}.{os.getpid()}.{next(_TEMPORARIES)}.tmp")
+        try:
+            return os.open(temporary, _NEW_FILE, 0o644), temporary
+        except FileExistsError:  # left by a process of the same id that was stopped: take the next number
+            continue
 
 
 def sync_files(folder: Path, files: dict[str, Content], manifest: str) -> tuple[int, int]:
@@ -94,7 +139,10 @@ def write_all_if_changed(folder: Path, files: dict[str, Content], ledger: Path) 
         digest = content_digest(content) if data is None else hashlib.sha256(data).hexdigest()
         path = root + relative  # staged paths are relative (`os.path.join` would cost as much as the stat)
         info = _stat(path)
-        if not (info is not None and _as_recorded(info, known.get(relative), digest)):
+        if info is None:  # a new file: nothing to compare
+            info = written_through(path, content_bytes(content) if data is None else data)
+            written += 1
+        elif not _as_recorded(info, known.get(relative), digest):
             written += write_if_changed(Path(path), content_bytes(content) if data is None else data)
             info = os.stat(path)
         record[relative] = [digest, info.st_size, info.st_mtime_ns]
