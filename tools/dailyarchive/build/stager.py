@@ -156,9 +156,11 @@ class Staging:
 
     @collector_paused()
     def finish(self) -> Site:
-        """Add the timeline, feeds, TimeMaps, version files and the chart SVGs to the site's outputs (the sitemap,
-        robots.txt, search shards and data downloads are there already); the site is then complete."""
+        """Add the sitemap, robots.txt, search shards, timeline, feeds, TimeMaps, version files and the chart SVGs
+        to the site's outputs (the data downloads are there already); the site is then complete. None of these
+        is a source of a project, so a build starts the projects first."""
         outputs = self.site.outputs
+        outputs.update(discovery_files(self.catalog, self.site.docnames, self.settings, self.cache))
         made, found = worked_or_here(self.aside, catalog_files, self.catalog, self.settings, self.withheld, self.cache,
                                      self.read_from)
         outputs.update(made)
@@ -237,7 +239,7 @@ def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settin
         if memo is not None:
             memo.save()
     staged_docs = frozenset(project_docnames({**docs, **pages, **chronology}))  # the charts add no document
-    outputs: Files = discovery_files(catalog, staged_docs | known_docs, settings, cache)  # while the charts are made
+    outputs: Files = {}
     charts, drawings, downloads = chart_results(charting, catalog, problems, settings, cache, data_dictionary(docs))
     drawings.start(workers)
     staged: Files = {**docs, **pages, **chronology, **charts}

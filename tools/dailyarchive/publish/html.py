@@ -176,10 +176,13 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
     problems, seal_broken = len(shown), site.seal_broken
     _print(status, f"dailyarchive: {site.summary}")
     used = kept_files(content for project in site.projects.values() for content in project.files.values())
-    jobs = project_jobs(site, out, html, docs, overrides, strict)
     projects = len(site.projects)
-    building = submit_jobs(jobs, pool)
+    jobs: list[ProjectJob] = []
+    building: list[Future[ProjectResult]] = []
     try:
+        for job in project_jobs(site, out, html, docs, overrides, strict):  # each starts once its sources are written
+            jobs.append(job)
+            building.append(pool.submit(build_project, job))  # type: ignore[attr-defined]
         staging.finish()  # the feeds, search shards, sitemap ... are made while Sphinx builds
         written, removed = install_outputs(site, out, html)
         used |= kept_files(site.outputs.values())
@@ -212,16 +215,16 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
 
 
 def project_jobs(site: Site, out: Path, html: Path, docs: Path, overrides: dict[str, object],
-                 strict: bool) -> list[ProjectJob]:
-    """Write the sources of every project whose digest changed and describe its build (the site first: it is
-    the largest, so it starts while the volumes share the other workers)."""
+                 strict: bool) -> Iterator[ProjectJob]:
+    """Write the sources of every project whose digest changed and describe its build, one project at a time, so
+    that a build starts each as soon as its sources are written (the site first: it is the largest, so it starts
+    while the volumes share the other workers)."""
     conf = {path: content for path, content in site.projects[addresses.SITE_PROJECT].files.items()
             if not path.endswith(".md") and not path.startswith(addresses.INCLUDE_DIR + "/")}
     shared = digest_of({"conf": digest_of(conf), "code": code_digest(), "overrides": repr(sorted(overrides.items())),
                         "strict": str(strict)})
     site_docs = "".join(f"{d}\n" for d in theme_docs(project_docnames(site.projects[addresses.SITE_PROJECT].files)))
     confdir = out / "stage" / "site"
-    jobs = []
     for name, project in sorted(site.projects.items(), key=lambda item: item[0] != addresses.SITE_PROJECT):
         volume = name != addresses.SITE_PROJECT
         if volume:
@@ -233,11 +236,10 @@ def project_jobs(site: Site, out: Path, html: Path, docs: Path, overrides: dict[
         if digest == built_digest(workdir) and (workdir / "installed.txt").is_file():
             continue
         sync_files(srcdir, files, f"{addresses.INCLUDE_DIR}/staged.txt")
-        jobs.append(ProjectJob(name, str(srcdir), str(confdir), str(workdir), str(html), digest,
+        yield ProjectJob(name, str(srcdir), str(confdir), str(workdir), str(html), digest,
                                {"dailyarchive_archive": "", "dailyarchive_volume": name if volume else "",
                                 "dailyarchive_site_links": True, "dailyarchive_cache": str(out / "cache"),
-                                **({"root_doc": f"{name}/index"} if volume else {}), **overrides}, strict))
-    return jobs
+                                **({"root_doc": f"{name}/index"} if volume else {}), **overrides}, strict)
 
 
 def theme_docs(docnames: Iterable[str]) -> list[str]:
@@ -245,11 +247,6 @@ def theme_docs(docnames: Iterable[str]) -> list[str]:
     chronology's index): its top-level pages and folder indexes. Name pages, months and chronology parts come
     and go with the archive and no template asks for them, so they are left out: a new one rebuilds no volume."""
     return sorted(d for d in docnames if d.count("/") == 0 or (d.count("/") == 1 and d.endswith("/index")))
-
-
-def submit_jobs(jobs: list[ProjectJob], pool: object) -> list[Future[ProjectResult]]:
-    """Start building the projects on the executor's workers, in the order of `jobs`."""
-    return [pool.submit(build_project, job) for job in jobs]  # type: ignore[attr-defined]
 
 
 def collect_results(jobs: list[ProjectJob], futures: list[Future[ProjectResult]],
