@@ -268,3 +268,16 @@ def test_the_staging_makes_here_what_dead_workers_could_not(tmp_path):
     assert any(path.endswith(".svg") for path in staged.outputs) and "downloads/archive.sqlite" in staged.outputs
     assert {p: content_bytes(c) for p, c in staged.outputs.items()} == \
         {p: content_bytes(c) for p, c in alone.outputs.items()}
+
+
+def test_the_projects_are_planned_before_the_sitemap_and_search_which_no_project_reads(tmp_path):
+    from dailyarchive.build.stager import stage_projects
+
+    archive = three_bulletins(tmp_path / "archive")
+    staging = stage_projects(archive, ROOT / "docs", cache=tmp_path / "cache")
+    planned = set(staging.site.outputs)
+    assert not {"sitemap.xml", "robots.txt"} & planned and not [p for p in planned if p.startswith("_search/")]
+    project_files = {path for project in staging.site.projects.values() for path in project.files}
+    finished = set(staging.finish().outputs)
+    assert {"sitemap.xml", "robots.txt"} <= finished and [p for p in finished if p.startswith("_search/")]
+    assert not [p for p in finished - planned if p in project_files]  # nothing a project's build reads came late
