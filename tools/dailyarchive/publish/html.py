@@ -237,9 +237,9 @@ def project_jobs(site: Site, out: Path, html: Path, docs: Path, overrides: dict[
             continue
         sync_files(srcdir, files, f"{addresses.INCLUDE_DIR}/staged.txt")
         yield ProjectJob(name, str(srcdir), str(confdir), str(workdir), str(html), digest,
-                               {"dailyarchive_archive": "", "dailyarchive_volume": name if volume else "",
-                                "dailyarchive_site_links": True, "dailyarchive_cache": str(out / "cache"),
-                                **({"root_doc": f"{name}/index"} if volume else {}), **overrides}, strict)
+                         {"dailyarchive_archive": "", "dailyarchive_volume": name if volume else "",
+                          "dailyarchive_site_links": True, "dailyarchive_cache": str(out / "cache"),
+                          **({"root_doc": f"{name}/index"} if volume else {}), **overrides}, strict)
 
 
 def theme_docs(docnames: Iterable[str]) -> list[str]:
