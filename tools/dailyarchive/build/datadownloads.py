@@ -4,6 +4,7 @@ build makes again only the rows that changed (`publish.datafiles`)."""
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
@@ -15,7 +16,7 @@ from ..model.errors import Problem
 from ..model.load import file_stamp
 from ..model.memo import Kept
 from ..publish.data import data_tables
-from ..publish.datafiles import DATABASE, LastFiles, Runs, table_files
+from ..publish.datafiles import Runs, file_names, table_files, write_table_files
 from ..publish.datapackage import datapackage_json
 from ..site.chartset import series_points
 from .stage import TEXTS, write_if_changed
@@ -41,58 +42,62 @@ def made_downloads(catalog: Catalog, points: pd.DataFrame, excluded: pd.DataFram
     """The data downloads by file name: CSV, SQLite, and the data package that describes the CSVs with the data
     dictionary's text, `dictionary`. With a cache, the files are made again only where their rows changed since
     the last build's, are written into it and are handed back as `Kept` files: their paths and digests, not their
-    bytes (96 MB at 10,000 bulletins, which a busy parent takes seconds to receive)."""
-    folder = cache / DOWNLOADS_CACHE if cache is not None else None
+    bytes (80 MB at 10,000 bulletins, which a busy parent takes seconds to receive)."""
     tables = data_tables(catalog, points, excluded)
-    last = last_files(folder) if folder is not None else None
-    files, runs = table_files(tables, last)
-    files["datapackage.json"] = datapackage_json(catalog, tables, dictionary)
-    if folder is None:
-        return {**files}
-    held = {**last.texts, DATABASE: last.database} if last is not None else {}  # what the files hold now
-    kept = {name: kept_download(folder, name, data, unchanged=held.get(name) == data) for name, data in files.items()}
-    keep_runs(folder, runs)
-    return {**kept}
+    package = datapackage_json(catalog, tables, dictionary)
+    if cache is None:
+        return {**table_files(tables), "datapackage.json": package}
+    folder = cache / DOWNLOADS_CACHE
+    last = last_downloads(folder)
+    written, runs = write_table_files(tables, _kept_path(folder, ""), last.runs if last is not None else None)
+    digests = {name: file_sha256(_kept_path(folder, name)) if last is None or name in written else last.digests[name]
+               for name in file_names(runs)}
+    keep_runs(folder, runs, digests)
+    write_if_changed(_kept_path(folder, "datapackage.json"), package)
+    digests["datapackage.json"] = hashlib.sha256(package).hexdigest()
+    return {name: Kept(str(_kept_path(folder, name)), digest, "a data download the build made")
+            for name, digest in digests.items()}
 
 
-def kept_download(folder: Path, name: str, data: bytes, unchanged: bool = False) -> Kept:
-    """The data download `name`, written into the cache's `folder` unless it holds it already (`unchanged`: known
-    to, from the bytes `last_files` read, so it is not read again to be compared)."""
-    path = _kept_path(folder, name)
-    if not unchanged:
-        write_if_changed(path, data)
-    return Kept(str(path), hashlib.sha256(data).hexdigest(), "a data download the build made")
+@dataclass(frozen=True)
+class LastDownloads:
+    """What the last build's files of the download tables hold: each table's `Runs`, and each file's sha256."""
+
+    runs: dict[str, Runs]
+    digests: dict[str, str]
 
 
-def keep_runs(folder: Path, runs: dict[str, Runs]) -> None:
-    """Record the runs of the files just kept in `folder`, with the toolkit's digest and each file's stamp (a
-    file changed since, or a record of another toolkit, is not used: `last_files`)."""
-    record = {"code": code_digest(), "stamps": {name: file_stamp(_kept_path(folder, name)) for name in _names(runs)},
+def keep_runs(folder: Path, runs: dict[str, Runs], digests: dict[str, str]) -> None:
+    """Record the runs and digests of the files just kept in `folder`, with the toolkit's digest and each file's
+    stamp (a file changed since, or a record of another toolkit, is not used: `last_downloads`)."""
+    record = {"code": code_digest(), "digests": digests,
+              "stamps": {name: file_stamp(_kept_path(folder, name)) for name in file_names(runs)},
               "runs": {name: table.record() for name, table in runs.items()}}
     write_if_changed(folder / RUNS, orjson.dumps(record))
 
 
-def last_files(folder: Path) -> LastFiles | None:
-    """The files the last build kept in `folder`, with their runs; None when there are none, or they were made
-    by another toolkit, or a file changed after its runs were recorded."""
+def last_downloads(folder: Path) -> LastDownloads | None:
+    """What the files the last build kept in `folder` hold; None when there are none, or they were made by another
+    toolkit, or a file changed after its runs were recorded."""
     try:
         record = orjson.loads((folder / RUNS).read_bytes())
         if record["code"] != code_digest():
             return None
         restored = {name: Runs.restored(table) for name, table in record["runs"].items()}
         runs = {name: table for name, table in restored.items() if table is not None}
-        stamps = record["stamps"]
-        if len(runs) != len(restored) or any(
-                stamps.get(name) != file_stamp(_kept_path(folder, name)) for name in _names(runs)):
+        stamps, digests = record["stamps"], record["digests"]
+        if len(runs) != len(restored) or any(stamps.get(name) != file_stamp(_kept_path(folder, name))
+                                             or not isinstance(digests.get(name), str) for name in file_names(runs)):
             return None
-        texts = {f"{name}.csv": _kept_path(folder, f"{name}.csv").read_bytes() for name in runs}
-        return LastFiles(texts, _kept_path(folder, DATABASE).read_bytes(), runs)
+        return LastDownloads(runs, digests)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
-def _names(runs: dict[str, object]) -> list[str]:
-    return [*(f"{name}.csv" for name in runs), DATABASE]
+def file_sha256(path: Path) -> str:
+    """The sha256 of the file at `path`, read a piece at a time."""
+    with open(path, "rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def _kept_path(folder: Path, name: str) -> Path:

@@ -2,24 +2,33 @@
 
 Each table of `data.data_tables` is cut into runs of rows that share its key, the first column of its primary key
 (a bulletin's rows; a series' points). A run's digest covers every cell of it (pandas' `hash_pandas_object`).
-Given what the last build made (`LastFiles`), a run whose digest is unchanged keeps its CSV lines, cut from the
-last file, and its rows in the last database; only the other runs are written again. The database is finished
-by `VACUUM`, whose bytes depend on the rows and the schema alone (its tables are `WITHOUT ROWID`, stored in key
-order), so files made this way equal files made from nothing, byte for byte.
+Given the runs of the files the last build wrote into the same folder, a run whose digest is unchanged keeps its
+CSV lines, copied from the last file, and its rows in a copy of the last database; only the other runs are made
+again. The files are streamed to disk, never held whole. The database is finished by `VACUUM INTO`, whose bytes
+depend on the rows and the schema alone (its tables are `WITHOUT ROWID`, stored in key order), so files made this
+way equal files made from nothing, byte for byte.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
+import os
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
 
+from ..build.stage import write_all, written_by
 from ..catalog.catalog import Catalog
 from .data import KEYS, TABLES, data_tables
 
@@ -53,65 +62,113 @@ class Runs:
         return runs if len(runs.keys) == len(runs.digests) == len(runs.lengths) else None
 
 
-@dataclass(frozen=True)
-class LastFiles:
-    """The files the last build made from its tables: the bytes of each CSV and of the database, by file name, and
-    each table's `Runs`."""
-
-    texts: dict[str, bytes]
-    database: bytes
-    runs: dict[str, Runs]
-
-
 def download_files(catalog: Catalog, points: pd.DataFrame, excluded: pd.DataFrame) -> dict[str, bytes]:
     """`<table>.csv` for every table and `archive.sqlite`, by file name."""
-    return table_files(data_tables(catalog, points, excluded))[0]
+    return table_files(data_tables(catalog, points, excluded))
 
 
 def sqlite_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
     """The tables as one SQLite database, with primary and foreign keys, as the bytes of its file."""
-    return table_files(tables)[0][DATABASE]
+    return table_files(tables)[DATABASE]
 
 
-def table_files(tables: dict[str, pd.DataFrame],
-                last: LastFiles | None = None) -> tuple[dict[str, bytes], dict[str, Runs]]:
-    """`<table>.csv` for every table of `data_tables` and `archive.sqlite`, by file name, with each table's `Runs`
-    (for the next build's `last`). With `last`, the runs it holds unchanged are cut from its files, not made; when a
-    table's schema changed or its text was not kept whole, everything is made."""
+def table_files(tables: dict[str, pd.DataFrame]) -> dict[str, bytes]:
+    """The files of `write_table_files`, made from nothing, as bytes by file name (for a build without a cache)."""
+    with tempfile.TemporaryDirectory(prefix="dailyarchive-downloads-") as folder:
+        write_table_files(tables, Path(folder))
+        return {name: (Path(folder) / name).read_bytes() for name in file_names(TABLES)}
+
+
+def file_names(tables: Iterable[str]) -> list[str]:
+    """The names of the files of the download `tables`: a CSV each, then the database."""
+    return [*(f"{name}.csv" for name in tables), DATABASE]
+
+
+def write_table_files(tables: dict[str, pd.DataFrame], folder: Path,
+                      last: dict[str, Runs] | None = None) -> tuple[set[str], dict[str, Runs]]:
+    """Write `<table>.csv` for every table of `data_tables` and `archive.sqlite` into `folder`; the names of the
+    files written (the others hold what they held) and each table's `Runs`, the next build's `last`.
+
+    With `last`, the runs of the files `folder` holds now, the runs whose digests are unchanged are copied from
+    those files and kept in that database, not made again; when a table's schema changed or its file is not what
+    its runs say, everything is made. The files go to disk as they are made, never whole in memory (80 MB at
+    10,000 bulletins), and each replaces the last one whole (written beside it, then renamed)."""
     plans = {name: TablePlan.of(name, tables[name]) for name in TABLES}
-    kept = {name: plan.kept(last) for name, plan in plans.items()} if last is not None else {}
-    files: dict[str, bytes] = {}
-    connection = sqlite3.connect(":memory:")
-    try:
-        if kept and all(stored is not None for stored in kept.values()):
-            connection.deserialize(last.database)  # type: ignore[union-attr]
-        else:
-            kept = {}
-            for plan in plans.values():
-                connection.execute(plan.create)
-        runs: dict[str, Runs] = {}
+    kept = {name: plan.kept(last.get(name), folder / f"{name}.csv") for name, plan in plans.items()} if last else {}
+    if not all(stored is not None for stored in kept.values()):
+        kept = {}
+    written: set[str] = set()
+    runs: dict[str, Runs] = {}
+    with _database_copy(folder / DATABASE, whole=not kept) as connection:
         for name, plan in plans.items():
-            files[f"{name}.csv"], runs[name] = plan.written(connection, kept.get(name) or {})
-        connection.commit()
-        broken = connection.execute("PRAGMA foreign_key_check").fetchall()  # once, not at every row
-        if broken:
-            raise ValueError(f"the data downloads break their foreign keys: {broken[:3]}")
-        connection.execute("VACUUM")  # the same pages for the same rows, whatever was deleted before
-        files[DATABASE] = settled_header(connection.serialize())
-        return files, runs
+            changed, runs[name] = plan.written(connection, kept.get(name), folder / f"{name}.csv")
+            if changed:
+                written.add(f"{name}.csv")
+        if written or not (folder / DATABASE).is_file():
+            finish_database(connection, folder / DATABASE)
+            written.add(DATABASE)
+    return written, runs
+
+
+@contextmanager
+def _database_copy(database: Path, whole: bool) -> Iterator[sqlite3.Connection]:
+    """A connection to a working copy of `database` beside it (an empty database when `whole`: its tables are all
+    made again), removed afterwards. It is written without a journal or syncs: it is never the file read."""
+    database.parent.mkdir(parents=True, exist_ok=True)
+    handle, work = tempfile.mkstemp(prefix=f".{database.name}.", suffix=".work", dir=database.parent)
+    os.close(handle)
+    connection = None
+    try:
+        if not whole:
+            shutil.copyfile(database, work)
+        connection = sqlite3.connect(work)
+        connection.execute("PRAGMA journal_mode = OFF")
+        connection.execute("PRAGMA synchronous = OFF")
+        yield connection
     finally:
-        connection.close()
+        if connection is not None:
+            connection.close()
+        os.unlink(work)
 
 
-def settled_header(database: bytes) -> bytes:
-    """`database` with the header fields that count its past writes set as in a database written once: the change
-    counter and the number it is valid for (1), the schema cookie (1) and the SQLite version that wrote it
-    (https://www.sqlite.org/fileformat.html, 1.3). The rest of a vacuumed file depends on its rows alone."""
+def finish_database(connection: sqlite3.Connection, database: Path) -> None:
+    """Check the foreign keys of `connection`'s database, and write it, vacuumed, as `database` (through a
+    temporary file beside it). `VACUUM INTO` makes the same pages for the same rows, whatever was deleted before;
+    `settled_header` does the same for the header."""
+    connection.commit()
+    broken = connection.execute("PRAGMA foreign_key_check").fetchall()  # once, not at every row
+    if broken:
+        raise ValueError(f"the data downloads break their foreign keys: {broken[:3]}")
+    handle, temporary = tempfile.mkstemp(prefix=f".{database.name}.", suffix=".tmp", dir=database.parent)
+    try:
+        os.close(handle)
+        connection.execute("VACUUM INTO ?", (temporary,))
+        with open(temporary, "r+b") as stream:
+            header = settled_header(stream.read(100))
+            stream.seek(0)
+            stream.write(header)
+        os.chmod(temporary, 0o644)  # a published file, whatever the umask
+        os.replace(temporary, database)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def settled_header(header: bytes) -> bytes:
+    """A database's header (its first 100 bytes) with the fields that count its past writes set as in a database
+    written once: the change counter and the number it is valid for (1), the schema cookie (1) and the SQLite
+    version that wrote it (https://www.sqlite.org/fileformat.html, 1.3). The rest of a vacuumed file depends on
+    its rows alone."""
     major, minor, patch = sqlite3.sqlite_version_info
-    header = bytearray(database[:100])
-    header[24:28] = header[40:44] = header[92:96] = (1).to_bytes(4, "big")
-    header[96:100] = (major * 1_000_000 + minor * 1_000 + patch).to_bytes(4, "big")
-    return b"".join([header, memoryview(database)[100:]])  # one copy of the file, not two
+    settled = bytearray(header[:100])
+    settled[24:28] = settled[40:44] = settled[92:96] = (1).to_bytes(4, "big")
+    settled[96:100] = (major * 1_000_000 + minor * 1_000 + patch).to_bytes(4, "big")
+    return bytes(settled)
+
+
+#: Where a kept run's CSV lines are in the last file: its digest, first byte and length.
+StoredRun = tuple[str, int, int]
 
 
 @dataclass(frozen=True)
@@ -137,32 +194,83 @@ class TablePlan:
         digests = [hashlib.sha256(hashes[start:end].tobytes()).hexdigest()[:32] for _, start, end in cuts]
         return TablePlan(name, frame, create, schema, cuts, digests)
 
-    def kept(self, last: LastFiles) -> dict[str, tuple[str, memoryview]] | None:
-        """The digest and CSV lines of each run `last` holds of this table, by key (cut from its file, not
-        copied); None when it cannot be used (another schema, or a file not the length its runs say)."""
-        runs, text = last.runs.get(self.name), last.texts.get(f"{self.name}.csv")
-        if not self.schema or runs is None or runs.schema != self.schema or text is None:
+    def kept(self, runs: Runs | None, csv_file: Path) -> dict[str, StoredRun] | None:
+        """Where each of `runs` is in `csv_file`, the file they describe, by key; None when they cannot be used
+        (another schema, or a file not the length its runs say or with another header)."""
+        if not self.schema or runs is None or runs.schema != self.schema:
             return None
-        at, whole = len(csv_header(self.frame)), memoryview(text)
-        if len(text) != at + sum(runs.lengths):
+        header = csv_header(self.frame)
+        try:
+            with open(csv_file, "rb") as stream:
+                if os.fstat(stream.fileno()).st_size != len(header) + sum(runs.lengths) or \
+                        stream.read(len(header)) != header:
+                    return None
+        except OSError:
             return None
-        stored = {}
+        stored, at = {}, len(header)
         for key, digest, length in zip(runs.keys, runs.digests, runs.lengths):
-            stored[key] = (digest, whole[at:at + length])
+            stored[key] = (digest, at, length)
             at += length
         return stored
 
-    def written(self, connection: sqlite3.Connection,
-                stored: dict[str, tuple[str, memoryview]]) -> tuple[bytes, Runs]:
-        """The CSV file of the table and its runs; its rows in `connection` (which holds those of `stored`) made to
-        match."""
+    def written(self, connection: sqlite3.Connection, stored: dict[str, StoredRun] | None,
+                csv_file: Path) -> tuple[bool, Runs]:
+        """Write the table's CSV file unless it holds it already (True when written), and its runs; its rows in
+        `connection`, which holds those of `stored` (the runs `csv_file` holds now), made to match. Without
+        `stored`, the table is created there and all its rows made."""
+        whole = stored is None
+        if stored is None:
+            connection.execute(self.create)
+            stored = {}
         remade = [cut for cut, digest in zip(self.cuts, self.digests) if stored.get(cut[0], ("",))[0] != digest]
         keys = [key for key, _, _ in self.cuts]
         stale = set(stored).difference(keys) | {key for key, _, _ in remade if key in stored}
         texts = _remade_rows(connection, self.name, self.frame, remade, stale)
-        pieces = [texts.pop(key) if key in texts else stored[key][1] for key in keys]
-        return (b"".join([csv_header(self.frame), *pieces]),
-                Runs(self.schema, keys, self.digests, [len(piece) for piece in pieces]))
+        runs = Runs(self.schema, keys, self.digests,
+                    [len(texts[key]) if key in texts else stored[key][2] for key in keys])
+        if not whole and not remade and not stale and keys == list(stored):
+            return False, runs
+        pieces = [texts[key] if key in texts else stored[key][1:] for key in keys]
+        with open(csv_file, "rb") if stored else contextlib.nullcontext() as last:
+            written_by(str(csv_file), lambda handle: _write_pieces(handle, [csv_header(self.frame), *pieces], last))
+        return True, runs
+
+
+def _write_pieces(handle: int, pieces: list[bytes | tuple[int, int]], last: BinaryIO | None) -> None:
+    """Write `pieces` to the open file `handle`: bytes, or the (first byte, length) of a range of `last`; ranges
+    that follow one another in `last` are copied at once, by the kernel where it can."""
+    span = (0, 0)  # the range of `last` still to copy: first byte, end
+    for piece in pieces:
+        if isinstance(piece, tuple):
+            first, length = piece
+            if span[1] > span[0] and span[1] == first:
+                span = (span[0], first + length)
+                continue
+            _copy_range(last, handle, *span)
+            span = (first, first + length)
+        else:
+            _copy_range(last, handle, *span)
+            span = (0, 0)
+            write_all(handle, piece)
+    _copy_range(last, handle, *span)
+
+
+def _copy_range(source: BinaryIO | None, handle: int, start: int, end: int) -> None:
+    """Append bytes `start` to `end` of `source` to the open file `handle`."""
+    if source is None or end <= start:
+        return
+    with contextlib.suppress(OSError, AttributeError):  # not on every system and file system: read and write then
+        while start < end:
+            copied = os.copy_file_range(source.fileno(), handle, end - start, start)
+            if not copied:
+                break
+            start += copied
+    while start < end:
+        chunk = os.pread(source.fileno(), min(end - start, 1 << 20), start)
+        if not chunk:
+            raise OSError(f"{source.name}: shorter than its runs say")
+        write_all(handle, chunk)
+        start += len(chunk)
 
 
 def _runs(frame: pd.DataFrame, column: str) -> list[tuple[str, int, int]] | None:
