@@ -264,8 +264,9 @@ def chronology_records(catalog: Catalog, volume_digests: dict[str, str],
     if memo is None or not volume_digests:
         return None
     events = catalog.latest("events")
-    of_path = {path: volume_of(catalog.root, path) for path in set(events["path"])}
-    volumes = pd.Series([of_path[path] for path in events["path"]], index=events.index, dtype=object)
+    paths = events["path"].tolist()
+    of_path = {path: volume_of(catalog.root, path) for path in set(paths)}
+    volumes = pd.Series([of_path[path] for path in paths], index=events.index, dtype=object)
     keyed: list[list[Any]] = []
     missing = []
     for volume in sorted(set(volumes)):
@@ -574,7 +575,7 @@ class ChartMemo:
 def feed_links(catalog: Catalog) -> dict[str, list[list[str]]]:
     """The feeds each page announces: the home page every series feed, a series or tag page its own."""
     links: dict[str, list[list[str]]] = {}
-    published = set(catalog.bulletins["series"])
+    published = set(catalog.bulletins["series"].tolist())
     for row in catalog.series.itertuples():
         if row.slug in published:
             for page in (addresses.ROOT_DOC, f"{row.slug}/index"):

@@ -100,9 +100,9 @@ def catalog_from_columns(root: Path, series: dict[str, Series], gazetteers: dict
         frame.insert(COLUMNS[table].index("is_latest"), "is_latest",
                      frame["version"].to_numpy() == frame["bulletin_id"].map(latest).to_numpy())
         frames[table] = _in_version_order(frame)
-    index = link_index(set(frames["versions"]["bulletin_id"]))
+    index = link_index(set(frames["versions"]["bulletin_id"].tolist()))
     links = frames["links"]
-    links["target_id"] = pd.Series([find_bulletin(t, index) for t in links["target_id"]], index=links.index, dtype=object)
+    links["target_id"] = pd.Series([find_bulletin(t, index) for t in links["target_id"].tolist()], index=links.index, dtype=object)
     return Catalog(
         root=root,
         series=pd.DataFrame([s.model_dump() for s in series.values()],
@@ -206,6 +206,8 @@ def restored_columns(data: Any) -> TableColumns:
     if not isinstance(data, dict) or set(data) != set(TABLES):
         raise ValueError("not the catalog's tables")
     shared: dict[Any, Any] = {}
+    one = shared.setdefault  # `one(value, value)`: the one object of `value`'s content (`value`, the first time)
+    days: dict[str, dt.date] = {}  # one date a day
     for table, columns in data.items():
         lengths = {len(values) for values in columns.values() if isinstance(values, list)}
         if set(columns) != set(part_columns(table)) or len(lengths) > 1 or not all(
@@ -214,27 +216,13 @@ def restored_columns(data: Any) -> TableColumns:
         tuples, dates = TUPLE_COLUMNS.get(table, ()), ROW_DATE_COLUMNS.get(table, ())
         for column, values in columns.items():
             if column in tuples:
-                columns[column] = [_shared(tuple(_shared(name, shared) for name in names), shared) for names in values]
+                columns[column] = [one(names, names) for names in (tuple(map(one, names, names)) for names in values)]
             elif column in dates:
-                columns[column] = [None if day is None else _shared_date(day, shared) for day in values]
-            else:
-                columns[column] = [_shared(value, shared) if value.__class__ is str else value for value in values]
+                columns[column] = [None if day is None else days[day] if day in days else
+                                   days.setdefault(day, dt.date.fromisoformat(day)) for day in values]
+            else:  # text only: 1 and True are equal keys, and must stay apart
+                columns[column] = [one(value, value) if value.__class__ is str else value for value in values]
     return data
-
-
-def _shared(value: Any, shared: dict[Any, Any]) -> Any:
-    """The one object of `value`'s content in `shared` (`value` itself, the first time)."""
-    return shared.setdefault(value, value)
-
-
-def _shared_date(iso: str, shared: dict[Any, Any]) -> dt.date:
-    """The date of the ISO text `iso`, one object a day in `shared` (the text itself may be a value there too,
-    so the date is kept under a key of its own)."""
-    key = ("date", iso)
-    day = shared.get(key)
-    if day is None:
-        day = shared[key] = dt.date.fromisoformat(iso)
-    return day
 
 
 def _next_figure_line(version: VersionFile, index: int) -> int:
@@ -315,7 +303,7 @@ def _bulletins(versions: pd.DataFrame) -> pd.DataFrame:
     bulletins = bulletins.drop(columns=["revised"])
     bulletins["year"] = bulletins["date"].dt.year.astype("int64")
     bulletins["month"] = bulletins["date"].dt.month.astype("int64")
-    bulletins["url"] = pd.Series([bulletin_url(i, d) for i, d in zip(bulletins.index, bulletins["date"])],
+    bulletins["url"] = pd.Series([bulletin_url(i, d) for i, d in zip(bulletins.index.tolist(), bulletins["date"].tolist())],
                                  index=bulletins.index, dtype=object)
     return bulletins.sort_values(["series", "date", "slug"])
 

@@ -107,8 +107,9 @@ def _bulletin_cells(catalog: Catalog, tags: dict[str, str]) -> dict[str, tuple[s
     bulletins = catalog.bulletins
     words = bulletins["date"].dt.day.astype(str) + bulletins["date"].dt.strftime(" %B %Y")
     return {bulletin_id: (title, docname(url), day, sorted({(t, tags[t]) for t in tagged if t in tags}))
-            for bulletin_id, title, url, day, tagged in zip(bulletins.index, bulletins["title"], bulletins["url"],
-                                                             words, bulletins["tags"])}
+            for bulletin_id, title, url, day, tagged in zip(bulletins.index.tolist(), bulletins["title"].tolist(),
+                                                             bulletins["url"].tolist(), words.tolist(),
+                                                             bulletins["tags"].tolist())}
 
 
 def _names(gazetteer: pd.DataFrame) -> dict[str, str]:

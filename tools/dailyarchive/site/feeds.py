@@ -203,10 +203,11 @@ def _urlset(urls: list[tuple[str, str]], here: str, site: Site) -> str:
 
 def sitemap_urls(catalog: Catalog, site: Site, docnames: Iterable[str]) -> list[tuple[str, str]]:
     """(page path, lastmod) of every page: bulletin and version pages get the date of their last change."""
-    urls = dict(zip(catalog.bulletins.index, catalog.bulletins["url"]))
+    urls = dict(zip(catalog.bulletins.index.tolist(), catalog.bulletins["url"].tolist()))
     lastmod: dict[str, str] = {}
-    for bulletin_id, number, date, revised in zip(catalog.versions["bulletin_id"], catalog.versions["version"],
-                                                  catalog.versions["date"], catalog.versions["revised"]):
+    versions = catalog.versions
+    for bulletin_id, number, date, revised in zip(versions["bulletin_id"].tolist(), versions["version"].tolist(),
+                                                  versions["date"].tolist(), versions["revised"].tolist()):
         changed = date if pd.isna(revised) else revised
         lastmod[version_docname(urls[bulletin_id], int(number))] = f"{changed:%Y-%m-%d}"
         page = urls[bulletin_id].rstrip("/") + "/index"

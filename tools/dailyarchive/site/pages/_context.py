@@ -216,7 +216,7 @@ def _neighbours(bulletins: pd.DataFrame) -> dict[str, tuple[str | None, str | No
     """(previous, next) bulletin id of the same series, in date order, for every bulletin."""
     result: dict[str, tuple[str | None, str | None]] = {}
     for _, in_series in bulletins.sort_values(["series", "date", "slug"]).groupby("series", sort=False):
-        ids = list(in_series.index)
+        ids = in_series.index.tolist()
         for position, bulletin_id in enumerate(ids):
             result[bulletin_id] = (ids[position - 1] if position else None,
                                    ids[position + 1] if position + 1 < len(ids) else None)
@@ -234,7 +234,7 @@ def _name_index(kind: str, gazetteer: pd.DataFrame, bulletins: pd.DataFrame) -> 
         parent = entry.get("parent")
         if present(parent) and parent in entries and parent != name:
             index.children.setdefault(parent, []).append(name)
-    for bulletin_id, names in zip(bulletins.index, bulletins[kind]):
+    for bulletin_id, names in zip(bulletins.index.tolist(), bulletins[kind].tolist()):
         for name in names:
             if name in entries:
                 index.bulletins.setdefault(name, []).append(bulletin_id)
