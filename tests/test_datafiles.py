@@ -89,6 +89,9 @@ def test_a_changed_column_type_or_damaged_last_files_make_the_table_whole(archiv
     figures.write_bytes(figures.read_bytes()[:-5])  # not the length its runs say
     written, _ = write_table_files(tables_of(archive), folder, runs)
     assert files_in(folder) == files and written == set(files)
+    (folder / DATABASE).unlink()  # a database gone: the rows it held cannot be kept
+    written, _ = write_table_files(tables_of(archive), folder, runs)
+    assert files_in(folder) == files and written == set(files)
 
 
 def test_a_failure_leaves_the_last_files_and_nothing_beside_them(archive, tmp_path):

@@ -95,7 +95,7 @@ def write_table_files(tables: dict[str, pd.DataFrame], folder: Path,
     10,000 bulletins), and each replaces the last one whole (written beside it, then renamed)."""
     plans = {name: TablePlan.of(name, tables[name]) for name in TABLES}
     kept = {name: plan.kept(last.get(name), folder / f"{name}.csv") for name, plan in plans.items()} if last else {}
-    if not all(stored is not None for stored in kept.values()):
+    if not all(stored is not None for stored in kept.values()) or not (folder / DATABASE).is_file():
         kept = {}
     written: set[str] = set()
     runs: dict[str, Runs] = {}
@@ -104,7 +104,7 @@ def write_table_files(tables: dict[str, pd.DataFrame], folder: Path,
             changed, runs[name] = plan.written(connection, kept.get(name), folder / f"{name}.csv")
             if changed:
                 written.add(f"{name}.csv")
-        if written or not (folder / DATABASE).is_file():
+        if written:
             finish_database(connection, folder / DATABASE)
             written.add(DATABASE)
     return written, runs
