@@ -49,7 +49,7 @@ def made_downloads(catalog: Catalog, points: pd.DataFrame, excluded: pd.DataFram
         return {**table_files(tables), "datapackage.json": package}
     folder = cache / DOWNLOADS_CACHE
     last = last_downloads(folder)
-    written, runs = write_table_files(tables, _kept_path(folder, ""), last.runs if last is not None else None)
+    written, runs = write_table_files(tables, _files_in(folder), last.runs if last is not None else None)
     digests = {name: file_sha256(_kept_path(folder, name)) if last is None or name in written else last.digests[name]
                for name in file_names(runs)}
     keep_runs(folder, runs, digests)
@@ -100,5 +100,10 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
+def _files_in(folder: Path) -> Path:
+    """The folder of the download files themselves, in the cache's `folder`."""
+    return folder / TEXTS / "files"
+
+
 def _kept_path(folder: Path, name: str) -> Path:
-    return folder / TEXTS / "files" / name
+    return _files_in(folder) / name
