@@ -52,3 +52,15 @@ def test_a_bad_cell_or_a_dangling_key_fails_validation(archive, tmp_path):
     report = validate(str(package))
     assert not report.valid
     assert {"type-error", "foreign-key"} <= {row[0] for row in report.flatten(["type"])}
+
+
+def test_a_column_has_its_type_before_its_first_value(archive, tmp_path):
+    write_bulletin(archive, figures=FIGURES)  # no correction yet: `revised` is empty in every row
+    first = json.loads(downloads(archive, tmp_path / "first").read_text(encoding="utf-8"))
+    write_bulletin(archive, version=2, figures=FIGURES)
+    second = json.loads(downloads(archive, tmp_path / "second").read_text(encoding="utf-8"))
+    assert first == second
+    fields = {f["name"]: f["type"] for r in first["resources"] if r["name"] == "versions" for f in r["schema"]["fields"]}
+    assert fields["revised"] == "date" and fields["revision_note"] == "string"
+    report = validate(str(tmp_path / "first" / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])

@@ -41,6 +41,11 @@ KEYS: dict[str, tuple[list[str], list[tuple[list[str], str, list[str]]]]] = {
                [(["bulletin_id", "version", "figure_index"], "figures", ["bulletin_id", "version", "figure_index"])]),
 }
 LIST_SEPARATOR = "; "
+#: The columns that hold days, written YYYY-MM-DD (empty when missing): the data package declares them dates
+#: whatever rows an archive has, so that a column's type does not change when its first value appears (a
+#: first correction fills `revised`).
+DAY_COLUMNS = frozenset({"date", "revised", "last_revised", "bulletin_date", "since", "as_of", "start", "end",
+                         "baseline"})
 
 
 def data_tables(catalog: Catalog, points: pd.DataFrame, excluded: pd.DataFrame) -> dict[str, pd.DataFrame]:

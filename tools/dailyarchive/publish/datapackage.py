@@ -1,7 +1,7 @@
 """The data downloads as a Frictionless data package: `datapackage.json` beside the CSV files.
 
-One tabular resource per CSV file, with a Table Schema: each column's type (read from the
-table), its description (from the data dictionary, `docs/data.md`), the primary key and the
+One tabular resource per CSV file, with a Table Schema: each column's type (from the table's
+column types and `data.DAY_COLUMNS`, the same for every archive), its description (from the data dictionary, `docs/data.md`), the primary key and the
 foreign keys of `data.KEYS`. `frictionless validate datapackage.json` checks every file
 against it. The same descriptions feed Datasette's metadata (`publish.datasette`).
 """
@@ -14,12 +14,11 @@ import re
 import pandas as pd
 
 from ..catalog.catalog import Catalog
-from .data import KEYS, TABLES
+from .data import DAY_COLUMNS, KEYS, TABLES
 
 PROFILE = "tabular-data-package"
 _SECTION = re.compile(r"^## (\w+)\.csv\s*$", re.MULTILINE)
 _ROW = re.compile(r"^\| `([^`]+)` \| (.+?) \|\s*$", re.MULTILINE)
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def dictionary(text: str) -> dict[str, dict[str, str]]:
@@ -36,21 +35,14 @@ def _plain(markdown: str) -> str:
     return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown).replace("`", "").strip()
 
 
-def field_type(values: pd.Series) -> str:
-    """The Table Schema type of a download column: integer, number, date or string."""
+def field_type(column: str, values: pd.Series) -> str:
+    """The Table Schema type of a download column: integer, number, date (`data.DAY_COLUMNS`) or string. It
+    depends on the column alone, never on which values an archive holds."""
     if pd.api.types.is_integer_dtype(values):
         return "integer"
     if pd.api.types.is_float_dtype(values):
         return "number"
-    present = values.dropna()
-    if present.empty or not _is_date(present.iloc[0]):  # most text columns are told by their first value
-        return "string"
-    days = pd.unique(present)  # a date column repeats its days: each is matched once
-    return "date" if all(_is_date(v) for v in days) else "string"
-
-
-def _is_date(value: object) -> bool:
-    return isinstance(value, str) and _DATE.match(value) is not None
+    return "date" if column in DAY_COLUMNS else "string"
 
 
 def table_schema(name: str, frame: pd.DataFrame, described: dict[str, str]) -> dict[str, object]:
@@ -58,7 +50,7 @@ def table_schema(name: str, frame: pd.DataFrame, described: dict[str, str]) -> d
     primary, foreign = KEYS[name]
     fields = []
     for column in TABLES[name]:
-        field: dict[str, object] = {"name": column, "type": field_type(frame[column])}
+        field: dict[str, object] = {"name": column, "type": field_type(column, frame[column])}
         if described.get(column):
             field["description"] = described[column]
         fields.append(field)
