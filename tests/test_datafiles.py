@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -126,3 +128,17 @@ def test_cells_that_print_alike_but_differ_in_type_hash_apart_and_missing_values
     frame = pd.DataFrame({"a": pd.Series([1, "1", 1.0, None, float("nan"), pd.NA, "None"], dtype=object)})
     hashes = row_hashes(frame).tolist()
     assert len(set(hashes[:3])) == 3 and hashes[3] == hashes[4] == hashes[5] != hashes[6]
+
+
+def test_without_the_kernels_copy_the_kept_runs_are_read_and_written(archive, tmp_path, monkeypatch):
+    write_bulletin(archive, date="2019-07-09", slug="first", figures=[{**KILLED, "value": 10}])
+    folder = tmp_path / "files"
+    _, runs = write_table_files(tables_of(archive), folder)
+    write_bulletin(archive, date="2019-07-10", slug="second", figures=[{**KILLED, "value": 12}])
+
+    def unsupported(*args: object) -> int:
+        raise OSError(errno.EXDEV, "copy_file_range: not across these file systems")
+
+    monkeypatch.setattr(os, "copy_file_range", unsupported)  # as on a file system or system without it
+    written, _ = write_table_files(tables_of(archive), folder, runs)
+    assert "figures.csv" in written and files_in(folder) == table_files(tables_of(archive))
