@@ -265,8 +265,9 @@ def _copy_range(source: BinaryIO | None, handle: int, start: int, end: int) -> N
             if not copied:
                 break
             start += copied
+    source.seek(start)
     while start < end:
-        chunk = os.pread(source.fileno(), min(end - start, 1 << 20), start)
+        chunk = source.read(min(end - start, 1 << 20))
         if not chunk:
             raise OSError(f"{source.name}: shorter than its runs say")
         write_all(handle, chunk)
