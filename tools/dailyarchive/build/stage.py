@@ -72,12 +72,13 @@ def written_through(path: str, data: bytes) -> os.stat_result:
     folder made when missing); the written file's status. A build writes tens of thousands of files, so this costs
     no more than it must: the folder is made only when the file cannot be created, and the status is read from the
     open file. Raises OSError (about `path`) with no temporary file left behind."""
-    return written_by(path, lambda handle: write_all(handle, data))
+    return written_by(path, lambda handle, _: write_all(handle, data))
 
 
-def written_by(path: str, write: Callable[[int], object]) -> os.stat_result:
-    """The file `path` made by `write(handle)`, which writes into the open file `handle`: through a temporary file
-    beside it, as `written_through` does, and left as it was when `write` raises."""
+def written_by(path: str, write: Callable[[int, str], object]) -> os.stat_result:
+    """The file `path` made by `write(handle, temporary)`, which writes into the open, empty temporary file beside
+    it (`handle`, or its path `temporary`, for a writer that opens it by name), renamed over `path` as
+    `written_through` does; `path` is left as it was when `write` raises."""
     try:
         return _written_by(path, write)
     except OSError as exc:
@@ -92,7 +93,7 @@ def write_all(handle: int, data: bytes | memoryview) -> None:
             view = view[os.write(handle, view):]
 
 
-def _written_by(path: str, write: Callable[[int], object]) -> os.stat_result:
+def _written_by(path: str, write: Callable[[int, str], object]) -> os.stat_result:
     try:
         handle, temporary = _temporary_beside(path)
     except FileNotFoundError:
@@ -101,7 +102,7 @@ def _written_by(path: str, write: Callable[[int], object]) -> os.stat_result:
     try:
         try:
             os.fchmod(handle, 0o644)  # published files must be readable by a web server, whatever the umask
-            write(handle)
+            write(handle, temporary)
             info = os.fstat(handle)
         finally:
             os.close(handle)

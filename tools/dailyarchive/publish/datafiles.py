@@ -133,26 +133,22 @@ def _database_copy(database: Path, whole: bool) -> Iterator[sqlite3.Connection]:
 
 def finish_database(connection: sqlite3.Connection, database: Path) -> None:
     """Check the foreign keys of `connection`'s database, and write it, vacuumed, as `database` (through a
-    temporary file beside it). `VACUUM INTO` makes the same pages for the same rows, whatever was deleted before;
-    `settled_header` does the same for the header."""
+    temporary file beside it, `stage.written_by`). `VACUUM INTO` makes the same pages for the same rows, whatever
+    was deleted before; `settled_header` does the same for the header."""
     connection.commit()
     broken = connection.execute("PRAGMA foreign_key_check").fetchall()  # once, not at every row
     if broken:
         raise ValueError(f"the data downloads break their foreign keys: {broken[:3]}")
-    handle, temporary = tempfile.mkstemp(prefix=f".{database.name}.", suffix=".tmp", dir=database.parent)
-    try:
-        os.close(handle)
-        connection.execute("VACUUM INTO ?", (temporary,))
-        with open(temporary, "r+b") as stream:
-            header = settled_header(stream.read(100))
-            stream.seek(0)
-            stream.write(header)
-        os.chmod(temporary, 0o644)  # a published file, whatever the umask
-        os.replace(temporary, database)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    written_by(str(database), lambda _, temporary: _vacuumed_into(connection, temporary))
+
+
+def _vacuumed_into(connection: sqlite3.Connection, path: str) -> None:
+    """Write `connection`'s database, vacuumed, into the empty file `path`, its header settled."""
+    connection.execute("VACUUM INTO ?", (path,))
+    with open(path, "r+b") as stream:
+        header = settled_header(stream.read(100))
+        stream.seek(0)
+        stream.write(header)
 
 
 def settled_header(header: bytes) -> bytes:
@@ -232,7 +228,7 @@ class TablePlan:
             return False, runs
         pieces = [texts[key] if key in texts else stored[key][1:] for key in keys]
         with open(csv_file, "rb") if stored else contextlib.nullcontext() as last:
-            written_by(str(csv_file), lambda handle: _write_pieces(handle, [csv_header(self.frame), *pieces], last))
+            written_by(str(csv_file), lambda handle, _: _write_pieces(handle, [csv_header(self.frame), *pieces], last))
         return True, runs
 
 
