@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 from pathlib import Path
 
 from frictionless import validate
@@ -62,5 +64,12 @@ def test_a_column_has_its_type_before_its_first_value(archive, tmp_path):
     assert first == second
     fields = {f["name"]: f["type"] for r in first["resources"] if r["name"] == "versions" for f in r["schema"]["fields"]}
     assert fields["revised"] == "date" and fields["revision_note"] == "string"
+    for resource in second["resources"]:  # every column that holds days is declared one (data.DAY_COLUMNS)
+        with (tmp_path / "second" / resource["path"]).open(encoding="utf-8", newline="") as stream:
+            rows = list(csv.DictReader(stream))
+        for field in resource["schema"]["fields"]:
+            values = [row[field["name"]] for row in rows if row[field["name"]]]
+            if values and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) for value in values):
+                assert field["type"] == "date", (resource["name"], field["name"])
     report = validate(str(tmp_path / "first" / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])

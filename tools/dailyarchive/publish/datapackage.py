@@ -1,8 +1,8 @@
 """The data downloads as a Frictionless data package: `datapackage.json` beside the CSV files.
 
 One tabular resource per CSV file, with a Table Schema: each column's type (from the table's
-column types and `data.DAY_COLUMNS`, the same for every archive), its description (from the data dictionary, `docs/data.md`), the primary key and the
-foreign keys of `data.KEYS`. `frictionless validate datapackage.json` checks every file
+column types and `data.DAY_COLUMNS`, the same for every archive), its description (from the data
+dictionary, `docs/data.md`), the primary key and the foreign keys of `data.KEYS`. `frictionless validate datapackage.json` checks every file
 against it. The same descriptions feed Datasette's metadata (`publish.datasette`).
 """
 
