@@ -17,7 +17,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register config values and event handlers."""
     app.setup_extension("dailyarchive.sphinxext._progress")  # quiets myst-parser's configuration dump
     app.setup_extension("myst_parser")
-    app.setup_extension("dailyarchive.sphinxext._settings")
+    app.setup_extension("dailyarchive.sphinxext._once")
     app.setup_extension("dailyarchive.sphinxext._myst")
     app.setup_extension("dailyarchive.sphinxext._bidi")
     app.setup_extension("dailyarchive.sphinxext._rawlinks")

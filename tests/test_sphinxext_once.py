@@ -1,17 +1,23 @@
-"""docutils' settings made once a build (`sphinxext._settings`), in real Sphinx builds of small projects."""
+"""What Sphinx works out for every document, worked out once a build (`sphinxext._once`): real Sphinx builds of
+small projects."""
 
 from __future__ import annotations
 
 import io
+import re
+import shutil
+import zlib
 from pathlib import Path
 
 from docutils import frontend
 from sphinx.application import Sphinx
+from sphinx.builders import html as html_builder
 from sphinx.util import docutils as sphinx_docutils
 from sphinx.util.docutils import docutils_namespace
 
-from dailyarchive.sphinxext import _settings
-from dailyarchive.sphinxext._settings import SettingsCache, cache_settings, replaceable
+from dailyarchive.sphinxext import _once
+from dailyarchive.sphinxext._once import (SETTINGS_KEYWORDS, ChecksumCache, SettingsCache, cache_checksums,
+                                          cache_settings, replaceable)
 
 PLAIN = [f"plain-{n}" for n in range(8)]
 PAGES = {
@@ -24,7 +30,10 @@ PAGES = {
 def write_project(root: Path) -> Path:
     """A MyST project of ten pages, one of which includes a file."""
     root.mkdir()
-    (root / "conf.py").write_text('extensions = ["myst_parser", "dailyarchive.sphinxext._settings"]\n')
+    (root / "conf.py").write_text('extensions = ["myst_parser", "dailyarchive.sphinxext._once"]\n'
+                                  'html_static_path = ["static"]\nhtml_css_files = ["house.css"]\n')
+    (root / "static").mkdir()
+    (root / "static" / "house.css").write_text("body { color: black; }\n")
     (root / "part.txt").write_text("an included line\n")
     for name, text in PAGES.items():
         (root / name).write_text(text)
@@ -56,7 +65,7 @@ def test_a_build_with_the_cache_writes_the_pages_and_dependencies_of_one_without
     assert not {"index", *PLAIN} & set(app.env.dependencies)
 
     monkeypatch.setattr(sphinx_docutils, "_get_settings", cache.make)  # Sphinx's own, for the same project
-    monkeypatch.setattr(_settings, "cache_settings", lambda: False)
+    monkeypatch.setattr(_once, "cache_settings", lambda: False)
     _, plain_pages = built(source, tmp_path / "plain")
     assert cached_pages == plain_pages
     assert "an included line" in cached_pages["including.html"]
@@ -85,7 +94,30 @@ def test_a_function_of_another_shape_is_left_in_place(monkeypatch):
         raise AssertionError("not called")
 
     monkeypatch.setattr(sphinx_docutils, "_get_settings", other)
-    assert not replaceable(other) and not cache_settings()
+    assert not replaceable(other, keywords=SETTINGS_KEYWORDS) and not cache_settings()
     assert sphinx_docutils._get_settings is other
     monkeypatch.delattr(sphinx_docutils, "_get_settings")
     assert not cache_settings()
+
+
+def house_checksums(pages: dict[str, str]) -> set[str]:
+    """The checksums the pages give `house.css`."""
+    return {found for page in pages.values() for found in re.findall(r"house\.css\?v=(\w+)", page)}
+
+
+def test_a_static_file_is_found_once_a_build_and_again_in_the_next(tmp_path, monkeypatch):
+    source = write_project(tmp_path / "src")
+    cache = cache_checksums()
+    assert isinstance(cache, ChecksumCache) and html_builder._file_checksum is cache
+    asked: list[str] = []
+    sphinx_checksum = cache.checksum
+    monkeypatch.setattr(cache, "checksum", lambda outdir, name: asked.append(str(name)) or sphinx_checksum(outdir, name))
+    _, pages = built(source, tmp_path / "out")
+    assert house_checksums(pages) == {f"{zlib.crc32(b'body { color: black; }' + bytes([10])):08x}"}
+    assert asked.count("_static/house.css") == 1 and len(pages) == len(PAGES) + 2  # every page links it; found once
+
+    (source / "static" / "house.css").write_text("body { color: navy; }\n")
+    shutil.rmtree(tmp_path / "out")  # the same process builds every page again, into the same folder
+    _, pages = built(source, tmp_path / "out")
+    assert house_checksums(pages) == {f"{zlib.crc32(b'body { color: navy; }' + bytes([10])):08x}"}
+    assert asked.count("_static/house.css") == 2
