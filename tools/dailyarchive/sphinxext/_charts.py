@@ -25,7 +25,7 @@ from sphinx.util.osutil import relative_uri
 
 from ..addresses import CHART_DIR, CHARTS_DIRECTIVE, SVG_DIR
 from ..site.chronology import ChronologySettings
-from ..build.stage import write_if_changed
+from ..build.stage import read_json, write_if_changed
 from ._outputs import HTML_BUILDERS
 
 logger = logging.getLogger(__name__)
@@ -54,7 +54,8 @@ class ChartsDirective(SphinxDirective):
                            type="dailyarchive", subtype="charts")
             return []
         self.env.note_dependency(relative)
-        charts = json.loads(path.read_text(encoding="utf-8"))["charts"]
+        data: Any = read_json(path)
+        charts = data["charts"]
         if not charts and self.options.get("empty"):
             return [nodes.paragraph("", self.options["empty"])]
         return [figure_node(chart) for chart in charts]
