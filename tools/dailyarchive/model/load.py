@@ -228,7 +228,7 @@ def read_version(path: Path, root: Path) -> tuple[VersionFile | None, list[Probl
     return version, problems
 
 
-def file_stamp(path: Path) -> str:
+def file_stamp(path: Path | str) -> str:
     """`<size>:<mtime_ns>` of a file ('' when it cannot be read)."""
     try:
         info = os.stat(path)

@@ -354,9 +354,9 @@ def page_plan(catalog: Catalog, data: ChartData, per_series: int = 6, per_place:
             places.setdefault(place_key(key[2]), []).append(key)
     for place, mine in places.items():
         plan[place] = [Planned(k, SMALL) for k in mine[:per_place]]
-    dates = catalog.bulletins["date"]
+    days = dict(zip(catalog.bulletins.index.tolist(), catalog.bulletins["date"].dt.date.tolist()))
     for bulletin_id, mine in data.contributed.items():
-        day = dates[bulletin_id].date()
+        day = days[bulletin_id]
         picked: dict[str, Key] = {}
         for key in mine:
             picked.setdefault(key[1], key)

@@ -317,7 +317,7 @@ def version_files(catalog: Catalog, url_of: Callable[[str], str], problems: list
         for bulletin_id, version, path, read_as, sha256 in members[SOURCE_COLUMNS].itertuples(index=False):
             published = in_version_folder(version_docname(str(urls[bulletin_id]), int(version)), f"v{int(version)}.md")
             if published not in withheld:
-                out.update(_published_source(published, Path(path), read_as, str(sha256), problems))
+                out.update(_published_source(published, str(path), read_as, str(sha256), problems))
     return out
 
 
@@ -333,17 +333,17 @@ def _by_volume(catalog: Catalog) -> dict[str, list[int]]:
     return found
 
 
-def _published_source(published: str, source: Path, read_as: object, sha256: str,
+def _published_source(published: str, source: str, read_as: object, sha256: str,
                       problems: list[Problem]) -> dict[str, bytes | Kept]:
     """A version's source file as published at `published`: `Kept` while it has the size and time it was read
     with, else read and published only while it has its cited digest (a problem says why not)."""
     if read_as and file_stamp(source) == read_as:  # as it was read: its digest is known, it is read to be written
-        return {published: Kept(str(source), sha256, "the version file", CHANGED_FIX)}
-    data = read_bytes(source, problems)
+        return {published: Kept(source, sha256, "the version file", CHANGED_FIX)}
+    data = read_bytes(Path(source), problems)
     if data is not None and hashlib.sha256(data).hexdigest() == sha256:
         return {published: data}
     if data is not None:
-        problems.append(Problem(source, 1, "error", "fixity-altered",
+        problems.append(Problem(Path(source), 1, "error", "fixity-altered",
                                 f"the file changed while the site was built, so it is not published: {CHANGED_FIX}"))
     return {}
 

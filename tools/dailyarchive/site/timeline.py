@@ -119,11 +119,14 @@ def name_spans(events: pd.DataFrame, vocabulary: Vocabulary) -> tuple[dict[str, 
     actors: dict[str, list[int]] = {}
 
     def widen(spans: dict[str, list[int]], name: str, first: int, last: int) -> None:
-        known = spans.setdefault(name, [first, last])
-        known[0], known[1] = min(known[0], first), max(known[1], last)
+        known = spans.get(name)
+        if known is None:
+            spans[name] = [first, last]
+        else:
+            known[0], known[1] = min(known[0], first), max(known[1], last)
 
-    for place, names, first, last in zip(events["place"], events["actors"], day_numbers(events["start"]),
-                                         day_numbers(events["end"])):
+    for place, names, first, last in zip(events["place"].tolist(), events["actors"].tolist(),
+                                         day_numbers(events["start"]), day_numbers(events["end"])):
         index = vocabulary.place_index.get(place, -1) if present(place) else -1
         for _ in range(64):  # a place and the places around it (the gazetteer refuses circles)
             if index < 0:
@@ -185,7 +188,7 @@ def day_number(value: Any) -> int:
 def day_numbers(values: pd.Series) -> list[int]:
     """`day_number` of each date of a column, with array work (the timeline has one for every event)."""
     days = pd.to_datetime(values).to_numpy().astype("datetime64[D]").astype("int64")
-    return [int(day) for day in days]
+    return days.tolist()
 
 
 def script(call: str, year: str | None, data: dict[str, Any]) -> str:
