@@ -62,17 +62,18 @@ def point_rows(points: pd.DataFrame, bulletins: pd.DataFrame, earlier: pd.DataFr
     drawn = points["headline"].where(counted.notna() | points["kind"].ne("increment"))
     # lists, not Series, for the loops below: a `str` column yields its items one by one through pandas
     figures = list(zip(points["qualifier"].tolist(), points["value"].tolist(), points["text"].tolist(),
-                       counted.tolist(), points["kind"].tolist(), points["headline"].tolist()))
+                       points["headline"].tolist()))
+    said = [_label(q, v, t, h) for q, v, t, h in figures]  # the figure as the bulletin said it, once a point
+    sums = list(zip(said, points["kind"].tolist(), counted.tolist()))
     rows = pd.DataFrame({
         **{c: points[c].to_numpy() for c in CHART_KEY}, "role": "point",
         "date": points["as_of"].dt.strftime("%Y-%m-%d").to_numpy(),
         "end": points["as_of"].dt.strftime("%Y-%m-%d").to_numpy(),
         "when": _days(points["as_of"]), "group": points["group"].map(_words).to_numpy(),
         "value": drawn.to_numpy(), "low": points["low"].to_numpy(), "high": points["high"].to_numpy(),
-        "label": [_label(q, v, t, h) + (f"; sum so far {s:,.0f}" if k == "increment" else "")
-                  for q, v, t, h, k, s in figures],
-        "summary": [f"{s:,.0f} in all (the sum of the reports; the latest: {_label(q, v, t, h)})" if k == "increment"
-                    else _label(q, v, t, h) for q, v, t, h, k, s in figures],
+        "label": [words + (f"; sum so far {s:,.0f}" if k == "increment" else "") for words, k, s in sums],
+        "summary": [f"{s:,.0f} in all (the sum of the reports; the latest: {words})" if k == "increment" else words
+                    for words, k, s in sums],
         "baseline": _baselines(points["kind"], points["baseline"], points["since"]),
         "bulletin": [f"{d}, version {v}: {t}" for d, v, t in zip(_days(points["bulletin_date"]),
                                                                  points["version"].tolist(), info["title"].tolist())],
