@@ -30,8 +30,12 @@ from typing import Any
 from docutils import frontend
 from sphinx.application import Sphinx
 from sphinx.builders import html as html_builder
-from sphinx.builders.html import _assets
 from sphinx.util import docutils as sphinx_docutils
+
+try:  # private to Sphinx: where it keeps each file's checksum (Sphinx 7.1 and later)
+    from sphinx.builders.html import _assets
+except ImportError:
+    _assets = None  # type: ignore[assignment]
 
 #: The keyword-only parameters of Sphinx 9's `_get_settings`.
 SETTINGS_KEYWORDS = ("defaults", "read_config_files")
