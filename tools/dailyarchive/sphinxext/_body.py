@@ -11,9 +11,10 @@ the safe profile (`safebody.unsafe_constructs`, the rule check runs too) and:
 - without findings, parses it as MyST into the page under restricted
   settings: docutils `raw_enabled` and `file_insertion_enabled` off, only the
   profile's directives and roles found by name, `eval-rst` refused. The
-  settings object is shared by every document of the build, so each one is
-  set for the body alone and restored after it: the hand-written docs pages
-  (which use `{raw}` and `{include}`) and the generated wrappers stay trusted.
+  document's settings also serve the generated page around the body (and
+  directives are looked up in module-wide tables), so each is set for the
+  body alone and restored after it: the hand-written docs pages (which use
+  `{raw}` and `{include}`) and the generated wrappers stay trusted.
 """
 
 from __future__ import annotations
