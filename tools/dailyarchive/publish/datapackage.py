@@ -2,8 +2,9 @@
 
 One tabular resource per CSV file, with a Table Schema: each column's type (from the table's
 column types and `data.DAY_COLUMNS`, the same for every archive), its description (from the data
-dictionary, `docs/data.md`), the primary key and the foreign keys of `data.KEYS`. `frictionless validate datapackage.json` checks every file
-against it. The same descriptions feed Datasette's metadata (`publish.datasette`).
+dictionary, `docs/data.md`), the primary key and the foreign keys of `data.KEYS`.
+`frictionless validate datapackage.json` checks every file against it. The same descriptions feed
+Datasette's metadata (`publish.datasette`).
 """
 
 from __future__ import annotations
