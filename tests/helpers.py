@@ -80,6 +80,22 @@ def replace_in(path: Path, old: str, new: str) -> Path:
 
 # ---- tests that cannot quietly stop testing ------------------------------------------------------------------
 
+def sphinx_build(source: Path, out: Path, **options: Any) -> Any:
+    """Build the Sphinx project in `source` (its own `conf.py`) as HTML into `out/html`, doctrees in
+    `out/doctrees`; the Sphinx application, built. `options` go to `Sphinx` (status, warning, verbosity, ...);
+    without a `warning` stream, warnings are kept out of the test's output."""
+    import io
+
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace
+
+    options.setdefault("warning", io.StringIO())
+    with docutils_namespace():
+        app = Sphinx(str(source), str(source), str(out / "html"), str(out / "doctrees"), "html", **options)
+        app.build()
+    return app
+
+
 def in_ci() -> bool:
     """True in CI (the `CI` environment variable is set, as `.ci/run` and CI services do)."""
     return bool(os.environ.get("CI"))

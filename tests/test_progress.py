@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
+import logging
 from pathlib import Path
 
-from helpers import write_bulletin
+from helpers import sphinx_build, write_bulletin
 
 from dailyarchive.publish.html import build
 
@@ -30,25 +31,15 @@ def test_a_build_says_what_it_read_in_one_line_and_not_the_myst_configuration(ar
 def built_status(source: Path, out: Path, verbosity: int) -> tuple[int, str]:
     """Build a one-page project with the progress extension at `verbosity`: the level Sphinx's logger was left at,
     and what the build printed."""
-    import logging
-
-    from sphinx.application import Sphinx
-    from sphinx.util.docutils import docutils_namespace
-
     status = io.StringIO()
-    with docutils_namespace():
-        app = Sphinx(str(source), str(source), str(out / "html"), str(out / "doctrees"), "html", status=status,
-                     warning=io.StringIO(), verbosity=verbosity)
-        app.build()
+    sphinx_build(source, out, status=status, verbosity=verbosity)
     return logging.getLogger("sphinx").level, status.getvalue()
 
 
 def test_sphinx_makes_no_message_its_build_would_not_show(tmp_path: Path) -> None:
-    import logging
-
     source = tmp_path / "src"
     source.mkdir()
-    (source / "conf.py").write_text('extensions = ["dailyarchive.sphinxext"]\ndailyarchive_archive = ""\n')  # no archive
+    (source / "conf.py").write_text('extensions = ["dailyarchive.sphinxext"]\ndailyarchive_archive = ""\n')  # none
     (source / "index.rst").write_text("Home\n====\n\nA page.\n")
     level, quiet = built_status(source, tmp_path / "quiet", 0)
     assert level == logging.INFO and "build succeeded" in quiet and "[app] emitting event" not in quiet

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import PLACES, write_archive, write_bulletin
+from helpers import PLACES, sphinx_build, write_archive, write_bulletin
 
 from dailyarchive.publish.html import BuildResult, build
 
@@ -182,8 +182,6 @@ def test_every_sample_bulletin_has_its_version_pages(sample_build):
 
 def test_myst_pages_are_rendered_without_a_throwaway_document(tmp_path, monkeypatch):
     from myst_parser.mdit_to_docutils import base
-    from sphinx.application import Sphinx
-    from sphinx.util.docutils import docutils_namespace
 
     made = []
     real = base.make_document
@@ -191,10 +189,7 @@ def test_myst_pages_are_rendered_without_a_throwaway_document(tmp_path, monkeypa
     (tmp_path / "conf.py").write_text('extensions = ["myst_parser", "dailyarchive.sphinxext._myst"]\n')
     (tmp_path / "index.md").write_text("# Home\n\n```{note}\nA *note*.\n```\n\n```{toctree}\nother\n```\n")
     (tmp_path / "other.md").write_text("---\norphan: false\n---\n# Other\n\nSee [home](index.md).\n")
-    with docutils_namespace():
-        app = Sphinx(str(tmp_path), str(tmp_path), str(tmp_path / "html"), str(tmp_path / "doctrees"), "html",
-                     status=None, warning=io.StringIO())
-        app.build()
+    app = sphinx_build(tmp_path, tmp_path, status=None)
     assert app.statuscode == 0 and made == []  # without the wrapper, one settings object a page is made in vain
     assert "A <em>note</em>" in (tmp_path / "html" / "index.html").read_text()
     assert soup(tmp_path / "html" / "other.html").find("a", string="home")["href"] == "index.html"

@@ -10,10 +10,10 @@ import zlib
 from pathlib import Path
 
 from docutils import frontend
+from helpers import sphinx_build
 from sphinx.application import Sphinx
 from sphinx.builders import html as html_builder
 from sphinx.util import docutils as sphinx_docutils
-from sphinx.util.docutils import docutils_namespace
 
 from dailyarchive.sphinxext import _once
 from dailyarchive.sphinxext._once import (SETTINGS_KEYWORDS, ChecksumCache, SettingsCache, cache_checksums,
@@ -43,10 +43,7 @@ def write_project(root: Path) -> Path:
 def built(source: Path, out: Path) -> tuple[Sphinx, dict[str, str]]:
     """Build `source` into `out`; the application and the text of every page."""
     warnings = io.StringIO()
-    with docutils_namespace():
-        app = Sphinx(str(source), str(source), str(out / "html"), str(out / "doctrees"), "html",
-                     status=io.StringIO(), warning=warnings)
-        app.build()
+    app = sphinx_build(source, out, status=io.StringIO(), warning=warnings)
     assert app.statuscode == 0 and not warnings.getvalue(), warnings.getvalue()
     pages = {p.name: p.read_text() for p in (out / "html").glob("*.html")}
     return app, pages
