@@ -139,6 +139,7 @@ def build(c: Context, archive: str = str(ARCHIVE), out: str = str(BUILD), strict
 
     started = time.perf_counter()
     chosen = parse_formats("" if formats == "all" else formats)
+    setup_system(c, part="build")
     try:
         result = build_formats(Path(archive), Path(out), DOCS, chosen, years={year} if year else None, strict=strict,
                                jobs=jobs or None, scheduler=scheduler or None, say=lambda line: print(line, flush=True))
@@ -323,9 +324,10 @@ def test(c: Context, args: str = "") -> None:
         raise Exit(code=result.returncode)
 
 
-@task(name="setup-system")
-def setup_system(c: Context) -> None:
+@task(name="setup-system", help={"part": "all (the default: the tests' packages too) or build (what `invoke build` "
+                                         "needs: Graphviz, TeX Live and the PDF's fonts)"})
+def setup_system(c: Context, part: str = "all") -> None:
     """Install the Debian packages the tests and the PDF need (apt-get; skipped when present)."""
-    result = subprocess.run(["bash", str(ROOT / "tools" / "setup-system.sh")])
+    result = subprocess.run(["bash", str(ROOT / "tools" / "setup-system.sh"), part])
     if result.returncode:
         raise Exit("setting up system packages failed: see the messages above", code=result.returncode)
