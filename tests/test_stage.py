@@ -74,6 +74,25 @@ def test_sync_writes_only_what_changed_and_rewrites_a_file_edited_by_hand(tmp_pa
     assert sorted(p.name for p in folder.rglob("*") if p.is_file()) == ["a.md", "staged.txt", "staged.txt.sums"]
 
 
+def test_files_written_in_parts_share_one_ledger_that_knows_them_all_the_next_time(tmp_path):
+    folder, ledger = tmp_path / "html", tmp_path / "outputs.sums"
+    parts = [{"sitemap.xml": "<urlset/>\n"}, {"feeds/a.xml": "<feed/>\n", "_svg/1.svg": b"<svg/>"}]
+
+    def write_in_parts() -> int:
+        writer = stage.LedgeredWriter(folder, ledger)
+        for part in parts:
+            writer.write(part)
+        return writer.close()
+
+    assert write_in_parts() == 3
+    assert sorted(loads_json(ledger.read_bytes())) == ["_svg/1.svg", "feeds/a.xml", "sitemap.xml"]
+    before = ledger.stat().st_mtime_ns
+    assert write_in_parts() == 0 and ledger.stat().st_mtime_ns == before  # nothing read back, the ledger as it was
+    (folder / "feeds/a.xml").write_text("<feed>edited</feed>\n", encoding="utf-8")
+    assert write_in_parts() == 1
+    assert (folder / "feeds/a.xml").read_text(encoding="utf-8") == "<feed/>\n"
+
+
 def test_a_file_written_through_is_whole_readable_and_in_a_folder_made_for_it(tmp_path):
     path = tmp_path / "new" / "deeper" / "page.html"
     old_umask = os.umask(0o077)  # a strict umask: a published file must still be readable by a web server

@@ -138,29 +138,48 @@ def sync_files(folder: Path, files: dict[str, Content], manifest: str) -> tuple[
 def write_all_if_changed(folder: Path, files: dict[str, Content], ledger: Path) -> int:
     """`write_if_changed` for each of `files` (path under `folder` → content); the number written.
 
-    `ledger` records what each file was last written with (sha256, size, time): a file whose size
-    and time are as recorded and whose new content has the recorded digest is not read back.
-    A file changed by anything else has another time, so it is compared and rewritten.
+    `ledger` records what each file was last written with (see `LedgeredWriter`).
     """
-    known = _read_ledger(ledger)
-    record: dict[str, list[object]] = {}
-    written = 0
-    root = f"{folder}{os.sep}"  # paths as text: a Path a file costs more than its stat (40,000 files at 10,000)
-    for relative, content in files.items():
-        data = None if isinstance(content, Kept) else content_bytes(content)  # encoded once; a Kept file read if written
-        digest = content_digest(content) if data is None else hashlib.sha256(data).hexdigest()
-        path = root + relative  # staged paths are relative (`os.path.join` would cost as much as the stat)
-        info = _stat(path)
-        if info is None:  # a new file: nothing to compare
-            info = written_through(path, content_bytes(content) if data is None else data)
-            written += 1
-        elif not _as_recorded(info, known.get(relative), digest):
-            written += write_if_changed(Path(path), content_bytes(content) if data is None else data)
-            info = os.stat(path)
-        record[relative] = [digest, info.st_size, info.st_mtime_ns]
-    if record != known:
-        write_if_changed(ledger, sorted_json(record))
-    return written
+    writer = LedgeredWriter(folder, ledger)
+    writer.write(files)
+    return writer.close()
+
+
+class LedgeredWriter:
+    """Files written into `folder` in one or more parts, as they are made, with one `ledger` for them all.
+
+    The ledger records what each file was last written with (sha256, size, time): a file whose size and
+    time are as recorded and whose new content has the recorded digest is not read back. A file changed
+    by anything else has another time, so it is compared and rewritten. `close` writes the ledger.
+    """
+
+    def __init__(self, folder: Path, ledger: Path) -> None:
+        self.ledger, self.known = ledger, _read_ledger(ledger)
+        self.record: dict[str, list[object]] = {}
+        self.written = 0
+        self.root = f"{folder}{os.sep}"  # paths as text: a Path a file costs more than its stat (40,000 at 10,000)
+
+    def write(self, files: dict[str, Content]) -> None:
+        """Write those of `files` (path under the folder → content) that changed."""
+        known, record, root = self.known, self.record, self.root
+        for relative, content in files.items():
+            data = None if isinstance(content, Kept) else content_bytes(content)  # encoded once; a Kept read if written
+            digest = content_digest(content) if data is None else hashlib.sha256(data).hexdigest()
+            path = root + relative  # staged paths are relative (`os.path.join` would cost as much as the stat)
+            info = _stat(path)
+            if info is None:  # a new file: nothing to compare
+                info = written_through(path, content_bytes(content) if data is None else data)
+                self.written += 1
+            elif not _as_recorded(info, known.get(relative), digest):
+                self.written += write_if_changed(Path(path), content_bytes(content) if data is None else data)
+                info = os.stat(path)
+            record[relative] = [digest, info.st_size, info.st_mtime_ns]
+
+    def close(self) -> int:
+        """Write the ledger (when it changed); the number of files written."""
+        if self.record != self.known:
+            write_if_changed(self.ledger, sorted_json(self.record))
+        return self.written
 
 
 def _read_ledger(ledger: Path) -> dict[str, list[object]]:

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import pickle
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -45,6 +47,7 @@ from ..catalog.rules import ordered
 from ..site.search import SEARCH_DIR, file_digest, search_files
 from ..model.load import volume_of
 from .datadownloads import data_downloads, made_downloads
+from .parcels import Parcel, parcel_folder, unpacked
 from .reading import read_archive
 from .stage import Content, FileMemo, GroupedMemo, content_bytes, content_digest, write_if_changed
 from ..model.memo import Kept
@@ -153,20 +156,40 @@ class Staging:
     aside: Future[tuple[Files, list[Problem]]] | None = None
     #: What each volume was read from (`reading.Reading.digests`).
     read_from: dict[str, str] = field(default_factory=dict)
+    #: The folder the local workers leave their large results in (`parcels`; None: no local workers).
+    parcels: TemporaryDirectory[str] | None = None
+    #: The sitemap and search shards are in the outputs already (made while the charts were awaited).
+    discovered: bool = False
 
     @collector_paused()
-    def finish(self) -> Site:
+    def finish(self, arrived: Callable[[Files], object] = lambda files: None) -> Site:
         """Add the sitemap, robots.txt, search shards, timeline, feeds, TimeMaps, version files and the chart SVGs
         to the site's outputs (the data downloads are there already); the site is then complete. None of these
-        is a source of a project, so a build starts the projects first."""
+        is a source of a project, so a build starts the projects first. `arrived` is given each part as it is
+        added, so that a build can install it while the next is made."""
         outputs = self.site.outputs
-        outputs.update(discovery_files(self.catalog, self.site.docnames, self.settings, self.cache))
+        self.drawings.start()  # behind the projects' builds: a page needs only the names of its SVGs
+        parts = [self.discovery_files, self.aside_files, self.drawings.files]
+        for part in parts:  # the SVGs last: the workers draw meanwhile
+            files = part()
+            outputs.update(files)
+            arrived(files)
+        if self.parcels is not None:
+            self.parcels.cleanup()
+        return self.site
+
+    def discovery_files(self) -> Files:
+        """The sitemap, robots.txt and search shards (`discovery_files`), unless they were made already."""
+        if self.discovered:
+            return {}
+        return discovery_files(self.catalog, self.site.docnames, self.settings, self.cache)
+
+    def aside_files(self) -> Files:
+        """`catalog_files`, as made on a worker meanwhile (or here); their problems join the site's."""
         made, found = worked_or_here(self.aside, catalog_files, self.catalog, self.settings, self.withheld, self.cache,
                                      self.read_from)
-        outputs.update(made)
         self.site.problems.extend(found)
-        outputs.update(self.drawings.files())  # last: the workers draw meanwhile
-        return self.site
+        return made
 
 
 @collector_paused()
@@ -182,14 +205,18 @@ def stage_projects(archive: Path, docs: Path | None, settings: StageSettings = S
     withheld = withheld_sources(reading.problems, archive)
     hand_written = docs_files(docs) if docs else {}
     charting, aside = None, None
+    parcels = parcel_folder() if local else None
     if workers is not None:  # the charts first: the projects wait for them, the catalog's files only the finish
         shipped = shipped_catalog(reading.catalog)
-        charting = start_chart_work(workers, shipped, reading.problems, settings, cache, data_dictionary(hand_written))
-        aside = workers.submit(with_catalog, catalog_files, shipped, settings, withheld, cache, reading.digests)
+        folder = parcels.name if parcels is not None else ""
+        charting = start_chart_work(workers, shipped, reading.problems, settings, cache, data_dictionary(hand_written),
+                                    folder)
+        aside = workers.submit(with_catalog, catalog_files, shipped, settings, withheld, cache, reading.digests,
+                               parcels=folder)
     sealed = sealed_problems(archive)
     staging = plan_projects(reading.catalog, reading.problems, hand_written, settings, cache, known_docs, workers,
                             reading.digests, charting)
-    staging.withheld, staging.aside, staging.read_from = withheld, aside, reading.digests
+    staging.withheld, staging.aside, staging.read_from, staging.parcels = withheld, aside, reading.digests, parcels
     site = staging.site
     site.problems = ordered([*site.problems, *sealed])
     site.seal_broken = any(p.level == "error" for p in sealed)
@@ -240,8 +267,11 @@ def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settin
             memo.save()
     staged_docs = frozenset(project_docnames({**docs, **pages, **chronology}))  # the charts add no document
     outputs: Files = {}
+    discovered = charting is not None and not charting.pages.done()
+    if discovered:  # while the workers make the charts, what needs only the documents' names
+        outputs.update(discovery_files(catalog, staged_docs | known_docs, settings, cache))
     charts, drawings, downloads = chart_results(charting, catalog, problems, settings, cache, data_dictionary(docs))
-    drawings.start(workers)
+    drawings.start(workers, share=0.5)  # the rest once the projects' builds are queued (`Staging.finish`)
     staged: Files = {**docs, **pages, **chronology, **charts}
     for path in [p for p in staged if p.startswith(addresses.EXTRA_DIR + "/")]:
         outputs[path.removeprefix(addresses.EXTRA_DIR + "/")] = staged.pop(path)
@@ -252,7 +282,7 @@ def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settin
     projects = split_projects(staged, set(catalog.series["slug"]), settings.volumes)
     site = Site(projects, outputs, problems, links, known_docs, summary=archive_summary(catalog),
                 staged_docs=staged_docs)
-    return Staging(site, catalog, settings, drawings, cache)
+    return Staging(site, catalog, settings, drawings, cache, discovered=discovered)
 
 
 def chronology_records(catalog: Catalog, volume_digests: dict[str, str],
@@ -339,10 +369,13 @@ class ChartJobs:
 
 
 def start_chart_work(workers: Executor, shipped: bytes, problems: list[Problem], settings: StageSettings,
-                     cache: Path | None, dictionary: str) -> ChartJobs:
-    """Start the charts' share of the staging on `workers` (`shipped`: the catalog, `shipped_catalog`)."""
-    return ChartJobs(workers.submit(with_catalog, chart_pages, shipped, problems, settings.charts_per_bulletin, cache),
-                     workers.submit(with_catalog, data_downloads, shipped, problems, dictionary, cache))
+                     cache: Path | None, dictionary: str, parcels: str = "") -> ChartJobs:
+    """Start the charts' share of the staging on `workers` (`shipped`: the catalog, `shipped_catalog`; `parcels`:
+    where local workers leave their results, `with_catalog`)."""
+    return ChartJobs(workers.submit(with_catalog, chart_pages, shipped, problems, settings.charts_per_bulletin, cache,
+                                    parcels=parcels),
+                     workers.submit(with_catalog, data_downloads, shipped, problems, dictionary, cache,
+                                    parcels=parcels))
 
 
 def chart_results(jobs: ChartJobs | None, catalog: Catalog, problems: list[Problem], settings: StageSettings,
@@ -448,18 +481,20 @@ class Drawings:
             if len(self.specs) >= self.BATCH:
                 self.start()
 
-    def start(self, executor: Executor | None = None) -> None:
-        """Hand the drawings not started yet to the executor, in batches (nothing without one: `files` draws
-        them). A worker plans the drawings without an executor (`chart_work`); the build starts them on
-        `executor`, its workers."""
+    def start(self, executor: Executor | None = None, share: float = 1.0) -> None:
+        """Hand `share` of the drawings not started yet to the executor, in batches (nothing without one: `files`
+        draws them). A worker plans the drawings without an executor (`chart_work`); the build starts them on
+        `executor`, its workers: half as soon as the charts are planned (the worker that planned them is free
+        then), the rest behind the projects' builds, so that both workers draw and no build waits for it."""
         self.executor = executor or self.executor
         if self.executor is None:
             return
         pending = list(self.specs.items())
-        for first in range(0, len(pending), self.BATCH):
-            batch = dict(pending[first:first + self.BATCH])
+        count = math.ceil(len(pending) * share)
+        for first in range(0, count, self.BATCH):
+            batch = dict(pending[first:min(first + self.BATCH, count)])
             self.batches.append((batch, self.executor.submit(draw_svgs, list(batch.values()))))
-        self.specs = {}
+        self.specs = dict(pending[count:])
 
     def show(self, names: Iterable[str]) -> None:
         """The SVGs `names` are shown by a page: they are files of the output."""
@@ -488,7 +523,7 @@ def worked_or_here(future: Future[T] | None, work: Callable[..., T], *arguments:
     (a worker that died, a cluster that went away): the staging never depends on the workers' health."""
     if future is not None:
         try:
-            return future.result()
+            return unpacked(future.result())
         except Exception:  # the same work here either succeeds or raises its own error
             pass
     return work(*arguments)
@@ -625,11 +660,13 @@ def shipped_catalog(catalog: Catalog) -> bytes:
     return pickle.dumps(without_bodies(catalog), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def with_catalog(work: Callable[..., T], shipped: bytes, *arguments: Any) -> T:
+def with_catalog(work: Callable[..., T], shipped: bytes, *arguments: Any, parcels: str = "") -> T | Parcel:
     """`work(catalog, *arguments)` on a worker, the catalog `shipped` as a pickle: made once for every job that
     takes it, where each job's own arguments would pickle the catalog again (0.4 s of the parent's time at 10,000
-    bulletins)."""
-    return work(pickle.loads(shipped), *arguments)
+    bulletins). With `parcels` (a local pool's folder), the result comes back as a `Parcel` left there (see
+    `build.parcels`; `worked_or_here` opens it)."""
+    made = work(pickle.loads(shipped), *arguments)
+    return Parcel.packed(made, parcels) if parcels else made
 
 
 def without_bodies(catalog: Catalog) -> Catalog:

@@ -25,10 +25,10 @@ from sphinx.util.docutils import docutils_namespace
 from .. import addresses
 from ..model.errors import Problem, _printable
 from ..build.locks import hold
-from ..build.stage import (kept_files, remove_stale, remove_unused_texts, sync_files, write_all_if_changed,
+from ..build.stage import (LedgeredWriter, kept_files, remove_stale, remove_unused_texts, sync_files,
                            write_if_changed)
 from ..sphinxext._outputs import NO_BASEURL
-from ..build.stager import Site, StageSettings, digest_of, project_docnames, stage_projects, warm_up
+from ..build.stager import Site, StageSettings, Staging, digest_of, project_docnames, stage_projects, warm_up
 from ..build.volumes import (ProjectJob, ProjectsFailed, ProjectResult, build_project, built_digest, code_digest, default_jobs, executor,
                        read_json, start_workers)
 from ._manifest import DownloadFile, manifest_json
@@ -183,8 +183,7 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
         for job in project_jobs(site, out, html, docs, overrides, strict):  # each starts once its sources are written
             jobs.append(job)
             building.append(pool.submit(build_project, job))  # type: ignore[attr-defined]
-        staging.finish()  # the feeds, search shards, sitemap ... are made while Sphinx builds
-        written, removed = install_outputs(site, out, html)
+        written, removed = install_outputs(staging, out, html)  # made and installed while Sphinx builds
         used |= kept_files(site.outputs.values())
     except BaseException:
         for future in building:  # what has not started will not; the state stays stale, so the next build redoes it
@@ -293,10 +292,13 @@ def in_archive(message: str, stage: Path, archive: Path) -> str:
     return message[:match.start()] + f"{version}:{line}" + message[match.end():]
 
 
-def install_outputs(site: Site, out: Path, html: Path) -> tuple[int, int]:
-    """Write the output files (feeds, search, SVGs, downloads, ...) into `html`; remove those no longer made."""
-    written = write_all_if_changed(html, site.outputs, out / "stage" / "outputs.sums")
-    return written, remove_stale(html, sorted(site.outputs), out / "stage" / "outputs.txt")
+def install_outputs(staging: Staging, out: Path, html: Path) -> tuple[int, int]:
+    """Finish the staging and write the output files (feeds, search, SVGs, downloads, ...) into `html`, each part
+    as soon as it is made (`Staging.finish`); remove those no longer made. (written, removed)."""
+    installing = LedgeredWriter(html, out / "stage" / "outputs.sums")
+    installing.write(staging.site.outputs)  # the data downloads and static pages, and what was made beside the charts
+    outputs = staging.finish(arrived=installing.write).outputs
+    return installing.close(), remove_stale(html, sorted(outputs), out / "stage" / "outputs.txt")
 
 
 def _print(stream: TextIO | None, text: str) -> None:
