@@ -1,4 +1,4 @@
-"""The stager's drawings: half started as soon as the charts are planned, the rest behind the projects' builds."""
+"""The stager's drawings: started on the drawing process in batches, read back from the cache the next time."""
 
 from __future__ import annotations
 
@@ -26,16 +26,17 @@ def point_chart(x: int) -> dict[str, Any]:
     return {"data": {"values": [{"x": x}]}, "mark": "point", "encoding": {"x": {"field": "x", "type": "quantitative"}}}
 
 
-def test_half_the_drawings_start_at_once_the_rest_when_asked_and_every_svg_shown_is_kept(tmp_path):
+def test_drawings_start_in_batches_and_every_svg_shown_is_kept_for_the_next_build(tmp_path, monkeypatch):
     drawings = Drawings(tmp_path)
     for x in range(5):
         drawings.draw(f"chart-{x}", lambda x=x: point_chart(x))
     drawings.draw("chart-0", lambda: point_chart(99))  # a name asked for twice is drawn once
     drawings.show([f"chart-{x}" for x in range(5)])
+    monkeypatch.setattr(Drawings, "BATCH", 3)
     with CountingPool() as pool:
-        drawings.start(pool, share=0.5)
-        assert pool.batches == [3]
-        drawings.start()  # the executor given first
+        drawings.start(pool)
+        assert pool.batches == [3, 2]
+        drawings.start()  # nothing left to start
         assert pool.batches == [3, 2]
         files = drawings.files()
     assert sorted(files) == [f"{SVG_DIR}/chart-{x}.svg" for x in range(5)]

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import pickle
 from collections.abc import Callable, Iterable
@@ -168,7 +167,6 @@ class Staging:
         is a source of a project, so a build starts the projects first. `arrived` is given each part as it is
         added, so that a build can install it while the next is made."""
         outputs = self.site.outputs
-        self.drawings.start()  # behind the projects' builds: a page needs only the names of its SVGs
         parts = [self.discovery_files, self.aside_files, self.drawings.files]
         for part in parts:  # the SVGs last: the workers draw meanwhile
             files = part()
@@ -195,11 +193,12 @@ class Staging:
 @collector_paused()
 def stage_projects(archive: Path, docs: Path | None, settings: StageSettings = StageSettings(),
                    cache: Path | None = None, known_docs: frozenset[str] = frozenset(),
-                   workers: Executor | None = None) -> Staging:
+                   workers: Executor | None = None, drawer: Executor | None = None) -> Staging:
     """Load and check `archive` and plan the Sphinx projects of the site, with the output files they depend on
     (data downloads, static pages); `Staging.finish` adds the rest (see `stage`). The data downloads and new
     chart SVGs are made on `workers` (the build's worker processes) while the staging goes on, when given, and so
-    are the files made from the catalog alone (`catalog_files`), while the projects are planned."""
+    are the files made from the catalog alone (`catalog_files`), while the projects are planned. The SVGs are
+    drawn by `drawer` when given (`volumes.drawer`), by the workers otherwise."""
     local = isinstance(workers, ProcessPoolExecutor)  # a Dask cluster's workers may not see the archive's folder
     reading = read_archive(archive, cache, readers=workers if local else None)
     withheld = withheld_sources(reading.problems, archive)
@@ -214,8 +213,8 @@ def stage_projects(archive: Path, docs: Path | None, settings: StageSettings = S
         aside = workers.submit(with_catalog, catalog_files, shipped, settings, withheld, cache, reading.digests,
                                parcels=folder)
     sealed = sealed_problems(archive)
-    staging = plan_projects(reading.catalog, reading.problems, hand_written, settings, cache, known_docs, workers,
-                            reading.digests, charting)
+    staging = plan_projects(reading.catalog, reading.problems, hand_written, settings, cache, known_docs,
+                            drawer or workers, reading.digests, charting)
     staging.withheld, staging.aside, staging.read_from, staging.parcels = withheld, aside, reading.digests, parcels
     site = staging.site
     site.problems = ordered([*site.problems, *sealed])
@@ -248,11 +247,12 @@ def top_folder(path: str) -> str:
 
 def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settings: StageSettings,
                   cache: Path | None = None, known_docs: frozenset[str] = frozenset(),
-                  workers: Executor | None = None, volume_digests: dict[str, str] | None = None,
+                  drawer: Executor | None = None, volume_digests: dict[str, str] | None = None,
                   charting: ChartJobs | None = None) -> Staging:
     """The projects of a catalog, with the output files they depend on (see `stage_projects`;
     `volume_digests`: what each volume was read from, `reading.Reading.digests`). The charts are made on the
-    workers while the pages are made here (`charting`, started by `start_chart_work`; here without workers)."""
+    workers while the pages are made here (`charting`, started by `start_chart_work`; here without workers),
+    and their new SVGs drawn by `drawer` (here without one)."""
     chronology = chronology_pages(catalog, ChronologySettings(settings.chronology_max_events),
                                   chronology_records(catalog, volume_digests or {}, cache))
     existing = frozenset(project_docnames(docs)) | frozenset(project_docnames(chronology)) | known_docs
@@ -271,7 +271,7 @@ def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settin
     if discovered:  # while the workers make the charts, what needs only the documents' names
         outputs.update(discovery_files(catalog, staged_docs | known_docs, settings, cache))
     charts, drawings, downloads = chart_results(charting, catalog, problems, settings, cache, data_dictionary(docs))
-    drawings.start(workers, share=0.5)  # the rest once the projects' builds are queued (`Staging.finish`)
+    drawings.start(drawer)
     staged: Files = {**docs, **pages, **chronology, **charts}
     for path in [p for p in staged if p.startswith(addresses.EXTRA_DIR + "/")]:
         outputs[path.removeprefix(addresses.EXTRA_DIR + "/")] = staged.pop(path)
@@ -481,20 +481,18 @@ class Drawings:
             if len(self.specs) >= self.BATCH:
                 self.start()
 
-    def start(self, executor: Executor | None = None, share: float = 1.0) -> None:
-        """Hand `share` of the drawings not started yet to the executor, in batches (nothing without one: `files`
-        draws them). A worker plans the drawings without an executor (`chart_work`); the build starts them on
-        `executor`, its workers: half as soon as the charts are planned (the worker that planned them is free
-        then), the rest behind the projects' builds, so that both workers draw and no build waits for it."""
+    def start(self, executor: Executor | None = None) -> None:
+        """Hand the drawings not started yet to the executor, in batches (nothing without one: `files` draws
+        them). A worker plans the drawings without an executor (`chart_work`); the build starts them on
+        `executor`, its drawing process (`volumes.drawer`) or its workers."""
         self.executor = executor or self.executor
         if self.executor is None:
             return
         pending = list(self.specs.items())
-        count = math.ceil(len(pending) * share)
-        for first in range(0, count, self.BATCH):
-            batch = dict(pending[first:min(first + self.BATCH, count)])
+        for first in range(0, len(pending), self.BATCH):
+            batch = dict(pending[first:first + self.BATCH])
             self.batches.append((batch, self.executor.submit(draw_svgs, list(batch.values()))))
-        self.specs = dict(pending[count:])
+        self.specs = {}
 
     def show(self, names: Iterable[str]) -> None:
         """The SVGs `names` are shown by a page: they are files of the output."""

@@ -178,17 +178,33 @@ def code_digest() -> str:
 
 
 @contextmanager
-def executor(jobs: int, scheduler: str | None = None) -> Iterator[Executor]:
-    """Worker processes on this machine (`jobs` of them), or the workers of a Dask cluster at `scheduler`."""
+def executor(jobs: int, scheduler: str | None = None) -> Iterator[tuple[Executor, Executor | None]]:
+    """Worker processes on this machine (`jobs` of them), or the workers of a Dask cluster at `scheduler`; and
+    the process that draws the charts' SVGs (`drawer`; None on a cluster, whose workers draw them)."""
     if scheduler:
         with dask_client(scheduler) as client:
-            yield client.get_executor()
+            yield client.get_executor(), None
         return
     context = worker_context()
     with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
         if context.get_start_method() == "fork":
             pool.submit(_started)  # forks every worker now, from this thread, before anything is read
-        yield pool
+        with drawer(context) as drawing:
+            yield pool, drawing
+
+
+@contextmanager
+def drawer(context: multiprocessing.context.BaseContext) -> Iterator[Executor]:
+    """One more process, started as the workers were, that draws the charts' SVGs with vl-convert while they
+    build. vl-convert's JavaScript engine takes about 0.4 s of CPU to start in a process (on one and a half
+    cores), so one process that draws every SVG starts it once, while it is idle, where the workers each
+    started it. It is forked while the pool's threads run, which is safe here: it draws and does nothing
+    else (no Sphinx, no queue of the pool; see `worker_context`)."""
+    from .stager import warm_up  # the stager imports this module
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as drawing:
+        drawing.submit(warm_up)
+        yield drawing
 
 
 def worker_context() -> multiprocessing.context.BaseContext:
@@ -210,7 +226,7 @@ def worker_context() -> multiprocessing.context.BaseContext:
 
 def start_workers(pool: Executor, count: int = 1, warm_up: Callable[[], object] | None = None) -> None:
     """Start `count` of the pool's workers now, so that their start-up (importing Sphinx's extensions, and
-    `warm_up`) runs beside the staging.
+    `warm_up`: on a cluster, vl-convert's start, `stager.warm_up`) runs beside the staging.
 
     From a thread: a fork server's first submit waits while it imports Sphinx.
     """

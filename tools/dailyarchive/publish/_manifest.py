@@ -56,14 +56,14 @@ class DownloadFile:
 def manifest_json(outputs: dict[str, str | bytes | Kept], built: tuple[DownloadFile, ...], today: dt.date) -> str:
     """The downloads page's table: the books first, then the data downloads among the stager's `outputs`."""
     rows = list(built)
-    for path, content in sorted(outputs.items()):
-        name = path.removeprefix(f"{DOWNLOAD_DIR}/")
-        if path.startswith(f"{DOWNLOAD_DIR}/") and "/" not in name:
-            contents = DATA_CONTENTS.get(name, "data")
-            if isinstance(content, Kept):  # a file of the cache, its digest known: not read again
-                rows.append(DownloadFile(name, contents, os.path.getsize(content.path), content.sha256,
-                                         today.isoformat()))
-            else:
-                rows.append(DownloadFile.of(name, content.encode("utf-8") if isinstance(content, str) else content,
-                                            contents, today))
+    prefix = f"{DOWNLOAD_DIR}/"
+    downloads = {path.removeprefix(prefix): content for path, content in outputs.items()  # not sorted whole: 50,000
+                 if path.startswith(prefix) and "/" not in path.removeprefix(prefix)}
+    for name, content in sorted(downloads.items()):
+        contents = DATA_CONTENTS.get(name, "data")
+        if isinstance(content, Kept):  # a file of the cache, its digest known: not read again
+            rows.append(DownloadFile(name, contents, os.path.getsize(content.path), content.sha256, today.isoformat()))
+        else:
+            rows.append(DownloadFile.of(name, content.encode("utf-8") if isinstance(content, str) else content,
+                                        contents, today))
     return json.dumps([row.__dict__ for row in rows], indent=1, ensure_ascii=False) + "\n"

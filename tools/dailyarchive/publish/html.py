@@ -14,7 +14,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
@@ -23,6 +23,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
 
 from .. import addresses
+from ..model.collector import collector_paused
 from ..model.errors import Problem, _printable
 from ..build.locks import hold
 from ..build.stage import (LedgeredWriter, kept_files, remove_stale, remove_unused_texts, sync_files,
@@ -80,11 +81,11 @@ def build(archive: Path, out: Path, docs: Path, builder: str = "html", warnings_
     """
     if builder != "html":
         return build_single(archive, out, docs, builder, warnings_as_errors, status, warning, overrides, lock_wait)
-    with executor(jobs or default_jobs(), scheduler) as pool:
+    with executor(jobs or default_jobs(), scheduler) as (pool, drawer):
         out.mkdir(parents=True, exist_ok=True)
         with hold(out, "build", wait=lock_wait), one_site(out, builder, archive, docs) as outdir:
             result = build_volumes(archive, out.resolve(), outdir.resolve(), docs, pool, warnings_as_errors,
-                                   status, warning, overrides or {}, downloads, jobs or default_jobs())
+                                   status, warning, overrides or {}, downloads, jobs or default_jobs(), drawer)
             if result.kept and outdir != out / builder:  # a clean build that is not whole is not swapped in
                 raise ProjectsFailed(result.kept)
     return replace(result, outdir=out / builder)
@@ -148,11 +149,14 @@ def _file_stats(root: Path) -> Iterator[str]:
                 yield f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}"
 
 
+@collector_paused()  # the parent holds the catalog and every page: a full pass of the collector costs 0.1 s or more
 def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object, strict: bool,
                   status: TextIO | None, warning: TextIO | None, overrides: dict[str, object],
-                  downloads: tuple[DownloadFile, ...] = (), jobs: int = 1) -> BuildResult:
+                  downloads: tuple[DownloadFile, ...] = (), jobs: int = 1,
+                  drawer: Executor | None = None) -> BuildResult:
     """Stage the site, build the projects whose sources changed, install them and the output files (`jobs`:
-    how many workers to start while the archive is read)."""
+    how many workers to start while the archive is read; `drawer`: the process that draws the charts' SVGs,
+    None: the workers draw them)."""
     settings = stage_settings(docs, overrides)
     state_path = out / "stage" / "state.json"
     fingerprint = inputs_fingerprint(archive, docs, settings, overrides, strict)
@@ -162,8 +166,9 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
         _print(warning, str(state.get("messages", "")))
         _print(status, "dailyarchive: nothing changed since the last build")
         return BuildResult(html, 0, int(state.get("warnings", 0)))  # type: ignore[arg-type]
-    start_workers(pool, jobs, warm_up)  # type: ignore[arg-type]
-    staging = stage_projects(archive, docs, settings, cache=out / "cache", workers=pool)  # type: ignore[arg-type]
+    start_workers(pool, jobs, None if drawer is not None else warm_up)  # type: ignore[arg-type]
+    staging = stage_projects(archive, docs, settings, cache=out / "cache", workers=pool,  # type: ignore[arg-type]
+                             drawer=drawer)
     site = staging.site
     # the downloads page's table (publish._manifest): the site project alone depends on it
     site.projects[addresses.SITE_PROJECT].files[addresses.DOWNLOADS_MANIFEST] = manifest_json(
