@@ -342,6 +342,17 @@ def test_texts_kept_in_a_memo_are_read_only_to_be_written_and_a_damaged_one_is_n
     assert FileMemo(tmp_path / "memo", salt="s").recall_texts("north/2019-07-09-a", "inputs-1") is None
 
 
+def test_the_texts_no_staged_file_uses_are_listed_and_removed_and_the_used_ones_stay(tmp_path):
+    memo = FileMemo(tmp_path / "cache" / "pages", salt="s")
+    kept = memo.keep_texts("north/2019-07-09-a", "inputs-1", {"a.md": "# A\n", "b.md": "# B\n", "c.md": "# C\n"})
+    used = {kept["a.md"].path, "/elsewhere/not-a-text"}
+    unused = stage.unused_texts(tmp_path / "cache", used)
+    assert sorted(unused) == sorted([kept["b.md"].path, kept["c.md"].path])
+    Path(kept["c.md"].path).unlink()  # gone meanwhile: skipped
+    assert stage.remove_files(unused) == 1
+    assert [p.name for p in (tmp_path / "cache").rglob("*") if p.is_file() and "texts" in p.parts] == [kept["a.md"].sha256]
+
+
 def test_a_grouped_memo_reads_and_writes_one_file_a_group_and_drops_keys_no_build_asked_for(tmp_path):
     def by_volume(key: str) -> str:
         return key[:len("north/2019")]

@@ -219,15 +219,21 @@ def _as_recorded(info: os.stat_result, recorded: object, digest: str) -> bool:
             and [info.st_size, info.st_mtime_ns] == recorded[1:])
 
 
-def remove_unused_texts(cache: Path, used: set[str]) -> int:
-    """Delete the files of the memos' texts (`cache/<memo>/texts/`) that no staged file is any more; the
-    number removed (a build that succeeded calls it: the texts of replaced pages would pile up for ever)."""
+def unused_texts(cache: Path, used: set[str]) -> list[str]:
+    """The files of the memos' texts (`cache/<memo>/texts/`) that are not among `used` (paths as text): the texts
+    of replaced pages, which would pile up for ever. A build lists them while its workers build (a scan of every
+    text, 0.4 s at 10,000 bulletins), and removes them once it has succeeded (`remove_files`)."""
+    return [entry.path for folder in cache.glob(f"*/{TEXTS}/*") for entry in os.scandir(folder)
+            if entry.is_file(follow_symlinks=False) and entry.path not in used]
+
+
+def remove_files(paths: Iterable[str]) -> int:
+    """Delete the files `paths` (those already gone are skipped); the number deleted."""
     removed = 0
-    for folder in cache.glob(f"*/{TEXTS}/*"):
-        for entry in os.scandir(folder):
-            if entry.is_file(follow_symlinks=False) and entry.path not in used:
-                os.unlink(entry.path)
-                removed += 1
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+            removed += 1
     return removed
 
 

@@ -26,7 +26,7 @@ from .. import addresses
 from ..model.collector import collector_paused
 from ..model.errors import Problem, _printable
 from ..build.locks import hold
-from ..build.stage import (LedgeredWriter, kept_files, remove_stale, remove_unused_texts, sync_files,
+from ..build.stage import (LedgeredWriter, kept_files, remove_files, remove_stale, sync_files, unused_texts,
                            write_if_changed)
 from ..sphinxext._outputs import NO_BASEURL
 from ..build.stager import Site, StageSettings, Staging, digest_of, project_docnames, stage_projects, warm_up
@@ -195,6 +195,7 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
             future.cancel()
         raise
     del site, staging  # nothing large stays alive in the parent while the workers finish
+    unused = unused_texts(out / "cache", used)  # while the workers build; removed if the build succeeds
     results = collect_results(jobs, building, status)
     failed = tuple(r.name for r in results if r.status)
     for result in results:
@@ -209,7 +210,7 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
                         "(see the fixity problems above)")
     code = 1 if failed or seal_broken or (strict and (problems or not settings.baseurl.strip())) else 0
     if not code:
-        remove_unused_texts(out / "cache", used)
+        remove_files(unused)
         write_if_changed(state_path, json.dumps({"fingerprint": fingerprint, "warnings": warnings, "messages": text}))
     else:
         state_path.unlink(missing_ok=True)
