@@ -281,3 +281,24 @@ def test_the_projects_are_planned_before_the_sitemap_and_search_which_no_project
     finished = set(staging.finish().outputs)
     assert {"sitemap.xml", "robots.txt"} <= finished and [p for p in finished if p.startswith("_search/")]
     assert not [p for p in finished - planned if p in project_files]  # nothing a project's build reads came late
+
+
+def test_install_copies_only_pages_that_changed_and_repairs_an_installed_copy_edited_or_deleted(tmp_path):
+    from dailyarchive.build.volumes import install
+
+    built, html, manifest = tmp_path / "work" / "html", tmp_path / "html", tmp_path / "work" / "installed.txt"
+    for name, text in {"index.html": "<p>home</p>", "places/aleppo/index.html": "<p>حلب</p>"}.items():
+        (built / name).parent.mkdir(parents=True, exist_ok=True)
+        (built / name).write_text(text, encoding="utf-8")
+    assert install(built, html, "", manifest) == (2, 0)
+    assert install(built, html, "", manifest) == (0, 0)
+    (built / "index.html").write_text("<p>home</p>", encoding="utf-8")  # Sphinx wrote it again, the same
+    before = (html / "index.html").stat().st_mtime_ns
+    assert install(built, html, "", manifest) == (0, 0) and (html / "index.html").stat().st_mtime_ns == before
+    (html / "index.html").write_text("<p>edited by hand</p>", encoding="utf-8")
+    (html / "places/aleppo/index.html").unlink()
+    assert install(built, html, "", manifest) == (2, 0)
+    assert (html / "index.html").read_text(encoding="utf-8") == "<p>home</p>"
+    assert (html / "places/aleppo/index.html").read_text(encoding="utf-8") == "<p>حلب</p>"
+    (built / "places/aleppo/index.html").unlink()  # a page no longer built is removed
+    assert install(built, html, "", manifest) == (0, 1) and not (html / "places/aleppo/index.html").exists()

@@ -149,12 +149,34 @@ def install(built: Path, html: Path, prefix: str, manifest: Path) -> tuple[int, 
 
     A volume installs only its own folder (`<series>/<year>/`): Sphinx's root files of a volume
     build (its `_static`, `genindex.html`, `search.html`) are the site's, installed once by the site.
+    A ledger beside `manifest` records each page's size and time, as built and as installed: a page
+    Sphinx did not write again, whose installed copy is as recorded, is not read (the site's 900 pages,
+    50 MB at 10,000 bulletins, were read twice at every build for the few that changed).
     """
     source = built / prefix if prefix else built
     files = sorted(p for p in source.rglob("*") if p.is_file()) if source.is_dir() else []
     paths = [(prefix + p.relative_to(source).as_posix()) for p in files]
-    written = sum(write_if_changed(html / path, file.read_bytes()) for path, file in zip(paths, files))
+    ledger = manifest.with_suffix(".sums")
+    known, record, written = read_json(ledger), {}, 0
+    for path, file in zip(paths, files):
+        made, target = file.stat(), html / path
+        stamp = [made.st_size, made.st_mtime_ns, *_size_and_time(target)]
+        if known.get(path) != stamp:
+            written += write_if_changed(target, file.read_bytes())
+            stamp[2:] = _size_and_time(target)
+        record[path] = stamp
+    if record != known:
+        write_if_changed(ledger, json.dumps(record, sort_keys=True))
     return written, remove_stale(html, paths, manifest)
+
+
+def _size_and_time(path: Path) -> list[int]:
+    """The size and modification time (ns) of the file at `path`, or [-1, -1] when there is none."""
+    try:
+        info = path.stat()
+    except OSError:
+        return [-1, -1]
+    return [info.st_size, info.st_mtime_ns]
 
 
 
