@@ -1,4 +1,4 @@
-"""The stager's drawings: started on the drawing process in batches, read back from the cache the next time."""
+"""The stager's drawings: started in batches on the drawing process, read back from the cache the next time."""
 
 from __future__ import annotations
 
@@ -33,11 +33,11 @@ def test_drawings_start_in_batches_and_every_svg_shown_is_kept_for_the_next_buil
     drawings.draw("chart-0", lambda: point_chart(99))  # a name asked for twice is drawn once
     drawings.show([f"chart-{x}" for x in range(5)])
     monkeypatch.setattr(Drawings, "BATCH", 3)
-    with CountingPool() as pool:
-        drawings.start(pool)
-        assert pool.batches == [3, 2]
+    with CountingPool() as drawer:
+        drawings.start(drawer)
+        assert drawer.batches == [3, 2]
         drawings.start()  # nothing left to start
-        assert pool.batches == [3, 2]
+        assert drawer.batches == [3, 2]
         files = drawings.files()
     assert sorted(files) == [f"{SVG_DIR}/chart-{x}.svg" for x in range(5)]
     assert all(svg.lstrip().startswith(b"<svg") for svg in files.values())

@@ -157,8 +157,6 @@ class Staging:
     read_from: dict[str, str] = field(default_factory=dict)
     #: The folder the local workers leave their large results in (`parcels`; None: no local workers).
     parcels: TemporaryDirectory[str] | None = None
-    #: The sitemap and search shards are in the outputs already (made while the charts were awaited).
-    discovered: bool = False
 
     @collector_paused()
     def finish(self, arrived: Callable[[Files], object] = lambda files: None) -> Site:
@@ -177,9 +175,7 @@ class Staging:
         return self.site
 
     def discovery_files(self) -> Files:
-        """The sitemap, robots.txt and search shards (`discovery_files`), unless they were made already."""
-        if self.discovered:
-            return {}
+        """The sitemap, robots.txt and search shards (`discovery_files`)."""
         return discovery_files(self.catalog, self.site.docnames, self.settings, self.cache)
 
     def aside_files(self) -> Files:
@@ -213,8 +209,8 @@ def stage_projects(archive: Path, docs: Path | None, settings: StageSettings = S
         aside = workers.submit(with_catalog, catalog_files, shipped, settings, withheld, cache, reading.digests,
                                parcels=folder)
     sealed = sealed_problems(archive)
-    staging = plan_projects(reading.catalog, reading.problems, hand_written, settings, cache, known_docs,
-                            drawer or workers, reading.digests, charting)
+    staging = plan_projects(reading.catalog, reading.problems, hand_written, settings, cache, known_docs, drawer,
+                            reading.digests, charting, workers)
     staging.withheld, staging.aside, staging.read_from, staging.parcels = withheld, aside, reading.digests, parcels
     site = staging.site
     site.problems = ordered([*site.problems, *sealed])
@@ -248,11 +244,11 @@ def top_folder(path: str) -> str:
 def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settings: StageSettings,
                   cache: Path | None = None, known_docs: frozenset[str] = frozenset(),
                   drawer: Executor | None = None, volume_digests: dict[str, str] | None = None,
-                  charting: ChartJobs | None = None) -> Staging:
+                  charting: ChartJobs | None = None, workers: Executor | None = None) -> Staging:
     """The projects of a catalog, with the output files they depend on (see `stage_projects`;
     `volume_digests`: what each volume was read from, `reading.Reading.digests`). The charts are made on the
     workers while the pages are made here (`charting`, started by `start_chart_work`; here without workers),
-    and their new SVGs drawn by `drawer` (here without one)."""
+    and their new SVGs drawn by `drawer`, or by `workers` without one (here without either)."""
     chronology = chronology_pages(catalog, ChronologySettings(settings.chronology_max_events),
                                   chronology_records(catalog, volume_digests or {}, cache))
     existing = frozenset(project_docnames(docs)) | frozenset(project_docnames(chronology)) | known_docs
@@ -267,11 +263,8 @@ def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settin
             memo.save()
     staged_docs = frozenset(project_docnames({**docs, **pages, **chronology}))  # the charts add no document
     outputs: Files = {}
-    discovered = charting is not None and not charting.pages.done()
-    if discovered:  # while the workers make the charts, what needs only the documents' names
-        outputs.update(discovery_files(catalog, staged_docs | known_docs, settings, cache))
     charts, drawings, downloads = chart_results(charting, catalog, problems, settings, cache, data_dictionary(docs))
-    drawings.start(drawer)
+    drawings.start(drawer or workers)
     staged: Files = {**docs, **pages, **chronology, **charts}
     for path in [p for p in staged if p.startswith(addresses.EXTRA_DIR + "/")]:
         outputs[path.removeprefix(addresses.EXTRA_DIR + "/")] = staged.pop(path)
@@ -282,7 +275,7 @@ def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settin
     projects = split_projects(staged, set(catalog.series["slug"]), settings.volumes)
     site = Site(projects, outputs, problems, links, known_docs, summary=archive_summary(catalog),
                 staged_docs=staged_docs)
-    return Staging(site, catalog, settings, drawings, cache, discovered=discovered)
+    return Staging(site, catalog, settings, drawings, cache)
 
 
 def chronology_records(catalog: Catalog, volume_digests: dict[str, str],
@@ -461,7 +454,8 @@ class Drawings:
 
     vl-convert holds the GIL while it draws (about 0.05 s a chart, on one and a half cores), so a thread of
     this process would stall the staging. Its first drawing in a process starts its JavaScript engine
-    (about 0.35 s), so the drawings go in batches of `BATCH`: one worker draws a rebuild's few.
+    (about 0.35 s), so one process draws them all (`volumes.drawer`), in batches of `BATCH`, while the
+    workers build: a full build's hundred take less time than its volumes.
     """
 
     BATCH = 64
@@ -483,8 +477,8 @@ class Drawings:
 
     def start(self, executor: Executor | None = None) -> None:
         """Hand the drawings not started yet to the executor, in batches (nothing without one: `files` draws
-        them). A worker plans the drawings without an executor (`chart_work`); the build starts them on
-        `executor`, its drawing process (`volumes.drawer`) or its workers."""
+        them). A worker plans the drawings without an executor (`chart_work`); the build starts them on its
+        drawing process (`volumes.drawer`), or on its workers where it has none (a Dask cluster)."""
         self.executor = executor or self.executor
         if self.executor is None:
             return

@@ -221,11 +221,10 @@ def drawer(context: multiprocessing.context.BaseContext) -> Iterator[Executor]:
     build. vl-convert's JavaScript engine takes about 0.4 s of CPU to start in a process (on one and a half
     cores), so one process that draws every SVG starts it once, while it is idle, where the workers each
     started it. It is forked while the pool's threads run, which is safe here: it draws and does nothing
-    else (no Sphinx, no queue of the pool; see `worker_context`)."""
-    from .stager import warm_up  # the stager imports this module
-
+    else (no Sphinx, no queue of the pool; see `worker_context`). The build starts its engine once it knows
+    it has something to build (`stager.warm_up`): a rebuild with nothing changed draws nothing."""
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as drawing:
-        drawing.submit(warm_up)
+        drawing.submit(_started)  # forked now, beside the workers
         yield drawing
 
 

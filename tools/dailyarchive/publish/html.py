@@ -167,6 +167,8 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
         _print(status, "dailyarchive: nothing changed since the last build")
         return BuildResult(html, 0, int(state.get("warnings", 0)))  # type: ignore[arg-type]
     start_workers(pool, jobs, None if drawer is not None else warm_up)  # type: ignore[arg-type]
+    if drawer is not None:
+        drawer.submit(warm_up)
     staging = stage_projects(archive, docs, settings, cache=out / "cache", workers=pool,  # type: ignore[arg-type]
                              drawer=drawer)
     site = staging.site
@@ -302,7 +304,7 @@ def install_outputs(staging: Staging, out: Path, html: Path) -> tuple[int, int]:
     """Finish the staging and write the output files (feeds, search, SVGs, downloads, ...) into `html`, each part
     as soon as it is made (`Staging.finish`); remove those no longer made. (written, removed)."""
     installing = LedgeredWriter(html, out / "stage" / "outputs.sums")
-    installing.write(staging.site.outputs)  # the data downloads and static pages, and what was made beside the charts
+    installing.write(staging.site.outputs)  # the data downloads and the static pages
     outputs = staging.finish(arrived=installing.write).outputs
     return installing.close(), remove_stale(html, sorted(outputs), out / "stage" / "outputs.txt")
 
