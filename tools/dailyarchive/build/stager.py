@@ -48,7 +48,7 @@ from ..model.load import volume_of
 from .datadownloads import data_downloads, made_downloads
 from .parcels import Parcel, parcel_folder, unpacked
 from .reading import read_archive
-from .stage import Content, FileMemo, GroupedMemo, content_bytes, content_digest, write_if_changed
+from .stage import Content, FileMemo, GroupedMemo, LedgeredWriter, content_bytes, content_digest, write_if_changed
 from ..model.memo import Kept
 from ..site.timeline import timeline_files
 from .volumes import code_digest
@@ -110,6 +110,8 @@ class Site:
     summary: str = ""
     #: The documents of every project, as planned (a build hands the projects' files over to their builds).
     staged_docs: frozenset[str] = frozenset()
+    #: Output files a worker installed itself (`installed_catalog_files`), not among `outputs`.
+    installed: Installed | None = None
 
     @property
     def docnames(self) -> set[str]:
@@ -151,8 +153,9 @@ class Staging:
     cache: Path | None = None
     #: The version sources the build withholds (`withheld_sources`).
     withheld: frozenset[str] = frozenset()
-    #: `catalog_files`, being made on a worker while the projects are planned (None: `finish` makes them).
-    aside: Future[tuple[Files, list[Problem]]] | None = None
+    #: `catalog_files`, being made (and installed: `installed_catalog_files`) on a worker while the projects are
+    #: planned (None: `finish` makes them).
+    aside: Future[tuple[Files, list[Problem]] | Installed] | None = None
     #: What each volume was read from (`reading.Reading.digests`).
     read_from: dict[str, str] = field(default_factory=dict)
     #: The folder the local workers leave their large results in (`parcels`; None: no local workers).
@@ -179,22 +182,29 @@ class Staging:
         return discovery_files(self.catalog, self.site.docnames, self.settings, self.cache)
 
     def aside_files(self) -> Files:
-        """`catalog_files`, as made on a worker meanwhile (or here); their problems join the site's."""
-        made, found = worked_or_here(self.aside, catalog_files, self.catalog, self.settings, self.withheld, self.cache,
-                                     self.read_from)
-        self.site.problems.extend(found)
-        return made
+        """`catalog_files`, as made on a worker meanwhile (or here); their problems join the site's. Those the
+        worker installed itself are recorded as the site's `installed`, not returned."""
+        made = worked_or_here(self.aside, catalog_files, self.catalog, self.settings, self.withheld, self.cache,
+                              self.read_from)
+        if isinstance(made, Installed):
+            self.site.installed = made
+            self.site.problems.extend(made.problems)
+            return {}
+        self.site.problems.extend(made[1])
+        return made[0]
 
 
 @collector_paused()
 def stage_projects(archive: Path, docs: Path | None, settings: StageSettings = StageSettings(),
                    cache: Path | None = None, known_docs: frozenset[str] = frozenset(),
-                   workers: Executor | None = None, drawer: Executor | None = None) -> Staging:
+                   workers: Executor | None = None, drawer: Executor | None = None,
+                   install_into: tuple[Path, Path] | None = None) -> Staging:
     """Load and check `archive` and plan the Sphinx projects of the site, with the output files they depend on
     (data downloads, static pages); `Staging.finish` adds the rest (see `stage`). The data downloads and new
     chart SVGs are made on `workers` (the build's worker processes) while the staging goes on, when given, and so
-    are the files made from the catalog alone (`catalog_files`), while the projects are planned. The SVGs are
-    drawn by `drawer` when given (`volumes.drawer`), by the workers otherwise."""
+    are the files made from the catalog alone (`catalog_files`), while the projects are planned; with
+    `install_into` (the HTML output and a ledger, `installed_catalog_files`), the worker installs those itself.
+    The SVGs are drawn by `drawer` when given (`volumes.drawer`), by the workers otherwise."""
     local = isinstance(workers, ProcessPoolExecutor)  # a Dask cluster's workers may not see the archive's folder
     reading = read_archive(archive, cache, readers=workers if local else None)
     withheld = withheld_sources(reading.problems, archive)
@@ -206,8 +216,12 @@ def stage_projects(archive: Path, docs: Path | None, settings: StageSettings = S
         folder = parcels.name if parcels is not None else ""
         charting = start_chart_work(workers, shipped, reading.problems, settings, cache, data_dictionary(hand_written),
                                     folder)
-        aside = workers.submit(with_catalog, catalog_files, shipped, settings, withheld, cache, reading.digests,
-                               parcels=folder)
+        if install_into is not None:
+            aside = workers.submit(with_catalog, installed_catalog_files, shipped, settings, withheld, cache,
+                                   reading.digests, *install_into, parcels=folder)
+        else:
+            aside = workers.submit(with_catalog, catalog_files, shipped, settings, withheld, cache, reading.digests,
+                                   parcels=folder)
     sealed = sealed_problems(archive)
     staging = plan_projects(reading.catalog, reading.problems, hand_written, settings, cache, known_docs, drawer,
                             reading.digests, charting, workers)
@@ -645,6 +659,29 @@ def catalog_files(catalog: Catalog, settings: StageSettings, withheld: frozenset
     if cited is not None:
         cited.save()
     return files, problems
+
+
+@dataclass(frozen=True)
+class Installed:
+    """What a worker installed into the HTML output itself (`installed_catalog_files`): the paths of the files
+    (for the list of outputs, `stage.remove_stale`), the cache's texts they were copied from (which the build
+    keeps, `stage.unused_texts`), how many it wrote, and the problems found making them."""
+
+    paths: list[str]
+    kept: list[str]
+    written: int
+    problems: list[Problem]
+
+
+def installed_catalog_files(catalog: Catalog, settings: StageSettings, withheld: frozenset[str], cache: Path | None,
+                            read_from: dict[str, str] | None, html: Path, ledger: Path) -> Installed:
+    """`catalog_files`, written into `html` by the worker that made them, with a ledger of their own (`ledger`,
+    `stage.LedgeredWriter`): the 41,000 citations, feeds and TimeMaps of a 10,000-bulletin archive are
+    installed beside the parent's work, and only their paths cross back to it, not their contents' records."""
+    files, problems = catalog_files(catalog, settings, withheld, cache, read_from)
+    writer = LedgeredWriter(html, ledger)
+    writer.write(files)
+    return Installed(list(files), [c.path for c in files.values() if isinstance(c, Kept)], writer.close(), problems)
 
 
 def shipped_catalog(catalog: Catalog) -> bytes:

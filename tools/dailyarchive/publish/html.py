@@ -170,7 +170,7 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
     if drawer is not None:
         drawer.submit(warm_up)
     staging = stage_projects(archive, docs, settings, cache=out / "cache", workers=pool,  # type: ignore[arg-type]
-                             drawer=drawer)
+                             drawer=drawer, install_into=(html, out / "stage" / "outputs-catalog.sums"))
     site = staging.site
     # the downloads page's table (publish._manifest): the site project alone depends on it
     site.projects[addresses.SITE_PROJECT].files[addresses.DOWNLOADS_MANIFEST] = manifest_json(
@@ -191,7 +191,7 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
             jobs.append(job)
             building.append(pool.submit(build_project, job))  # type: ignore[attr-defined]
         written, removed = install_outputs(staging, out, html)  # made and installed while Sphinx builds
-        used |= kept_files(site.outputs.values())
+        used |= kept_files(site.outputs.values()) | set(site.installed.kept if site.installed else ())
     except BaseException:
         for future in building:  # what has not started will not; the state stays stale, so the next build redoes it
             future.cancel()
@@ -305,8 +305,10 @@ def install_outputs(staging: Staging, out: Path, html: Path) -> tuple[int, int]:
     as soon as it is made (`Staging.finish`); remove those no longer made. (written, removed)."""
     installing = LedgeredWriter(html, out / "stage" / "outputs.sums")
     installing.write(staging.site.outputs)  # the data downloads and the static pages
-    outputs = staging.finish(arrived=installing.write).outputs
-    return installing.close(), remove_stale(html, sorted(outputs), out / "stage" / "outputs.txt")
+    site = staging.finish(arrived=installing.write)
+    installed = site.installed.paths if site.installed else []  # by the worker that made them
+    written = installing.close() + (site.installed.written if site.installed else 0)
+    return written, remove_stale(html, sorted([*site.outputs, *installed]), out / "stage" / "outputs.txt")
 
 
 def _print(stream: TextIO | None, text: str) -> None:
