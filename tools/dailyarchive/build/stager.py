@@ -169,7 +169,7 @@ class Staging:
         added, so that a build can install it while the next is made."""
         outputs = self.site.outputs
         parts = [self.discovery_files, self.aside_files, self.drawings.files]
-        for part in parts:  # the SVGs last: the workers draw meanwhile
+        for part in parts:  # the SVGs last: the drawer draws meanwhile
             files = part()
             outputs.update(files)
             arrived(files)
@@ -216,15 +216,12 @@ def stage_projects(archive: Path, docs: Path | None, settings: StageSettings = S
         folder = parcels.name if parcels is not None else ""
         charting = start_chart_work(workers, shipped, reading.problems, settings, cache, data_dictionary(hand_written),
                                     folder)
-        if install_into is not None:
-            aside = workers.submit(with_catalog, installed_catalog_files, shipped, settings, withheld, cache,
-                                   reading.digests, *install_into, parcels=folder)
-        else:
-            aside = workers.submit(with_catalog, catalog_files, shipped, settings, withheld, cache, reading.digests,
-                                   parcels=folder)
+        made_aside = catalog_files if install_into is None else installed_catalog_files
+        aside = workers.submit(with_catalog, made_aside, shipped, settings, withheld, cache, reading.digests,
+                               *(install_into or ()), parcels=folder)
     sealed = sealed_problems(archive)
-    staging = plan_projects(reading.catalog, reading.problems, hand_written, settings, cache, known_docs, drawer,
-                            reading.digests, charting, workers)
+    staging = plan_projects(reading.catalog, reading.problems, hand_written, settings, cache, known_docs,
+                            drawer=drawer, volume_digests=reading.digests, charting=charting, workers=workers)
     staging.withheld, staging.aside, staging.read_from, staging.parcels = withheld, aside, reading.digests, parcels
     site = staging.site
     site.problems = ordered([*site.problems, *sealed])
