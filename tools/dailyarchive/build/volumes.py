@@ -179,8 +179,6 @@ def _size_and_time(path: Path) -> list[int]:
     return [info.st_size, info.st_mtime_ns]
 
 
-
-
 def built_digest(workdir: Path) -> str:
     """The digest of the sources a project was last built and installed from ('' when never)."""
     try:
