@@ -334,3 +334,24 @@ def test_dates_are_read_as_the_site_writes_them(small_search, stemmer_js):
     june, wrong = node_search(small_search, {"from": "1 June 2019", "to": "June 2019"}, {"from": "07/09/2019"})
     assert set(june["titles"]) == {"Rescuers at work", "Words apart"}
     assert wrong["titles"] == [] and "9 July 2019" in wrong["problems"][0]
+
+
+def test_a_bulletins_tokens_are_kept_and_made_again_only_when_a_text_they_come_from_changes(tmp_path, monkeypatch):
+    from dailyarchive.build.stage import FileMemo
+    from dailyarchive.site import search
+
+    record = {"bulletin_id": "north/2019-07-09-a", "title": "Shelling near Idleb", "summary": "A market <b>&</b> hit",
+              "caption": None, "body": "**Shelling** hit the market of حلب.\n\n\\emph{x}", "what": ["Shelling"],
+              "sources": ["SOHR report"]}
+    memo = FileMemo(tmp_path / "tokens", salt="s")
+    fresh = search.bulletin_tokens(record, ["Idleb Province"])
+    assert search.bulletin_tokens(record, ["Idleb Province"], memo) == fresh
+    (shelling,) = search.token_set("shelling")
+    assert fresh[0][shelling] == search.TITLE and "حلب" in fresh[1]
+    made: list[str] = []
+    monkeypatch.setattr(search, "plain_text", lambda body: made.append(body) or body)
+    assert search.bulletin_tokens(record, ["Idleb Province"], memo) == fresh and made == []  # kept: not made again
+    changed = search.bulletin_tokens({**record, "title": "Shelling near Aleppo"}, ["Idleb Province"], memo)
+    assert made == [record["body"]] and set(search.token_set("aleppo")) <= set(changed[0])
+    search.bulletin_tokens(record, ["Aleppo Province"], memo)  # a name's alias or enclosing place changed
+    assert len(made) == 2

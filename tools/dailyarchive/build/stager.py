@@ -740,7 +740,11 @@ def search_shards(catalog: Catalog, cache: Path | None) -> dict[str, str | Kept]
         except (OSError, UnicodeDecodeError):
             return None
 
-    made, names = search_files(catalog, lambda docname: f"{docname}.html", url_style="html", existing=cached_digest)
+    tokens = grouped_memo_in(cache, "search-tokens", addresses.bulletin_volume)
+    made, names = search_files(catalog, lambda docname: f"{docname}.html", url_style="html", existing=cached_digest,
+                               tokens=tokens)
+    if tokens is not None:
+        tokens.save()
     if memo is None:
         return {**made}
     shards = {name: memo.put_text(made[name]) if name in made else memo.text_file(named[name])

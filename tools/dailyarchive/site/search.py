@@ -26,6 +26,7 @@ import pandas as pd
 
 from ..addresses import SEARCH_DIR
 from ..catalog.catalog import Catalog
+from ..model.memo import Memo, digest_of_record
 from .searchtext import STOP_WORDS, normalize, plain_text, stemmer_script, token_set, tokenize
 
 #: Bumped when the layout of the files changes (old shards are then rebuilt).
@@ -144,8 +145,9 @@ def bulletin_records(catalog: Catalog, ids: set[str]) -> dict[str, dict[str, Any
 
 
 def shard_payloads(plan: ShardPlan, records: dict[str, dict[str, Any]], vocab: Vocabulary,
-                   page_url: Callable[[str], str]) -> tuple[dict[str, Any], list[list[str]]]:
-    """The index payload and the texts (snippet and phrase source) of one shard.
+                   page_url: Callable[[str], str], tokens: Memo | None = None) -> tuple[dict[str, Any], list[list[str]]]:
+    """The index payload and the texts (snippet and phrase source) of one shard (`tokens`: where each bulletin's
+    tokens are kept, `bulletin_tokens`).
 
     A bulletin's names are its places, actors and tags with their aliases, and every place enclosing its
     places with theirs (a bulletin about Mount Turkmen is about Latakia Province): so a name typed as a word
@@ -161,28 +163,46 @@ def shard_payloads(plan: ShardPlan, records: dict[str, dict[str, Any]], vocab: V
     postings: dict[str, dict[int, int]] = {}
     ordered = sorted((records[i] for i in plan.bulletin_ids), key=lambda r: (r["date"], r["slug"]))
     for number, record in enumerate(ordered):
-        body = plain_text(record["body"])
         places = list(dict.fromkeys([*record["places"], *record["event_places"]]))
         actors = list(dict.fromkeys([*record["actors"], *record["event_actors"]]))
         named = {"places": list(dict.fromkeys(p for place in places for p in (place, *enclosing.get(place, ())))),
                  "actors": actors, "tags": record["tags"]}
         names = [n for kind, values in named.items() for v in values for n in (v, *aliases[kind].get(v, []))]
         other = [_text(record["caption"]), *record["what"], *record["sources"]]
-        fields = [(TITLE, _text(record["title"])), (NAMES, _text(record["summary"])),
-                  (NAMES, _text(record["caption"])), (NAMES, " ".join(names)), (BODY, body),
-                  (BODY, " ".join(record["what"])), (BODY, " ".join(record["sources"]))]
-        for weight, text in fields:
-            for token in token_set(text):
-                best = postings.setdefault(token, {})
-                if best.get(number, 0) < weight:
-                    best[number] = weight
+        weights, text = bulletin_tokens(record, names, tokens)
+        for token, weight in weights.items():
+            postings.setdefault(token, {})[number] = weight
         docs.append([page_url(record["url"].rstrip("/") + "/index"), f"{record['date']:%Y-%m-%d}",
                      _text(record["title"]), _text(record["summary"]), [pos["places"][p] for p in places],
                      [pos["actors"][a] for a in actors], [pos["tags"][t] for t in record["tags"]],
                      record["n_versions"]])
-        texts.append([body[:MAX_TEXT], "\n".join(line for line in other if line)])
+        texts.append([text, "\n".join(line for line in other if line)])
     index = {token: encode_postings(found.items()) for token, found in sorted(postings.items())}
     return {"docs": docs, "index": index}, texts
+
+
+def bulletin_tokens(record: dict[str, Any], names: list[str], memo: Memo | None = None) -> tuple[dict[str, int], str]:
+    """A bulletin's search tokens, each with the weight of the best field it is in (title, names, body), and the
+    start of its body as plain text (the snippet's source). They are kept in `memo` under a digest of exactly the
+    texts they are made from, so a year's shard made again (a bulletin added to it) tokenizes only the bulletins
+    that changed: half the time of its making."""
+    fields = [(TITLE, _text(record["title"])), (NAMES, _text(record["summary"])), (NAMES, _text(record["caption"])),
+              (NAMES, " ".join(names)), (BODY, str(record["body"] or "")), (BODY, " ".join(record["what"])),
+              (BODY, " ".join(record["sources"]))]
+    digest = digest_of_record(fields)
+    kept = memo.recall(record["bulletin_id"], digest) if memo is not None else None
+    if isinstance(kept, dict) and isinstance(kept.get("weights"), dict) and isinstance(kept.get("text"), str):
+        return kept["weights"], kept["text"]
+    body = plain_text(record["body"])
+    fields[4] = (BODY, body)
+    weights: dict[str, int] = {}
+    for weight, text in fields:
+        for token in token_set(text):
+            if weights.get(token, 0) < weight:
+                weights[token] = weight
+    if memo is not None:
+        memo.keep(record["bulletin_id"], digest, {"weights": weights, "text": body[:MAX_TEXT]})
+    return weights, body[:MAX_TEXT]
 
 
 def enclosing_places(vocab: Vocabulary) -> dict[str, list[str]]:
@@ -256,12 +276,14 @@ def file_digest(text: str) -> str | None:
 
 
 def search_files(catalog: Catalog, page_url: Callable[[str], str] = lambda d: f"{d}.html", url_style: str = "",
-                 existing: Callable[[str], str | None] = lambda name: None) -> tuple[dict[str, str], set[str]]:
+                 existing: Callable[[str], str | None] = lambda name: None,
+                 tokens: Memo | None = None) -> tuple[dict[str, str], set[str]]:
     """The search files to write as {name relative to the search folder: JavaScript text}, and every name.
 
     `existing(name)` gives a shard file's current digest; a shard whose digest is unchanged is not
     rebuilt and is left out of the files to write (it is still among the names). The manifest and the
-    stemmer are always returned (written only when their text changed).
+    stemmer are always returned (written only when their text changed). `tokens` keeps each bulletin's
+    tokens for the shards made again (`bulletin_tokens`).
     """
     vocab = vocabulary(catalog)
     plans = plan_shards(catalog, vocab, url_style)
@@ -270,7 +292,7 @@ def search_files(catalog: Catalog, page_url: Callable[[str], str] = lambda d: f"
     outdated = [p for p in plans if existing(p.index_file) != p.digest or existing(p.text_file) != p.digest]
     records = bulletin_records(catalog, {i for plan in outdated for i in plan.bulletin_ids})
     for plan in outdated:
-        payload, texts = shard_payloads(plan, records, vocab, page_url)
+        payload, texts = shard_payloads(plan, records, vocab, page_url, tokens)
         files[plan.index_file] = script("addShard", plan.key, payload, digest=plan.digest)
         files[plan.text_file] = script("addText", plan.key, texts, digest=plan.digest)
     files[MANIFEST] = script("setManifest", manifest_payload(vocab, plans, catalog))
