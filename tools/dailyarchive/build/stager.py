@@ -92,6 +92,18 @@ class Project:
         return digest_of(self.files)
 
 
+@dataclass(frozen=True)
+class Installed:
+    """What a worker installed into the HTML output itself (`installed_catalog_files`): the paths of the files
+    (for the list of outputs, `stage.remove_stale`), the cache's texts they were copied from (which the build
+    keeps, `stage.unused_texts`), how many it wrote, and the problems found making them."""
+
+    paths: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    written: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
 @dataclass
 class Site:
     """Everything one build makes, before Sphinx runs."""
@@ -111,7 +123,7 @@ class Site:
     #: The documents of every project, as planned (a build hands the projects' files over to their builds).
     staged_docs: frozenset[str] = frozenset()
     #: Output files a worker installed itself (`installed_catalog_files`), not among `outputs`.
-    installed: Installed | None = None
+    installed: Installed = field(default_factory=Installed)
 
     @property
     def docnames(self) -> set[str]:
@@ -221,7 +233,7 @@ def stage_projects(archive: Path, docs: Path | None, settings: StageSettings = S
                                *(install_into or ()), parcels=folder)
     sealed = sealed_problems(archive)
     staging = plan_projects(reading.catalog, reading.problems, hand_written, settings, cache, known_docs,
-                            drawer=drawer, volume_digests=reading.digests, charting=charting, workers=workers)
+                            drawer=drawer or workers, volume_digests=reading.digests, charting=charting)
     staging.withheld, staging.aside, staging.read_from, staging.parcels = withheld, aside, reading.digests, parcels
     site = staging.site
     site.problems = ordered([*site.problems, *sealed])
@@ -255,11 +267,11 @@ def top_folder(path: str) -> str:
 def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settings: StageSettings,
                   cache: Path | None = None, known_docs: frozenset[str] = frozenset(),
                   drawer: Executor | None = None, volume_digests: dict[str, str] | None = None,
-                  charting: ChartJobs | None = None, workers: Executor | None = None) -> Staging:
+                  charting: ChartJobs | None = None) -> Staging:
     """The projects of a catalog, with the output files they depend on (see `stage_projects`;
     `volume_digests`: what each volume was read from, `reading.Reading.digests`). The charts are made on the
     workers while the pages are made here (`charting`, started by `start_chart_work`; here without workers),
-    and their new SVGs drawn by `drawer`, or by `workers` without one (here without either)."""
+    and their new SVGs drawn by `drawer` (the build's drawing process or its workers; here without one)."""
     chronology = chronology_pages(catalog, ChronologySettings(settings.chronology_max_events),
                                   chronology_records(catalog, volume_digests or {}, cache))
     existing = frozenset(project_docnames(docs)) | frozenset(project_docnames(chronology)) | known_docs
@@ -275,7 +287,7 @@ def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settin
     staged_docs = frozenset(project_docnames({**docs, **pages, **chronology}))  # the charts add no document
     outputs: Files = {}
     charts, drawings, downloads = chart_results(charting, catalog, problems, settings, cache, data_dictionary(docs))
-    drawings.start(drawer or workers)
+    drawings.start(drawer)
     staged: Files = {**docs, **pages, **chronology, **charts}
     for path in [p for p in staged if p.startswith(addresses.EXTRA_DIR + "/")]:
         outputs[path.removeprefix(addresses.EXTRA_DIR + "/")] = staged.pop(path)
@@ -656,18 +668,6 @@ def catalog_files(catalog: Catalog, settings: StageSettings, withheld: frozenset
     if cited is not None:
         cited.save()
     return files, problems
-
-
-@dataclass(frozen=True)
-class Installed:
-    """What a worker installed into the HTML output itself (`installed_catalog_files`): the paths of the files
-    (for the list of outputs, `stage.remove_stale`), the cache's texts they were copied from (which the build
-    keeps, `stage.unused_texts`), how many it wrote, and the problems found making them."""
-
-    paths: list[str]
-    kept: list[str]
-    written: int
-    problems: list[Problem]
 
 
 def installed_catalog_files(catalog: Catalog, settings: StageSettings, withheld: frozenset[str], cache: Path | None,

@@ -191,7 +191,7 @@ def build_volumes(archive: Path, out: Path, html: Path, docs: Path, pool: object
             jobs.append(job)
             building.append(pool.submit(build_project, job))  # type: ignore[attr-defined]
         written, removed = install_outputs(staging, out, html)  # made and installed while Sphinx builds
-        used |= kept_files(site.outputs.values()) | set(site.installed.kept if site.installed else ())
+        used |= kept_files(site.outputs.values()) | set(site.installed.kept)
     except BaseException:
         for future in building:  # what has not started will not; the state stays stale, so the next build redoes it
             future.cancel()
@@ -306,9 +306,8 @@ def install_outputs(staging: Staging, out: Path, html: Path) -> tuple[int, int]:
     installing = LedgeredWriter(html, out / "stage" / "outputs.sums")
     installing.write(staging.site.outputs)  # the data downloads and the static pages
     site = staging.finish(arrived=installing.write)
-    installed = site.installed.paths if site.installed else []  # by the worker that made them
-    written = installing.close() + (site.installed.written if site.installed else 0)
-    return written, remove_stale(html, sorted([*site.outputs, *installed]), out / "stage" / "outputs.txt")
+    written = installing.close() + site.installed.written  # and those the worker that made them installed
+    return written, remove_stale(html, sorted([*site.outputs, *site.installed.paths]), out / "stage" / "outputs.txt")
 
 
 def _print(stream: TextIO | None, text: str) -> None:
