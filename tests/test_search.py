@@ -341,11 +341,13 @@ def test_a_bulletins_tokens_are_kept_and_made_again_only_when_a_text_they_come_f
     from dailyarchive.site import search
 
     record = {"bulletin_id": "north/2019-07-09-a", "title": "Shelling near Idleb", "summary": "A market <b>&</b> hit",
-              "caption": None, "body": "**Shelling** hit the market of حلب.\n\n\\emph{x}", "what": ["Shelling"],
+              "caption": None, "body": "**Shelling** hit the market of \u2067حلب\u2069.\x07\n\n\\emph{x} <script>"
+                                       + "x" * 200_000, "what": ["Shelling"],
               "sources": ["SOHR report"]}
     memo = FileMemo(tmp_path / "tokens", salt="s")
     fresh = search.bulletin_tokens(record, ["Idleb Province"])
     assert search.bulletin_tokens(record, ["Idleb Province"], memo) == fresh
+    assert FileMemo(tmp_path / "tokens", salt="s").recall(record["bulletin_id"], "other digest") is None
     (shelling,) = search.token_set("shelling")
     assert fresh[0][shelling] == search.TITLE and "حلب" in fresh[1]
     made: list[str] = []
