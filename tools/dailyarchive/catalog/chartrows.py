@@ -137,11 +137,17 @@ def _earlier_rows(earlier: pd.DataFrame, points: pd.DataFrame, bulletins: pd.Dat
     return rows
 
 
+#: Every column of the points, the corrections (`series.corrections`) and the bulletins that `point_rows` reads:
+#: equal cells make equal rows.
+POINT_INPUTS = ["series_id", *CHART_KEY, "group", "baseline", "as_of", "bulletin_id", "version", "bulletin_date",
+                "qualifier", "text", "value", "low", "high", "headline", "increment", "fell", "illustrative",
+                "reported_by"]
+EARLIER_INPUTS = ["series_id", "as_of", "bulletin_id", "version", "latest_version", "qualifier", "text", "value",
+                  "headline", "y", "change"]
+BULLETIN_INPUTS = ["title", "url", "date"]
+
 DATA_FIELDS = ["role", "date", "end", "when", "group", "value", "low", "high", "label", "baseline", "bulletin", "url",
                "fell", "illustrative"]
-#: Every column of `point_rows`' frame that `rows_by_chart` reads: equal columns make equal rows.
-ROW_INPUTS = list(dict.fromkeys([*CHART_KEY, *DATA_FIELDS, "bulletin_date", "reported_by", "summary", "figure",
-                                 "note", "corrected", "bound"]))
 _ROW_FIELDS = [f.name for f in fields(Row)]
 
 

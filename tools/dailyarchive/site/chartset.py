@@ -23,8 +23,8 @@ from ..catalog import chartrows as chartrows_module
 from . import charts as charts_module
 from ..catalog.catalog import Catalog
 from ..model.collector import collector_paused
-from ..catalog.chartrows import (BULLETIN_DAY, DAY, ROW_INPUTS, is_row_record, row_arrays, row_from_record,
-                                 row_record, thin)
+from ..catalog.chartrows import (BULLETIN_DAY, BULLETIN_INPUTS, DAY, EARLIER_INPUTS, POINT_INPUTS, is_row_record,
+                                 row_arrays, row_from_record, row_record, thin)
 from ..model.memo import Memo
 from .charts import (CHART_KEY, FULL, SMALL, TOLL_MEASURES, Chart, Row, make_chart, place_key, point_rows,
                      rows_by_chart)
@@ -165,41 +165,67 @@ def series_points(catalog: Catalog, problems: Iterable[Problem] = ()) -> tuple[p
         return points, excluded
 
 
-def chart_rows(frame: pd.DataFrame, memo: Memo | None = None) -> dict[Key, ChartRows]:
-    """The rows of each chart (`rows_by_chart` of `point_rows`' frame), indexed (`ChartRows.of`). With `memo`, a
-    chart whose rows read the same cells as before (`row_digests`: their running totals and marks included) is
-    read back from it: a new bulletin makes again the rows of the charts it reports into, not every chart's."""
-    if frame.empty:
+def chart_rows(points: pd.DataFrame, bulletins: pd.DataFrame, earlier: pd.DataFrame | None = None,
+               memo: Memo | None = None) -> dict[Key, ChartRows]:
+    """The rows of each chart (`rows_by_chart` of `point_rows`), indexed (`ChartRows.of`). With `memo`, a chart
+    whose points, earlier values and bulletins are the same as before (`input_digests`) is read back from it, and
+    `point_rows` runs only on the series of the others: a new bulletin makes again the rows of the charts it
+    reports into, not every chart's."""
+    if points.empty:
         return {}
+    earlier = earlier if earlier is not None else pd.DataFrame(columns=EARLIER_INPUTS)
     if memo is None:
-        return {key: ChartRows.of(rows) for key, rows in rows_by_chart(frame).items()}
-    digests = row_digests(frame)
+        return {key: ChartRows.of(rows) for key, rows in rows_by_chart(point_rows(points, bulletins, earlier)).items()}
+    digests, series_of = input_digests(points, bulletins, earlier)
     found: dict[Key, ChartRows] = {}
-    for key, (_, digest) in digests.items():
+    for key, digest in digests.items():
         kept = ChartRows.restored(memo.recall(_chart_rows_key(key), digest))
         if kept is not None:
             found[key] = kept
-    missing = [positions for key, (positions, _) in digests.items() if key not in found]
-    if missing:
-        for key, rows in rows_by_chart(frame.iloc[np.concatenate(missing)]).items():
-            found[key] = ChartRows.of(rows)
-            memo.keep(_chart_rows_key(key), digests[key][1], found[key].record())
+    missing = [key for key in digests if key not in found]
+    if missing:  # whole series: a series' earlier values join the chart of its first point
+        ids = set().union(*(series_of[key] for key in missing))
+        made = rows_by_chart(point_rows(points[points["series_id"].isin(ids)], bulletins,
+                                        earlier[earlier["series_id"].isin(ids)]))
+        for key in missing:
+            found[key] = ChartRows.of(made[key])
+            memo.keep(_chart_rows_key(key), digests[key], found[key].record())
     return {key: found[key] for key in digests}
 
 
-def row_digests(frame: pd.DataFrame) -> dict[Key, tuple[np.ndarray, str]]:
-    """Each chart's rows in `frame` (their positions, in order) and a digest of every cell of them that
-    `rows_by_chart` reads, by chart key in the order the keys first appear (`rows_by_chart`'s order)."""
-    hashes = pd.util.hash_pandas_object(frame[ROW_INPUTS], index=False).to_numpy()
-    keys = list(zip(*(frame[c].tolist() for c in CHART_KEY)))
-    positions: dict[Key, list[int]] = {}
-    for position, key in enumerate(keys):
-        positions.setdefault(key, []).append(position)
-    digests = {}
-    for key, at in positions.items():
-        index = np.array(at)
-        digests[key] = (index, hashlib.sha256(hashes[index].tobytes()).hexdigest())
-    return digests
+def input_digests(points: pd.DataFrame, bulletins: pd.DataFrame,
+                  earlier: pd.DataFrame) -> tuple[dict[Key, str], dict[Key, set[str]]]:
+    """For each chart key of `points`: a digest of every cell `point_rows` reads for its rows (its points, the
+    earlier values placed on its series, their bulletins' titles, addresses and dates), and its series ids."""
+    told = pd.util.hash_pandas_object(bulletins[BULLETIN_INPUTS], index=True)  # by bulletin id
+    points_hashed = _hashed(points, [c for c in POINT_INPUTS if c in points], told)
+    earlier_hashed = _hashed(earlier, EARLIER_INPUTS, told)
+    keys = list(zip(*(points[c].tolist() for c in CHART_KEY)))
+    ids = points["series_id"].tolist()
+    at: dict[Key, list[int]] = {}
+    series_of: dict[Key, set[str]] = {}
+    first_key: dict[str, Key] = {}
+    for position, (key, series_id) in enumerate(zip(keys, ids)):
+        at.setdefault(key, []).append(position)
+        series_of.setdefault(key, set()).add(series_id)
+        first_key.setdefault(series_id, key)
+    earlier_at: dict[Key, list[int]] = {}
+    for position, series_id in enumerate(earlier["series_id"].tolist()):
+        if series_id in first_key:
+            earlier_at.setdefault(first_key[series_id], []).append(position)
+    digests = {key: hashlib.sha256(points_hashed[positions].tobytes() + b"|"
+                                   + earlier_hashed[earlier_at.get(key, [])].tobytes()).hexdigest()
+               for key, positions in at.items()}
+    return digests, series_of
+
+
+def _hashed(frame: pd.DataFrame, columns: list[str], told: pd.Series) -> np.ndarray:
+    """A hash of each row's `columns` and of its bulletin's row in `told` (`input_digests`): two columns."""
+    if frame.empty:
+        return np.zeros((0, 2), dtype="uint64")
+    cells = pd.util.hash_pandas_object(frame[columns], index=False).to_numpy()
+    bulletin = told.reindex(frame["bulletin_id"]).fillna(0).to_numpy(dtype="uint64")
+    return np.stack([cells, bulletin], axis=1)
 
 
 def _chart_rows_key(key: Key) -> str:
@@ -214,7 +240,7 @@ def chart_rows_group(key: str) -> str:
 def _chart_data(catalog: Catalog, problems: Iterable[Problem], memo: Memo | None = None) -> ChartData:
     points, excluded = series_points(catalog, problems)
     earlier = corrections(catalog.figures, points)
-    rows = chart_rows(point_rows(points, catalog.bulletins, earlier), memo) if not points.empty else {}
+    rows = chart_rows(points, catalog.bulletins, earlier, memo)
     return ChartData(points, earlier, excluded, rows, _excluded_counts(catalog, excluded),
                      dict(zip(catalog.series["slug"], catalog.series["name"])), _contributed(points, rows))
 
