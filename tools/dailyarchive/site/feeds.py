@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..addresses import bulletin_volume
 from ..catalog.catalog import Catalog
+from ..catalog.series import iso_days
 from ..model.load import volume_of
 from ..model.memo import Kept, Memo, digest_of_record, remembered_texts
 from .cite import version_docname
@@ -84,26 +85,25 @@ def _timestamp(day: pd.Timestamp) -> str:
     return f"{day:%Y-%m-%d}T00:00:00Z"
 
 
-def atom_feed(catalog: Catalog, bulletins: pd.DataFrame, notes: pd.Series, path: str, title: str, site: Site,
-              alternate: str = "") -> str:
-    """An Atom feed of the latest `FEED_ENTRIES` bulletins by last change; a correction is an updated entry.
+def atom_feed(entries: list[tuple[str, dict[str, Any]]], notes: dict[str, object], path: str, title: str,
+              site: Site, alternate: str = "", publisher: str = "dailyarchive") -> str:
+    """An Atom feed of `entries` (bulletin id and its row of `FEED_COLUMNS` with `_updated`, the latest first: at
+    most `FEED_ENTRIES`); a correction is an updated entry.
 
     `notes`: the latest revision note by bulletin id (`revision_notes`).
     """
     ET.register_namespace("", ATOM)
-    order = latest_first(bulletins).head(FEED_ENTRIES)
-    rows = bulletins.loc[order.index].assign(_updated=order["_updated"])
-    publisher = _publisher(catalog, rows)
     feed = ET.Element(f"{{{ATOM}}}feed")
     _sub(feed, "id", entry_id(f"feed:{path}"))
     _sub(feed, "title", title)
-    _sub(feed, "updated", _timestamp(rows["_updated"].max()) if len(rows) else "1970-01-01T00:00:00Z")
+    _sub(feed, "updated", _timestamp(max(row["_updated"] for _, row in entries)) if entries
+         else "1970-01-01T00:00:00Z")
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", type="application/atom+xml", href=site.href(path, path))
     if alternate:
         ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=site.href(alternate, path))
     _sub(ET.SubElement(feed, f"{{{ATOM}}}author"), "name", publisher)
     _sub(feed, "generator", "dailyarchive")
-    for bulletin_id, row in zip(rows.index, rows.to_dict("records")):
+    for bulletin_id, row in entries:
         feed.append(_entry(bulletin_id, row, notes.get(bulletin_id), path, site))
     ET.indent(feed)
     return ET.tostring(feed, encoding="unicode", xml_declaration=True) + "\n"
@@ -143,22 +143,42 @@ def revision_notes(catalog: Catalog) -> pd.Series:
     return catalog.latest("versions").set_index("bulletin_id")["revision_note"]
 
 
+#: The columns of a bulletin that its feed entry shows.
+FEED_COLUMNS = ["series", "title", "date", "url", "tags", "summary", "corrected", "last_revised", "latest_version"]
+
+
 def feeds(catalog: Catalog, site: Site) -> dict[str, str]:
     """An Atom feed for every series and every tag that has bulletins."""
     files: dict[str, str] = {}
     bulletins = catalog.bulletins
-    notes = revision_notes(catalog)
-    ranked = list(latest_first(bulletins).index)  # once: a feed takes its first members in this order
+    notes = revision_notes(catalog).to_dict()
+    order = latest_first(bulletins)
+    ranked = list(order.index)  # once: a feed takes its first members in this order
+    rows: dict[str, dict[str, Any]] = {}  # made once for each bulletin a feed lists
 
-    def latest(members: set[str]) -> pd.DataFrame:
-        return bulletins.loc[[b for b in ranked if b in members][:FEED_ENTRIES]]
+    def latest(members: set[str]) -> list[tuple[str, dict[str, Any]]]:
+        chosen = [b for b in ranked if b in members][:FEED_ENTRIES]
+        missing = [b for b in chosen if b not in rows]
+        if missing:
+            made = bulletins.loc[missing, FEED_COLUMNS].assign(_updated=order.loc[missing, "_updated"])
+            rows.update(zip(missing, made.to_dict("records")))
+        return [(b, rows[b]) for b in chosen]
+
+    publishers = dict(zip(catalog.series["slug"].tolist(), catalog.series["publisher"].tolist()))
+
+    def publisher(entries: list[tuple[str, dict[str, Any]]]) -> str:
+        names = [_text(publishers[s]) for s in dict.fromkeys(row["series"] for _, row in entries) if s in publishers]
+        return "; ".join(n for n in names if n) or "dailyarchive"
+
+    def feed(members: set[str], path: str, title: str, page: str) -> str:
+        entries = latest(members)
+        return atom_feed(entries, notes, path, title, site, site.page_url(page), publisher(entries))
 
     for row in catalog.series.itertuples():
         in_series = set(bulletins.index[bulletins["series"] == row.slug])
         if in_series:
             path = feed_path("series", row.slug)
-            files[path] = atom_feed(catalog, latest(in_series), notes, path, _text(row.name), site,
-                                    site.page_url(f"{row.slug}/index"))
+            files[path] = feed(in_series, path, _text(row.name), f"{row.slug}/index")
     tagged: dict[str, set[str]] = {}
     for bulletin_id, tags in zip(bulletins.index, bulletins["tags"]):
         for tag in tags:
@@ -166,8 +186,7 @@ def feeds(catalog: Catalog, site: Site) -> dict[str, str]:
     slugs = tag_slugs(catalog)
     for tag in sorted(tagged):
         path = feed_path("tag", slugs[tag])
-        files[path] = atom_feed(catalog, latest(tagged[tag]), notes, path, f"Tag: {tag}", site,
-                                site.page_url(f"tags/{slugs[tag]}/index"))
+        files[path] = feed(tagged[tag], path, f"Tag: {tag}", f"tags/{slugs[tag]}/index")
     return files
 
 
@@ -206,12 +225,12 @@ def sitemap_urls(catalog: Catalog, site: Site, docnames: Iterable[str]) -> list[
     urls = dict(zip(catalog.bulletins.index.tolist(), catalog.bulletins["url"].tolist()))
     lastmod: dict[str, str] = {}
     versions = catalog.versions
-    for bulletin_id, number, date, revised in zip(versions["bulletin_id"].tolist(), versions["version"].tolist(),
-                                                  versions["date"].tolist(), versions["revised"].tolist()):
-        changed = date if pd.isna(revised) else revised
-        lastmod[version_docname(urls[bulletin_id], int(number))] = f"{changed:%Y-%m-%d}"
+    changed = iso_days(versions["revised"].fillna(versions["date"]))
+    for bulletin_id, number, day in zip(versions["bulletin_id"].tolist(), versions["version"].tolist(),
+                                        changed.tolist()):
+        lastmod[version_docname(urls[bulletin_id], int(number))] = day
         page = urls[bulletin_id].rstrip("/") + "/index"
-        lastmod[page] = max(lastmod.get(page, ""), f"{changed:%Y-%m-%d}")
+        lastmod[page] = max(lastmod.get(page, ""), day)
     return [(site.page_url(d), lastmod.get(d, "")) for d in sorted(docnames)]
 
 
@@ -277,12 +296,6 @@ def timemap(bulletin_url: str, versions: list[tuple[int, pd.Timestamp]], site: S
             rel = "last memento" if number else "first last memento"
         links.append(f'<{url}>;rel="{rel}";datetime="{moment}"')
     return ",\n".join(links) + "\n"
-
-
-def _publisher(catalog: Catalog, rows: pd.DataFrame) -> str:
-    series = catalog.series.set_index("slug")
-    names = [series.at[s, "publisher"] for s in dict.fromkeys(rows["series"]) if s in series.index]
-    return "; ".join(_text(n) for n in names if _text(n)) or "dailyarchive"
 
 
 def _sub(parent: ET.Element, tag: str, text: str, namespace: str = ATOM) -> ET.Element:
