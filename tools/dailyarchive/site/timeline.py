@@ -41,17 +41,18 @@ EPOCH = dt.date(1970, 1, 1)
 
 def timeline_files(catalog: Catalog, memo: Memo | None = None) -> dict[str, str | Kept]:
     """`<TIMELINE_DIR>/manifest.js` and `<TIMELINE_DIR>/<year>.js` for every year an event begins in. With `memo`,
-    a year file whose events, bulletins and names are as before comes back from it (`year_inputs`), not made."""
+    a year file whose events, bulletins and names are as before comes back from it (`YearInputs`), not made."""
     events = ordered_events(catalog)
     vocabulary = Vocabulary.of(catalog)
     names = digest_of_record([FORMAT, vocabulary.places, vocabulary.parents, vocabulary.actors, vocabulary.tags,
                               vocabulary.series])
     files: dict[str, str | Kept] = {}
     years: dict[str, dict[str, int]] = {}
+    inputs = YearInputs(catalog, events) if memo else None
     for year, in_year in events.groupby(events["start"].dt.year, sort=True):
         name = f"{int(year):04d}"
         path = f"{TIMELINE_DIR}/{name}.js"
-        files.update(remembered_texts(memo, path, f"{names}/{year_inputs(catalog, in_year)}" if memo else "",
+        files.update(remembered_texts(memo, path, f"{names}/{inputs.digest(in_year)}" if inputs else "",
                                       lambda: {path: script("addYear", name, year_data(catalog, in_year, vocabulary))}))
         years[name] = {"count": len(in_year), "reach": day_number(in_year["end"].max())}
     manifest = manifest_data(events, vocabulary, years)
@@ -144,13 +145,20 @@ EVENT_INPUTS = ["bulletin_id", "start", "end", "precision", "date_qualifier", "p
 BULLETIN_INPUTS = ["latest_version", "url", "title", "series", "tags", "date"]
 
 
-def year_inputs(catalog: Catalog, events: pd.DataFrame) -> str:
-    """A digest of every cell a year file is made from: its events' (in order) and their bulletins' (the names'
-    indices aside: `timeline_files` adds them)."""
-    ids = list(dict.fromkeys(events["bulletin_id"]))
-    cells = [pd.util.hash_pandas_object(events[EVENT_INPUTS], index=False).to_numpy(),
-             pd.util.hash_pandas_object(catalog.bulletins.loc[ids, BULLETIN_INPUTS], index=True).to_numpy()]
-    return hashlib.sha256(b"".join(part.tobytes() for part in cells)).hexdigest()
+class YearInputs:
+    """Digests of every cell a year file is made from: its events' (in order) and their bulletins' (the names'
+    indices aside: `timeline_files` adds them). Every cell is hashed once, for all the years."""
+
+    def __init__(self, catalog: Catalog, events: pd.DataFrame) -> None:
+        self.events = pd.Series(pd.util.hash_pandas_object(events[EVENT_INPUTS], index=False).to_numpy(),
+                                index=events.index)
+        self.bulletins = pd.util.hash_pandas_object(catalog.bulletins[BULLETIN_INPUTS], index=True)
+
+    def digest(self, events: pd.DataFrame) -> str:
+        """The digest of the year whose events (rows of the events given when made) are `events`."""
+        ids = list(dict.fromkeys(events["bulletin_id"]))
+        cells = [self.events.loc[events.index].to_numpy(), self.bulletins.loc[ids].to_numpy()]
+        return hashlib.sha256(b"".join(part.tobytes() for part in cells)).hexdigest()
 
 
 def year_data(catalog: Catalog, events: pd.DataFrame, vocabulary: Vocabulary) -> dict[str, Any]:
