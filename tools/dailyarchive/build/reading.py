@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import os
 from collections.abc import Iterator
+from itertools import chain
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,13 +72,22 @@ def read_archive(root: Path, cache: Path | None = None, today: dt.date | None = 
     folders = folders_by_volume(base.root, stamps)
     with collector_paused(freeze=True):
         unread: dict[str, list[str]] = {}
-        for volume, files in volume_files(base.root, paths).items():
+        kept: dict[str, object] = {}
+        by_volume = volume_files(base.root, paths)
+        for volume, files in by_volume.items():
             digest = digests[volume] = digest_of_record([shared, [[p, stamps.get(os.path.dirname(p))] for p in files],
                                                          folders.get(volume, [])])
-            shares[volume] = share_from_record(memo.recall(volume, digest)) if memo is not None else None
-            if shares[volume] is None:
+            record = memo.recall(volume, digest) if memo is not None else None
+            shares[volume] = None
+            if record is None:
                 unread[volume] = files
-        for volume, share, record in read_volumes(unread, base, today, readers, keep=memo is not None):
+            else:
+                kept[volume] = record
+        reading = read_volumes(unread, base, today, readers, keep=memo is not None)  # the workers start on them now
+        for volume, record in kept.items():  # while the workers read, the kept volumes are restored here
+            shares[volume] = share_from_record(record)
+        again = {volume: by_volume[volume] for volume in kept if shares[volume] is None}  # another shape: read again
+        for volume, share, record in chain(reading, read_volumes(again, base, today, None, keep=memo is not None)):
             shares[volume] = share
             if memo is not None:  # kept as JSON, read back in the same shape (tests/test_reading.py)
                 memo.keep_encoded(volume, digests[volume], record)
@@ -97,15 +107,26 @@ READ_AHEAD = 4
 def read_volumes(unread: dict[str, list[str]], base: LoadedArchive, today: dt.date, readers: Executor | None,
                  keep: bool) -> Iterator[tuple[str, VolumeShare, str]]:
     """Each volume of `unread` read (its name, share and, when `keep`, the share's record), in that order. With
-    `readers` and more than one volume, the workers read them, a few ahead, and send their records (a share is
-    sent as the JSON it is kept in); a volume whose worker failed is read here."""
+    `readers`, the workers read them, a few ahead (the first from the call on, so that the caller can work
+    meanwhile), and send their records (a share is sent as the JSON it is kept in); a volume whose worker failed
+    is read here."""
     names = list(unread)
-    if readers is None or len(names) < 2:
-        for name in names:
-            share = read_volume(unread[name], base, today)  # its parsed files are dropped here: memory holds one
-            yield name, share, share_record(share) if keep else ""
-        return
-    pending: dict[str, Future[str] | None] = {}
+    if readers is None:
+        return _read_here(unread, base, today, keep)
+    pending = {name: _submitted(readers, unread[name], base, today) for name in names[:READ_AHEAD]}
+    return _read_by(readers, unread, pending, base, today)
+
+
+def _read_here(unread: dict[str, list[str]], base: LoadedArchive, today: dt.date,
+               keep: bool) -> Iterator[tuple[str, VolumeShare, str]]:
+    for name, paths in unread.items():
+        share = read_volume(paths, base, today)  # its parsed files are dropped here: memory holds one
+        yield name, share, share_record(share) if keep else ""
+
+
+def _read_by(readers: Executor, unread: dict[str, list[str]], pending: dict[str, Future[str] | None],
+             base: LoadedArchive, today: dt.date) -> Iterator[tuple[str, VolumeShare, str]]:
+    names = list(unread)
     for position, name in enumerate(names):
         for ahead in names[position:position + READ_AHEAD]:
             if ahead not in pending:
