@@ -46,6 +46,28 @@ class Parcel:
         return pickle.loads(data)
 
 
+@dataclass(frozen=True)
+class Shared:
+    """Bytes that several jobs of the local workers read (the shipped catalog, 20 MB at 10,000 bulletins), left
+    once in a file of the build's parcel folder: through the pool's pipe, each job's copy waited for the parent's
+    busy thread, as a result would (see the module's docstring). It lives as long as the folder."""
+
+    path: str
+
+    @staticmethod
+    def left(data: bytes, folder: str) -> Shared:
+        """Write `data` into a new file of `folder`; the name of it."""
+        handle, path = tempfile.mkstemp(dir=folder, suffix=".bytes")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        return Shared(path)
+
+    def read(self) -> bytes:
+        """The bytes left."""
+        with open(self.path, "rb") as stream:
+            return stream.read()
+
+
 def unpacked(value: object) -> Any:
     """`value`, or what it holds when it is a `Parcel`."""
     return value.unpacked() if isinstance(value, Parcel) else value

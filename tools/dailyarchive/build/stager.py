@@ -46,7 +46,7 @@ from ..catalog.rules import ordered
 from ..site.search import SEARCH_DIR, file_digest, search_files
 from ..model.load import volume_of
 from .datadownloads import data_downloads, made_downloads
-from .parcels import Parcel, parcel_folder, unpacked
+from .parcels import Parcel, Shared, parcel_folder, unpacked
 from .reading import read_archive
 from .stage import Content, FileMemo, GroupedMemo, LedgeredWriter, content_bytes, content_digest, write_if_changed
 from ..model.memo import Kept
@@ -224,8 +224,10 @@ def stage_projects(archive: Path, docs: Path | None, settings: StageSettings = S
     charting, aside = None, None
     parcels = parcel_folder() if local else None
     if workers is not None:  # the charts first: the projects wait for them, the catalog's files only the finish
-        shipped = shipped_catalog(reading.catalog)
         folder = parcels.name if parcels is not None else ""
+        shipped: bytes | Shared = shipped_catalog(reading.catalog)
+        if folder:
+            shipped = Shared.left(shipped, folder)
         charting = start_chart_work(workers, shipped, reading.problems, settings, cache, data_dictionary(hand_written),
                                     folder)
         made_aside = catalog_files if install_into is None else installed_catalog_files
@@ -384,7 +386,7 @@ class ChartJobs:
     downloads: Future[dict[str, bytes | Kept]]
 
 
-def start_chart_work(workers: Executor, shipped: bytes, problems: list[Problem], settings: StageSettings,
+def start_chart_work(workers: Executor, shipped: bytes | Shared, problems: list[Problem], settings: StageSettings,
                      cache: Path | None, dictionary: str, parcels: str = "") -> ChartJobs:
     """Start the charts' share of the staging on `workers` (`shipped`: the catalog, `shipped_catalog`; `parcels`:
     where local workers leave their results, `with_catalog`)."""
@@ -686,12 +688,12 @@ def shipped_catalog(catalog: Catalog) -> bytes:
     return pickle.dumps(without_bodies(catalog), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def with_catalog(work: Callable[..., T], shipped: bytes, *arguments: Any, parcels: str = "") -> T | Parcel:
-    """`work(catalog, *arguments)` on a worker, the catalog `shipped` as a pickle: made once for every job that
-    takes it, where each job's own arguments would pickle the catalog again (0.4 s of the parent's time at 10,000
-    bulletins). With `parcels` (a local pool's folder), the result comes back as a `Parcel` left there (see
-    `build.parcels`; `worked_or_here` opens it)."""
-    made = work(pickle.loads(shipped), *arguments)
+def with_catalog(work: Callable[..., T], shipped: bytes | Shared, *arguments: Any, parcels: str = "") -> T | Parcel:
+    """`work(catalog, *arguments)` on a worker, the catalog `shipped` as a pickle (or a local pool's file of it,
+    `Shared`): made once for every job that takes it, where each job's own arguments would pickle the catalog
+    again (0.4 s of the parent's time at 10,000 bulletins). With `parcels` (a local pool's folder), the result
+    comes back as a `Parcel` left there (see `build.parcels`; `worked_or_here` opens it)."""
+    made = work(pickle.loads(shipped.read() if isinstance(shipped, Shared) else shipped), *arguments)
     return Parcel.packed(made, parcels) if parcels else made
 
 
