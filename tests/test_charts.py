@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 
 from dailyarchive import load_catalog
 from dailyarchive.site.charts import FULL, make_chart, place_key
-from dailyarchive.site.chartset import build_all_charts, chart, chart_data, chart_rows_group, page_charts
-from dailyarchive.build.stage import GroupedMemo
+from dailyarchive.site.chartset import RowsMemo, build_all_charts, chart, chart_data, chart_rows_group, page_charts
+from dailyarchive.build.stage import FileMemo, GroupedMemo
 from dailyarchive.harness.generate import generate_archive
 from dailyarchive.model.load import load_archive
 from dailyarchive.publish.html import build
@@ -413,7 +413,7 @@ def test_property_a_thinned_chart_keeps_first_last_highest_and_corrected_and_ban
 
 
 class CountingRowsMemo(GroupedMemo):
-    """The memo of chart rows a build uses, noting the charts whose rows it made again."""
+    """The memo of the charts' indexes a build uses, noting the charts whose rows it made again."""
 
     def __init__(self, folder: Path) -> None:
         super().__init__(folder, "s", chart_rows_group)
@@ -424,18 +424,22 @@ class CountingRowsMemo(GroupedMemo):
         super().keep(key, digest, value)
 
 
+def rows_memo(folder: Path) -> RowsMemo:
+    """The memo of chart rows a build uses, in `folder`, counting the charts made again (`index.made`)."""
+    return RowsMemo(CountingRowsMemo(folder / "index"), FileMemo(folder / "rows", "s"))
+
+
 def test_remembered_chart_rows_equal_fresh_ones_and_a_new_report_makes_only_its_chart_again(archive, tmp_path):
     write_bulletin(archive, date="2019-06-01", slug="a", title="First", figures=[toll(600), toll(9, measure="injured")])
     write_bulletin(archive, date="2019-07-01", slug="b", figures=[toll(700), toll(30, group="children")])
-    memo = CountingRowsMemo(tmp_path / "rows")
 
     def rows_made_again() -> list[str]:
-        memo.made.clear()
+        memo = rows_memo(tmp_path)
         catalog = load_catalog(archive)
-        kept = {key: rows.record() for key, rows in chart_data(catalog, memo=memo).rows.items()}
-        memo.save()
+        kept = {key: rows.record() for key, rows in chart_data(catalog, memo=memo).rows.items()}  # rows read back
+        memo.index.save()
         assert kept == {key: rows.record() for key, rows in chart_data(catalog).rows.items()}
-        return sorted(memo.made)
+        return sorted(memo.index.made)
 
     assert rows_made_again() == ["injured", "killed"]
     assert rows_made_again() == []
@@ -448,22 +452,33 @@ def test_remembered_chart_rows_equal_fresh_ones_and_a_new_report_makes_only_its_
     write_bulletin(archive, date="2019-06-01", slug="a", title="First, retitled",
                    figures=[toll(600), toll(9, measure="injured")])
     assert rows_made_again() == ["injured", "killed"]  # each row names its bulletin
-    falls = [r for r in chart_data(load_catalog(archive), memo=memo).rows[tuple(KEY.values())].rows if r.fell]
+    falls = [r for r in chart_data(load_catalog(archive), memo=rows_memo(tmp_path)).rows[tuple(KEY.values())].rows
+             if r.fell]
     assert [r.day for r in falls] == ["2019-07-01"]
 
 
 def test_damaged_chart_rows_in_the_memo_are_made_again(archive, tmp_path):
     write_bulletin(archive, date="2019-06-01", slug="a", figures=[toll(600)])
-    catalog, memo = load_catalog(archive), CountingRowsMemo(tmp_path / "rows")
+    catalog = load_catalog(archive)
     fresh = {key: rows.record() for key, rows in chart_data(catalog).rows.items()}
-    chart_data(catalog, memo=memo)
-    memo.save()
-    [group] = (tmp_path / "rows").rglob("*.json")
+
+    def made_again() -> list[str]:
+        memo = rows_memo(tmp_path)
+        assert {key: rows.record() for key, rows in chart_data(catalog, memo=memo).rows.items()} == fresh
+        memo.index.save()
+        return memo.index.made
+
+    assert made_again() == ["killed"]
+    [group] = (tmp_path / "index").rglob("*.json")
     record = json.loads(group.read_text(encoding="utf-8"))
     [(name, (digest, kept))] = record["value"].items()
-    for damage in ({"rows": "not a list", "prefixes": []}, {"rows": [[1, 2]], "prefixes": ["", "x"]},
-                   {**kept, "rows": [["point", *row[1:5], "not a day", *row[6:]] for row in kept["rows"]]}):
+    for damage in ({"days": "not a list", "reported": [], "prefixes": []}, {**kept, "prefixes": ["", "x", "y"]},
+                   {**kept, "days": ["not a day"] * len(kept["days"])}, {**kept, "reported": None}):
         group.write_text(json.dumps({**record, "value": {name: [digest, damage]}}), encoding="utf-8")
-        again = CountingRowsMemo(tmp_path / "rows")
-        assert {key: rows.record() for key, rows in chart_data(catalog, memo=again).rows.items()} == fresh
-        assert again.made == ["killed"]
+        assert made_again() == ["killed"]  # the index does not read back: the rows are made again
+    [rows] = (tmp_path / "rows").rglob("*.json")
+    whole = json.loads(rows.read_text(encoding="utf-8"))
+    for damage in ("{", json.dumps({**whole, "value": [[1, 2]]}), json.dumps({**whole, "value": "rows"})):
+        rows.write_text(damage, encoding="utf-8")
+        assert made_again() == []  # the index reads back; the chart's rows are made again when it is cut
+        assert json.loads(rows.read_text(encoding="utf-8")) == whole  # and kept again

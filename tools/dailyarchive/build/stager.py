@@ -31,8 +31,8 @@ import pandas as pd
 from .. import addresses
 from ..catalog.catalog import Catalog
 from ..site.charts import TOLL_MEASURES, add_templates, known_templates, place_key
-from ..site.chartset import (CHARTS_VERSION, ChartData, chart_data, chart_rows_group, page_plan, plan_digest,
-                             render)
+from ..site.chartset import (CHARTS_VERSION, ChartData, RowsMemo, chart_data, chart_rows_group, page_plan,
+                             plan_digest, render)
 from ..site.cite import VolumeCitations, version_files
 from ..site.chronology import ChronologySettings, chronology_pages, event_order, event_records
 from ..model.collector import collector_paused
@@ -424,11 +424,12 @@ def chart_pages(catalog: Catalog, problems: list[Problem], per_bulletin: int = 1
 
 
 def remembered_chart_data(catalog: Catalog, problems: list[Problem], cache: Path | None) -> ChartData:
-    """`chart_data`, each chart's rows kept in `cache/chart-rows/` (`chartset.chart_rows`)."""
-    memo = grouped_memo_in(cache, "chart-rows", chart_rows_group)
-    data = chart_data(catalog, problems, memo)
-    if memo is not None:
-        memo.save()
+    """`chart_data`, each chart's rows kept in `cache/chart-rows/` (its index) and `cache/chart-row-lists/` (its rows)
+    (`chartset.chart_rows`)."""
+    index, rows = grouped_memo_in(cache, "chart-rows", chart_rows_group), memo_in(cache, "chart-row-lists")
+    data = chart_data(catalog, problems, RowsMemo(index, rows) if index is not None and rows is not None else None)
+    if index is not None:
+        index.save()
     return data
 
 

@@ -157,8 +157,6 @@ def row_record(row: Row) -> list[Any]:
             for v in (getattr(row, name) for name in _ROW_FIELDS)]
 
 
-#: Where a row's record (`row_record`) holds its day and its bulletin's day.
-DAY, BULLETIN_DAY = _ROW_FIELDS.index("day"), _ROW_FIELDS.index("bulletin_day")
 _NUMBERS = [_ROW_FIELDS.index("value"), _ROW_FIELDS.index("headline")]
 _CELLS = _ROW_FIELDS.index("cells")
 

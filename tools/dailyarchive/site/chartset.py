@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import hashlib
 import importlib.metadata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,8 +23,8 @@ from ..catalog import chartrows as chartrows_module
 from . import charts as charts_module
 from ..catalog.catalog import Catalog
 from ..model.collector import collector_paused
-from ..catalog.chartrows import (BULLETIN_DAY, BULLETIN_INPUTS, DAY, EARLIER_INPUTS, POINT_INPUTS, is_row_record,
-                                 row_arrays, row_from_record, row_record, thin)
+from ..catalog.chartrows import (BULLETIN_INPUTS, EARLIER_INPUTS, POINT_INPUTS, is_row_record, row_arrays,
+                                 row_from_record, row_record, thin)
 from ..model.memo import Memo
 from .charts import (CHART_KEY, FULL, SMALL, TOLL_MEASURES, Chart, Row, make_chart, place_key, point_rows,
                      rows_by_chart)
@@ -45,23 +45,22 @@ CHARTS_VERSION = hashlib.sha1(b"".join(Path(m).read_bytes() for m in (
 
 class ChartRows:
     """The rows of one chart, in date order, with arrays for cutting them by date. The rows of a chart read back
-    from a memo (`restored`) are made when the chart is first cut: a rebuild draws the few whose rows changed,
-    and every other chart needs only its dates and `prefixes`."""
+    from a memo (`restored`) are read when the chart is first cut (`load`): a rebuild draws the few whose rows
+    changed, and every other chart needs only its dates and `prefixes`."""
 
     def __init__(self, as_of: np.ndarray, reported: np.ndarray, prefixes: tuple[str, ...],
-                 rows: list[Row] | None = None, records: list[list[Any]] | None = None) -> None:
+                 rows: list[Row] | None = None, load: Callable[[], list[Row]] | None = None) -> None:
         self.as_of, self.reported = as_of, reported
         #: `prefixes[n]`: a digest of the first `n` rows (a chain), so a cut's inputs are known without cutting.
         self.prefixes = prefixes
-        self._rows, self._records = rows, records
+        self._rows, self._load = rows, load
 
     @classmethod
-    def of(cls, rows: list[Row], prefixes: list[str] | None = None) -> ChartRows:
-        """Index `rows` (sorted by date) by their dates; `prefixes`, when known, are theirs (`record`)."""
-        if prefixes is None:
-            prefixes = [""]
-            for row in rows:
-                prefixes.append(hashlib.sha1(f"{prefixes[-1]}\x1f{row!r}".encode("utf-8")).hexdigest())
+    def of(cls, rows: list[Row]) -> ChartRows:
+        """Index `rows` (sorted by date) by their dates."""
+        prefixes = [""]
+        for row in rows:
+            prefixes.append(hashlib.sha1(f"{prefixes[-1]}\x1f{row!r}".encode("utf-8")).hexdigest())
         return cls(np.array([r.day for r in rows], dtype="datetime64[D]"),
                    np.array([r.bulletin_day for r in rows], dtype="datetime64[D]"), tuple(prefixes), rows=rows)
 
@@ -70,9 +69,9 @@ class ChartRows:
 
     @property
     def rows(self) -> list[Row]:
-        """The rows (made from their records the first time, for a chart read back)."""
+        """The rows (read the first time, for a chart read back)."""
         if self._rows is None:
-            self._rows, self._records = [row_from_record(values) for values in self._records or []], None
+            self._rows, self._load = self._load() if self._load is not None else [], None
         return self._rows
 
     @functools.cached_property
@@ -86,21 +85,32 @@ class ChartRows:
         return np.array([r.source for r in self.rows], dtype=object)
 
     def record(self) -> dict[str, Any]:
-        """The rows and their prefixes as JSON (`restored` reads it back)."""
-        rows = self._records if self._records is not None else [row_record(row) for row in self.rows]
-        return {"rows": rows, "prefixes": list(self.prefixes)}
+        """The rows and their prefixes as JSON (what a chart shows: equal records, equal charts)."""
+        return {"rows": self.row_records(), "prefixes": list(self.prefixes)}
+
+    def row_records(self) -> list[list[Any]]:
+        """The rows as JSON (`row_record`)."""
+        return [row_record(row) for row in self.rows]
+
+    def index_record(self) -> dict[str, Any]:
+        """What cutting reads without the rows: their days and their bulletins' days (ISO), and the prefixes
+        (`restored` reads it back)."""
+        return {"days": np.datetime_as_string(self.as_of).tolist(),
+                "reported": np.datetime_as_string(self.reported).tolist(), "prefixes": list(self.prefixes)}
 
     @classmethod
-    def restored(cls, record: object) -> ChartRows | None:
-        """The rows `record` kept (made when first cut), or None when it is not what `record` writes."""
+    def restored(cls, record: object, load: Callable[[], list[Row]]) -> ChartRows | None:
+        """The chart `index_record` kept, its rows read by `load` when first cut; None when `record` is not what
+        `index_record` writes."""
         try:
             data: Any = record
-            rows, prefixes = data["rows"], tuple(str(p) for p in data["prefixes"])
-            if not (isinstance(rows, list) and len(prefixes) == len(rows) + 1 and all(map(is_row_record, rows))):
+            days, reported = data["days"], data["reported"]
+            prefixes = tuple(str(p) for p in data["prefixes"])
+            if not (isinstance(days, list) and isinstance(reported, list)
+                    and len(prefixes) == len(days) + 1 == len(reported) + 1):
                 return None
-            return cls(np.array([values[DAY] for values in rows], dtype="datetime64[D]"),
-                       np.array([values[BULLETIN_DAY] for values in rows], dtype="datetime64[D]"), prefixes,
-                       records=rows)
+            return cls(np.array(days, dtype="datetime64[D]"), np.array(reported, dtype="datetime64[D]"), prefixes,
+                       load=load)
         except (TypeError, ValueError, KeyError, AttributeError):  # another shape: the rows are made again
             return None
 
@@ -148,7 +158,17 @@ class ChartData:
     contributed: dict[str, list[Key]]
 
 
-def chart_data(catalog: Catalog, problems: Iterable[Problem] = (), memo: Memo | None = None) -> ChartData:
+@dataclass(frozen=True)
+class RowsMemo:
+    """Where the charts' rows are kept between builds: each chart's index (`ChartRows.index_record`) in `index`,
+    read whole every build (a few MB at 10,000 bulletins), and its rows in `rows`, read only for a chart drawn
+    again (the rows of every chart are 50 MB of JSON there)."""
+
+    index: Memo
+    rows: Memo
+
+
+def chart_data(catalog: Catalog, problems: Iterable[Problem] = (), memo: RowsMemo | None = None) -> ChartData:
     """Series, corrections, exclusions and chart rows of the whole archive (with `memo`, see `chart_rows`)."""
     with collector_paused():
         return _chart_data(catalog, problems, memo)
@@ -166,7 +186,7 @@ def series_points(catalog: Catalog, problems: Iterable[Problem] = ()) -> tuple[p
 
 
 def chart_rows(points: pd.DataFrame, bulletins: pd.DataFrame, earlier: pd.DataFrame | None = None,
-               memo: Memo | None = None) -> dict[Key, ChartRows]:
+               memo: RowsMemo | None = None) -> dict[Key, ChartRows]:
     """The rows of each chart (`rows_by_chart` of `point_rows`), indexed (`ChartRows.of`). With `memo`, a chart
     whose points, earlier values and bulletins are the same as before (`input_digests`) is read back from it, and
     `point_rows` runs only on the series of the others: a new bulletin makes again the rows of the charts it
@@ -177,19 +197,34 @@ def chart_rows(points: pd.DataFrame, bulletins: pd.DataFrame, earlier: pd.DataFr
     if memo is None:
         return {key: ChartRows.of(rows) for key, rows in rows_by_chart(point_rows(points, bulletins, earlier)).items()}
     digests, series_of = input_digests(points, bulletins, earlier)
+
+    def made(keys: list[Key]) -> dict[Key, list[Row]]:  # whole series: a series' earlier values join its first chart
+        ids = set().union(*(series_of[key] for key in keys))
+        return rows_by_chart(point_rows(points[points["series_id"].isin(ids)], bulletins,
+                                        earlier[earlier["series_id"].isin(ids)]))
+
+    def load(key: Key) -> Callable[[], list[Row]]:
+        def rows() -> list[Row]:  # a kept file that does not read back: the chart's rows are made again
+            kept = memo.rows.recall(_chart_rows_key(key), digests[key])
+            if isinstance(kept, list) and all(map(is_row_record, kept)):
+                return [row_from_record(values) for values in kept]
+            again = made([key])[key]
+            memo.rows.keep(_chart_rows_key(key), digests[key], [row_record(row) for row in again])
+            return again
+        return rows
+
     found: dict[Key, ChartRows] = {}
     for key, digest in digests.items():
-        kept = ChartRows.restored(memo.recall(_chart_rows_key(key), digest))
+        kept = ChartRows.restored(memo.index.recall(_chart_rows_key(key), digest), load(key))
         if kept is not None:
             found[key] = kept
     missing = [key for key in digests if key not in found]
-    if missing:  # whole series: a series' earlier values join the chart of its first point
-        ids = set().union(*(series_of[key] for key in missing))
-        made = rows_by_chart(point_rows(points[points["series_id"].isin(ids)], bulletins,
-                                        earlier[earlier["series_id"].isin(ids)]))
+    if missing:
+        rows = made(missing)
         for key in missing:
-            found[key] = ChartRows.of(made[key])
-            memo.keep(_chart_rows_key(key), digests[key], found[key].record())
+            found[key] = ChartRows.of(rows[key])
+            memo.rows.keep(_chart_rows_key(key), digests[key], found[key].row_records())
+            memo.index.keep(_chart_rows_key(key), digests[key], found[key].index_record())
     return {key: found[key] for key in digests}
 
 
@@ -237,7 +272,7 @@ def chart_rows_group(key: str) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:2]
 
 
-def _chart_data(catalog: Catalog, problems: Iterable[Problem], memo: Memo | None = None) -> ChartData:
+def _chart_data(catalog: Catalog, problems: Iterable[Problem], memo: RowsMemo | None = None) -> ChartData:
     points, excluded = series_points(catalog, problems)
     earlier = corrections(catalog.figures, points)
     rows = chart_rows(points, catalog.bulletins, earlier, memo)
