@@ -31,8 +31,6 @@ TIMELINE_DIRECTIVE = "dailyarchive-timeline"
 CHARTS_DIRECTIVE = "dailyarchive-charts"
 ROOT_DOC = "index"
 SEARCH_DOC = "search"
-#: The chronology's first page (the index of its parts, in a large archive).
-CHRONOLOGY_DOC = "chronology/index"
 #: The project of the hand-written docs and every page that is not in a volume.
 SITE_PROJECT = "site"
 

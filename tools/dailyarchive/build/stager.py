@@ -221,15 +221,13 @@ def stage_projects(archive: Path, docs: Path | None, settings: StageSettings = S
     reading = read_archive(archive, cache, readers=workers if local else None)
     withheld = withheld_sources(reading.problems, archive)
     hand_written = docs_files(docs) if docs else {}
-    charting, aside, chronicling = None, None, None
+    charting, aside = None, None
     parcels = parcel_folder() if local else None
     if workers is not None:  # the charts first: the projects wait for them, the catalog's files only the finish
         folder = parcels.name if parcels is not None else ""
         shipped: bytes | Shared = shipped_catalog(reading.catalog)
         if folder:
             shipped = Shared.left(shipped, folder)
-        chronicling = (drawer or workers).submit(with_catalog, chronology_files, shipped, settings.chronology_max_events,
-                                                 reading.digests, cache, parcels=folder)  # the drawer waits for charts
         charting = start_chart_work(workers, shipped, reading.problems, settings, cache, data_dictionary(hand_written),
                                     folder)
         made_aside = catalog_files if install_into is None else installed_catalog_files
@@ -237,8 +235,7 @@ def stage_projects(archive: Path, docs: Path | None, settings: StageSettings = S
                                *(install_into or ()), parcels=folder)
     sealed = sealed_problems(archive)
     staging = plan_projects(reading.catalog, reading.problems, hand_written, settings, cache, known_docs,
-                            drawer=drawer or workers, volume_digests=reading.digests, charting=charting,
-                            chronicling=chronicling)
+                            drawer=drawer or workers, volume_digests=reading.digests, charting=charting)
     staging.withheld, staging.aside, staging.read_from, staging.parcels = withheld, aside, reading.digests, parcels
     site = staging.site
     site.problems = ordered([*site.problems, *sealed])
@@ -272,13 +269,14 @@ def top_folder(path: str) -> str:
 def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settings: StageSettings,
                   cache: Path | None = None, known_docs: frozenset[str] = frozenset(),
                   drawer: Executor | None = None, volume_digests: dict[str, str] | None = None,
-                  charting: ChartJobs | None = None, chronicling: Future[Files] | None = None) -> Staging:
+                  charting: ChartJobs | None = None) -> Staging:
     """The projects of a catalog, with the output files they depend on (see `stage_projects`;
     `volume_digests`: what each volume was read from, `reading.Reading.digests`). The charts are made on the
     workers while the pages are made here (`charting`, started by `start_chart_work`; here without workers),
-    and so is the chronology (`chronicling`, on the drawing process: `chronology_files`); the charts' new SVGs
-    are drawn by `drawer` (the build's drawing process or its workers; here without one)."""
-    existing = frozenset(project_docnames(docs)) | {addresses.CHRONOLOGY_DOC} | known_docs  # what pages link
+    and their new SVGs drawn by `drawer` (the build's drawing process or its workers; here without one)."""
+    chronology = chronology_pages(catalog, ChronologySettings(settings.chronology_max_events),
+                                  chronology_records(catalog, volume_digests or {}, cache))
+    existing = frozenset(project_docnames(docs)) | frozenset(project_docnames(chronology)) | known_docs
     remembered = grouped_memo_in(cache, "pages", addresses.bulletin_volume)
     lists = grouped_memo_in(cache, "lists", top_folder)
     pages = staged_pages(catalog, PageSettings(latest_count=settings.latest_count, existing_docs=existing,
@@ -288,8 +286,6 @@ def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settin
     for memo in (remembered, lists):
         if memo is not None:
             memo.save()
-    chronology = worked_or_here(chronicling, chronology_files, catalog, settings.chronology_max_events,
-                                volume_digests or {}, cache)
     staged_docs = frozenset(project_docnames({**docs, **pages, **chronology}))  # the charts add no document
     outputs: Files = {}
     charts, drawings, downloads = chart_results(charting, catalog, problems, settings, cache, data_dictionary(docs))
@@ -305,13 +301,6 @@ def plan_projects(catalog: Catalog, problems: list[Problem], docs: Files, settin
     site = Site(projects, outputs, problems, links, known_docs, summary=archive_summary(catalog),
                 staged_docs=staged_docs)
     return Staging(site, catalog, settings, drawings, cache)
-
-
-@collector_paused()
-def chronology_files(catalog: Catalog, max_events: int, volume_digests: dict[str, str],
-                     cache: Path | None) -> Files:
-    """The chronology's pages (`chronology.chronology_pages`), from each volume's records (`chronology_records`)."""
-    return chronology_pages(catalog, ChronologySettings(max_events), chronology_records(catalog, volume_digests, cache))
 
 
 def chronology_records(catalog: Catalog, volume_digests: dict[str, str],
@@ -712,12 +701,6 @@ def with_catalog(work: Callable[..., T], shipped: bytes | Shared, *arguments: An
 def without_bodies(catalog: Catalog) -> Catalog:
     """The catalog without the versions' bodies (the pages and the search read them; `catalog_files` does not)."""
     return replace(catalog, versions=catalog.versions.drop(columns=["body"]))
-
-
-#: Said once per site build without a base URL (by `invoke build` itself for its volumes build).
-NO_BASEURL = ("no base URL is set: citations carry no permanent URL and feeds, the sitemap and TimeMaps use relative "
-              "links. Set dailyarchive_baseurl in conf.py to the site's public address "
-              "(for example \"https://archive.example.org/\")")
 
 
 def addressing(settings: StageSettings) -> Addressing:

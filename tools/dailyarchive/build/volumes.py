@@ -218,11 +218,9 @@ def drawer(context: multiprocessing.context.BaseContext) -> Iterator[Executor]:
     """One more process, started as the workers were, that draws the charts' SVGs with vl-convert while they
     build. vl-convert's JavaScript engine takes about 0.4 s of CPU to start in a process (on one and a half
     cores), so one process that draws every SVG starts it once, while it is idle, where the workers each
-    started it. Before the charts come, it makes the chronology (`stager.chronology_files`), which would
-    otherwise hold up the parent's planning. It is forked while the pool's threads run, which is safe here: it
-    runs only the toolkit's own Python and vl-convert (no Sphinx, no queue of the pool; see `worker_context`).
-    The build starts its engine once it knows it has something to build (`stager.warm_up`): a rebuild with
-    nothing changed draws nothing."""
+    started it. It is forked while the pool's threads run, which is safe here: it draws and does nothing
+    else (no Sphinx, no queue of the pool; see `worker_context`). The build starts its engine once it knows
+    it has something to build (`stager.warm_up`): a rebuild with nothing changed draws nothing."""
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as drawing:
         drawing.submit(_started)  # forked now, beside the workers
         yield drawing

@@ -19,14 +19,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
+from sphinx.application import Sphinx
+from sphinx.util.docutils import docutils_namespace
+
 from .. import addresses
 from ..model.collector import collector_paused
 from ..model.errors import Problem, _printable
 from ..build.locks import hold
 from ..build.stage import (LedgeredWriter, kept_files, remove_files, remove_stale, sync_files, unused_texts,
                            write_if_changed)
-from ..build.stager import (NO_BASEURL, Site, StageSettings, Staging, digest_of, project_docnames, stage_projects,
-                            warm_up)
+from ..sphinxext._outputs import NO_BASEURL
+from ..build.stager import Site, StageSettings, Staging, digest_of, project_docnames, stage_projects, warm_up
 from ..build.volumes import (ProjectJob, ProjectsFailed, ProjectResult, build_project, built_digest, code_digest, default_jobs, executor,
                        read_json, start_workers)
 from ._manifest import DownloadFile, manifest_json
@@ -320,9 +323,6 @@ def build_single(archive: Path, out: Path, docs: Path, builder: str = "html", wa
     Holds `out`'s lock (another build into `out` waits up to `lock_wait` seconds, then `LockHeld`);
     a build of another archive or docs than the last one builds clean and swaps in (`onesite`).
     """
-    from sphinx.application import Sphinx  # here: an HTML build runs Sphinx on its workers, which import it
-    from sphinx.util.docutils import docutils_namespace
-
     out.mkdir(parents=True, exist_ok=True)
     with hold(out, "build", wait=lock_wait), one_site(out, builder, archive, docs) as outdir:
         srcdir = out / "src"

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..addresses import CHARTS_DIRECTIVE, CHRONOLOGY_DOC, TIMELINE_DIRECTIVE
+from ..addresses import CHARTS_DIRECTIVE, TIMELINE_DIRECTIVE
 from ..catalog.catalog import Catalog
 from ..model.memo import sorted_json
 from .pages import docname, myst_escape
@@ -43,7 +43,7 @@ def chronology_pages(catalog: Catalog, settings: ChronologySettings | None = Non
     events = event_records(catalog) if records is None else records
     parts = split(events, settings.max_events) if len(events) > settings.max_events else {}
     pages = {f"chronology/{part}.md": part_page(part, part_events) for part, part_events in parts.items()}
-    pages[f"{CHRONOLOGY_DOC}.md"] = index_page(events, parts)
+    pages["chronology/index.md"] = index_page(events, parts)
     return pages
 
 

@@ -10,7 +10,6 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
-from ..build.stager import NO_BASEURL
 from ..catalog.catalog import Catalog
 from ..site.feeds import Site
 
@@ -60,6 +59,12 @@ def add_static_path(app: Sphinx, config: Config) -> None:
     differs from the one the environment saved, and Sphinx would report a changed configuration)."""
     if str(STATIC) not in config.html_static_path:
         config.html_static_path = [*config.html_static_path, str(STATIC)]
+
+
+#: Said once per site build without a base URL (by `invoke build` itself for its volumes build).
+NO_BASEURL = ("no base URL is set: citations carry no permanent URL and feeds, the sitemap and TimeMaps use relative "
+              "links. Set dailyarchive_baseurl in conf.py to the site's public address "
+              "(for example \"https://archive.example.org/\")")
 
 
 def warn_without_baseurl(app: Sphinx) -> None:

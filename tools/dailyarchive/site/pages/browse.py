@@ -9,7 +9,7 @@ import html
 
 import pandas as pd
 
-from ...addresses import CHRONOLOGY_DOC, INCLUDE_DIR
+from ...addresses import INCLUDE_DIR
 from ...model.memo import digest_of_record
 from . import slots
 from ._context import Context, Row, docname, month_docname
@@ -65,7 +65,7 @@ def home_include(ctx: Context, staged: set[str]) -> str:
     known = ctx.settings.existing_docs | {path.removesuffix(".md") for path in staged}
     lines = toctree([f"{slug}/index" for slug in ctx.series])
     lines += ["## Start here", ""]
-    for docname_, text in ((CHRONOLOGY_DOC, "Chronology: every dated event, by day"),
+    for docname_, text in (("chronology/index", "Chronology: every dated event, by day"),
                            ("places/index", "Places, from provinces down to towns"),
                            ("actors/index", "Actors: states, armed groups, agencies"),
                            ("tags/index", "Tags"),

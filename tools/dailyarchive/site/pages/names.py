@@ -16,7 +16,6 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 from . import slots
-from ...addresses import CHRONOLOGY_DOC, SEARCH_DOC
 from ._context import Context, NameIndex
 from ..feeds import feed_path
 from ._html import a, esc, feed_link, raw, section, text_html, ul, url
@@ -28,7 +27,7 @@ TITLES = {"places": "Places", "actors": "Actors", "tags": "Tags"}
 SINGULAR = {"places": "place", "actors": "actor", "tags": "tag"}
 Entries = list[tuple[str, list[str]]]
 #: The pages a name page links, filtered by the name (docnames of the site).
-CHRONOLOGY, SEARCH = CHRONOLOGY_DOC, SEARCH_DOC
+CHRONOLOGY, SEARCH = "chronology/index", "search"
 ELSEWHERE = {
     "places": ("Its events in the chronology, with those of the places inside it",
                "Search the bulletins about it and the places inside it"),
