@@ -9,7 +9,7 @@ import stat
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from dailyarchive.build.parcels import Parcel, parcel_folder, unpacked
+from dailyarchive.build.parcels import Parcel, Shared, parcel_folder, unpacked
 from dailyarchive.build.stager import with_catalog, worked_or_here
 from dailyarchive.model.memo import Kept
 
@@ -60,3 +60,17 @@ def test_a_parcel_gone_before_it_was_opened_is_made_again_here():
         made = worked_or_here(future, pages, {"here": "h" * 64}, ".ris")
     assert made == {"here.ris": Kept("/cache/here", "h" * 64)}
     folder.cleanup()
+
+
+def test_a_shared_catalog_is_left_once_and_read_by_every_job_of_the_workers():
+    folder = parcel_folder()
+    shipped = Shared.left(pickle.dumps({"north/2019-07-09-a": "a" * 64}), folder.name)
+    assert Path(shipped.path).parent == Path(folder.name)
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+        jobs = [pool.submit(with_catalog, pages, shipped, suffix, parcels=folder.name) for suffix in (".bib", ".ris")]
+        made = [worked_or_here(job, pages, {}, ".never") for job in jobs]
+    assert made == [{"north/2019-07-09-a.bib": Kept("/cache/north/2019-07-09-a", "a" * 64)},
+                    {"north/2019-07-09-a.ris": Kept("/cache/north/2019-07-09-a", "a" * 64)}]
+    assert os.listdir(folder.name) == [os.path.basename(shipped.path)]  # it lives as long as the folder
+    folder.cleanup()
+    assert not os.path.exists(shipped.path)

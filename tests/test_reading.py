@@ -4,6 +4,7 @@ with only the changed volumes read again."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -128,6 +129,31 @@ def test_workers_read_the_volumes_with_the_same_result_and_keep_them(three_years
     again = read_archive(three_years, tmp_path / "cache", TODAY)  # what the workers read was kept
     assert again.volumes_read == 0
     assert_same_as_whole(three_years, again)
+
+
+def test_one_changed_volume_is_read_by_a_worker_while_the_kept_ones_are_restored(
+        three_years: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    read_archive(three_years, cache, TODAY)
+    write_bulletin(three_years, date="2019-08-01", slug="added", figures=[{**KILLED, "value": 530}])
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        pool.submit(int).result()
+        monkeypatch.setattr(reading_module, "read_volume", None)  # only the worker can read the changed volume
+        reading = read_archive(three_years, cache, TODAY, readers=pool)
+    monkeypatch.undo()
+    assert (reading.volumes_read, reading.volumes) == (1, 3)
+    assert_same_as_whole(three_years, reading)
+
+
+def test_a_kept_record_of_another_shape_is_read_again(three_years: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    read_archive(three_years, cache, TODAY)
+    for kept in (cache / "volumes").rglob("*.json"):  # the digest still matches: only the record is wrong
+        record = json.loads(kept.read_text(encoding="utf-8"))
+        kept.write_text(json.dumps({**record, "value": {"columns": "none"}}), encoding="utf-8")
+    reading = read_archive(three_years, cache, TODAY)
+    assert_same_as_whole(three_years, reading)
+    assert read_archive(three_years, cache, TODAY).volumes_read == 0  # kept again in the right shape
 
 
 def test_volumes_are_read_here_when_the_workers_died(three_years: Path) -> None:

@@ -14,9 +14,9 @@ import datetime as dt
 import json
 import os
 from collections.abc import Iterator
-from itertools import chain
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 

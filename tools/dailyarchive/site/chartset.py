@@ -259,7 +259,7 @@ def _hashed(frame: pd.DataFrame, columns: list[str], told: pd.Series) -> np.ndar
     if frame.empty:
         return np.zeros((0, 2), dtype="uint64")
     cells = pd.util.hash_pandas_object(frame[columns], index=False).to_numpy()
-    bulletin = told.reindex(frame["bulletin_id"]).fillna(0).to_numpy(dtype="uint64")
+    bulletin = told.reindex(frame["bulletin_id"], fill_value=0).to_numpy(dtype="uint64")  # uint64 kept whole
     return np.stack([cells, bulletin], axis=1)
 
 
