@@ -84,12 +84,8 @@ class ChartRows:
         """The source each row cites."""
         return np.array([r.source for r in self.rows], dtype=object)
 
-    def record(self) -> dict[str, Any]:
-        """The rows and their prefixes as JSON (what a chart shows: equal records, equal charts)."""
-        return {"rows": self.row_records(), "prefixes": list(self.prefixes)}
-
     def row_records(self) -> list[list[Any]]:
-        """The rows as JSON (`row_record`)."""
+        """The rows as JSON (`row_record`): what the chart shows (equal records, equal charts)."""
         return [row_record(row) for row in self.rows]
 
     def index_record(self) -> dict[str, Any]:
