@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
+import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -63,18 +65,38 @@ def serve(archive: Path, out: Path, docs: Path, say: Say, port: int = 8000,
         if out.resolve().is_relative_to(watched_folder.resolve()):
             raise Refused(f"--out {out} is inside {watched_folder}: every build would start another; "
                           "choose a build folder outside it")
-    rebuild(archive, out, docs, say)
-    outdir = out / "html"
-    outdir.mkdir(parents=True, exist_ok=True)
-    server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_QuietHandler, directory=str(outdir)))
-    thread = threading.Thread(target=server.serve_forever, name="preview", daemon=True)
-    thread.start()
-    say(f"serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops); watching {archive}")
+    with terminated_as_interrupt():
+        rebuild(archive, out, docs, say)
+        outdir = out / "html"
+        outdir.mkdir(parents=True, exist_ok=True)
+        server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_QuietHandler, directory=str(outdir)))
+        thread = threading.Thread(target=server.serve_forever, name="preview", daemon=True)
+        thread.start()
+        say(f"serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops); watching {archive}")
+        try:
+            for changes in watch(archive, docs, watch_filter=watched, stop_event=stop, raise_interrupt=False):
+                names = sorted({Path(path).name for _, path in changes})
+                say(f"changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}; rebuilding")
+                rebuild(archive, out, docs, say)
+        finally:
+            server.shutdown()
+            server.server_close()
+
+
+@contextlib.contextmanager
+def terminated_as_interrupt() -> Iterator[None]:
+    """SIGTERM (`kill`, a service manager) stops the preview as Ctrl-C does: a build under way shuts its worker
+    processes down before the process ends. Ended at once, it left them running, holding its output open, with
+    nothing to read their results. Only the main thread can handle signals; elsewhere this does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        for changes in watch(archive, docs, watch_filter=watched, stop_event=stop, raise_interrupt=False):
-            names = sorted({Path(path).name for _, path in changes})
-            say(f"changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}; rebuilding")
-            rebuild(archive, out, docs, say)
+        yield
     finally:
-        server.shutdown()
-        server.server_close()
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
